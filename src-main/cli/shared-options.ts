@@ -1,0 +1,65 @@
+import { Option, InvalidArgumentError, type Command } from 'commander';
+import { parseRegionList, type CommercialRegion } from '../../src-shared/regions';
+
+/**
+ * Options that several commands share, defined once. Every command that talks to Bedrock adds these with
+ * `addAwsOptions(command)` and reads them back with `readAwsOptions(command.opts())`.
+ */
+export interface AwsOptions {
+  /** Send every Bedrock call here instead of AWS (a VPC endpoint, a proxy, or the emulator). */
+  endpointUrl: string | null;
+  /** AWS named profile; null means the default credential chain (env, shared files, SSO, instance roles). */
+  profile: string | null;
+  /** null when the user did not narrow the regions. */
+  regions: CommercialRegion[] | null;
+}
+
+export const ENDPOINT_ENV = 'BEDROCK_ATLAS_ENDPOINT_URL';
+
+export function parseEndpointUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InvalidArgumentError(`"${value}" is not a URL. Expected something like http://127.0.0.1:4010 or https://vpce-...amazonaws.com`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new InvalidArgumentError(`"${value}" must start with http:// or https://`);
+  }
+  return url.origin + url.pathname.replace(/\/$/, '');
+}
+
+export function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new InvalidArgumentError(`"${value}" is not a port number (0-65535; 0 picks a free port)`);
+  }
+  return port;
+}
+
+function parseRegions(value: string): CommercialRegion[] {
+  try {
+    return parseRegionList(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+}
+
+export function addAwsOptions(command: Command): Command {
+  return command
+    .addOption(
+      new Option('--endpoint-url <url>', 'send every Bedrock call to this endpoint (VPC endpoint, proxy, emulator)')
+        .env(ENDPOINT_ENV)
+        .argParser(parseEndpointUrl),
+    )
+    .addOption(new Option('--profile <name>', 'AWS named profile (default: the standard credential chain)'))
+    .addOption(new Option('--regions <list>', 'regions to use: "all" or a comma separated list').argParser(parseRegions));
+}
+
+export function readAwsOptions(opts: Record<string, unknown>): AwsOptions {
+  return {
+    endpointUrl: (opts.endpointUrl as string | undefined) ?? null,
+    profile: (opts.profile as string | undefined) ?? null,
+    regions: (opts.regions as CommercialRegion[] | undefined) ?? null,
+  };
+}

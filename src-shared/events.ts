@@ -1,0 +1,37 @@
+import type { CatalogSnapshot } from './contract';
+import type { RegionError } from './catalog/document';
+
+/**
+ * Events pushed from the main process to the renderer (IPC `webContents.send`, or Server-Sent Events on the
+ * browser host). Both transports deliver `{ type, payload }` with these exact shapes.
+ */
+export interface RegionProgress {
+  scanId: string;
+  region: string;
+  phase: 'started' | 'done' | 'failed';
+  modelCount?: number;
+  profileCount?: number;
+  durationMs?: number;
+  error?: RegionError;
+  /** Regions finished so far (done or failed) and the total in this scan. */
+  completed: number;
+  total: number;
+}
+
+export interface AtlasEvents {
+  'catalog.progress': RegionProgress;
+  'catalog.scanFinished': { scanId: string; cancelled: boolean; okRegions: number; failedRegions: number };
+  'catalog.updated': CatalogSnapshot;
+}
+
+export type EventName = keyof AtlasEvents;
+export type AtlasEvent = { [E in EventName]: { type: E; payload: AtlasEvents[E] } }[EventName];
+
+export const EVENT_NAMES: readonly EventName[] = ['catalog.progress', 'catalog.scanFinished', 'catalog.updated'];
+
+export type EventListener<E extends EventName> = (payload: AtlasEvents[E]) => void;
+export type Unsubscribe = () => void;
+
+export interface AtlasEventSource {
+  on<E extends EventName>(event: E, listener: EventListener<E>): Unsubscribe;
+}
