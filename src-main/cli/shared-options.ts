@@ -63,3 +63,42 @@ export function readAwsOptions(opts: Record<string, unknown>): AwsOptions {
     regions: (opts.regions as CommercialRegion[] | undefined) ?? null,
   };
 }
+
+/** Where and how the catalog is cached; shared by `catalog` and `web`. */
+export interface CatalogOptions {
+  cacheMode: 'file' | 'memory' | 'none';
+  /** null means the OS cache directory. */
+  cacheDir: string | null;
+  maxAgeHours: number;
+  /** false with --no-bundled: never fall back to the bundled catalog. */
+  bundled: boolean;
+}
+
+function parseMaxAgeHours(value: string): number {
+  const hours = Number(value);
+  if (!Number.isFinite(hours) || hours <= 0) {
+    throw new InvalidArgumentError(`"${value}" is not a positive number of hours`);
+  }
+  return hours;
+}
+
+export function addCatalogOptions(command: Command): Command {
+  return command
+    .addOption(
+      new Option('--cache-mode <mode>', 'file: one cache file; memory: this process only; none: always fetch')
+        .choices(['file', 'memory', 'none'])
+        .default('file'),
+    )
+    .addOption(new Option('--cache-dir <dir>', 'cache directory (default: the OS cache directory)'))
+    .addOption(new Option('--max-age-hours <hours>', 'cache entries older than this are refetched').argParser(parseMaxAgeHours).default(24))
+    .addOption(new Option('--no-bundled', 'never fall back to the bundled catalog'));
+}
+
+export function readCatalogOptions(opts: Record<string, unknown>): CatalogOptions {
+  return {
+    cacheMode: opts.cacheMode as CatalogOptions['cacheMode'],
+    cacheDir: (opts.cacheDir as string | undefined) ?? null,
+    maxAgeHours: opts.maxAgeHours as number,
+    bundled: opts.bundled !== false,
+  };
+}
