@@ -1,0 +1,36 @@
+import { Command, CommanderError } from 'commander';
+import { emulatorCommand } from './commands/emulator';
+import { UsageError, type CommandIo } from './io';
+
+export const EXIT_USAGE = 2;
+
+export function buildProgram(io: CommandIo, version: string): Command {
+  const program = new Command('bedrock-atlas')
+    .description('See and test AWS Bedrock across regions: which model runs where and how, and how fast.')
+    .version(version, '-v, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: (text) => io.stdout(text.trimEnd()), writeErr: (text) => io.stderr(text.trimEnd()) });
+  program.addCommand(emulatorCommand(io));
+  for (const command of program.commands) command.exitOverride().configureOutput(program.configureOutput());
+  return program.exitOverride();
+}
+
+/** Runs the CLI and returns its exit code: 0 success, 1 failure, 2 a usage mistake. */
+export async function runCli(argv: string[], io: CommandIo, version: string): Promise<number> {
+  const program = buildProgram(io, version);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return process.exitCode === undefined ? 0 : Number(process.exitCode);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
+      return EXIT_USAGE;
+    }
+    if (error instanceof UsageError) {
+      io.stderr(`error: ${error.message}`);
+      return EXIT_USAGE;
+    }
+    io.stderr(`error: ${(error as Error).name === 'Error' ? '' : `${(error as Error).name}: `}${(error as Error).message}`);
+    return 1;
+  }
+}
