@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { catalogCommand } from './commands/catalog';
 import { emulatorCommand } from './commands/emulator';
 import { UsageError, type CommandIo } from './io';
 
@@ -10,6 +11,7 @@ export function buildProgram(io: CommandIo, version: string): Command {
     .version(version, '-v, --version')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (text) => io.stdout(text.trimEnd()), writeErr: (text) => io.stderr(text.trimEnd()) });
+  program.addCommand(catalogCommand(io, version));
   program.addCommand(emulatorCommand(io));
   for (const command of program.commands) command.exitOverride().configureOutput(program.configureOutput());
   return program.exitOverride();

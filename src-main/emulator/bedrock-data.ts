@@ -79,6 +79,7 @@ const PROVIDER_NAMES: Record<string, string> = {
   stability: 'Stability AI',
   twelvelabs: 'TwelveLabs',
   writer: 'Writer',
+  xai: 'xAI',
   zai: 'Z.AI',
 };
 

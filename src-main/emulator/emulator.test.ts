@@ -84,7 +84,7 @@ describe('control plane', () => {
       providerName: 'Anthropic',
       modelArn: 'arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-sonnet-4-20250514-v1:0',
     });
-    expect([...byId.keys()].some((id) => id.endsWith(':8k'))).toBe(true);
+    expect([...byId.keys()].some((id) => id?.endsWith(':8k'))).toBe(true);
     expect(modelSummaries!.some((model) => model.responseStreamingSupported === undefined)).toBe(true);
     expect(modelSummaries!.some((model) => model.inferenceTypesSupported?.join() === 'INFERENCE_PROFILE')).toBe(true);
   });

@@ -464,6 +464,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       return;
     }
     countRequest(request, region, route.operation);
+    if (/Credential=ASIAEXPIRED/.test(authorization)) {
+      sendError(response, new BedrockError(403, 'ExpiredTokenException', 'The security token included in the request is expired'));
+      return;
+    }
     const bodyText = request.method === 'POST' ? await readBody(request) : '';
 
     if (scenario.hang.includes(region)) return; // accept the request and never answer

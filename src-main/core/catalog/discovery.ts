@@ -1,0 +1,90 @@
+import {
+  ListFoundationModelsCommand,
+  ListInferenceProfilesCommand,
+  type FoundationModelSummary,
+  type InferenceProfileSummary,
+} from '@aws-sdk/client-bedrock';
+import pLimit from 'p-limit';
+import type { RegionError } from '../../../src-shared/catalog/document';
+import type { RegionProgress } from '../../../src-shared/events';
+import type { RegionClients } from '../aws/region-clients';
+import { explainAuthFailure } from '../aws/credential-errors';
+
+/**
+ * Discovery through the Bedrock APIs: ListFoundationModels and every page of ListInferenceProfiles per region.
+ * List calls are rate limited per region, so every region is scanned at once, each with its own small limit;
+ * a global worker pool would only queue fast regions behind slow ones.
+ */
+
+export type RegionScan =
+  | { region: string; ok: true; models: FoundationModelSummary[]; profiles: InferenceProfileSummary[]; durationMs: number }
+  | { region: string; ok: false; error: RegionError; durationMs: number };
+
+export interface ScanOptions {
+  clients: RegionClients;
+  /** Whole-scan cancellation. */
+  signal?: AbortSignal;
+  /** Gives up on one region after this long (its retries included); the region is then recorded as failed. */
+  regionTimeoutMs?: number;
+  /** Calls in flight per region at most. */
+  perRegionConcurrency?: number;
+  onProgress?: (progress: Omit<RegionProgress, 'scanId' | 'completed' | 'total'>) => void;
+}
+
+export const DEFAULT_REGION_TIMEOUT_MS = 30_000;
+
+export class ScanCancelledError extends Error {
+  override readonly name = 'ScanCancelledError';
+  readonly code = 'CANCELLED';
+}
+
+export function regionErrorOf(error: unknown, region: string, profile: string | null, timedOut: boolean): RegionError {
+  if (timedOut) {
+    return { code: 'RegionTimeout', message: `${region} did not answer in time; it may be unreachable from this network.` };
+  }
+  const name = error instanceof Error ? error.name : 'Error';
+  const message = error instanceof Error ? error.message : String(error);
+  const code = (error as { code?: string }).code && name === 'CredentialsError' ? (error as { code: string }).code : name;
+  return { code, message: explainAuthFailure(name, message, profile) ?? message };
+}
+
+export async function scanRegion(region: string, options: ScanOptions): Promise<RegionScan> {
+  const started = performance.now();
+  const timeout = AbortSignal.timeout(options.regionTimeoutMs ?? DEFAULT_REGION_TIMEOUT_MS);
+  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+  const limit = pLimit(options.perRegionConcurrency ?? 2);
+  const client = options.clients.controlPlane(region);
+  options.onProgress?.({ region, phase: 'started' });
+  try {
+    const listModels = limit(() => client.send(new ListFoundationModelsCommand({}), { abortSignal: signal }));
+    const listProfiles = limit(async () => {
+      const profiles: InferenceProfileSummary[] = [];
+      let nextToken: string | undefined;
+      do {
+        const page = await client.send(
+          new ListInferenceProfilesCommand({ typeEquals: 'SYSTEM_DEFINED', maxResults: 1000, nextToken }),
+          { abortSignal: signal },
+        );
+        profiles.push(...(page.inferenceProfileSummaries ?? []));
+        nextToken = page.nextToken;
+      } while (nextToken);
+      return profiles;
+    });
+    const [modelsPage, profiles] = await Promise.all([listModels, listProfiles]);
+    const models = modelsPage.modelSummaries ?? [];
+    const durationMs = Math.round(performance.now() - started);
+    options.onProgress?.({ region, phase: 'done', modelCount: models.length, profileCount: profiles.length, durationMs });
+    return { region, ok: true, models, profiles, durationMs };
+  } catch (error) {
+    if (options.signal?.aborted) throw new ScanCancelledError('The scan was cancelled.');
+    const durationMs = Math.round(performance.now() - started);
+    const regionError = regionErrorOf(error, region, options.clients.profile, timeout.aborted);
+    options.onProgress?.({ region, phase: 'failed', error: regionError, durationMs });
+    return { region, ok: false, error: regionError, durationMs };
+  }
+}
+
+/** Scans every region at once; one region failing never fails the scan. Throws only when cancelled. */
+export async function scanRegions(regions: readonly string[], options: ScanOptions): Promise<RegionScan[]> {
+  return Promise.all(regions.map((region) => scanRegion(region, options)));
+}
