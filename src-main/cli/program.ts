@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { catalogCommand } from './commands/catalog';
 import { emulatorCommand } from './commands/emulator';
+import { webCommand } from './commands/web';
 import { UsageError, type CommandIo } from './io';
 
 export const EXIT_USAGE = 2;
@@ -11,6 +12,7 @@ export function buildProgram(io: CommandIo, version: string): Command {
     .version(version, '-v, --version')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (text) => io.stdout(text.trimEnd()), writeErr: (text) => io.stderr(text.trimEnd()) });
+  program.addCommand(webCommand(io, version));
   program.addCommand(catalogCommand(io, version));
   program.addCommand(emulatorCommand(io));
   for (const command of program.commands) command.exitOverride().configureOutput(program.configureOutput());

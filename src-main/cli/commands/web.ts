@@ -1,0 +1,69 @@
+import { spawn } from 'node:child_process';
+import { Command, Option } from 'commander';
+import type { Settings } from '../../../src-shared/contract';
+import { createAtlasCore } from '../../core/app/atlas-core';
+import { defaultSettingsPath } from '../../core/app/settings-store';
+import { startWebHost } from '../../host/web-host';
+import { buildRenderer, rendererBuildIsStale } from '../../host/renderer-build';
+import { addAwsOptions, addCatalogOptions, parsePort, readAwsOptions, readCatalogOptions } from '../shared-options';
+import { BUNDLED_CATALOG, projectFile } from '../project-files';
+import { waitForShutdown, type CommandIo } from '../io';
+
+function openInBrowser(url: string): void {
+  const [command, args] =
+    process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '', url]] : ['xdg-open', [url]];
+  const child = spawn(command, args, { stdio: 'ignore', detached: true });
+  child.on('error', () => {}); // no desktop browser: the printed URL is enough
+  child.unref();
+}
+
+/** Only options the user actually gave override the saved settings; defaults must not. */
+function givenOverrides(command: Command): Partial<Settings> {
+  const given = (name: string) => ['cli', 'env'].includes(command.getOptionValueSource(name) ?? '');
+  const opts = command.opts();
+  const aws = readAwsOptions(opts);
+  const cache = readCatalogOptions(opts);
+  return {
+    ...(given('regions') && aws.regions ? { regions: aws.regions } : {}),
+    ...(given('profile') ? { awsProfile: aws.profile } : {}),
+    ...(given('cacheMode') ? { cacheMode: cache.cacheMode } : {}),
+    ...(given('cacheDir') ? { cacheDir: cache.cacheDir } : {}),
+    ...(given('maxAgeHours') ? { maxAgeHours: cache.maxAgeHours } : {}),
+  };
+}
+
+export function webCommand(io: CommandIo, version: string): Command {
+  const command = new Command('web')
+    .description('serve the dashboard on 127.0.0.1 for your browser (the same app and API as the desktop window)')
+    .addOption(new Option('--port <port>', 'port to listen on (0 picks a free one)').argParser(parsePort).default(0))
+    .addOption(new Option('--no-open', 'do not open a browser'));
+  addAwsOptions(command);
+  addCatalogOptions(command);
+  return command.action(async (opts: Record<string, unknown>) => {
+    const projectRoot = projectFile('.');
+    if (rendererBuildIsStale(projectRoot)) await buildRenderer(projectRoot, io.stderr);
+    const aws = readAwsOptions(opts);
+    const core = await createAtlasCore({
+      name: 'Bedrock Atlas',
+      version,
+      transport: 'web',
+      settingsPath: defaultSettingsPath(),
+      overrides: givenOverrides(command),
+      endpointUrl: aws.endpointUrl,
+      bundledPath: readCatalogOptions(opts).bundled ? projectFile(BUNDLED_CATALOG) : null,
+      log: io.stderr,
+    });
+    const host = await startWebHost({
+      port: opts.port as number,
+      dispatcher: core.dispatcher,
+      subscribe: (listener) => core.events.subscribe(listener),
+      rendererDir: projectFile('out/renderer'),
+      log: io.stderr,
+    });
+    io.stdout(`Bedrock Atlas: ${host.launchUrl}`);
+    if (opts.open !== false) openInBrowser(host.launchUrl);
+    await waitForShutdown();
+    core.close();
+    await host.close();
+  });
+}
