@@ -22,6 +22,6 @@ export async function buildRenderer(projectRoot: string, log: (line: string) => 
   log('Building the dashboard (first run or sources changed)...');
   const started = performance.now();
   const [{ build }, { rendererConfig }] = await Promise.all([import('vite'), import('../../build/renderer-config')]);
-  await build({ ...rendererConfig(projectRoot), configFile: false, logLevel: 'warn' });
+  await build({ ...rendererConfig(projectRoot), configFile: false, logLevel: 'error' });
   log(`Dashboard built in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
 }

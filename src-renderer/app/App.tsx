@@ -1,0 +1,99 @@
+import { useEffect, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { useAtlas } from '../api/atlas-context';
+import { ErrorBoundary } from './ErrorBoundary';
+import { StatusBar } from '../status/StatusBar';
+import { MatrixPage } from '../matrix/MatrixPage';
+import { ProfilesPage } from '../profiles/ProfilesPage';
+import { SettingsPage } from '../settings/SettingsPage';
+import { LatencyPage } from '../latency/LatencyPage';
+import { PlaygroundPage } from '../playground/PlaygroundPage';
+import { useRefresh } from '../catalog/use-catalog';
+
+export const PAGES = [
+  { id: 'matrix', label: 'Matrix', render: () => <MatrixPage /> },
+  { id: 'profiles', label: 'Profiles', render: () => <ProfilesPage /> },
+  { id: 'latency', label: 'Latency', render: () => <LatencyPage /> },
+  { id: 'playground', label: 'Playground', render: () => <PlaygroundPage /> },
+  { id: 'settings', label: 'Settings', render: () => <SettingsPage /> },
+] as const;
+
+type PageId = (typeof PAGES)[number]['id'];
+
+function pageFromHash(): PageId {
+  const id = window.location.hash.replace(/^#\/?/, '');
+  return (PAGES.find((page) => page.id === id)?.id ?? 'matrix') as PageId;
+}
+
+function useTheme() {
+  const { api } = useAtlas();
+  const settings = useQuery({ queryKey: ['settings'], queryFn: () => api.getSettings() });
+  const theme = settings.data?.theme ?? 'system';
+  useEffect(() => {
+    if (theme === 'system') delete document.documentElement.dataset.theme;
+    else document.documentElement.dataset.theme = theme;
+  }, [theme]);
+}
+
+export function App() {
+  const [page, setPage] = useState<PageId>(pageFromHash);
+  const refresh = useRefresh();
+  useTheme();
+
+  useEffect(() => {
+    const onHash = () => setPage(pageFromHash());
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (!event.altKey || event.ctrlKey || event.metaKey) return;
+      const index = Number(event.key) - 1;
+      if (index >= 0 && index < PAGES.length) {
+        event.preventDefault();
+        window.location.hash = `#/${PAGES[index].id}`;
+      } else if (event.key.toLowerCase() === 'r') {
+        event.preventDefault();
+        if (!refresh.scan.running) refresh.refresh.mutate();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [refresh.scan.running, refresh.refresh]);
+
+  const current = PAGES.find((candidate) => candidate.id === page)!;
+  return (
+    <div className="app">
+      <header className="app-header">
+        <div className="brand" aria-label="Bedrock Atlas">
+          <span className="brand-mark" aria-hidden>
+            ◈
+          </span>
+          Bedrock Atlas
+        </div>
+        <nav aria-label="Pages">
+          {PAGES.map((candidate, index) => (
+            <a
+              key={candidate.id}
+              href={`#/${candidate.id}`}
+              className={candidate.id === page ? 'active' : undefined}
+              aria-current={candidate.id === page ? 'page' : undefined}
+              title={`${candidate.label} (Alt+${index + 1})`}
+            >
+              {candidate.label}
+            </a>
+          ))}
+        </nav>
+      </header>
+      <main className="app-main">
+        <ErrorBoundary area={current.label} key={current.id}>
+          {current.render()}
+        </ErrorBoundary>
+      </main>
+      <ErrorBoundary area="Status bar">
+        <StatusBar refresh={refresh} />
+      </ErrorBoundary>
+    </div>
+  );
+}

@@ -1,0 +1,22 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { connectAtlas } from './api/transport';
+import { AtlasProvider } from './api/atlas-context';
+import { App } from './app/App';
+import './styles.css';
+
+const client = connectAtlas();
+const queryClient = new QueryClient({
+  defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: false, staleTime: Infinity } },
+});
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <AtlasProvider client={client}>
+      <QueryClientProvider client={queryClient}>
+        <App />
+      </QueryClientProvider>
+    </AtlasProvider>
+  </StrictMode>,
+);

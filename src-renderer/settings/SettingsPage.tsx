@@ -1,0 +1,109 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import type { Settings } from '../../src-shared/contract';
+import { REGION_GROUPS } from '../../src-shared/regions';
+import { useAtlas } from '../api/atlas-context';
+import { ErrorNotice } from '../app/ErrorNotice';
+
+export function SettingsPage() {
+  const { api } = useAtlas();
+  const settings = useQuery({ queryKey: ['settings'], queryFn: () => api.getSettings() });
+  if (settings.isError) return <ErrorNotice error={settings.error} />;
+  if (!settings.data) return <div className="loading">Loading settings…</div>;
+  return <SettingsForm key={JSON.stringify(settings.data)} saved={settings.data} />;
+}
+
+function SettingsForm({ saved }: { saved: Settings }) {
+  const { api } = useAtlas();
+  const queryClient = useQueryClient();
+  const [draft, setDraft] = useState<Settings>(saved);
+  const save = useMutation({
+    mutationFn: (next: Settings) => api.updateSettings(next),
+    onSuccess: (saved) => {
+      queryClient.setQueryData(['settings'], saved);
+      void queryClient.invalidateQueries({ queryKey: ['catalog'] });
+    },
+  });
+
+  const allRegions = draft.regions.length === 0;
+  const toggleRegion = (region: string) => {
+    const selected = allRegions ? Object.values(REGION_GROUPS).flat() : draft.regions;
+    const next = selected.includes(region) ? selected.filter((candidate) => candidate !== region) : [...selected, region];
+    setDraft({ ...draft, regions: next });
+  };
+
+  return (
+    <form
+      className="settings-page"
+      onSubmit={(event) => {
+        event.preventDefault();
+        save.mutate(draft);
+      }}
+    >
+      <h1>Settings</h1>
+      <fieldset>
+        <legend>Regions to scan</legend>
+        <label className="inline">
+          <input type="checkbox" checked={allRegions} onChange={() => setDraft({ ...draft, regions: allRegions ? ['us-east-1'] : [] })} /> All 33 commercial regions
+        </label>
+        <div className="region-grid">
+          {Object.entries(REGION_GROUPS).map(([group, regions]) => (
+            <div key={group}>
+              <strong>{group}</strong>
+              {regions.map((region) => (
+                <label key={region} className="inline">
+                  <input type="checkbox" checked={allRegions || draft.regions.includes(region)} onChange={() => toggleRegion(region)} /> {region}
+                </label>
+              ))}
+            </div>
+          ))}
+        </div>
+      </fieldset>
+      <fieldset>
+        <legend>Cache</legend>
+        <label>
+          Mode
+          <select value={draft.cacheMode} onChange={(event) => setDraft({ ...draft, cacheMode: event.target.value as Settings['cacheMode'] })}>
+            <option value="file">file: one cache file (desktop)</option>
+            <option value="memory">memory: nothing written to disk</option>
+            <option value="none">none: always fetch</option>
+          </select>
+        </label>
+        <label>
+          Directory
+          <input type="text" placeholder="OS cache directory" value={draft.cacheDir ?? ''} onChange={(event) => setDraft({ ...draft, cacheDir: event.target.value || null })} />
+        </label>
+        <label>
+          Maximum age (hours)
+          <input type="number" min={0.1} step={0.1} value={draft.maxAgeHours} onChange={(event) => setDraft({ ...draft, maxAgeHours: Number(event.target.value) })} />
+        </label>
+      </fieldset>
+      <fieldset>
+        <legend>AWS</legend>
+        <label>
+          Named profile
+          <input type="text" placeholder="default credential chain" value={draft.awsProfile ?? ''} onChange={(event) => setDraft({ ...draft, awsProfile: event.target.value || null })} />
+        </label>
+        <p className="muted">Credentials stay in the main process: env variables, ~/.aws profiles and SSO are read there, never here.</p>
+      </fieldset>
+      <fieldset>
+        <legend>Appearance</legend>
+        <label>
+          Theme
+          <select value={draft.theme} onChange={(event) => setDraft({ ...draft, theme: event.target.value as Settings['theme'] })}>
+            <option value="system">Follow the system</option>
+            <option value="light">Light</option>
+            <option value="dark">Dark</option>
+          </select>
+        </label>
+      </fieldset>
+      <div className="form-actions">
+        <button type="submit" className="primary" disabled={save.isPending}>
+          Save
+        </button>
+        {save.isSuccess ? <span className="muted">Saved.</span> : null}
+      </div>
+      {save.isError ? <ErrorNotice error={save.error} /> : null}
+    </form>
+  );
+}
