@@ -110,7 +110,11 @@ export type ParsedInput<M extends MethodName> = z.output<Contract[M]['input']>;
 export type MethodOutput<M extends MethodName> = Contract[M]['output'];
 
 /** What the renderer calls: one async function per contract method. */
-export type AtlasApi = { [M in MethodName]: (input: MethodInput<M>) => Promise<MethodOutput<M>> };
+export type AtlasApi = {
+  [M in MethodName]: undefined extends MethodInput<M>
+    ? (input?: MethodInput<M>) => Promise<MethodOutput<M>>
+    : (input: MethodInput<M>) => Promise<MethodOutput<M>>;
+};
 /** What the main process implements: handlers receive already validated input. */
 export type AtlasHandlers = { [M in MethodName]: (input: ParsedInput<M>) => Promise<MethodOutput<M>> };
 

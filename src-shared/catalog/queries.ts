@@ -81,8 +81,8 @@ function normalize(text: string): string {
 
 /** Context-window variants (`:8k`, `:mm`) are provisioned-only twins: prefer the base id when a name matches both. */
 function preference(model: CatalogModel): number {
-  const variant = model.modelId.split(':').length > 2 ? 1 : 0;
-  const legacy = model.lifecycle === 'ACTIVE' ? 0 : 2;
+  const variant = model.modelId.split(':').length > 2 ? 4 : 0;
+  const legacy = model.lifecycle === 'ACTIVE' ? 0 : 1;
   return variant + legacy;
 }
 
