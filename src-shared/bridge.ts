@@ -1,4 +1,5 @@
-import { METHOD_NAMES, type MethodInput, type MethodName, type MethodOutput } from './contract';
+import type { MethodInput, MethodOutput } from './contract';
+import { METHOD_NAMES, type MethodName } from './methods';
 import type { Envelope } from './envelope';
 import type { AtlasEvent, AtlasEventSource } from './events';
 

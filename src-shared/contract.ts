@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import type { CatalogDocument, ModelAccess, CatalogModel } from './catalog/document';
 import { COMMERCIAL_REGIONS } from './regions';
+import type { MethodName } from './methods';
+
+export { METHOD_NAMES, isMethodName, type MethodName } from './methods';
 
 /**
  * The one API between the main process and the renderer, used by both transports (Electron IPC and the
@@ -101,10 +104,9 @@ export const contract = {
   findModel: method<CatalogModel | null>()(z.object({ query: ModelIdSchema }).strict()),
   /** The regions and routes a model can be called through from one region, best first. */
   bestRegions: method<RankedRoute[]>()(z.object({ modelId: ModelIdSchema, fromRegion: RegionNameSchema }).strict()),
-};
+} satisfies Record<MethodName, { input: z.ZodType; output: unknown }>;
 
 export type Contract = typeof contract;
-export type MethodName = keyof Contract;
 export type MethodInput<M extends MethodName> = z.input<Contract[M]['input']>;
 export type ParsedInput<M extends MethodName> = z.output<Contract[M]['input']>;
 export type MethodOutput<M extends MethodName> = Contract[M]['output'];
@@ -118,8 +120,7 @@ export type AtlasApi = {
 /** What the main process implements: handlers receive already validated input. */
 export type AtlasHandlers = { [M in MethodName]: (input: ParsedInput<M>) => Promise<MethodOutput<M>> };
 
-export const METHOD_NAMES = Object.keys(contract) as MethodName[];
-
-export function isMethodName(name: string): name is MethodName {
-  return Object.hasOwn(contract, name);
-}
+/** Fails to compile when METHOD_NAMES lists a method the contract lacks (the `satisfies` above catches the reverse). */
+export type MethodListMatchesContract = MethodName extends keyof Contract ? true : never;
+const methodListMatchesContract: MethodListMatchesContract = true;
+void methodListMatchesContract;

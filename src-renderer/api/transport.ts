@@ -1,4 +1,5 @@
-import { METHOD_NAMES, type AtlasApi, type MethodName } from '../../src-shared/contract';
+import type { AtlasApi } from '../../src-shared/contract';
+import { METHOD_NAMES, type MethodName } from '../../src-shared/methods';
 import { AtlasError, unwrapEnvelope, type Envelope } from '../../src-shared/envelope';
 import { EVENT_NAMES, type AtlasEventSource, type AtlasEvent, type EventName } from '../../src-shared/events';
 import type { AtlasBridge } from '../../src-shared/bridge';
