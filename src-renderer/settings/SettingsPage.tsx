@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient, type UseMutationResult } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { Settings } from '../../src-shared/contract';
 import { REGION_GROUPS } from '../../src-shared/regions';
@@ -7,16 +7,8 @@ import { ErrorNotice } from '../app/ErrorNotice';
 
 export function SettingsPage() {
   const { api } = useAtlas();
-  const settings = useQuery({ queryKey: ['settings'], queryFn: () => api.getSettings() });
-  if (settings.isError) return <ErrorNotice error={settings.error} />;
-  if (!settings.data) return <div className="loading">Loading settings…</div>;
-  return <SettingsForm key={JSON.stringify(settings.data)} saved={settings.data} />;
-}
-
-function SettingsForm({ saved }: { saved: Settings }) {
-  const { api } = useAtlas();
   const queryClient = useQueryClient();
-  const [draft, setDraft] = useState<Settings>(saved);
+  const settings = useQuery({ queryKey: ['settings'], queryFn: () => api.getSettings() });
   const save = useMutation({
     mutationFn: (next: Settings) => api.updateSettings(next),
     onSuccess: (saved) => {
@@ -24,6 +16,14 @@ function SettingsForm({ saved }: { saved: Settings }) {
       void queryClient.invalidateQueries({ queryKey: ['catalog'] });
     },
   });
+  if (settings.isError) return <ErrorNotice error={settings.error} />;
+  if (!settings.data) return <div className="loading">Loading settings…</div>;
+  // Keyed by the saved values: a save (here or elsewhere) starts the form from what was stored.
+  return <SettingsForm key={JSON.stringify(settings.data)} saved={settings.data} save={save} />;
+}
+
+function SettingsForm({ saved, save }: { saved: Settings; save: UseMutationResult<Settings, Error, Settings> }) {
+  const [draft, setDraft] = useState<Settings>(saved);
 
   const allRegions = draft.regions.length === 0;
   const toggleRegion = (region: string) => {
