@@ -1,4 +1,4 @@
-import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { REGION_GROUPS, type RegionGroup } from '../../src-shared/regions';
 import { CALL_ROUTES } from '../../src-shared/catalog/queries';
 import { useCatalog } from '../catalog/use-catalog';
@@ -26,7 +26,6 @@ export function MatrixPage() {
   const [active, setActive] = useState<ActiveCell | null>(null);
   const [panelOpen, setPanelOpen] = useState(false);
   const searchBox = useRef<HTMLInputElement>(null);
-  const deferredSearch = useDeferredValue(search);
   const document = catalog.data?.document;
 
   useEffect(() => {
@@ -44,8 +43,8 @@ export function MatrixPage() {
   }, []);
 
   const data = useMemo(
-    () => (document ? buildMatrix(document, { ...filters, search: deferredSearch || undefined }) : null),
-    [document, filters, deferredSearch],
+    () => (document ? buildMatrix(document, { ...filters, search: search || undefined }) : null),
+    [document, filters, search],
   );
 
   useEffect(() => {

@@ -38,11 +38,13 @@ export function buildMatrix(document: CatalogDocument, filters: MatrixFilters): 
   const models = listModels(document, { ...modelFilters, regions });
   const rows: MatrixRow[] = [];
   const modelRowIndexes: number[] = [];
+  const perProvider = new Map<string, number>();
+  for (const model of models) perProvider.set(model.providerName, (perProvider.get(model.providerName) ?? 0) + 1);
   let provider: string | null = null;
   for (const model of models) {
     if (model.providerName !== provider) {
       provider = model.providerName;
-      rows.push({ kind: 'provider', provider, count: models.filter((candidate) => candidate.providerName === provider).length });
+      rows.push({ kind: 'provider', provider, count: perProvider.get(provider)! });
     }
     modelRowIndexes.push(rows.length);
     rows.push({ kind: 'model', model });
