@@ -1,5 +1,5 @@
 import { test, expect } from '../fixtures/atlas';
-import { setScenario, startWebHost } from '../fixtures/processes';
+import { setScenario, startEmulator, startWebHost } from '../fixtures/processes';
 
 test.describe('catalog matrix', () => {
   test('renders the emulator data, labelled simulated', async ({ page, host }) => {
@@ -66,7 +66,9 @@ test.describe('catalog matrix', () => {
   });
 
   test('with the emulator stopped, the app falls back to the bundled catalog and says so', async ({ page }) => {
-    const deadEndpoint = await startWebHost('http://127.0.0.1:9', ['--cache-mode', 'none']);
+    const ownEmulator = await startEmulator();
+    const deadEndpoint = await startWebHost(ownEmulator.url, ['--cache-mode', 'none']);
+    await ownEmulator.stop();
     try {
       await page.goto(deadEndpoint.url);
       await expect(page.getByTestId('data-source')).toHaveText('bundled', { timeout: 45_000 });
