@@ -30,8 +30,14 @@ function useTheme() {
   const settings = useQuery({ queryKey: ['settings'], queryFn: () => api.getSettings() });
   const theme = settings.data?.theme ?? 'system';
   useEffect(() => {
-    if (theme === 'system') delete document.documentElement.dataset.theme;
-    else document.documentElement.dataset.theme = theme;
+    // The stylesheet keys its dark palette on data-theme; "system" follows the OS and its later changes.
+    const dark = window.matchMedia('(prefers-color-scheme: dark)');
+    const apply = () => {
+      document.documentElement.dataset.theme = theme === 'system' ? (dark.matches ? 'dark' : 'light') : theme;
+    };
+    apply();
+    dark.addEventListener('change', apply);
+    return () => dark.removeEventListener('change', apply);
   }, [theme]);
 }
 

@@ -2,14 +2,7 @@ import { useState } from 'react';
 import { useAppInfo, useCatalog, type useRefresh } from '../catalog/use-catalog';
 import { useConnectionState } from '../api/atlas-context';
 import { ErrorNotice } from '../app/ErrorNotice';
-
-export function describeAge(ms: number): string {
-  const minutes = Math.round(ms / 60_000);
-  if (minutes < 1) return 'just now';
-  if (minutes < 120) return `${minutes} min ago`;
-  const hours = Math.round(minutes / 60);
-  return hours < 48 ? `${hours} h ago` : `${Math.round(hours / 24)} days ago`;
-}
+import { describeAge } from '../../src-shared/describe-age';
 
 export function StatusBar({ refresh }: { refresh: ReturnType<typeof useRefresh> }) {
   const catalog = useCatalog();

@@ -6,14 +6,7 @@ import { createAtlasCore } from '../../core/app/atlas-core';
 import { addAwsOptions, addCatalogOptions, readAwsOptions, readCatalogOptions } from '../shared-options';
 import { BUNDLED_CATALOG, projectFile } from '../project-files';
 import type { CommandIo } from '../io';
-
-export function describeAge(ms: number): string {
-  const minutes = Math.round(ms / 60_000);
-  if (minutes < 1) return 'just now';
-  if (minutes < 120) return `${minutes} min ago`;
-  const hours = Math.round(minutes / 60);
-  return hours < 48 ? `${hours} h ago` : `${Math.round(hours / 24)} days ago`;
-}
+import { describeAge } from '../../../src-shared/describe-age';
 
 export function progressLine(event: AtlasEvent): string | null {
   if (event.type !== 'catalog.progress') return null;
