@@ -22,6 +22,7 @@ test.describe('catalog matrix', () => {
     await expect(panel.getByTestId('profile-only-note')).toContainText('on-demand throughput isn’t supported');
     await expect(panel).toContainText('us-east-1 → us-east-1, us-east-2, us-west-2');
     await expect(panel.getByTestId('access-status')).toContainText('Authorized');
+    await expect(panel.getByTestId('best-routes').locator('li').first()).toContainText('us.amazon.nova-2-lite-v1:0');
     await page.screenshot({ path: 'test-results/screens/matrix-panel.png' });
     await page.keyboard.press('Escape');
     await expect(panel).toBeHidden();

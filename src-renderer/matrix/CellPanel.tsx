@@ -51,6 +51,24 @@ function Access({ modelId, region }: { modelId: string; region: string }) {
   );
 }
 
+function BestRoutes({ modelId, region }: { modelId: string; region: string }) {
+  const { api } = useAtlas();
+  const routes = useQuery({ queryKey: ['bestRegions', modelId, region], queryFn: () => api.bestRegions({ modelId, fromRegion: region }) });
+  if (routes.isError) return <ErrorNotice error={routes.error} />;
+  if (!routes.data) return <span className="muted">Ranking…</span>;
+  if (routes.data.length === 0) return <span className="muted">No region serves this model on demand or through a profile.</span>;
+  return (
+    <ol className="best-routes" data-testid="best-routes">
+      {routes.data.slice(0, 6).map((route) => (
+        <li key={`${route.callRegion}:${route.invokeId}`} title={route.reason}>
+          <code>{route.invokeId}</code> <span className="muted">via {route.callRegion}</span>
+          <div className="muted">{route.reason}</div>
+        </li>
+      ))}
+    </ol>
+  );
+}
+
 export function CellPanel({ document, model, region, onClose }: { document: CatalogDocument; model: CatalogModel; region: string; onClose: () => void }) {
   const route = cellRoute(document, model.modelId, region);
   const regionStatus = document.regions[region];
@@ -117,6 +135,9 @@ export function CellPanel({ document, model, region, onClose }: { document: Cata
           </ul>
         </>
       ) : null}
+
+      <h3>Best routes from {region}</h3>
+      <BestRoutes modelId={model.modelId} region={region} />
 
       <h3>Account access</h3>
       <Access modelId={model.modelId} region={region} />

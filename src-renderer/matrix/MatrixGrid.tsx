@@ -8,7 +8,7 @@ import { ROUTE_STYLE, type MatrixData } from './matrix-model';
 const ROW_HEIGHT = 24;
 const COLUMN_WIDTH = 44;
 const NAME_WIDTH = 300;
-const HEADER_HEIGHT = 112;
+const HEADER_HEIGHT = 124;
 
 export interface ActiveCell {
   /** Index into `data.modelRowIndexes`. */
