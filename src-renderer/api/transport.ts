@@ -67,9 +67,42 @@ function connectBridge(bridge: AtlasBridge): AtlasClient {
   };
 }
 
-function connectHttp(): AtlasClient {
-  const token = takeToken();
+export interface HttpClientOptions {
+  /** Where `bedrock-atlas web` listens; '' means this page's own origin. */
+  baseUrl: string;
+  token: string | null;
+  /** Delay before the n-th reconnect of the event stream. */
+  reconnectDelayMs?: (attempt: number) => number;
+}
+
+/** Reads one Server-Sent Events stream, emitting each complete `event:`/`data:` frame; returns when it ends. */
+async function readEventStream(body: ReadableStream<BufferSource>, emit: (event: AtlasEvent) => void): Promise<void> {
+  const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    buffer += value;
+    let boundary: number;
+    while ((boundary = buffer.indexOf('\n\n')) >= 0) {
+      const frame = buffer.slice(0, boundary);
+      buffer = buffer.slice(boundary + 2);
+      const type = /^event: (.+)$/m.exec(frame)?.[1] as EventName | undefined;
+      const data = /^data: (.+)$/m.exec(frame)?.[1];
+      if (type && data && EVENT_NAMES.includes(type)) emit({ type, payload: JSON.parse(data) } as AtlasEvent);
+    }
+  }
+}
+
+/**
+ * The contract over loopback HTTP: `POST /api/<method>` with the bearer token, and `GET /api/events` read with
+ * fetch streaming rather than EventSource, because EventSource cannot send the Authorization header.
+ * `close()` ends the event stream and its reconnect loop.
+ */
+export function createHttpClient(options: HttpClientOptions): AtlasClient & { close(): void } {
   const hub = listeners();
+  const stopped = new AbortController();
+  const reconnectDelayMs = options.reconnectDelayMs ?? ((attempt) => Math.min(10_000, 500 * 2 ** attempt));
   let state: ConnectionState = 'connecting';
   const stateListeners = new Set<(state: ConnectionState) => void>();
   const setState = (next: ConnectionState) => {
@@ -77,14 +110,18 @@ function connectHttp(): AtlasClient {
     state = next;
     for (const listener of stateListeners) listener(next);
   };
-  const headers = { 'content-type': 'application/json', authorization: `Bearer ${token ?? ''}` };
+  const authorization = `Bearer ${options.token ?? ''}`;
 
   const call = async (method: MethodName, input: unknown) => {
     let response: Response;
     try {
-      response = await fetch(`/api/${method}`, { method: 'POST', headers, body: JSON.stringify(input ?? {}) });
+      response = await fetch(`${options.baseUrl}/api/${method}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization },
+        body: JSON.stringify(input ?? {}),
+      });
     } catch (error) {
-      throw new AtlasError({ name: 'ConnectionLost', message: `The Bedrock Atlas host is not reachable (${(error as Error).message}). Is \`bedrock-atlas web\` still running?` });
+      throw new AtlasError({ name: 'ConnectionLost', code: 'CONNECTION_LOST', message: `The Bedrock Atlas host is not reachable (${(error as Error).message}). Is \`bedrock-atlas web\` still running?` });
     }
     if (response.status === 401) {
       throw new AtlasError({ name: 'Unauthorized', code: 'UNAUTHORIZED', message: 'This page has no valid token: open the URL that `bedrock-atlas web` printed.' });
@@ -94,36 +131,29 @@ function connectHttp(): AtlasClient {
 
   const api = Object.fromEntries(METHOD_NAMES.map((method) => [method, (input: unknown) => call(method, input)])) as AtlasApi;
 
-  const readEvents = async () => {
-    for (let attempt = 0; ; attempt++) {
+  const followEvents = async () => {
+    for (let attempt = 0; !stopped.signal.aborted; attempt++) {
       try {
-        const response = await fetch('/api/events', { headers: { authorization: headers.authorization } });
+        const response = await fetch(`${options.baseUrl}/api/events`, { headers: { authorization }, signal: stopped.signal });
         if (!response.ok || !response.body) throw new Error(`events: HTTP ${response.status}`);
         setState('open');
         attempt = 0;
-        const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-        let buffer = '';
-        for (;;) {
-          const { value, done } = await reader.read();
-          if (done) break;
-          buffer += value;
-          let boundary: number;
-          while ((boundary = buffer.indexOf('\n\n')) >= 0) {
-            const frame = buffer.slice(0, boundary);
-            buffer = buffer.slice(boundary + 2);
-            const type = /^event: (.+)$/m.exec(frame)?.[1] as EventName | undefined;
-            const data = /^data: (.+)$/m.exec(frame)?.[1];
-            if (type && data && EVENT_NAMES.includes(type)) hub.emit({ type, payload: JSON.parse(data) } as AtlasEvent);
-          }
-        }
+        await readEventStream(response.body, hub.emit);
       } catch {
-        // fall through to reconnect
+        // A dropped stream or an unreachable host: reconnect below with backoff.
       }
+      if (stopped.signal.aborted) return;
       setState('lost');
-      await new Promise((resolve) => setTimeout(resolve, Math.min(10_000, 500 * 2 ** attempt)));
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, reconnectDelayMs(attempt));
+        stopped.signal.addEventListener('abort', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
     }
   };
-  void readEvents();
+  void followEvents();
 
   return {
     api,
@@ -136,9 +166,10 @@ function connectHttp(): AtlasClient {
         return () => stateListeners.delete(listener);
       },
     },
+    close: () => stopped.abort(),
   };
 }
 
 export function connectAtlas(): AtlasClient {
-  return window.atlas ? connectBridge(window.atlas) : connectHttp();
+  return window.atlas ? connectBridge(window.atlas) : createHttpClient({ baseUrl: '', token: takeToken() });
 }
