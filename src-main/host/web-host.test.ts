@@ -86,6 +86,17 @@ describe('browser host', () => {
     expect(badJson.status).toBe(400);
   });
 
+  it('refuses an oversized body (413) and API calls that are not POST (405)', async () => {
+    const huge = await fetch(`${host.url}/api/findModel`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${host.token}` },
+      body: JSON.stringify({ query: 'x'.repeat(2_000_000) }),
+    });
+    expect(huge.status).toBe(413);
+    expect((await huge.json()).error.code).toBe('BODY_TOO_LARGE');
+    expect((await fetch(`${host.url}/api/getAppInfo`, { headers: { authorization: `Bearer ${host.token}` } })).status).toBe(405);
+  });
+
   it('serves the dashboard with a strict CSP and refuses path traversal', async () => {
     const page = await fetch(`${host.url}/`);
     expect(page.status).toBe(200);

@@ -80,10 +80,15 @@ function sendJson(response: ServerResponse, status: number, body: unknown): void
 }
 
 function sendHttpError(response: ServerResponse, error: HttpError): void {
+  // The unread rest of a refused body would be parsed as the next request on this keep-alive socket: close it.
+  if (error.status === 413) response.setHeader('connection', 'close');
   sendJson(response, error.status, { ok: false, error: { name: 'HttpError', code: error.code, message: error.message } });
 }
 
 async function readJsonBody(request: IncomingMessage): Promise<unknown> {
+  if (Number(request.headers['content-length'] ?? 0) > MAX_BODY_BYTES) {
+    throw new HttpError(413, 'BODY_TOO_LARGE', `Request body over ${MAX_BODY_BYTES} bytes`);
+  }
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request) {

@@ -1,6 +1,7 @@
 import { app, BrowserWindow, ipcMain, Menu, session, shell } from 'electron';
 import Store from 'electron-store';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { METHOD_NAMES } from '../../src-shared/methods';
 import { callChannel, EVENT_CHANNEL } from '../../src-shared/bridge';
 import { createAtlasCore } from '../core/app/atlas-core';
@@ -19,7 +20,7 @@ interface WindowState {
 }
 
 const isDevelopment = !app.isPackaged;
-const rendererUrl = process.env.ELECTRON_RENDERER_URL ?? `file://${join(import.meta.dirname, '../renderer/index.html')}`;
+const rendererUrl = process.env.ELECTRON_RENDERER_URL ?? pathToFileURL(join(import.meta.dirname, '../renderer/index.html')).href;
 
 function isSafeExternalLink(url: string): boolean {
   try {
