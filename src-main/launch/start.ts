@@ -8,7 +8,8 @@ import { projectFile } from '../cli/project-files';
  * `npm start`: the desktop app where an Electron binary is present or can be downloaded; otherwise one line saying
  * why, then the same dashboard through the browser host. Arguments after `--` go to either.
  */
-const DOWNLOAD_TIMEOUT_MS = 90_000;
+// Long enough for a ~100 MB download on a decent line; with no network the attempt fails within seconds.
+const DOWNLOAD_TIMEOUT_MS = 60_000;
 const root = projectFile('.');
 const args = process.argv.slice(2);
 const electronDir = join(root, 'node_modules', 'electron');
@@ -24,7 +25,6 @@ function electronBinary(): string | null {
 }
 
 function tryDownload(): string | null {
-  process.stderr.write('Fetching the Electron binary (first launch)...\n');
   const result = spawnSync(process.execPath, [join(electronDir, 'install.js')], { encoding: 'utf8', timeout: DOWNLOAD_TIMEOUT_MS });
   if (result.status === 0) return null;
   const output = `${result.stderr ?? ''}${result.error?.message ?? ''}`;
