@@ -40,6 +40,13 @@ test.describe('desktop window', () => {
       expect(methods).toEqual([...METHOD_NAMES].sort());
       const info = await window.evaluate(() => (globalThis as unknown as { atlas: { api: { getAppInfo: () => Promise<unknown> } } }).atlas.api.getAppInfo());
       expect(info).toMatchObject({ ok: true, value: { transport: 'electron' } });
+      const invalid = await window.evaluate(() => (globalThis as unknown as { atlas: { api: { findModel: (input: unknown) => Promise<unknown> } } }).atlas.api.findModel({ query: 5 }));
+      expect(invalid).toMatchObject({ ok: false, error: { name: 'ValidationError' } });
+      // Navigation away from the dashboard is refused.
+      const before = window.url();
+      await window.evaluate(() => void (globalThis.location.href = 'https://example.com/'));
+      await window.waitForTimeout(500);
+      expect(window.url()).toBe(before);
     } finally {
       await app.close();
     }
