@@ -3,7 +3,7 @@ import type { CatalogSnapshot } from '../../../src-shared/contract';
 import type { AtlasEvent } from '../../../src-shared/events';
 import { cellRoute } from '../../../src-shared/catalog/queries';
 import { createAtlasCore } from '../../core/app/atlas-core';
-import { addAwsOptions, addCatalogOptions, readAwsOptions, readCatalogOptions } from '../shared-options';
+import { addAwsOptions, addCatalogOptions, readAwsOptions, readCatalogOptions } from '../options';
 import { BUNDLED_CATALOG, projectFile } from '../project-files';
 import type { CommandIo } from '../io';
 import { describeAge } from '../../../src-shared/describe-age';

@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { startEmulator } from '../../emulator/server';
 import { readScenarioFile, EMPTY_SCENARIO } from '../../emulator/scenario';
-import { parsePort } from '../shared-options';
+import { parsePort } from '../options';
 import { UsageError, waitForShutdown, type CommandIo } from '../io';
 
 export function emulatorCommand(io: CommandIo): Command {

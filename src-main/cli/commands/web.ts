@@ -5,7 +5,7 @@ import { createAtlasCore } from '../../core/app/atlas-core';
 import { defaultSettingsPath } from '../../core/app/settings-store';
 import { startWebHost } from '../../host/web-host';
 import { buildRenderer, rendererBuildIsStale } from '../../host/renderer-build';
-import { addAwsOptions, addCatalogOptions, parsePort, readAwsOptions, readCatalogOptions } from '../shared-options';
+import { addAwsOptions, addCatalogOptions, parsePort, readAwsOptions, readCatalogOptions } from '../options';
 import { BUNDLED_CATALOG, projectFile } from '../project-files';
 import { waitForShutdown, type CommandIo } from '../io';
 
