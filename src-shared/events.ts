@@ -16,6 +16,8 @@ export interface RegionProgress {
   /** Regions finished so far (done or failed) and the total in this scan. */
   completed: number;
   total: number;
+  /** Regions of this scan still waiting for an answer, so a slow or hanging region is named while it holds on. */
+  waiting: string[];
 }
 
 export interface AtlasEvents {

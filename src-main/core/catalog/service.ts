@@ -202,13 +202,17 @@ export class CatalogService {
     this.scanAbort = abort;
     let completed = 0;
     const total = regions.length;
+    const waiting = new Set(regions);
     const scans = await scanRegions(regions, {
       clients: this.options.clients,
       signal: abort.signal,
       ...this.options.scan,
       onProgress: (progress) => {
-        if (progress.phase !== 'started') completed++;
-        this.options.emit({ type: 'catalog.progress', payload: { ...progress, scanId, completed, total } });
+        if (progress.phase !== 'started') {
+          completed++;
+          waiting.delete(progress.region);
+        }
+        this.options.emit({ type: 'catalog.progress', payload: { ...progress, scanId, completed, total, waiting: [...waiting] } });
       },
     }).catch((error: unknown) => {
       if (error instanceof ScanCancelledError) {
