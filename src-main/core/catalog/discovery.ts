@@ -28,7 +28,7 @@ export interface ScanOptions {
   regionTimeoutMs?: number;
   /** Calls in flight per region at most. */
   perRegionConcurrency?: number;
-  onProgress?: (progress: Omit<RegionProgress, 'scanId' | 'completed' | 'total'>) => void;
+  onProgress?: (progress: Omit<RegionProgress, 'scanId' | 'completed' | 'total' | 'waiting'>) => void;
 }
 
 export const DEFAULT_REGION_TIMEOUT_MS = 30_000;
