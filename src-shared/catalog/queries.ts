@@ -1,8 +1,28 @@
-import type { CatalogDocument, CatalogModel } from './document';
+import type { CatalogDocument, CatalogModel, CatalogProfile, ModelInRegion } from './document';
 import type { RankedRoute } from '../contract';
-import { regionGroupOf } from '../regions';
+import { COMMERCIAL_REGIONS, regionGroupOf } from '../regions';
 
 /** Pure questions asked of a catalog document, shared by the main process, the CLI and the renderer. */
+
+/**
+ * A record's own entry only: catalog data comes from files and user input, so `constructor` or `__proto__` must
+ * read as "no such model", never as Object.prototype's members.
+ */
+function own<T>(record: Record<string, T> | undefined, key: string): T | undefined {
+  return record !== undefined && Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
+export function modelById(document: CatalogDocument, modelId: string): CatalogModel | undefined {
+  return own(document.models, modelId);
+}
+
+export function profileById(document: CatalogDocument, profileId: string): CatalogProfile | undefined {
+  return own(document.profiles, profileId);
+}
+
+function modelInRegion(document: CatalogDocument, modelId: string, region: string): ModelInRegion | undefined {
+  return own(modelById(document, modelId)?.regions, region);
+}
 
 export type CallRoute = 'on-demand' | 'geo-profile' | 'global-profile' | 'provisioned-only' | 'none';
 
@@ -29,12 +49,12 @@ const NO_ROUTE: CellRoute = {
 };
 
 export function isGlobalProfile(document: CatalogDocument, profileId: string): boolean {
-  const profile = document.profiles[profileId];
+  const profile = profileById(document, profileId);
   return profile ? profile.global === true || profile.scope === 'global' : profileId.startsWith('global.');
 }
 
 export function cellRoute(document: CatalogDocument, modelId: string, region: string): CellRoute {
-  const entry = document.models[modelId]?.regions[region];
+  const entry = modelInRegion(document, modelId, region);
   if (!entry) return NO_ROUTE;
   const globalProfiles = entry.profiles.filter((id) => isGlobalProfile(document, id));
   const geoProfiles = entry.profiles.filter((id) => !globalProfiles.includes(id));
@@ -92,11 +112,14 @@ function preference(model: CatalogModel): number {
  */
 export function getModel(document: CatalogDocument, query: string): CatalogModel | null {
   const trimmed = query.trim();
-  if (document.models[trimmed]) return document.models[trimmed];
+  const byId = modelById(document, trimmed);
+  if (byId) return byId;
   const fromArn = /foundation-model\/(.+)$/.exec(trimmed)?.[1] ?? /inference-profile\/[a-z-]+\.(.+)$/.exec(trimmed)?.[1];
-  if (fromArn && document.models[fromArn]) return document.models[fromArn];
-  const profile = document.profiles[trimmed];
-  if (profile && document.models[profile.modelId]) return document.models[profile.modelId];
+  const byArn = fromArn ? modelById(document, fromArn) : undefined;
+  if (byArn) return byArn;
+  const profile = profileById(document, trimmed);
+  const byProfile = profile ? modelById(document, profile.modelId) : undefined;
+  if (byProfile) return byProfile;
 
   const wanted = normalize(trimmed);
   if (wanted === '') return null;
@@ -135,7 +158,7 @@ export function listModels(document: CatalogDocument, filters: ModelFilters = {}
   return Object.values(document.models)
     .filter((model) => {
       if (search && !normalize(`${model.modelId} ${model.modelName} ${model.providerName}`).includes(search)) return false;
-      if (filters.region && !model.regions[filters.region]) return false;
+      if (filters.region && !own(model.regions, filters.region)) return false;
       if (filters.providers && filters.providers.length > 0 && !filters.providers.includes(model.providerName)) return false;
       if (filters.modality && !model.inputModalities.includes(filters.modality) && !model.outputModalities.includes(filters.modality))
         return false;
@@ -164,7 +187,7 @@ export function bestRegions(
   fromRegion: string,
   latencyMs: Record<string, number> = {},
 ): RankedRoute[] {
-  const model = document.models[modelId];
+  const model = modelById(document, modelId);
   if (!model) return [];
   const routes: RankedRoute[] = [];
   const here = cellRoute(document, modelId, fromRegion);
@@ -172,7 +195,7 @@ export function bestRegions(
     routes.push({ invokeId: modelId, callRegion: fromRegion, kind: 'on-demand', destinations: [fromRegion], rank: 1, reason: 'On demand in your region: no cross-region hop.' });
   }
   for (const profileId of here.geoProfiles) {
-    const destinations = document.profiles[profileId]?.routes[fromRegion] ?? [];
+    const destinations = own(profileById(document, profileId)?.routes, fromRegion) ?? [];
     routes.push({
       invokeId: profileId,
       callRegion: fromRegion,
@@ -211,4 +234,52 @@ export function bestRegions(
     });
   }
   return routes;
+}
+
+/**
+ * How a model can be called in one region, as `bedrock-atlas where` reports it. Precedence: the bare id invocable
+ * on demand (whatever profiles exist too), then a geo profile, a global profile, provisioned throughput, merely
+ * listed, not listed at all; "unknown" when the region's scan failed, so a failure never reads as "not offered".
+ */
+export type CallHow = 'on-demand' | 'geo-profile' | 'global-profile' | 'provisioned' | 'listed' | 'none' | 'unknown';
+
+export const CALL_HOWS: readonly CallHow[] = ['on-demand', 'geo-profile', 'global-profile', 'provisioned', 'listed', 'none', 'unknown'];
+
+export interface RegionCall {
+  how: CallHow;
+  /** The ids to pass as modelId in this region, best first: the bare id when on demand, then geo, then global profiles. */
+  invokeIds: string[];
+}
+
+export function howToCall(document: CatalogDocument, modelId: string, region: string): RegionCall {
+  if (own(document.regions, region)?.status === 'error') return { how: 'unknown', invokeIds: [] };
+  const entry = modelInRegion(document, modelId, region);
+  if (!entry) return { how: 'none', invokeIds: [] };
+  const route = cellRoute(document, modelId, region);
+  const invokeIds = [...(route.onDemand ? [modelId] : []), ...route.geoProfiles, ...route.globalProfiles];
+  const how: CallHow = route.onDemand
+    ? 'on-demand'
+    : route.geoProfiles.length > 0
+      ? 'geo-profile'
+      : route.globalProfiles.length > 0
+        ? 'global-profile'
+        : route.provisioned
+          ? 'provisioned'
+          : 'listed';
+  return { how, invokeIds };
+}
+
+export interface ModelWhereabouts {
+  modelId: string;
+  regions: Record<string, RegionCall>;
+}
+
+/** For every region the document covers (in geography order), how the model can be called there. */
+export function whereToCall(document: CatalogDocument, modelId: string): ModelWhereabouts {
+  const covered = Object.keys(document.regions);
+  const ordered = [
+    ...COMMERCIAL_REGIONS.filter((region) => covered.includes(region)),
+    ...covered.filter((region) => !(COMMERCIAL_REGIONS as readonly string[]).includes(region)).sort(),
+  ];
+  return { modelId, regions: Object.fromEntries(ordered.map((region) => [region, howToCall(document, modelId, region)])) };
 }
