@@ -45,15 +45,22 @@ function parseRegions(value: string): CommercialRegion[] {
   }
 }
 
+/** Every command that takes the shared options lists them under these headings in its --help. */
+export const AWS_OPTIONS_HEADING = 'Shared AWS options:';
+export const CATALOG_OPTIONS_HEADING = 'Shared catalog options:';
+
 export function addAwsOptions(command: Command): Command {
   return command
     .addOption(
       new Option('--endpoint-url <url>', 'send every Bedrock call to this endpoint (VPC endpoint, proxy, emulator)')
         .env(ENDPOINT_ENV)
-        .argParser(parseEndpointUrl),
+        .argParser(parseEndpointUrl)
+        .helpGroup(AWS_OPTIONS_HEADING),
     )
-    .addOption(new Option('--profile <name>', 'AWS named profile (default: the standard credential chain)'))
-    .addOption(new Option('--regions <list>', 'regions to use: "all" or a comma separated list').argParser(parseRegions));
+    .addOption(new Option('--profile <name>', 'AWS named profile (default: the standard credential chain)').helpGroup(AWS_OPTIONS_HEADING))
+    .addOption(
+      new Option('--regions <list>', 'regions to use: "all" or a comma separated list').argParser(parseRegions).helpGroup(AWS_OPTIONS_HEADING),
+    );
 }
 
 export function readAwsOptions(opts: Record<string, unknown>): AwsOptions {
@@ -87,11 +94,17 @@ export function addCatalogOptions(command: Command): Command {
     .addOption(
       new Option('--cache-mode <mode>', 'file: one cache file; memory: this process only; none: always fetch')
         .choices(['file', 'memory', 'none'])
-        .default('file'),
+        .default('file')
+        .helpGroup(CATALOG_OPTIONS_HEADING),
     )
-    .addOption(new Option('--cache-dir <dir>', 'cache directory (default: the OS cache directory)'))
-    .addOption(new Option('--max-age-hours <hours>', 'cache entries older than this are refetched').argParser(parseMaxAgeHours).default(24))
-    .addOption(new Option('--no-bundled', 'never fall back to the bundled catalog'));
+    .addOption(new Option('--cache-dir <dir>', 'cache directory (default: the OS cache directory)').helpGroup(CATALOG_OPTIONS_HEADING))
+    .addOption(
+      new Option('--max-age-hours <hours>', 'cache entries older than this are refetched')
+        .argParser(parseMaxAgeHours)
+        .default(24)
+        .helpGroup(CATALOG_OPTIONS_HEADING),
+    )
+    .addOption(new Option('--no-bundled', 'never fall back to the bundled catalog').helpGroup(CATALOG_OPTIONS_HEADING));
 }
 
 export function readCatalogOptions(opts: Record<string, unknown>): CatalogOptions {

@@ -2,18 +2,33 @@ import { Command, CommanderError } from 'commander';
 import { catalogCommand } from './commands/catalog';
 import { emulatorCommand } from './commands/emulator';
 import { webCommand } from './commands/web';
+import { whereCommand } from './commands/where';
 import { UsageError, type CommandIo } from './io';
 
 export const EXIT_USAGE = 2;
+
+const EXAMPLES = `
+Examples:
+  bedrock-atlas web                                  the dashboard in your browser
+  bedrock-atlas catalog                              which regions answered, how many models and profiles
+  bedrock-atlas where "claude 3 haiku"               how that model can be called in every region
+  bedrock-atlas where nova-2-lite --from eu-west-3   the ranked routes from your region
+  bedrock-atlas catalog --json > catalog.json        the whole catalog document
+  bedrock-atlas emulator --port 4010                 an offline Bedrock; then add --endpoint-url http://127.0.0.1:4010
+
+Every command that talks to Bedrock takes the shared options (--endpoint-url, --profile, --regions, --cache-mode,
+--cache-dir, --max-age-hours, --no-bundled): see \`bedrock-atlas <command> --help\`.`;
 
 export function buildProgram(io: CommandIo, version: string): Command {
   const program = new Command('bedrock-atlas')
     .description('See and test AWS Bedrock across regions: which model runs where and how, and how fast.')
     .version(version, '-v, --version')
     .showHelpAfterError('(run with --help for usage)')
+    .addHelpText('after', EXAMPLES)
     .configureOutput({ writeOut: (text) => io.stdout(text.trimEnd()), writeErr: (text) => io.stderr(text.trimEnd()) });
   program.addCommand(webCommand(io, version));
   program.addCommand(catalogCommand(io, version));
+  program.addCommand(whereCommand(io, version));
   program.addCommand(emulatorCommand(io));
   for (const command of program.commands) command.exitOverride().configureOutput(program.configureOutput());
   return program.exitOverride();
@@ -22,6 +37,11 @@ export function buildProgram(io: CommandIo, version: string): Command {
 /** Runs the CLI and returns its exit code: 0 success, 1 failure, 2 a usage mistake. */
 export async function runCli(argv: string[], io: CommandIo, version: string): Promise<number> {
   const program = buildProgram(io, version);
+  if (argv.length === 0) {
+    // Nothing asked: the help, with examples, is the answer (on stdout, like --help).
+    program.outputHelp();
+    return 0;
+  }
   try {
     await program.parseAsync(argv, { from: 'user' });
     return process.exitCode === undefined ? 0 : Number(process.exitCode);

@@ -1,23 +1,10 @@
 import { Command, Option } from 'commander';
 import type { CatalogSnapshot } from '../../../src-shared/contract';
-import type { AtlasEvent } from '../../../src-shared/events';
 import { cellRoute } from '../../../src-shared/catalog/queries';
-import { createAtlasCore } from '../../core/app/atlas-core';
-import { addAwsOptions, addCatalogOptions, readAwsOptions, readCatalogOptions } from '../options';
-import { BUNDLED_CATALOG, projectFile } from '../project-files';
-import type { CommandIo } from '../io';
 import { describeAge } from '../../../src-shared/describe-age';
-
-export function progressLine(event: AtlasEvent): string | null {
-  if (event.type !== 'catalog.progress') return null;
-  const { region, phase, completed, total } = event.payload;
-  const position = `[${String(completed).padStart(2)}/${total}]`;
-  if (phase === 'done') {
-    return `${position} ${region.padEnd(15)} ok      ${event.payload.modelCount} models, ${event.payload.profileCount} profiles, ${event.payload.durationMs} ms`;
-  }
-  if (phase === 'failed') return `${position} ${region.padEnd(15)} FAILED  ${event.payload.error?.code}: ${event.payload.error?.message}`;
-  return null;
-}
+import { addAwsOptions, addCatalogOptions } from '../options';
+import { loadCatalog } from '../catalog-session';
+import type { CommandIo } from '../io';
 
 function summary({ document, meta }: CatalogSnapshot): string[] {
   const regions = Object.entries(document.regions);
@@ -42,6 +29,7 @@ function summary({ document, meta }: CatalogSnapshot): string[] {
         .map(([name, count]) => `${name} ${count}`)
         .join(', '),
   );
+  lines.push('', 'Next: `bedrock-atlas where MODEL` for one model in every region, `bedrock-atlas web` for the dashboard.');
   return lines;
 }
 
@@ -49,41 +37,23 @@ export function catalogCommand(io: CommandIo, version: string): Command {
   const command = new Command('catalog')
     .description('discover which model can be called from which region, and how (prints a summary, or the catalog document with --json)')
     .addOption(new Option('--refresh', 'ignore the cache and scan the regions now'))
-    .addOption(new Option('--json', 'print the catalog document on stdout'));
+    .addOption(new Option('--json', 'print the catalog document on stdout'))
+    .addHelpText(
+      'after',
+      `
+Without an option it prints a summary of the cached catalog (scanning every region when there is no valid cache).
+
+Examples:
+  bedrock-atlas catalog                                   summary: regions ok/failed, models, providers
+  bedrock-atlas catalog --json > catalog.json             the whole catalog document
+  bedrock-atlas catalog --refresh --regions us-east-1,eu-west-1 --profile work
+  bedrock-atlas catalog --endpoint-url http://127.0.0.1:4010 --cache-mode none   against the emulator`,
+    );
   addAwsOptions(command);
   addCatalogOptions(command);
   return command.action(async (opts: Record<string, unknown>) => {
-    const aws = readAwsOptions(opts);
-    const cache = readCatalogOptions(opts);
-    const core = await createAtlasCore({
-      name: 'bedrock-atlas',
-      version,
-      transport: 'web',
-      settingsPath: null,
-      overrides: {
-        ...(aws.regions ? { regions: aws.regions } : {}),
-        awsProfile: aws.profile,
-        cacheMode: cache.cacheMode,
-        cacheDir: cache.cacheDir,
-        maxAgeHours: cache.maxAgeHours,
-      },
-      endpointUrl: aws.endpointUrl,
-      bundledPath: cache.bundled ? projectFile(BUNDLED_CATALOG) : null,
-      log: (line) => io.stderr(line),
-    });
-    const unsubscribe = core.events.subscribe((event) => {
-      const line = progressLine(event);
-      if (line) io.stderr(line);
-    });
-    try {
-      const snapshot = await core.catalog().get({ fresh: opts.refresh === true });
-      for (const warning of snapshot.meta.warnings) io.stderr(`warning: ${warning}`);
-      io.stderr(`source: ${snapshot.meta.source}${snapshot.meta.simulated ? ' (simulated)' : ''}, data from ${snapshot.document.generatedAt} (${describeAge(snapshot.meta.ageMs)})${snapshot.meta.cachePath ? `, cache ${snapshot.meta.cachePath}` : ''}`);
-      if (opts.json) io.stdout(JSON.stringify(snapshot.document, null, 2));
-      else for (const line of summary(snapshot)) io.stdout(line);
-    } finally {
-      unsubscribe();
-      core.close();
-    }
+    const snapshot = await loadCatalog(opts, io, version, opts.refresh === true);
+    if (opts.json) io.stdout(JSON.stringify(snapshot.document, null, 2));
+    else for (const line of summary(snapshot)) io.stdout(line);
   });
 }
