@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { mkdir, open } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { CATALOG_SCHEMA_VERSION, CatalogDocumentSchema, type CatalogDocument } from '../../../src-shared/catalog/document';
 import type { CacheMode } from '../../../src-shared/contract';
-import { writeFileAtomic } from '../storage/atomic-write';
+import { removeStaleTemporaries, writeFileAtomic } from '../storage/atomic-write';
 
 /**
  * One cache file, three modes: `file` (desktop), `memory` (read-only settings: nothing touches the disk) and
@@ -12,6 +13,8 @@ import { writeFileAtomic } from '../storage/atomic-write';
  */
 
 export const CACHE_FILE_NAME = 'bedrock_catalog.json';
+/** A real 33-region catalog is about 2 MB; a file far past that is not ours, and reading it would stall start-up. */
+export const MAX_CACHE_FILE_BYTES = 50 * 1024 * 1024;
 
 export function defaultCacheDir(
   platform: NodeJS.Platform = process.platform,
@@ -63,6 +66,7 @@ export class CatalogCache {
     if (this.modeInUse === 'memory') {
       return this.memory && !this.isTooOld(this.memory) ? { document: this.memory, warnings: [] } : { document: null, warnings: [] };
     }
+    await removeStaleTemporaries(this.path!);
     return this.loadFile(this.path!);
   }
 
@@ -92,14 +96,36 @@ export class CatalogCache {
     return !Number.isFinite(generated) || now - generated > this.options.maxAgeMs;
   }
 
-  private async loadFile(path: string): Promise<CacheLoad> {
-    let text: string;
+  /** Reads the file only when it is a regular file within the size limit, judged on the file actually opened. */
+  private async readWithinLimit(path: string): Promise<{ text: string } | { refused: string } | null> {
+    let handle;
     try {
-      text = await readFile(path, 'utf8');
+      // Non-blocking, so a FIFO planted at the cache path cannot hang start-up waiting for a writer.
+      handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { document: null, warnings: [] };
-      return this.ignore(`Cache file ${path} cannot be read (${(error as Error).message})`);
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      return { refused: `Cache file ${path} cannot be read (${(error as Error).message})` };
     }
+    try {
+      const info = await handle.stat();
+      if (!info.isFile()) return { refused: `Cache file ${path} is not a regular file` };
+      if (info.size > MAX_CACHE_FILE_BYTES) {
+        const megabytes = (size: number) => `${Number((size / 1024 / 1024).toFixed(1))} MB`;
+        return { refused: `Cache file ${path} is ${megabytes(info.size)}, over the ${megabytes(MAX_CACHE_FILE_BYTES)} limit, so it was not read` };
+      }
+      return { text: await handle.readFile('utf8') };
+    } catch (error) {
+      return { refused: `Cache file ${path} cannot be read (${(error as Error).message})` };
+    } finally {
+      await handle.close();
+    }
+  }
+
+  private async loadFile(path: string): Promise<CacheLoad> {
+    const read = await this.readWithinLimit(path);
+    if (read === null) return { document: null, warnings: [] };
+    if ('refused' in read) return this.ignore(read.refused);
+    const { text } = read;
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
