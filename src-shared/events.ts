@@ -29,7 +29,17 @@ export interface AtlasEvents {
 export type EventName = keyof AtlasEvents;
 export type AtlasEvent = { [E in EventName]: { type: E; payload: AtlasEvents[E] } }[EventName];
 
-export const EVENT_NAMES: readonly EventName[] = ['catalog.progress', 'catalog.scanFinished', 'catalog.updated'];
+/** Every event name, as a record the compiler checks against AtlasEvents: a missing or extra name breaks the build. */
+const EVENT_NAME_SET = { 'catalog.progress': true, 'catalog.scanFinished': true, 'catalog.updated': true } as const satisfies Record<EventName, true>;
+type EventNameSetIsExact = [keyof typeof EVENT_NAME_SET] extends [EventName] ? true : never;
+const eventNameSetIsExact: EventNameSetIsExact = true;
+void eventNameSetIsExact;
+
+export const EVENT_NAMES = Object.keys(EVENT_NAME_SET) as EventName[];
+
+export function isEventName(name: string): name is EventName {
+  return Object.hasOwn(EVENT_NAME_SET, name);
+}
 
 export type EventListener<E extends EventName> = (payload: AtlasEvents[E]) => void;
 export type Unsubscribe = () => void;

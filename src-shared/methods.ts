@@ -1,12 +1,13 @@
 /**
- * The contract's method names, kept apart from its schemas so the sandboxed preload (which cannot load modules)
- * and the renderer can generate their callers without bundling the schema library. `contract.ts` checks that
- * this list and its methods are the same set: a rename breaks the build.
+ * The contract's method and stream names, kept apart from its schemas so the sandboxed preload (which cannot
+ * load modules) and the renderer can generate their callers without bundling the schema library.
+ * `contract/index.ts` checks that these lists and the contract are the same sets: a rename breaks the build.
  */
 export const METHOD_NAMES = [
   'getAppInfo',
   'getSettings',
   'updateSettings',
+  'getSettingsView',
   'getCatalog',
   'refreshCatalog',
   'cancelRefresh',
@@ -15,8 +16,15 @@ export const METHOD_NAMES = [
   'bestRegions',
 ] as const;
 
+export const STREAM_NAMES = ['converse'] as const;
+
 export type MethodName = (typeof METHOD_NAMES)[number];
+export type StreamName = (typeof STREAM_NAMES)[number];
 
 export function isMethodName(name: string): name is MethodName {
   return (METHOD_NAMES as readonly string[]).includes(name);
+}
+
+export function isStreamName(name: string): name is StreamName {
+  return (STREAM_NAMES as readonly string[]).includes(name);
 }

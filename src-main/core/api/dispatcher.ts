@@ -1,14 +1,15 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { contract, isMethodName, type AtlasHandlers, type MethodName } from '../../../src-shared/contract';
 import { serializeError, type Envelope } from '../../../src-shared/envelope';
 
 /**
  * The one gate every call passes through, whichever transport carried it (IPC or loopback HTTP): the method
  * must exist, the argument must match the contract's schema, and the answer is always an envelope. Nothing a
- * caller sends can throw out of `dispatch`.
+ * caller sends can throw out of `dispatch`. The caller's signal reaches the handler, so a caller that goes away
+ * aborts the work it started.
  */
 export interface Dispatcher {
-  dispatch(method: string, rawInput: unknown): Promise<Envelope<unknown>>;
+  dispatch(method: string, rawInput: unknown, options?: { signal?: AbortSignal }): Promise<Envelope<unknown>>;
 }
 
 export class UnknownMethodError extends Error {
@@ -27,25 +28,24 @@ export class ValidationError extends Error {
   }
 }
 
+export function issuesOf(error: z.ZodError): { path: string; message: string }[] {
+  return error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
+}
+
 export function validateInput<M extends MethodName>(method: M, rawInput: unknown): z.output<(typeof contract)[M]['input']> {
   const result = contract[method].input.safeParse(rawInput);
-  if (!result.success) {
-    throw new ValidationError(
-      method,
-      result.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })),
-    );
-  }
+  if (!result.success) throw new ValidationError(method, issuesOf(result.error));
   return result.data as z.output<(typeof contract)[M]['input']>;
 }
 
 export function createDispatcher(handlers: AtlasHandlers, log: (line: string) => void = () => {}): Dispatcher {
   return {
-    async dispatch(method, rawInput) {
+    async dispatch(method, rawInput, options = {}) {
       try {
         if (!isMethodName(method)) throw new UnknownMethodError(`Unknown method "${method}"`);
         const input = validateInput(method, rawInput);
-        const handler = handlers[method] as (input: unknown) => Promise<unknown>;
-        return { ok: true, value: await handler(input) };
+        const handler = handlers[method] as (input: unknown, context: { signal: AbortSignal }) => Promise<unknown>;
+        return { ok: true, value: await handler(input, { signal: options.signal ?? new AbortController().signal }) };
       } catch (error) {
         const serialized = serializeError(error);
         if (!(error instanceof ValidationError) && !(error instanceof UnknownMethodError)) {

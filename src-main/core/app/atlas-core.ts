@@ -1,26 +1,36 @@
 import type { AwsCredentialIdentity } from '@smithy/types';
-import { COMMERCIAL_REGIONS } from '../../../src-shared/regions';
-import type { AppInfo, AtlasHandlers, Settings } from '../../../src-shared/contract';
+import { METHOD_NAMES, STREAM_NAMES, type AppInfo, type AtlasHandlers, type Settings, type StreamHandlers } from '../../../src-shared/contract';
+import type { AtlasEvent } from '../../../src-shared/events';
 import { createDispatcher, type Dispatcher } from '../api/dispatcher';
-import { RegionClients } from '../aws/region-clients';
-import { CatalogCache } from '../catalog/cache';
-import { CatalogService, createCatalogHandlers } from '../catalog/service';
+import { StreamRegistry } from '../api/stream-registry';
 import type { ScanOptions } from '../catalog/discovery';
+import { catalogFeature } from '../catalog/feature';
+import type { CatalogService } from '../catalog/service';
+import { playgroundFeature } from '../playground/feature';
+import { appFeature } from './app-feature';
+import { awsFeature } from './aws-feature';
+import { changedSettings, EffectiveSettings } from './effective-settings';
 import { EventHub } from './event-hub';
+import type { Feature, FeatureContext, FeatureInstance } from './feature';
+import { settingsFeature } from './settings-feature';
 import { SettingsStore } from './settings-store';
 
 /**
- * The composition root shared by the Electron shell, the browser host and the CLI: it owns the pooled AWS
- * clients, the cache and the catalog service, and exposes them as the contract's handlers.
+ * The composition root shared by the Electron shell, the browser host and the CLI. It builds the features in
+ * order, routes each contract method and stream to the feature that handles it, and rebuilds a feature when a
+ * setting it depends on changes. Adding a feature means adding it to FEATURES.
  */
+export const FEATURES: readonly Feature[] = [awsFeature, appFeature, settingsFeature, catalogFeature, playgroundFeature];
 
 export interface AtlasCoreOptions {
   name: string;
   version: string;
   transport: AppInfo['transport'];
+  /** How the user started the app, for messages that tell them what to run again. */
+  launchCommand?: AppInfo['launchCommand'];
   /** Where user settings live; null keeps them in memory (CLI runs). */
   settingsPath: string | null;
-  /** Values given on the command line; they win over the settings file for this run. */
+  /** Values given on the command line; they win over the settings file for the whole run. */
   overrides?: Partial<Settings>;
   endpointUrl?: string | null;
   /** The bundled fallback catalog; null disables the fallback. */
@@ -29,91 +39,97 @@ export interface AtlasCoreOptions {
   scan?: Pick<ScanOptions, 'regionTimeoutMs' | 'perRegionConcurrency'>;
   clientTimeouts?: { requestTimeoutMs?: number; maxAttempts?: number };
   log: (line: string) => void;
+  /** Replaces FEATURES (tests). */
+  features?: readonly Feature[];
 }
 
 export interface AtlasCore {
   handlers: AtlasHandlers;
+  streamHandlers: StreamHandlers;
   dispatcher: Dispatcher;
+  streams: StreamRegistry;
   events: EventHub;
+  /** Events that bring a newly connected client up to date. */
+  snapshotEvents(): AtlasEvent[];
   catalog(): CatalogService;
   settings(): Settings;
   close(): void;
 }
 
+export class FeatureWiringError extends Error {
+  override readonly name = 'FeatureWiringError';
+}
+
+/** Routes every name to the one feature that handles it; a name handled twice or never is a wiring mistake. */
+function route(features: readonly Feature[], instances: Map<Feature, FeatureInstance>, names: readonly string[], kind: 'methods' | 'streams') {
+  const owners = new Map<string, Feature>();
+  for (const feature of features) {
+    for (const name of Object.keys(instances.get(feature)![kind] ?? {})) {
+      if (owners.has(name)) throw new FeatureWiringError(`${kind} ${name} is handled by both ${owners.get(name)!.name} and ${feature.name}`);
+      owners.set(name, feature);
+    }
+  }
+  const missing = names.filter((name) => !owners.has(name));
+  if (missing.length > 0) throw new FeatureWiringError(`No feature handles ${kind} ${missing.join(', ')}`);
+  return Object.fromEntries(
+    names.map((name) => [
+      name,
+      (...args: unknown[]) => {
+        const handler = (instances.get(owners.get(name)!)![kind] as Record<string, (...args: unknown[]) => unknown>)[name];
+        return handler(...args);
+      },
+    ]),
+  );
+}
+
 export async function createAtlasCore(options: AtlasCoreOptions): Promise<AtlasCore> {
+  const features = options.features ?? FEATURES;
   const events = new EventHub();
   const store = new SettingsStore(options.settingsPath);
   await store.load();
   for (const warning of store.warnings) options.log(warning);
-  let settings: Settings = { ...store.get(), ...options.overrides };
+  const settings = new EffectiveSettings(store, options.overrides);
+  const instances = new Map<Feature, FeatureInstance>();
 
-  const build = () => {
-    const clients = new RegionClients({
-      endpointUrl: options.endpointUrl ?? null,
-      profile: settings.awsProfile,
-      credentials: options.credentials,
-      requestTimeoutMs: options.clientTimeouts?.requestTimeoutMs,
-      maxAttempts: options.clientTimeouts?.maxAttempts,
-      log: options.log,
-    });
-    const cache = new CatalogCache({
-      mode: settings.cacheMode,
-      dir: settings.cacheDir,
-      maxAgeMs: settings.maxAgeHours * 3_600_000,
-      log: options.log,
-    });
-    const service = new CatalogService({
-      clients,
-      cache,
-      bundledPath: options.bundledPath,
-      regions: () => (settings.regions.length > 0 ? settings.regions : COMMERCIAL_REGIONS),
-      emit: events.emit,
-      log: options.log,
-      scan: options.scan,
-    });
-    return { clients, service };
-  };
-  let built = build();
-
-  const handlers: AtlasHandlers = {
-    getAppInfo: async () => ({
-      name: options.name,
-      version: options.version,
-      transport: options.transport,
-      platform: process.platform,
-      endpointUrl: options.endpointUrl ?? null,
-      simulated: built.clients.simulated,
-      awsProfile: settings.awsProfile,
-    }),
-    getSettings: async () => settings,
+  const context: FeatureContext = {
+    options,
+    settings: () => settings.get(),
+    commandLineSettings: () => settings.commandLine(),
     updateSettings: async (patch) => {
-      const before = settings;
-      settings = await store.update({ ...store.get(), ...patch });
-      // Clients and cache depend on these; rebuild them so the next call uses the new profile or cache.
-      if (
-        before.awsProfile !== settings.awsProfile ||
-        before.cacheMode !== settings.cacheMode ||
-        before.cacheDir !== settings.cacheDir ||
-        before.maxAgeHours !== settings.maxAgeHours
-      ) {
-        built.service.cancelRefresh();
-        built.clients.destroy();
-        built = build();
-      }
-      return settings;
+      const { before, after } = await settings.update(patch);
+      const changed = changedSettings(before, after);
+      // Dispose in reverse order, then create in list order, so a feature always finds the ones it uses.
+      const stale = features.filter((feature) => feature.rebuildOn.some((name) => changed.includes(name)));
+      for (const feature of [...stale].reverse()) instances.get(feature)?.dispose?.();
+      for (const feature of stale) instances.set(feature, feature.create(context));
+      return after;
     },
-    ...createCatalogHandlers(() => built.service),
+    use: <Exports>(feature: Feature<Exports>) => {
+      const instance = instances.get(feature as Feature);
+      if (!instance) throw new FeatureWiringError(`Feature ${feature.name} is used before it is created (order FEATURES so it comes first)`);
+      return instance.exports as Exports;
+    },
+    emit: events.emit,
+    log: options.log,
   };
+  for (const feature of features) instances.set(feature, feature.create(context));
+
+  const handlers = route(features, instances, METHOD_NAMES, 'methods') as AtlasHandlers;
+  const streamHandlers = route(features, instances, STREAM_NAMES, 'streams') as StreamHandlers;
+  const streams = new StreamRegistry(streamHandlers, options.log);
 
   return {
     handlers,
+    streamHandlers,
     dispatcher: createDispatcher(handlers, options.log),
+    streams,
     events,
-    catalog: () => built.service,
-    settings: () => settings,
+    snapshotEvents: () => features.flatMap((feature) => instances.get(feature)?.snapshotEvents?.() ?? []),
+    catalog: () => context.use(catalogFeature),
+    settings: () => settings.get(),
     close: () => {
-      built.service.cancelRefresh();
-      built.clients.destroy();
+      streams.cancelAll();
+      for (const feature of [...features].reverse()) instances.get(feature)?.dispose?.();
     },
   };
 }

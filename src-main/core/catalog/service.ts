@@ -59,6 +59,11 @@ export class CatalogService {
     return this.snapshot(this.current);
   }
 
+  /** The catalog already loaded, without loading it: what a newly connected client is sent first. */
+  peek(): CatalogSnapshot | null {
+    return this.current ? this.snapshot(this.current) : null;
+  }
+
   /** Scans again; concurrent callers share one scan. Keeps the current data when every region fails. */
   async refresh(regions?: readonly string[]): Promise<CatalogSnapshot> {
     if (!this.scanning) {

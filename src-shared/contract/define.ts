@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { COMMERCIAL_REGIONS } from '../regions';
+
+/**
+ * The building blocks of the contract. A method pairs an input schema with an output type; a stream pairs an
+ * input schema with a chunk type and a result type, plus how two chunks may be merged while the channel to the
+ * caller is busy (so a slow reader gets fewer, larger chunks and never loses text).
+ */
+
+export interface MethodDefinition<Input extends z.ZodType = z.ZodType, Output = unknown> {
+  input: Input;
+  output: Output;
+}
+
+export interface StreamDefinition<Input extends z.ZodType = z.ZodType, Chunk = unknown, Result = unknown> {
+  input: Input;
+  chunk: Chunk;
+  result: Result;
+  /** Merges `next` into `previous` when both can travel as one chunk; undefined keeps them apart. */
+  coalesce?: (previous: Chunk, next: Chunk) => Chunk | undefined;
+}
+
+/** `method<Output>()(inputSchema)` */
+export const method =
+  <Output>() =>
+  <Input extends z.ZodType>(input: Input): MethodDefinition<Input, Output> => ({ input, output: undefined as unknown as Output });
+
+/** `stream<Chunk, Result>()(inputSchema, { coalesce })` */
+export const stream =
+  <Chunk, Result>() =>
+  <Input extends z.ZodType>(
+    input: Input,
+    options: { coalesce?: (previous: Chunk, next: Chunk) => Chunk | undefined } = {},
+  ): StreamDefinition<Input, Chunk, Result> => ({
+    input,
+    chunk: undefined as unknown as Chunk,
+    result: undefined as unknown as Result,
+    ...(options.coalesce ? { coalesce: options.coalesce } : {}),
+  });
+
+export const NoInput = z.object({}).strict().optional();
+
+export const RegionNameSchema = z.enum(COMMERCIAL_REGIONS as [string, ...string[]], {
+  error: (issue) => `Unknown region ${JSON.stringify(issue.input)}. Valid choices: ${COMMERCIAL_REGIONS.join(', ')}`,
+});
+export const RegionListSchema = z.array(RegionNameSchema).min(1, 'Choose at least one region');
+
+export const ModelIdSchema = z.string().trim().min(1, 'A model id or name is required').max(300);

@@ -1,0 +1,109 @@
+import { z } from 'zod';
+import { ModelIdSchema, RegionNameSchema, stream } from './define';
+
+/**
+ * The playground's one stream: a conversation sent through one route (a model id, a profile id or ARN, from one
+ * region), streamed token by token. Bedrock's request limits are checked here, before anything is sent.
+ */
+
+export const IMAGE_FORMATS = ['png', 'jpeg', 'gif', 'webp'] as const;
+/** Bedrock's Converse limits for images: 3.75 MB each, at most 20 per request. */
+export const MAX_IMAGE_BYTES = 3.75 * 1024 * 1024;
+export const MAX_IMAGES_PER_REQUEST = 20;
+export const MAX_OUTPUT_TOKENS = 200_000;
+
+const decodedBytes = (base64: string) => Math.floor((base64.length * 3) / 4) - (base64.endsWith('==') ? 2 : base64.endsWith('=') ? 1 : 0);
+
+const ImageBlockSchema = z
+  .object({
+    image: z
+      .object({
+        format: z.enum(IMAGE_FORMATS, { error: `Images must be one of ${IMAGE_FORMATS.join(', ')}` }),
+        bytesBase64: z
+          .string()
+          .min(1, 'The image is empty')
+          .regex(/^[A-Za-z0-9+/]+={0,2}$/, 'The image is not valid base64')
+          .refine((value) => decodedBytes(value) <= MAX_IMAGE_BYTES, {
+            error: (issue) =>
+              `The image is ${(decodedBytes(issue.input as string) / 1024 / 1024).toFixed(2)} MB; Bedrock accepts at most 3.75 MB per image`,
+          }),
+      })
+      .strict(),
+  })
+  .strict();
+const TextBlockSchema = z.object({ text: z.string().max(1_000_000) }).strict();
+const ContentBlockSchema = z.union([TextBlockSchema, ImageBlockSchema]);
+export type ContentBlock = z.infer<typeof ContentBlockSchema>;
+
+const MessageSchema = z
+  .object({ role: z.enum(['user', 'assistant']), content: z.array(ContentBlockSchema).min(1, 'A message needs content') })
+  .strict();
+export type ConversationMessage = z.infer<typeof MessageSchema>;
+
+const hasText = (message: ConversationMessage) => message.content.some((block) => 'text' in block && block.text.trim() !== '');
+const imageCount = (messages: ConversationMessage[]) => messages.flatMap((message) => message.content).filter((block) => 'image' in block).length;
+
+export const LatencyModeSchema = z.enum(['standard', 'optimized']);
+export type LatencyMode = z.infer<typeof LatencyModeSchema>;
+
+export const ConverseInputSchema = z
+  .object({
+    /** A model id, an inference profile id, or a profile ARN. */
+    target: ModelIdSchema,
+    /** The region the user calls from; a profile decides where the request is served. */
+    region: RegionNameSchema,
+    messages: z
+      .array(MessageSchema)
+      .min(1, 'The conversation is empty: write a prompt')
+      .max(200)
+      .refine((messages) => messages[messages.length - 1].role === 'user', 'The last message must be from the user')
+      .refine((messages) => hasText(messages[messages.length - 1]) || imageCount([messages[messages.length - 1]]) > 0, 'The prompt is empty')
+      .refine((messages) => imageCount(messages) <= MAX_IMAGES_PER_REQUEST, `Bedrock accepts at most ${MAX_IMAGES_PER_REQUEST} images per request`),
+    system: z.string().max(200_000).optional(),
+    inferenceConfig: z
+      .object({
+        maxTokens: z.number().int().min(1, 'maxTokens must be at least 1').max(MAX_OUTPUT_TOKENS, `maxTokens may be at most ${MAX_OUTPUT_TOKENS}`).optional(),
+        temperature: z.number().min(0).max(1).optional(),
+        topP: z.number().min(0).max(1).optional(),
+        stopSequences: z.array(z.string().min(1)).max(4).optional(),
+      })
+      .strict()
+      .optional(),
+    latency: LatencyModeSchema.optional(),
+    serviceTier: z.enum(['default', 'priority', 'flex']).optional(),
+    /** Call a bare model id that this region serves only through profiles through the best profile, and say so. */
+    autoProfile: z.boolean().optional(),
+  })
+  .strict();
+export type ConverseInput = z.infer<typeof ConverseInputSchema>;
+
+export interface ConverseRoute {
+  /** The id or ARN sent as modelId. */
+  invokeId: string;
+  /** The region whose endpoint was called. */
+  callRegion: string;
+  kind: 'on-demand' | 'geo-profile' | 'global-profile';
+  /** Set when auto-profile replaced a bare id that the region serves only through profiles. */
+  autoRoutedFrom?: string;
+}
+
+export type ConverseChunk = { text: string };
+
+export interface ConverseResult {
+  text: string;
+  stopReason: string | null;
+  usage: { inputTokens: number; outputTokens: number; totalTokens: number; cacheReadInputTokens?: number; cacheWriteInputTokens?: number } | null;
+  /** Definitions as in the latency lab (README): TTFT and E2E from the request's send; output speed excludes TTFT. */
+  metrics: { ttftMs: number | null; e2eMs: number; outputTokensPerSecond: number | null; serverLatencyMs: number | null };
+  route: ConverseRoute;
+  /** What the response metadata says was served; Bedrock falls back from optimized to standard silently. */
+  served: { latency?: string; serviceTier?: string };
+  /** How the call was made: ConverseStream, or Converse for a model without streaming. */
+  api: 'ConverseStream' | 'Converse';
+}
+
+export const playgroundStreams = {
+  converse: stream<ConverseChunk, ConverseResult>()(ConverseInputSchema, {
+    coalesce: (previous, next) => ({ text: previous.text + next.text }),
+  }),
+};
