@@ -1,8 +1,9 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
+import type { z } from 'zod';
 import { SettingsSchema, type Settings, type SettingsPatch } from '../../../src-shared/contract';
-import { writeFileAtomic } from '../storage/atomic-write';
+import { removeStaleTemporaries, writeFileAtomic } from '../storage/atomic-write';
 
 export const DEFAULT_SETTINGS: Settings = {
   regions: [],
@@ -23,7 +24,28 @@ export function defaultSettingsPath(
   return join(env.XDG_CONFIG_HOME || join(home, '.config'), 'bedrock-atlas', 'settings.json');
 }
 
-/** User settings in one JSON file (or only in memory when `path` is null), written atomically. */
+/** A change the store refuses (a NUL byte, a relative cache directory, an unknown region…): nothing was saved. */
+export class InvalidSettingsError extends Error {
+  override readonly name = 'InvalidSettingsError';
+  readonly code = 'INVALID_SETTINGS';
+  constructor(readonly issues: { path: string; message: string }[]) {
+    super(`Settings not saved: ${describeIssues(issues)}`);
+  }
+}
+
+function issuesOf(error: z.ZodError): { path: string; message: string }[] {
+  return error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
+}
+
+function describeIssues(issues: { path: string; message: string }[]): string {
+  return issues.map((issue) => (issue.path ? `${issue.path}: ${issue.message}` : issue.message)).join('; ');
+}
+
+/**
+ * User settings in one JSON file (or only in memory when `path` is null), written atomically. The contract's
+ * schema decides what is valid (no NUL byte in any string, an absolute cache directory, known regions); a saved
+ * value that fails it is dropped with a warning naming it, and the rest of the file still applies.
+ */
 export class SettingsStore {
   private current: Settings = DEFAULT_SETTINGS;
   readonly warnings: string[] = [];
@@ -32,6 +54,8 @@ export class SettingsStore {
 
   async load(): Promise<Settings> {
     if (!this.path) return this.current;
+    // Killed saves leave temporary files beside the settings; clear them before reading.
+    await removeStaleTemporaries(this.path);
     let text: string;
     try {
       text = await readFile(this.path, 'utf8');
@@ -39,13 +63,18 @@ export class SettingsStore {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') this.warnings.push(`Settings file ${this.path} cannot be read: ${(error as Error).message}`);
       return this.current;
     }
+    let saved: unknown;
     try {
-      const parsed = SettingsSchema.partial().safeParse(JSON.parse(text));
-      if (parsed.success) this.current = { ...DEFAULT_SETTINGS, ...parsed.data };
-      else this.warnings.push(`Settings file ${this.path} has invalid values; using defaults.`);
+      saved = JSON.parse(text);
     } catch {
       this.warnings.push(`Settings file ${this.path} is not valid JSON; using defaults.`);
+      return this.current;
     }
+    if (typeof saved !== 'object' || saved === null || Array.isArray(saved)) {
+      this.warnings.push(`Settings file ${this.path} is not a JSON object; using defaults.`);
+      return this.current;
+    }
+    this.current = this.keepValid(saved as Record<string, unknown>);
     return this.current;
   }
 
@@ -53,13 +82,30 @@ export class SettingsStore {
     return this.current;
   }
 
+  /** Saves the patch over the current settings, or throws InvalidSettingsError and leaves the file untouched. */
   async update(patch: SettingsPatch): Promise<Settings> {
-    const next = SettingsSchema.parse({ ...this.current, ...patch });
+    const parsed = SettingsSchema.safeParse({ ...this.current, ...patch });
+    if (!parsed.success) throw new InvalidSettingsError(issuesOf(parsed.error));
+    const next = parsed.data;
     if (this.path) {
       await mkdir(dirname(this.path), { recursive: true });
       await writeFileAtomic(this.path, `${JSON.stringify(next, null, 2)}\n`);
     }
     this.current = next;
     return next;
+  }
+
+  /** Valid saved values over the defaults; each invalid one is named in a warning and left at its default. */
+  private keepValid(saved: Record<string, unknown>): Settings {
+    const settings: Record<string, unknown> = { ...DEFAULT_SETTINGS };
+    const issues: { path: string; message: string }[] = [];
+    for (const key of Object.keys(SettingsSchema.shape) as (keyof Settings)[]) {
+      if (!Object.hasOwn(saved, key)) continue;
+      const parsed = SettingsSchema.shape[key].safeParse(saved[key]);
+      if (parsed.success) settings[key] = parsed.data;
+      else issues.push(...issuesOf(parsed.error).map((issue) => ({ ...issue, path: issue.path ? `${key}.${issue.path}` : key })));
+    }
+    if (issues.length > 0) this.warnings.push(`Settings file ${this.path} has invalid values (${describeIssues(issues)}); using the defaults for those.`);
+    return settings as Settings;
   }
 }
