@@ -3,12 +3,34 @@ import { Agent as HttpsAgent } from 'node:https';
 import { BedrockClient } from '@aws-sdk/client-bedrock';
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
-import { NodeHttp2Handler, NodeHttpHandler } from '@smithy/node-http-handler';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { RUNTIME_POOL, RuntimeConnectionPool, type ConnectionStats, type WarmUpResult } from './connection-pool';
 import { explainCredentialsError } from './credential-errors';
+import { cappedRetryStrategy } from './retry';
 
 /** The emulator marks every answer with this header; data fetched through it is simulated. */
 export const EMULATOR_HEADER = 'x-bedrock-atlas-emulator';
+
+/** Runtime timeouts as the seed design sets them. A read timeout is the longest wait without a single byte. */
+export interface RuntimeTimeouts {
+  connectTimeoutMs: number;
+  readTimeoutMs: number;
+  /**
+   * Streams are read for as long as the model generates, so only silence can end them. A model may think for a
+   * long while before its first token, so the silence allowed is longer than for a plain call.
+   */
+  streamReadTimeoutMs: number;
+}
+
+export const RUNTIME_TIMEOUTS: RuntimeTimeouts = { connectTimeoutMs: 10_000, readTimeoutMs: 60_000, streamReadTimeoutMs: 300_000 };
+
+export interface RuntimeClientOptions {
+  /** false: a single attempt, for calls whose timing is the measurement (the latency lab). Default true. */
+  retries?: boolean;
+  /** For streaming calls (ConverseStream): the longer read timeout. Default false. */
+  streaming?: boolean;
+}
 
 export interface RegionClientsOptions {
   /** Send every call here instead of AWS (a VPC endpoint, a proxy or the emulator). */
@@ -22,11 +44,16 @@ export interface RegionClientsOptions {
    * (the emulator checks signatures for their region, not their secret), so the offline demo needs no AWS setup.
    */
   allowPlaceholderCredentials?: boolean;
+  /** Attempts per call, the first included (standard retries with a short capped backoff). */
   maxAttempts?: number;
+  /** Control plane: the longest wait for a connection. */
   connectionTimeoutMs?: number;
+  /** Control plane: the longest wait without a byte of the answer (a read timeout). */
   requestTimeoutMs?: number;
-  /** Sockets kept per region and client; list calls are rate limited per region, so a few suffice. */
+  /** Control-plane sockets kept per region; list calls are rate limited per region, so a few suffice. */
   maxSocketsPerRegion?: number;
+  /** Runtime timeouts; the seed design's values by default. */
+  runtimeTimeouts?: Partial<RuntimeTimeouts>;
   log?: (line: string) => void;
 }
 
@@ -41,23 +68,28 @@ export function isLoopbackUrl(url: string | null | undefined): boolean {
 }
 
 /**
- * Bedrock clients created once per region and reused, each over its own keep-alive pool, with adaptive retries
- * (exponential backoff with jitter plus client-side rate limiting on throttling). One instance per app: it is
- * passed to whoever needs clients, and `destroy()` closes every pooled connection.
+ * Bedrock clients created once per region and reused. Control-plane clients have their own small keep-alive pool per
+ * region. Runtime clients of a region all share one HTTP/1.1 keep-alive pool (`RuntimeConnectionPool`): the SDK's
+ * default HTTP/2 handler opened a new connection for every event stream, so every "warm" call paid a handshake.
+ * Every client retries with the standard strategy and a short capped backoff (`cappedRetryStrategy`).
+ * One instance per app: it is passed to whoever needs clients, and `destroy()` closes every pooled connection.
  */
 export class RegionClients {
   readonly endpointUrl: string | null;
   readonly profile: string | null;
   private readonly control = new Map<string, BedrockClient>();
   private readonly runtime = new Map<string, BedrockRuntimeClient>();
+  private readonly pools = new Map<string, RuntimeConnectionPool>();
   private readonly credentials: AwsCredentialIdentityProvider;
   private readonly options: RegionClientsOptions;
+  private readonly runtimeTimeouts: RuntimeTimeouts;
   private emulatorSeen = false;
 
   constructor(options: RegionClientsOptions = {}) {
     this.options = options;
     this.endpointUrl = options.endpointUrl ?? null;
     this.profile = options.profile ?? null;
+    this.runtimeTimeouts = { ...RUNTIME_TIMEOUTS, ...options.runtimeTimeouts };
     this.credentials = this.createCredentialProvider();
   }
 
@@ -71,12 +103,12 @@ export class RegionClients {
     if (!client) {
       const maxSockets = this.options.maxSocketsPerRegion ?? 4;
       client = new BedrockClient({
-        ...this.commonConfig(region),
+        ...this.commonConfig(region, this.maxAttempts()),
         requestHandler: new NodeHttpHandler({
           httpAgent: new HttpAgent({ keepAlive: true, maxSockets }),
           httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets }),
           connectionTimeout: this.options.connectionTimeoutMs ?? 5_000,
-          requestTimeout: this.options.requestTimeoutMs ?? 15_000,
+          socketTimeout: this.options.requestTimeoutMs ?? 15_000,
         }),
       });
       this.watchForEmulator(client);
@@ -85,37 +117,83 @@ export class RegionClients {
     return client;
   }
 
-  runtimeClient(region: string): BedrockRuntimeClient {
-    let client = this.runtime.get(region);
+  /**
+   * A runtime client for the region. Every variant (with or without retries, plain or streaming) sends its calls
+   * through the region's one connection pool, so N sequential calls use one connection and C concurrent calls at
+   * most C, whichever variant makes them.
+   */
+  runtimeClient(region: string, { retries = true, streaming = false }: RuntimeClientOptions = {}): BedrockRuntimeClient {
+    const key = `${region} retries:${retries} streaming:${streaming}`;
+    let client = this.runtime.get(key);
     if (!client) {
+      const pool = this.runtimeConnections(region);
+      const agent = pool.agent;
       client = new BedrockRuntimeClient({
-        ...this.commonConfig(region),
-        // The SDK's default isolates every request in its own HTTP/2 session; share one per region instead.
-        // (Event streams still get a session of their own: the SDK insists.)
-        requestHandler: new NodeHttp2Handler({
-          disableConcurrentStreams: false,
-          requestTimeout: this.options.requestTimeoutMs ?? 60_000,
-          sessionTimeout: 60_000,
+        ...this.commonConfig(region, retries ? this.maxAttempts() : 1),
+        requestHandler: new NodeHttpHandler({
+          ...(agent instanceof HttpsAgent ? { httpsAgent: agent } : { httpAgent: agent }),
+          connectionTimeout: this.runtimeTimeouts.connectTimeoutMs,
+          socketTimeout: streaming ? this.runtimeTimeouts.streamReadTimeoutMs : this.runtimeTimeouts.readTimeoutMs,
         }),
       });
       this.watchForEmulator(client);
-      this.runtime.set(region, client);
+      this.runtime.set(key, client);
     }
     return client;
   }
 
-  destroy(): void {
-    for (const client of [...this.control.values(), ...this.runtime.values()]) client.destroy();
-    this.control.clear();
-    this.runtime.clear();
+  /** The region's runtime connection pool: its agent (to time socket events), its counters, socket notifications. */
+  runtimeConnections(region: string): RuntimeConnectionPool {
+    let pool = this.pools.get(region);
+    if (!pool) {
+      const protocol = this.endpointUrl ? new URL(this.endpointUrl).protocol : 'https:';
+      pool = new RuntimeConnectionPool(region, protocol, RUNTIME_POOL);
+      this.pools.set(region, pool);
+    }
+    return pool;
   }
 
-  private commonConfig(region: string) {
+  /** Runtime connections opened and reused in the region so far. */
+  connectionStats(region: string): ConnectionStats {
+    return this.pools.get(region)?.stats() ?? { opened: 0, reused: 0 };
+  }
+
+  /**
+   * Opens one runtime connection per region (or finds one already open), all regions at once, so that the next
+   * call to each starts warm. Never throws: a region that cannot be reached says why in its result.
+   */
+  warmUp(regions: readonly string[]): Promise<WarmUpResult[]> {
+    return Promise.all(
+      regions.map((region) => {
+        const { url } = this.runtimeClient(region).config.endpointProvider({
+          Region: region,
+          UseFIPS: false,
+          UseDualStack: false,
+          ...(this.endpointUrl ? { Endpoint: this.endpointUrl } : {}),
+        });
+        return this.runtimeConnections(region).warmUp(url, this.runtimeTimeouts.connectTimeoutMs);
+      }),
+    );
+  }
+
+  destroy(): void {
+    for (const client of [...this.control.values(), ...this.runtime.values()]) client.destroy();
+    for (const pool of this.pools.values()) pool.destroy();
+    this.control.clear();
+    this.runtime.clear();
+    this.pools.clear();
+  }
+
+  private maxAttempts(): number {
+    return this.options.maxAttempts ?? 4;
+  }
+
+  private commonConfig(region: string, maxAttempts: number) {
     return {
       region,
       credentials: this.credentials,
-      retryMode: 'adaptive' as const,
-      maxAttempts: this.options.maxAttempts ?? 4,
+      maxAttempts,
+      retryStrategy: cappedRetryStrategy(maxAttempts),
       ...(this.endpointUrl ? { endpoint: this.endpointUrl } : {}),
     };
   }
