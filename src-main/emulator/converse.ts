@@ -14,20 +14,28 @@ const VOCABULARY = (
   'while the global profile may serve from any supported commercial region'
 ).split(' ');
 
+export interface ContentBlock {
+  text?: string;
+  image?: { format?: string; source?: { bytes?: string } };
+  cachePoint?: { type?: string; ttl?: string };
+}
+
+/** The members of a Converse / ConverseStream body that the emulator reads (bytes arrive base64-encoded). */
 export interface ConverseRequestBody {
-  messages?: { role?: string; content?: { text?: string }[] }[];
-  system?: { text?: string }[];
+  messages?: { role?: string; content?: ContentBlock[] }[];
+  system?: ContentBlock[];
   inferenceConfig?: { maxTokens?: number; stopSequences?: string[] };
+  performanceConfig?: { latency?: string };
+  serviceTier?: { type?: string };
 }
 
 export interface GeneratedAnswer {
   /** Text deltas, one per output token. */
   tokens: string[];
   stopReason: 'end_turn' | 'max_tokens' | 'stop_sequence';
-  inputTokens: number;
 }
 
-function promptText(body: ConverseRequestBody): string {
+export function promptText(body: ConverseRequestBody): string {
   const parts: string[] = [];
   for (const block of body.system ?? []) if (typeof block.text === 'string') parts.push(block.text);
   for (const message of body.messages ?? []) {
@@ -65,7 +73,7 @@ export function generateAnswer(modelId: string, body: ConverseRequestBody): Gene
       }
     }
   }
-  return { tokens, stopReason, inputTokens: Math.max(1, Math.ceil(prompt.length / 4)) };
+  return { tokens, stopReason };
 }
 
 const codec = new EventStreamCodec(toUtf8, fromUtf8);
@@ -87,13 +95,13 @@ export function eventFrame(eventType: string, payload: Record<string, unknown>, 
   });
 }
 
-export function exceptionFrame(exceptionType: string, message: string): Uint8Array {
+export function exceptionFrame(exceptionType: string, payload: Record<string, unknown>): Uint8Array {
   return codec.encode({
     headers: {
       ':exception-type': { type: 'string', value: exceptionType },
       ':content-type': { type: 'string', value: 'application/json' },
       ':message-type': { type: 'string', value: 'exception' },
     },
-    body: fromUtf8(JSON.stringify({ message })),
+    body: fromUtf8(JSON.stringify(payload)),
   });
 }

@@ -182,7 +182,7 @@ describe('control plane', () => {
       body: JSON.stringify({ throttle: [{ region: 'us-east-1' }] }),
     });
     expect(badScenario.status).toBe(400);
-    expect((await badScenario.json()).message).toMatch(/throttle\.0.*firstN or ratePerSecond/);
+    expect((await badScenario.json()).message).toMatch(/throttle\.0.*firstN, ratePerSecond or requestsPerMinute/);
   });
 });
 

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 /**
- * Fault injection for the emulator. A scenario is plain JSON (a file given with `--scenario`, or a body sent to
- * `PUT /_emulator/scenario`) so that tests, benchmarks and demos share one format.
+ * Fault injection and timing for the emulator. A scenario is plain JSON (a file given with `--scenario`, or a body
+ * sent to `PUT /_emulator/scenario`) so that tests, benchmarks and demos share one format.
  * Region keys accept a region name or "*" for every region; the specific entry wins.
  */
 
@@ -15,25 +15,44 @@ export const OPERATIONS = [
   'GetFoundationModelAvailability',
   'Converse',
   'ConverseStream',
+  'CountTokens',
 ] as const;
 export type Operation = (typeof OPERATIONS)[number];
 
+export const RUNTIME_OPERATIONS: readonly Operation[] = ['Converse', 'ConverseStream', 'CountTokens'];
+
 const RegionOrAny = z.string().min(1);
+const ModelOrAny = z.string().min(1).default('*');
 const OperationOrAny = z.union([z.enum(OPERATIONS), z.literal('*')]).default('*');
-const PerRegionMs = z.record(RegionOrAny, z.number().nonnegative().max(600_000));
+const Milliseconds = z.number().nonnegative().max(600_000);
+/** A fixed delay, or a log-normal distribution around a median (see timing.ts). */
+const Delay = z.union([
+  Milliseconds,
+  z.object({ medianMs: Milliseconds, spreadMs: Milliseconds.default(0) }).strict(),
+]);
+const PerRegionDelay = z.record(RegionOrAny, Delay);
+
+const exactlyOne = (...values: unknown[]) => values.filter((value) => value !== undefined).length === 1;
+const atMostOne = (...values: unknown[]) => values.filter((value) => value !== undefined).length <= 1;
 
 const ThrottleRule = z
   .object({
     region: RegionOrAny.default('*'),
     operation: OperationOrAny,
+    /** Only runtime calls that reach this model (by model id, or by the profile id called). */
+    modelId: z.string().min(1).optional(),
     /** Throttle the first N matching calls, then let calls through. */
     firstN: z.number().int().positive().optional(),
-    /** Or allow at most this many calls per second (a token bucket), throttling the rest. */
+    /** Or a token bucket: at most this many calls per second, bursts up to the same number. */
     ratePerSecond: z.number().positive().optional(),
+    /** Or a quota as Bedrock states them: requests per minute, bursts up to the same number. */
+    requestsPerMinute: z.number().positive().optional(),
+    /** Sent as `Retry-After` on each throttled answer. */
+    retryAfterSeconds: z.number().int().positive().max(3600).optional(),
   })
   .strict()
-  .refine((rule) => (rule.firstN === undefined) !== (rule.ratePerSecond === undefined), {
-    message: 'a throttle rule needs exactly one of firstN or ratePerSecond',
+  .refine((rule) => exactlyOne(rule.firstN, rule.ratePerSecond, rule.requestsPerMinute), {
+    message: 'a throttle rule needs exactly one of firstN, ratePerSecond or requestsPerMinute',
   });
 
 const FailureRule = z
@@ -46,26 +65,55 @@ const FailureRule = z
     probability: z.number().min(0).max(1).optional(),
   })
   .strict()
-  .refine((rule) => (rule.firstN === undefined) !== (rule.probability === undefined), {
+  .refine((rule) => exactlyOne(rule.firstN, rule.probability), {
     message: 'a failure rule needs exactly one of firstN or probability',
   });
 
 const ModelInRegion = z.object({ region: RegionOrAny.default('*'), modelId: z.string().min(1) }).strict();
 
+/** Which matching streams a mid-stream fault hits: every one, the first N, or a seeded fraction. */
+const StreamSelection = {
+  firstN: z.number().int().positive().optional(),
+  probability: z.number().min(0).max(1).optional(),
+};
+const selectionMessage = { message: 'give at most one of firstN or probability (neither: every matching stream)' };
+
+export const MID_STREAM_EXCEPTIONS = [
+  'throttlingException',
+  'modelStreamErrorException',
+  'internalServerException',
+  'validationException',
+  'serviceUnavailableException',
+] as const;
+
 const MidStreamError = z
   .object({
     region: RegionOrAny.default('*'),
-    modelId: z.string().min(1).default('*'),
+    modelId: ModelOrAny,
     afterTokens: z.number().int().nonnegative(),
-    exception: z
-      .enum([
-        'throttlingException',
-        'modelStreamErrorException',
-        'internalServerException',
-        'validationException',
-        'serviceUnavailableException',
-      ])
-      .default('modelStreamErrorException'),
+    exception: z.enum(MID_STREAM_EXCEPTIONS).default('modelStreamErrorException'),
+    ...StreamSelection,
+  })
+  .strict()
+  .refine((rule) => atMostOne(rule.firstN, rule.probability), selectionMessage);
+
+const NetworkDrop = z
+  .object({
+    region: RegionOrAny.default('*'),
+    modelId: ModelOrAny,
+    /** The connection is destroyed (no exception frame, no clean end) after this many tokens. */
+    afterTokens: z.number().int().nonnegative(),
+    ...StreamSelection,
+  })
+  .strict()
+  .refine((rule) => atMostOne(rule.firstN, rule.probability), selectionMessage);
+
+const OptimizedQuota = z
+  .object({
+    region: RegionOrAny.default('*'),
+    modelId: ModelOrAny,
+    /** Optimized latency is served for this many requests per region and model, then silently standard. */
+    afterRequests: z.number().int().nonnegative(),
   })
   .strict();
 
@@ -75,11 +123,13 @@ export const ScenarioSchema = z
     description: z.string().optional(),
     seed: z.number().int().default(1),
     /** Delay before every control-plane answer, per region: round trip plus service time. */
-    controlPlaneLatencyMs: PerRegionMs.default({}),
+    controlPlaneLatencyMs: PerRegionDelay.default({}),
     /** Delay before the first token (and before a Converse answer), per region. */
-    timeToFirstTokenMs: PerRegionMs.default({}),
-    /** Delay between tokens, per region. */
-    perTokenMs: PerRegionMs.default({}),
+    timeToFirstTokenMs: PerRegionDelay.default({}),
+    /** Delay between tokens, per region; a distribution is drawn once per request (that request's speed). */
+    perTokenMs: PerRegionDelay.default({}),
+    /** Extra delay on the first request of each new connection (TCP and TLS handshakes), per region. */
+    connectionSetupMs: PerRegionDelay.default({}),
     throttle: z.array(ThrottleRule).default([]),
     failures: z.array(FailureRule).default([]),
     /** Regions that accept connections and never answer. */
@@ -89,11 +139,15 @@ export const ScenarioSchema = z
     accessDenied: z.array(ModelInRegion).default([]),
     agreementPending: z.array(ModelInRegion).default([]),
     midStreamErrors: z.array(MidStreamError).default([]),
+    networkDrops: z.array(NetworkDrop).default([]),
+    optimizedQuota: z.array(OptimizedQuota).default([]),
   })
   .strict();
 
 export type Scenario = z.output<typeof ScenarioSchema>;
 export type ScenarioInput = z.input<typeof ScenarioSchema>;
+export type MidStreamErrorRule = Scenario['midStreamErrors'][number];
+export type NetworkDropRule = Scenario['networkDrops'][number];
 
 export class ScenarioError extends Error {
   override readonly name = 'ScenarioError';
@@ -126,15 +180,14 @@ export function readScenarioFile(path: string): Scenario {
   return parseScenario(json, `scenario file ${path}`);
 }
 
-export function loadBuiltInScenario(name: 'realistic'): Scenario {
+export const BUILT_IN_SCENARIOS = ['realistic'] as const;
+export type BuiltInScenario = (typeof BUILT_IN_SCENARIOS)[number];
+
+export function loadBuiltInScenario(name: BuiltInScenario): Scenario {
   return parseScenario(JSON.parse(readFileSync(new URL(`./scenarios/${name}.json`, import.meta.url), 'utf8')), name);
 }
 
 export const EMPTY_SCENARIO: Scenario = parseScenario({});
-
-export function perRegion(table: Record<string, number>, region: string): number {
-  return table[region] ?? table['*'] ?? 0;
-}
 
 export function matchesRegion(ruleRegion: string, region: string): boolean {
   return ruleRegion === '*' || ruleRegion === region;

@@ -1,0 +1,61 @@
+import type { FoundationModelSummaryWire } from './bedrock-data';
+import type { ConverseRequest, LatencyMode, ServiceTierType } from './prompt';
+import type { Operation } from './scenario';
+import { validation } from './wire';
+
+/**
+ * What a model can do on the runtime, from the recorded data (modalities, streaming) and from short lists where the
+ * API does not say (latency-optimized inference, token counting), and how each choice changes its speed.
+ */
+
+/** AWS's list of models with latency-optimized inference (user guide, "Optimize model inference for latency"). */
+export const OPTIMIZED_LATENCY_MODELS: readonly string[] = [
+  'amazon.nova-pro-v1:0',
+  'anthropic.claude-3-5-haiku-20241022-v1:0',
+  'meta.llama3-1-70b-instruct-v1:0',
+  'meta.llama3-1-405b-instruct-v1:0',
+];
+
+/** CountTokens answers for Anthropic's Claude models from 3.5 on; others get "doesn't support counting tokens". */
+export function offersTokenCounting(modelId: string): boolean {
+  return /^anthropic\.claude-/.test(modelId) && !/^anthropic\.claude-(v2|instant|3-(haiku|sonnet|opus)-)/.test(modelId);
+}
+
+/** Bedrock's texts for calls a model cannot take. */
+export const UNSUPPORTED = {
+  /** Seen from Bedrock for ConverseStream on a model without streaming (aws-samples/amazon-bedrock-client-for-mac#112). */
+  streaming: 'The model is unsupported for streaming.',
+  /** Seen from Bedrock for Converse on an embedding or image model. */
+  notChat: "This action doesn't support the model that you provided. Try again with a supported text or chat model.",
+  /** Seen from Bedrock for an image sent to a model that does not take that image. */
+  images: "This model doesn't support the image field for user messages.",
+  tokenCounting: "The provided model doesn't support counting tokens.",
+  /** The emulator's own words: Bedrock's text for this case is not on record. */
+  optimizedLatency: (modelId: string) =>
+    `The model ${modelId} doesn't offer latency-optimized inference. Remove performanceConfig or set latency to standard; optimized latency is offered for ${OPTIMIZED_LATENCY_MODELS.join(', ')}.`,
+} as const;
+
+/** Refuses a Converse / ConverseStream call the model cannot serve, as Bedrock does. */
+export function assertServes(model: FoundationModelSummaryWire, operation: Operation, request: ConverseRequest): void {
+  if (!model.outputModalities.includes('TEXT')) throw validation(UNSUPPORTED.notChat);
+  if (operation === 'ConverseStream' && model.responseStreamingSupported === false) throw validation(UNSUPPORTED.streaming);
+  if (request.prompt.imageCount > 0 && !model.inputModalities.includes('IMAGE')) throw validation(UNSUPPORTED.images);
+  if (request.latency === 'optimized' && !OPTIMIZED_LATENCY_MODELS.includes(model.modelId)) {
+    throw validation(UNSUPPORTED.optimizedLatency(model.modelId));
+  }
+}
+
+export interface SpeedFactors {
+  ttft: number;
+  perToken: number;
+}
+
+/**
+ * How the served latency mode and service tier scale the scenario's delays. Optimized latency mostly speeds up
+ * generation; priority is a little faster than default, flex slower (it trades latency for price).
+ */
+export function speedFactors(latency: LatencyMode | undefined, tier: ServiceTierType | undefined): SpeedFactors {
+  const mode = latency === 'optimized' ? { ttft: 0.7, perToken: 0.5 } : { ttft: 1, perToken: 1 };
+  const tierFactor = tier === 'priority' ? 0.85 : tier === 'flex' ? 1.5 : 1;
+  return { ttft: mode.ttft * tierFactor, perToken: mode.perToken * tierFactor };
+}
