@@ -2,13 +2,18 @@ import { useEffect, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useAtlas } from '../api/atlas-context';
 import { ErrorBoundary } from './ErrorBoundary';
+import { TokenPage } from './TokenPage';
 import { StatusBar } from '../status/StatusBar';
+import { FailureBanner } from '../status/FailureBanner';
+import { useDiscoveryStatus } from '../status/use-discovery-status';
 import { MatrixPage } from '../matrix/MatrixPage';
 import { ProfilesPage } from '../profiles/ProfilesPage';
 import { SettingsPage } from '../settings/SettingsPage';
 import { LatencyPage } from '../latency/LatencyPage';
 import { PlaygroundPage } from '../playground/PlaygroundPage';
 import { useRefresh } from '../catalog/use-catalog';
+import type { AppInfo } from '../../src-shared/contract';
+import './app.css';
 
 export const PAGES = [
   { id: 'matrix', label: 'Matrix', render: () => <MatrixPage /> },
@@ -20,14 +25,19 @@ export const PAGES = [
 
 type PageId = (typeof PAGES)[number]['id'];
 
+/** `#/matrix?model=…`: the page is the path, what follows `?` is for the page itself. */
 function pageFromHash(): PageId {
-  const id = window.location.hash.replace(/^#\/?/, '');
+  const id = window.location.hash.replace(/^#\/?/, '').split('?')[0];
   return (PAGES.find((page) => page.id === id)?.id ?? 'matrix') as PageId;
 }
 
-function useTheme() {
+function isUnauthorized(error: unknown): boolean {
+  return (error as { code?: string } | null)?.code === 'UNAUTHORIZED';
+}
+
+function useTheme(enabled: boolean) {
   const { api } = useAtlas();
-  const settings = useQuery({ queryKey: ['settings'], queryFn: () => api.getSettings() });
+  const settings = useQuery({ queryKey: ['settings'], queryFn: () => api.getSettings(), enabled });
   const theme = settings.data?.theme ?? 'system';
   useEffect(() => {
     // The stylesheet keys its dark palette on data-theme; "system" follows the OS and its later changes.
@@ -41,10 +51,28 @@ function useTheme() {
   }, [theme]);
 }
 
+/**
+ * Asks the host who it is before anything else: with a refused token (401) no query would ever succeed, so the
+ * dashboard is not mounted (no retries, no Refresh button that cannot work) and the token page says what to do.
+ */
 export function App() {
+  const { api } = useAtlas();
+  const appInfo = useQuery<AppInfo>({
+    queryKey: ['appInfo'],
+    queryFn: () => api.getAppInfo(),
+    retry: (failures, error) => !isUnauthorized(error) && failures < 1,
+  });
+  const unauthorized = isUnauthorized(appInfo.error);
+  useTheme(!unauthorized && !appInfo.isPending);
+  if (unauthorized) return <TokenPage launchCommand={appInfo.data?.launchCommand ?? null} />;
+  if (appInfo.isPending) return <div className="app" aria-busy="true" />;
+  return <Dashboard />;
+}
+
+function Dashboard() {
   const [page, setPage] = useState<PageId>(pageFromHash);
   const refresh = useRefresh();
-  useTheme();
+  const status = useDiscoveryStatus(refresh);
 
   useEffect(() => {
     const onHash = () => setPage(pageFromHash());
@@ -69,8 +97,9 @@ export function App() {
   }, [refresh.scan.running, refresh.refresh]);
 
   const current = PAGES.find((candidate) => candidate.id === page)!;
+  const snapshot = status.catalog.data;
   return (
-    <div className="app">
+    <div className={`app${status.failure && snapshot ? ' with-banner' : ''}`}>
       <header className="app-header">
         <div className="brand" aria-label="Bedrock Atlas">
           <span className="brand-mark" aria-hidden>
@@ -92,13 +121,22 @@ export function App() {
           ))}
         </nav>
       </header>
+      {status.failure && snapshot ? (
+        <FailureBanner
+          failure={status.failure}
+          snapshot={snapshot}
+          retrying={refresh.scan.running || refresh.refresh.isPending}
+          onRetry={() => refresh.refresh.mutate()}
+          onShowRegions={() => status.setRegionsOpen(true)}
+        />
+      ) : null}
       <main className="app-main">
         <ErrorBoundary area={current.label} key={current.id}>
           {current.render()}
         </ErrorBoundary>
       </main>
       <ErrorBoundary area="Status bar">
-        <StatusBar refresh={refresh} />
+        <StatusBar refresh={refresh} status={status} />
       </ErrorBoundary>
     </div>
   );

@@ -1,27 +1,56 @@
-import { useState } from 'react';
-import { useAppInfo, useCatalog, type useRefresh } from '../catalog/use-catalog';
+import { useRef } from 'react';
+import type { CatalogSnapshot } from '../../src-shared/contract';
+import type { RegionProgress } from '../../src-shared/events';
 import { useConnectionState } from '../api/atlas-context';
 import { ErrorNotice } from '../app/ErrorNotice';
 import { describeAge } from '../../src-shared/describe-age';
+import type { DiscoveryFailure } from './discovery-failure';
+import { RegionsPopover } from './RegionsPopover';
+import type { DiscoveryStatus, Refresh } from './use-discovery-status';
+import './status.css';
 
-export function StatusBar({ refresh }: { refresh: ReturnType<typeof useRefresh> }) {
-  const catalog = useCatalog();
-  const appInfo = useAppInfo();
+/** Whether Bedrock answered the last time the app asked it; null when it has not asked in this session. */
+function bedrockAnswered(snapshot: CatalogSnapshot | undefined, failure: DiscoveryFailure | null, scan: Refresh['scan']): boolean | null {
+  if (failure) return false;
+  if (scan.scanId && !scan.running && !scan.cancelled) return Object.values(scan.regions).some((region) => region.phase === 'done');
+  return snapshot?.meta.source === 'api' ? true : null;
+}
+
+/** The regions a running scan still waits for, from the latest progress event (which names them). */
+function waitingRegions(regions: Record<string, RegionProgress>): string[] {
+  const events = Object.values(regions);
+  if (events.length === 0) return [];
+  const latest = events.reduce((best, event) => (event.completed > best.completed ? event : best));
+  return latest.waiting ?? events.filter((event) => event.phase === 'started').map((event) => event.region);
+}
+
+const WAITING_SHOWN = 3;
+
+export function StatusBar({ refresh, status }: { refresh: Refresh; status: DiscoveryStatus }) {
   const connection = useConnectionState();
-  const [showRegions, setShowRegions] = useState(false);
+  const regionButton = useRef<HTMLButtonElement>(null);
   const { scan } = refresh;
+  const { catalog, appInfo, failure, regionsOpen, setRegionsOpen, closeRegions } = status;
 
   const snapshot = catalog.data;
   const regions = snapshot ? Object.entries(snapshot.document.regions) : [];
-  const failed = regions.filter(([, status]) => status.status === 'error');
+  const failedScanRegions = Object.keys(failure?.regions ?? {}).length;
+  const failedCount = failedScanRegions > 0 ? failedScanRegions : regions.filter(([, region]) => region.status === 'error').length;
+  const okCount = failedScanRegions > 0 ? 0 : regions.length - failedCount;
   const simulated = snapshot?.meta.simulated || appInfo.data?.simulated;
-  const reachable = !appInfo.isError && connection !== 'lost';
+  const backEndLost = appInfo.isError || connection === 'lost';
+  const answered = bedrockAnswered(snapshot, failure, scan);
+  const endpoint = appInfo.data?.endpointUrl ?? null;
+  const warnings = snapshot?.meta.warnings ?? [];
+  const waiting = scan.running ? waitingRegions(scan.regions) : [];
 
   return (
     <footer className="status-bar" aria-label="Status">
-      <span className={`connection ${reachable ? 'ok' : 'lost'}`} title={reachable ? 'Connected to the main process' : 'Connection lost'}>
-        {reachable ? '● connected' : '○ disconnected'}
-      </span>
+      {backEndLost ? (
+        <span className="back-end-lost" role="status" data-testid="back-end-lost" title="The window lost its connection to the Bedrock Atlas process that serves it; it reconnects by itself.">
+          ○ app back end unreachable, reconnecting…
+        </span>
+      ) : null}
       {snapshot ? (
         <>
           <span className={`source source-${snapshot.meta.source}`} data-testid="data-source">
@@ -29,41 +58,69 @@ export function StatusBar({ refresh }: { refresh: ReturnType<typeof useRefresh> 
             {simulated ? <span className="simulated"> · simulated</span> : null}
           </span>
           <span className="age" data-testid="data-age" title={snapshot.document.generatedAt}>
-            {snapshot.meta.source === 'bundled'
-              ? `bundled data from ${snapshot.document.generatedAt.slice(0, 10)}`
-              : `fetched ${describeAge(snapshot.meta.ageMs)}`}
+            {snapshot.meta.source === 'bundled' ? `bundled data from ${snapshot.document.generatedAt.slice(0, 10)}` : `fetched ${describeAge(snapshot.meta.ageMs)}`}
           </span>
           <button
             type="button"
-            className="link-button"
-            onClick={() => setShowRegions((open) => !open)}
-            aria-expanded={showRegions}
+            ref={regionButton}
+            className={`link-button region-summary${failedCount > 0 ? ' has-failures' : ''}`}
+            onClick={() => setRegionsOpen(!regionsOpen)}
+            aria-expanded={regionsOpen}
+            aria-haspopup="dialog"
+            title="Each region's answer"
             data-testid="region-summary"
           >
-            {regions.length - failed.length} regions ok{failed.length > 0 ? ` · ${failed.length} failed` : ''}
+            {okCount} regions ok{failedCount > 0 ? ` · ${failedCount} failed` : ''}
           </button>
-          {snapshot.meta.warnings.length > 0 ? (
-            <span className="warning-count" title={snapshot.meta.warnings.join('\n')}>
-              ⚠ {snapshot.meta.warnings.length}
-            </span>
+          {warnings.length > 0 ? (
+            <button
+              type="button"
+              className="link-button warning-count"
+              onClick={() => setRegionsOpen(true)}
+              title={`Warnings while loading the catalog:\n${warnings.join('\n')}`}
+              data-testid="warnings"
+            >
+              ⚠ {warnings.length} warning{warnings.length > 1 ? 's' : ''}
+            </button>
           ) : null}
         </>
       ) : catalog.isLoading ? (
         <span>Loading catalog…</span>
       ) : null}
-      {appInfo.data?.endpointUrl ? <span className="endpoint" title="Bedrock endpoint override">→ {appInfo.data.endpointUrl}</span> : null}
+      {answered !== null ? (
+        <span
+          className={`bedrock-state ${answered ? 'ok' : 'failing'}`}
+          data-testid="bedrock-state"
+          title={answered ? 'Bedrock answered the last discovery' : `Bedrock did not answer the last discovery: ${failure?.cause ?? 'every region failed'}`}
+        >
+          {answered ? '● Bedrock answering' : '○ Bedrock not answering'}
+        </span>
+      ) : null}
+      {endpoint ? (
+        <span className="endpoint" title="Every Bedrock call goes to this endpoint instead of AWS">
+          via {endpoint}
+        </span>
+      ) : null}
       <span className="spacer" />
       {scan.running ? (
         <span className="scan-progress" role="status" aria-live="polite" data-testid="scan-progress">
-          <progress max={scan.total || 1} value={scan.completed} />
+          <progress max={scan.total || 1} value={scan.completed} aria-label="Regions answered" />
           {scan.completed}/{scan.total} regions
+          {waiting.length > 0 ? (
+            <span className="scan-waiting" data-testid="scan-waiting" title={`Still waiting for ${waiting.join(', ')}`}>
+              waiting for {waiting.slice(0, WAITING_SHOWN).join(', ')}
+              {waiting.length > WAITING_SHOWN ? ` +${waiting.length - WAITING_SHOWN}` : ''}
+            </span>
+          ) : null}
           <button type="button" onClick={() => refresh.cancel.mutate()}>
             Cancel
           </button>
         </span>
       ) : scan.scanId ? (
         <span className="scan-done" data-testid="scan-done">
-          {scan.cancelled ? 'Refresh cancelled' : `Last refresh: ${Object.values(scan.regions).filter((region) => region.phase === 'done').length} ok, ${Object.values(scan.regions).filter((region) => region.phase === 'failed').length} failed`}
+          {scan.cancelled
+            ? 'Refresh cancelled'
+            : `Last refresh: ${Object.values(scan.regions).filter((region) => region.phase === 'done').length} ok, ${Object.values(scan.regions).filter((region) => region.phase === 'failed').length} failed`}
         </span>
       ) : null}
       <button
@@ -75,38 +132,11 @@ export function StatusBar({ refresh }: { refresh: ReturnType<typeof useRefresh> 
       >
         ↻ Refresh
       </button>
-      {showRegions && snapshot ? (
-        <div className="region-popover" role="dialog" aria-label="Regions">
-          <div className="popover-header">
-            <strong>Regions</strong>
-            <button type="button" className="link-button" onClick={() => setShowRegions(false)} aria-label="Close">
-              ✕
-            </button>
-          </div>
-          <table className="dense">
-            <tbody>
-              {regions
-                .sort(([a, sa], [b, sb]) => Number(sb.status === 'error') - Number(sa.status === 'error') || a.localeCompare(b))
-                .map(([region, status]) => (
-                  <tr key={region} className={status.status === 'error' ? 'failed' : undefined}>
-                    <td>{region}</td>
-                    <td>{status.status === 'ok' ? `✓ ${status.modelCount} models, ${status.profileCount} profiles` : `✗ ${status.error?.code}`}</td>
-                    <td className="muted">{status.status === 'ok' ? `${status.durationMs ?? '–'} ms` : status.error?.message}</td>
-                  </tr>
-                ))}
-            </tbody>
-          </table>
-          {snapshot.meta.warnings.map((warning) => (
-            <p key={warning} className="warning">
-              ⚠ {warning}
-            </p>
-          ))}
-        </div>
-      ) : null}
+      {regionsOpen && snapshot ? <RegionsPopover snapshot={snapshot} failure={failure} onClose={closeRegions} toggle={regionButton} /> : null}
       {scan.running && Object.keys(scan.regions).length > 0 ? (
         <div className="scan-chips" aria-label="Per-region progress">
           {Object.values(scan.regions).map((region) => (
-            <span key={region.region} className={`chip chip-${region.phase}`} title={region.error?.message ?? ''}>
+            <span key={region.region} className={`chip chip-${region.phase}`} title={region.error?.message ?? (region.phase === 'started' ? 'waiting' : '')}>
               {region.region}
             </span>
           ))}

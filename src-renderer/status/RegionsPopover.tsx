@@ -1,0 +1,112 @@
+import { useEffect, useRef, type RefObject } from 'react';
+import type { CatalogSnapshot } from '../../src-shared/contract';
+import type { RegionError } from '../../src-shared/catalog/document';
+import type { DiscoveryFailure } from './discovery-failure';
+import { describeShownInstead } from './discovery-failure';
+
+interface Row {
+  region: string;
+  ok: boolean;
+  summary: string;
+  detail: string;
+}
+
+function rowsOf(snapshot: CatalogSnapshot, failedScan: Record<string, RegionError>): Row[] {
+  // A scan that failed everywhere left the document as it was: its old ✓ rows would contradict the failure.
+  const failedEverywhere = Object.keys(failedScan).length > 0;
+  const rows: Row[] = failedEverywhere
+    ? Object.entries(failedScan).map(([region, error]) => ({ region, ok: false, summary: `✗ ${error.code}`, detail: error.message }))
+    : Object.entries(snapshot.document.regions).map(([region, status]) =>
+        status.status === 'ok'
+          ? { region, ok: true, summary: `✓ ${status.modelCount ?? '?'} models, ${status.profileCount ?? '?'} profiles`, detail: `${status.durationMs ?? '–'} ms` }
+          : { region, ok: false, summary: `✗ ${status.error?.code ?? 'failed'}`, detail: status.error?.message ?? '' },
+      );
+  return rows.sort((a, b) => Number(a.ok) - Number(b.ok) || a.region.localeCompare(b.region));
+}
+
+/**
+ * Every region's answer, failed first, with the warnings collected while loading. Closes on Escape, on a click
+ * outside it (except on the button that toggles it) and with its ✕; focus moves in on open and back on close.
+ */
+export function RegionsPopover({
+  snapshot,
+  failure,
+  onClose,
+  toggle,
+}: {
+  snapshot: CatalogSnapshot;
+  failure: DiscoveryFailure | null;
+  onClose: () => void;
+  toggle: RefObject<HTMLElement | null>;
+}) {
+  const dialog = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    const opener = toggle.current;
+    const node = dialog.current;
+    node?.focus();
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'Escape') {
+        event.stopPropagation();
+        onClose();
+      }
+    };
+    const onPointer = (event: PointerEvent) => {
+      const target = event.target as Node;
+      if (dialog.current?.contains(target) || toggle.current?.contains(target)) return;
+      onClose();
+    };
+    window.addEventListener('keydown', onKey, true);
+    document.addEventListener('pointerdown', onPointer);
+    return () => {
+      window.removeEventListener('keydown', onKey, true);
+      document.removeEventListener('pointerdown', onPointer);
+      // Focus inside the closed popover falls to <body>: give it back to the button that opened it.
+      const active = document.activeElement;
+      if (opener && (active === document.body || node?.contains(active))) opener.focus();
+    };
+  }, [onClose, toggle]);
+
+  const failedScan = failure?.regions ?? {};
+  const rows = rowsOf(snapshot, failedScan);
+  return (
+    <div className="region-popover" role="dialog" aria-label="Regions" ref={dialog} tabIndex={-1} data-testid="region-popover">
+      <div className="popover-header">
+        <strong>Regions</strong>
+        <button type="button" className="link-button" onClick={onClose} aria-label="Close the regions list">
+          ✕
+        </button>
+      </div>
+      {failure ? (
+        <p className="popover-failure" data-testid="popover-failure">
+          {Object.keys(failedScan).length > 0 ? 'The last refresh failed in every region' : 'Live discovery failed'}: {failure.cause}. The matrix shows{' '}
+          {describeShownInstead(snapshot)}
+          {Object.keys(failedScan).length > 0 ? '.' : '; the rows below are from that data.'}
+        </p>
+      ) : null}
+      <table className="dense region-table">
+        <tbody>
+          {rows.map((row) => (
+            <tr key={row.region} className={row.ok ? undefined : 'failed'}>
+              <td className="region-name">{row.region}</td>
+              <td className="region-summary-cell">{row.summary}</td>
+              <td className="muted">{row.detail}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {snapshot.meta.warnings.length > 0 ? (
+        <section aria-label="Warnings" data-testid="warning-list">
+          <h3 className="popover-subheading">
+            {snapshot.meta.warnings.length} warning{snapshot.meta.warnings.length > 1 ? 's' : ''} while loading
+          </h3>
+          {snapshot.meta.warnings.map((warning) => (
+            <p key={warning} className="warning">
+              ⚠ {warning}
+            </p>
+          ))}
+        </section>
+      ) : null}
+    </div>
+  );
+}

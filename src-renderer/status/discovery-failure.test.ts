@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import type { CatalogSnapshot } from '../../src-shared/contract';
+import type { RegionProgress } from '../../src-shared/events';
+import { describeCause, describeShownInstead, discoveryFailure, type ScanOutcome } from './discovery-failure';
+
+const context = { endpointUrl: 'http://127.0.0.1:9', awsProfile: 'work' };
+
+describe('describeCause names the fix', () => {
+  it.each([
+    [['Error: connect ECONNREFUSED 127.0.0.1:9'], 'could not reach the endpoint http://127.0.0.1:9: ECONNREFUSED'],
+    [['Error: getaddrinfo ENOTFOUND bedrock.example'], 'could not reach the endpoint http://127.0.0.1:9: ENOTFOUND'],
+    [['SSOTokenExpired: Your AWS SSO session has expired. Run `aws sso login --profile work`'], 'credentials expired: run aws sso login --profile work'],
+    [['ExpiredTokenException: The AWS session token has expired.'], 'credentials expired: run aws sso login --profile work, or get new temporary keys'],
+    [['CredentialsMissing: No AWS credentials found.'], 'no AWS credentials found: set AWS_PROFILE, pass --profile work, or run aws sso login --profile work'],
+    [['UnrecognizedClientException: This region did not accept the credentials'], 'credentials not accepted: the access key is invalid, or the regions are not enabled for the account'],
+    [['RegionTimeout: us-east-1 did not answer in time'], 'no region answered in time: the endpoint or the network is not responding'],
+    [['ValidationException: something new'], 'every region failed: ValidationException: something new'],
+  ])('%j reads "%s"', (reasons, cause) => {
+    expect(describeCause(reasons, context)).toBe(cause);
+  });
+
+  it('without a profile, tells the user where the profile goes', () => {
+    expect(describeCause(['SSOTokenExpired: expired'], { endpointUrl: null, awsProfile: null })).toBe('credentials expired: run aws sso login --profile NAME');
+    expect(describeCause(['connect ECONNREFUSED 1.2.3.4:443'], { endpointUrl: null, awsProfile: null })).toBe('could not reach the endpoint: ECONNREFUSED');
+  });
+});
+
+function snapshot(source: CatalogSnapshot['meta']['source'], warnings: string[] = []): CatalogSnapshot {
+  return {
+    document: { schemaVersion: 1, generatedAt: '2026-08-21T10:00:00.000Z', source, regions: {}, models: {}, profiles: {} },
+    meta: { source, simulated: false, ageMs: 5 * 60_000, cacheMode: 'file', cachePath: null, warnings },
+  };
+}
+
+function progress(region: string, phase: RegionProgress['phase'], code?: string): RegionProgress {
+  return { scanId: 's1', region, phase, completed: 1, total: 2, waiting: [], ...(code ? { error: { code, message: `${code} happened` } } : {}) };
+}
+
+const idle: ScanOutcome = { scanId: null, running: false, cancelled: false, regions: {} };
+
+describe('discoveryFailure', () => {
+  it('a finished scan that failed in every region gives each region its error', () => {
+    const scan: ScanOutcome = { scanId: 's1', running: false, cancelled: false, regions: { 'us-east-1': progress('us-east-1', 'failed', 'ECONNREFUSED'), 'eu-west-1': progress('eu-west-1', 'failed', 'ECONNREFUSED') } };
+    const failure = discoveryFailure(snapshot('cache'), scan, context);
+    expect(failure?.cause).toBe('could not reach the endpoint http://127.0.0.1:9: ECONNREFUSED');
+    expect(Object.keys(failure?.regions ?? {})).toEqual(['us-east-1', 'eu-west-1']);
+  });
+
+  it('is no failure while the scan runs, when it was cancelled, or when one region answered', () => {
+    const failed = { 'us-east-1': progress('us-east-1', 'failed', 'X') };
+    expect(discoveryFailure(snapshot('api'), { ...idle, scanId: 's1', running: true, regions: failed }, context)).toBeNull();
+    expect(discoveryFailure(snapshot('api'), { ...idle, scanId: 's1', cancelled: true, regions: failed }, context)).toBeNull();
+    expect(discoveryFailure(snapshot('api'), { ...idle, scanId: 's1', regions: { ...failed, 'eu-west-1': progress('eu-west-1', 'done') } }, context)).toBeNull();
+    expect(discoveryFailure(snapshot('api', ['2 regions failed: me-south-1 (X), me-central-1 (X)']), idle, context)).toBeNull();
+  });
+
+  it('after a reload, reads the cause from the service warning of a failed refresh or a bundled start-up', () => {
+    const refresh = discoveryFailure(
+      snapshot('cache', ['Refresh failed in every region; keeping the data from 2026-08-21T10:00:00.000Z. 33 regions: SSOTokenExpired: expired']),
+      idle,
+      context,
+    );
+    expect(refresh?.cause).toBe('credentials expired: run aws sso login --profile work');
+    const startup = discoveryFailure(
+      snapshot('bundled', ['Showing the bundled catalog from 2026-08-21: live discovery failed (us-east-1, eu-west-1: Error: connect ECONNREFUSED 127.0.0.1:9).']),
+      idle,
+      context,
+    );
+    expect(startup?.cause).toBe('could not reach the endpoint http://127.0.0.1:9: ECONNREFUSED');
+  });
+});
+
+describe('describeShownInstead', () => {
+  it('says where the data on screen comes from and how old it is', () => {
+    expect(describeShownInstead(snapshot('bundled'))).toBe('the bundled catalog recorded on 2026-08-21 (it may be out of date)');
+    expect(describeShownInstead(snapshot('cache'))).toMatch(/^the cached catalog from 2026-08-2\d \d\d:\d\d \(5 min ago\)$/);
+    expect(describeShownInstead(snapshot('api'))).toMatch(/^the catalog fetched 2026-08-2\d \d\d:\d\d \(5 min ago\)$/);
+  });
+});

@@ -1,0 +1,93 @@
+import type { CatalogSnapshot } from '../../src-shared/contract';
+import type { RegionError } from '../../src-shared/catalog/document';
+import type { RegionProgress } from '../../src-shared/events';
+import { describeAge } from '../../src-shared/describe-age';
+
+/**
+ * A discovery that answered in no region: a refresh that failed everywhere, or a start-up that fell back to the
+ * bundled data. The status bar's "0 ok, 33 failed" is easy to miss; this is what the banner says instead.
+ */
+export interface DiscoveryFailure {
+  /** Why, in a few words that name the fix: "could not reach the endpoint: ECONNREFUSED". */
+  cause: string;
+  /** What each region answered, when this window saw the scan; empty when only the service's summary is known. */
+  regions: Record<string, RegionError>;
+  /** Identifies this failure, so a dismissed banner comes back only for a new one. */
+  key: string;
+}
+
+export interface FailureContext {
+  endpointUrl: string | null;
+  awsProfile: string | null;
+}
+
+/** The part of the refresh state this needs (`useRefresh().scan`). */
+export interface ScanOutcome {
+  scanId: string | null;
+  running: boolean;
+  cancelled: boolean;
+  regions: Record<string, RegionProgress>;
+}
+
+const NETWORK_CODES = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'EPIPE'];
+
+/** Turns what the regions answered ("code: message" each) into one cause that names the fix. */
+export function describeCause(reasons: readonly string[], context: FailureContext): string {
+  const all = reasons.join('\n');
+  const profile = context.awsProfile ? `--profile ${context.awsProfile}` : '--profile NAME';
+  const network = NETWORK_CODES.find((code) => all.includes(code)) ?? (/socket hang up|fetch failed/i.test(all) ? 'connection dropped' : null);
+  if (network) return `could not reach the endpoint${context.endpointUrl ? ` ${context.endpointUrl}` : ''}: ${network}`;
+  if (/SSOTokenExpired|SSO session has expired/i.test(all)) return `credentials expired: run aws sso login ${profile}`;
+  if (/ExpiredToken/i.test(all)) return `credentials expired: run aws sso login ${profile}, or get new temporary keys`;
+  if (/ProfileNotFound/.test(all)) return `AWS profile "${context.awsProfile ?? ''}" was not found in ~/.aws/config or ~/.aws/credentials`;
+  if (/CredentialsMissing|No AWS credentials found/i.test(all)) return `no AWS credentials found: set AWS_PROFILE, pass ${profile}, or run aws sso login ${profile}`;
+  if (/UnrecognizedClientException/.test(all)) return 'credentials not accepted: the access key is invalid, or the regions are not enabled for the account';
+  if (/InvalidSignatureException|SignatureDoesNotMatch/.test(all)) return "request signature rejected: check the secret access key and the machine's clock";
+  if (/AccessDenied/i.test(all)) return 'access denied: the credentials may not call bedrock:ListFoundationModels';
+  if (/RegionTimeout|did not answer in time/i.test(all)) return 'no region answered in time: the endpoint or the network is not responding';
+  const first = reasons[0]?.trim() ?? '';
+  return first ? `every region failed: ${first.length > 160 ? `${first.slice(0, 157)}…` : first}` : 'every region failed';
+}
+
+const REFRESH_FAILED = /^Refresh failed in every region; keeping the data from \S+\. (.*)$/s;
+const STARTUP_FAILED = /^Showing the bundled catalog from \S+: live discovery failed \((.*)\)\.$/s;
+
+/**
+ * The failure to show, if the last discovery answered in no region. A scan seen live gives each region's error;
+ * after a reload only the service's warning is left, which still carries the reasons.
+ */
+export function discoveryFailure(snapshot: CatalogSnapshot | undefined, scan: ScanOutcome, context: FailureContext): DiscoveryFailure | null {
+  const progress = Object.values(scan.regions);
+  if (scan.scanId && !scan.running && !scan.cancelled && progress.length > 0 && progress.every((region) => region.phase === 'failed')) {
+    const regions = Object.fromEntries(progress.map((region) => [region.region, region.error ?? { code: 'Unknown', message: 'no reason given' }]));
+    const reasons = Object.values(regions).map((error) => `${error.code}: ${error.message}`);
+    return { cause: describeCause(reasons, context), regions, key: scan.scanId };
+  }
+  for (const warning of snapshot?.meta.warnings ?? []) {
+    const reasons = REFRESH_FAILED.exec(warning)?.[1] ?? STARTUP_FAILED.exec(warning)?.[1];
+    if (reasons !== undefined) return { cause: describeCause([reasons], context), regions: {}, key: warning };
+  }
+  return null;
+}
+
+/** What the user is looking at while discovery fails: "the cached catalog from 2026-11-23 09:12 (5 min ago)". */
+export function describeShownInstead(snapshot: CatalogSnapshot): string {
+  const { document, meta } = snapshot;
+  const when = formatWhen(document.generatedAt);
+  switch (meta.source) {
+    case 'bundled':
+      return `the bundled catalog recorded on ${document.generatedAt.slice(0, 10)} (it may be out of date)`;
+    case 'cache':
+      return `the cached catalog from ${when} (${describeAge(meta.ageMs)})`;
+    case 'api':
+      return `the catalog fetched ${when} (${describeAge(meta.ageMs)})`;
+  }
+}
+
+/** "2026-11-23 09:12" in the user's time zone: a date and a time anyone can read, without seconds. */
+export function formatWhen(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  const pad = (value: number) => String(value).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}`;
+}
