@@ -135,6 +135,8 @@ export function createHttpClient(options: HttpClientOptions): AtlasClient & { cl
     for (let attempt = 0; !stopped.signal.aborted; attempt++) {
       try {
         const response = await fetch(`${options.baseUrl}/api/events`, { headers: { authorization }, signal: stopped.signal });
+        // A refused token stays refused: retrying cannot help (the page says to open the printed address).
+        if (response.status === 401) return setState('lost');
         if (!response.ok || !response.body) throw new Error(`events: HTTP ${response.status}`);
         setState('open');
         attempt = 0;
