@@ -14,9 +14,9 @@ test.describe('catalog matrix', () => {
   test('a cell opens its panel with the exact ids to call and where they route', async ({ page, host }) => {
     await page.goto(host.url);
     await page.getByRole('searchbox', { name: 'Search models' }).fill('nova 2 lite');
-    const row = page.locator('.model-name', { hasText: 'amazon.nova-2-lite-v1:0' }).first();
+    const row = page.locator('.row-header', { hasText: 'amazon.nova-2-lite-v1:0' }).first();
     await expect(row).toBeVisible();
-    await page.locator('.cell[title^="amazon.nova-2-lite-v1:0 in us-east-1:"]').click();
+    await page.locator('.cell[data-model="amazon.nova-2-lite-v1:0"][data-region="us-east-1"]').click();
     const panel = page.getByTestId('cell-panel');
     await expect(panel.getByTestId('invoke-id')).toHaveText(['us.amazon.nova-2-lite-v1:0', 'global.amazon.nova-2-lite-v1:0']);
     await expect(panel.getByTestId('profile-only-note')).toContainText('on-demand throughput isn’t supported');

@@ -1,80 +1,55 @@
-import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
-import type { CatalogDocument, CatalogModel, ModelAccessStatus } from '../../src-shared/catalog/document';
-import { cellRoute } from '../../src-shared/catalog/queries';
-import { useAtlas } from '../api/atlas-context';
-import { ErrorNotice } from '../app/ErrorNotice';
-import { ROUTE_STYLE } from './matrix-model';
+import type { KeyboardEvent } from 'react';
+import type { CatalogDocument, CatalogModel } from '../../src-shared/catalog/document';
+import { isGlobalProfile } from '../../src-shared/catalog/queries';
+import { CELL_STYLE, cellState, knownKind } from './cell-kind';
+import { Access, CopyableId, IdText } from './panel-parts';
+import { BestRoutes } from './BestRoutes';
 
-const ACCESS_TEXT: Record<ModelAccessStatus, string> = {
-  authorized: '✓ Authorized for this account',
-  not_authorized: '✗ Not authorized (IAM/SCP or a Marketplace subscription is missing)',
-  agreement_pending: '… Agreement pending: the subscription can take ~15 minutes after the first call',
-  not_available: '✗ Not available in this region',
-  unknown: '? Could not be determined',
-};
-
-function CopyButton({ text }: { text: string }) {
-  const [copied, setCopied] = useState(false);
-  return (
-    <button
-      type="button"
-      className="copy"
-      onClick={() =>
-        void navigator.clipboard?.writeText(text).then(() => {
-          setCopied(true);
-          setTimeout(() => setCopied(false), 1200);
-        })
-      }
-      aria-label={`Copy ${text}`}
-    >
-      {copied ? '✓ copied' : 'copy'}
-    </button>
-  );
+/** Escape closes a panel from anywhere inside it, after a click on "copy" too. */
+export function onPanelKey(onClose: () => void) {
+  return (event: KeyboardEvent<HTMLElement>) => {
+    if (event.key !== 'Escape') return;
+    event.stopPropagation();
+    onClose();
+  };
 }
 
-function Access({ modelId, region }: { modelId: string; region: string }) {
-  const { api } = useAtlas();
-  const access = useQuery({
-    queryKey: ['access', modelId, region],
-    queryFn: () => api.getModelAccess({ modelId, regions: [region] }),
-  });
-  if (access.isLoading) return <span className="muted">Checking access…</span>;
-  if (access.isError) return <ErrorNotice error={access.error} />;
-  const entry = access.data?.[region];
-  if (!entry) return <span className="muted">No answer for this region.</span>;
+/** When and why a region's scan failed, and what the catalog last knew about the model there. */
+export function RegionFailure({ document, region, modelId }: { document: CatalogDocument; region: string; modelId?: string }) {
+  const status = document.regions[region];
+  if (status?.status !== 'error') return null;
+  const when = new Date(status.failedAt ?? document.generatedAt).toLocaleString();
+  // The document keeps a failed region's earlier models only when it says when they were fetched.
+  const lastKnownAt = status.lastKnownAt ? new Date(status.lastKnownAt).toLocaleString() : null;
+  const lastKnown = modelId && lastKnownAt ? knownKind(document, modelId, region, cellState(document, modelId, region).route) : null;
   return (
-    <span className={`access access-${entry.status}`} data-testid="access-status" title={`checked ${entry.checkedAt}`}>
-      {ACCESS_TEXT[entry.status]}
-      {entry.message ? <span className="muted"> — {entry.message}</span> : null}
-    </span>
-  );
-}
-
-function BestRoutes({ modelId, region }: { modelId: string; region: string }) {
-  const { api } = useAtlas();
-  const routes = useQuery({ queryKey: ['bestRegions', modelId, region], queryFn: () => api.bestRegions({ modelId, fromRegion: region }) });
-  if (routes.isError) return <ErrorNotice error={routes.error} />;
-  if (!routes.data) return <span className="muted">Ranking…</span>;
-  if (routes.data.length === 0) return <span className="muted">No region serves this model on demand or through a profile.</span>;
-  return (
-    <ol className="best-routes" data-testid="best-routes">
-      {routes.data.slice(0, 6).map((route) => (
-        <li key={`${route.callRegion}:${route.invokeId}`} title={route.reason}>
-          <code>{route.invokeId}</code> <span className="muted">via {route.callRegion}</span>
-          <div className="muted">{route.reason}</div>
-        </li>
-      ))}
-    </ol>
+    <div className="region-failure" role="note" data-testid="region-failure">
+      <strong>⚠ The scan of {region} failed</strong> at {when}:{' '}
+      {status.error ? (
+        <>
+          <code>{status.error.code}</code> — {status.error.message}
+        </>
+      ) : (
+        'no reason was recorded'
+      )}
+      <div data-testid="last-known">
+        {lastKnown
+          ? `Last known state (fetched ${lastKnownAt}): ${CELL_STYLE[lastKnown].explanation}`
+          : lastKnownAt
+            ? `Last known data fetched ${lastKnownAt}.`
+            : `Nothing earlier is cached for ${region}, so what it offers is unknown.`}
+      </div>
+    </div>
   );
 }
 
 export function CellPanel({ document, model, region, onClose }: { document: CatalogDocument; model: CatalogModel; region: string; onClose: () => void }) {
-  const route = cellRoute(document, model.modelId, region);
-  const regionStatus = document.regions[region];
+  const state = cellState(document, model.modelId, region);
+  const { route } = state;
   const ids = [...(route.onDemand ? [model.modelId] : []), ...route.geoProfiles, ...route.globalProfiles];
+  const style = CELL_STYLE[state.kind];
   return (
-    <aside className="side-panel" aria-label={`${model.modelName} in ${region}`} data-testid="cell-panel">
+    <aside className="side-panel" aria-label={`${model.modelName} in ${region}`} data-testid="cell-panel" onKeyDown={onPanelKey(onClose)}>
       <header>
         <div>
           <h2>{model.modelName}</h2>
@@ -82,16 +57,15 @@ export function CellPanel({ document, model, region, onClose }: { document: Cata
             {model.providerName} · from <strong>{region}</strong>
           </div>
         </div>
-        <button type="button" className="link-button" onClick={onClose} aria-label="Close panel (Escape)">
+        <button type="button" className="link-button close" onClick={onClose} aria-label="Close panel (Escape)">
           ✕
         </button>
       </header>
-      <p className={`route-badge route-${route.primary}`}>
-        <span aria-hidden>{ROUTE_STYLE[route.primary].symbol}</span> {ROUTE_STYLE[route.primary].label}
+      <p className={`route-badge kind-${state.kind}`} data-testid="cell-explanation">
+        <span aria-hidden>{style.symbol}</span> {style.explanation}
+        {state.alsoProfiles ? ' Also through inference profiles.' : ''}
       </p>
-      {regionStatus?.status === 'error' ? (
-        <p className="warning">⚠ {region} failed in the last scan ({regionStatus.error?.code}); this may be older data.</p>
-      ) : null}
+      <RegionFailure document={document} region={region} modelId={model.modelId} />
       {route.profileOnly ? (
         <p className="warning" data-testid="profile-only-note">
           Calling <code>{model.modelId}</code> directly in {region} fails with “on-demand throughput isn’t supported”. Use an
@@ -101,14 +75,18 @@ export function CellPanel({ document, model, region, onClose }: { document: Cata
 
       <h3>Ids to call from {region}</h3>
       {ids.length === 0 ? (
-        <p className="muted">{route.provisioned ? 'Only through provisioned throughput (a model ARN you purchase).' : 'Not callable from this region.'}</p>
+        <p className="muted">
+          {route.provisioned
+            ? 'Only through provisioned throughput (a model ARN you purchase).'
+            : state.kind === 'unknown'
+              ? 'Unknown until the region scans again.'
+              : `Not callable from ${region}.`}
+        </p>
       ) : (
         <ul className="id-list">
           {ids.map((id) => (
             <li key={id}>
-              <code data-testid="invoke-id">{id}</code>
-              <span className="muted">{id === model.modelId ? 'on demand' : document.profiles[id]?.global || id.startsWith('global.') ? 'global profile' : 'geo profile'}</span>
-              <CopyButton text={id} />
+              <CopyableId id={id} testId="invoke-id" note={id === model.modelId ? 'on demand' : isGlobalProfile(document, id) ? 'global profile' : 'geo profile'} />
             </li>
           ))}
         </ul>
@@ -123,9 +101,9 @@ export function CellPanel({ document, model, region, onClose }: { document: Cata
               const destinations = profile?.routes[region] ?? [];
               return (
                 <li key={id}>
-                  <code>{id}</code>
+                  <IdText id={id} />
                   <div>
-                    {profile?.global
+                    {isGlobalProfile(document, id)
                       ? 'any supported commercial region (global; data may leave your geography)'
                       : `${region} → ${destinations.join(', ') || 'unknown'}`}
                   </div>
@@ -146,7 +124,7 @@ export function CellPanel({ document, model, region, onClose }: { document: Cata
       <dl className="facts">
         <dt>Id</dt>
         <dd>
-          <code>{model.modelId}</code> <CopyButton text={model.modelId} />
+          <CopyableId id={model.modelId} />
         </dd>
         <dt>Lifecycle</dt>
         <dd>{model.lifecycle}</dd>

@@ -1,214 +1,277 @@
-import { memo, useEffect, useRef, type KeyboardEvent } from 'react';
-import { useVirtualizer } from '@tanstack/react-virtual';
+import { useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
+import { defaultRangeExtractor, useVirtualizer, type Range } from '@tanstack/react-virtual';
 import type { CatalogDocument } from '../../src-shared/catalog/document';
-import { cellRoute } from '../../src-shared/catalog/queries';
-import { regionGroupOf } from '../../src-shared/regions';
-import { ROUTE_STYLE, type MatrixData } from './matrix-model';
+import { ROW_HEIGHT, type MatrixColumn, type MatrixData, type MatrixRow } from './matrix-model';
+import { Cell, CellTooltip, ModelTooltip, RegionTooltip, RowHeader, cellDomId, describeGroupCell, groupSummary } from './GridCells';
+import { GridHeader, groupSpans, HEADER_HEIGHT } from './GridHeader';
+import { GridTooltip, createTooltipStore } from './GridTooltip';
+import { GROUP_ROW, NAME_COLUMN, REGION_ROW, firstAtOrAfter, nextPosition, revealScroll, type GridPosition } from './grid-navigation';
 
-const ROW_HEIGHT = 24;
-const COLUMN_WIDTH = 44;
-const NAME_WIDTH = 300;
-const HEADER_HEIGHT = 124;
-
-export interface ActiveCell {
-  /** Index into `data.modelRowIndexes`. */
-  model: number;
-  region: number;
-}
+export const NAME_WIDTH = 320;
 
 interface Props {
   document: CatalogDocument;
   data: MatrixData;
-  active: ActiveCell | null;
-  onActivate: (cell: ActiveCell) => void;
-  onOpen: (cell: ActiveCell) => void;
+  active: GridPosition | null;
+  onActivate: (position: GridPosition) => void;
+  onOpenCell: (position: GridPosition, region: string) => void;
+  onOpenRegion: (region: string) => void;
+  onToggleGroup: (group: string) => void;
+  onToggleVariants: (baseId: string) => void;
   onClose: () => void;
 }
 
-const Cell = memo(function Cell({
-  document,
-  modelId,
-  region,
-  failed,
-  active,
-  style,
-  onClick,
-}: {
-  document: CatalogDocument;
-  modelId: string;
-  region: string;
-  failed: boolean;
-  active: boolean;
-  style: React.CSSProperties;
-  onClick: () => void;
-}) {
-  const route = cellRoute(document, modelId, region);
-  // Listed in the region with no inference type at all (a customization or context-window variant).
-  const listedOnly = route.primary === 'none' && Boolean(document.models[modelId]?.regions[region]);
-  const { symbol, label } = listedOnly ? { symbol: '○', label: 'Listed here, but with no on-demand, profile or provisioned type' } : ROUTE_STYLE[route.primary];
-  const also = route.onDemand && route.geoProfiles.length + route.globalProfiles.length > 0;
-  return (
-    <div
-      role="gridcell"
-      className={`cell route-${route.primary}${failed ? ' region-failed' : ''}${active ? ' active' : ''}`}
-      style={style}
-      onClick={onClick}
-      title={`${modelId} in ${region}: ${label}${also ? ' (also through inference profiles)' : ''}${failed ? ' — this region failed in the last scan' : ''}`}
-      aria-selected={active}
-      data-route={route.primary}
-    >
-      {symbol}
-      {also ? <sup>+</sup> : null}
-    </div>
-  );
-});
+const rowKey = (row: MatrixRow) => (row.kind === 'provider' ? `provider:${row.provider}` : row.model.modelId);
+const columnKey = (column: MatrixColumn) => (column.kind === 'group' ? `group:${column.group}` : column.region);
 
-export function MatrixGrid({ document, data, active, onActivate, onOpen, onClose }: Props) {
+/** Always render the active row and column, so that `aria-activedescendant` never points at nothing. */
+function keepIndex(index: number | undefined) {
+  return (range: Range) => {
+    const indexes = defaultRangeExtractor(range);
+    if (index === undefined || index < 0 || indexes.includes(index)) return indexes;
+    return [...indexes, index].sort((a, b) => a - b);
+  };
+}
+
+export function MatrixGrid({ document, data, active, onActivate, onOpenCell, onOpenRegion, onToggleGroup, onToggleVariants, onClose }: Props) {
   const scroller = useRef<HTMLDivElement>(null);
+  const rowBand = useRef<HTMLDivElement>(null);
+  const columnBand = useRef<HTMLDivElement>(null);
+  const idPrefix = `matrix${useId().replace(/:/g, '')}`;
+  const [tooltip] = useState(createTooltipStore);
+  const spans = useMemo(() => groupSpans(data), [data]);
+  const modelPositions = useMemo(() => new Map(data.modelRowIndexes.map((rowIndex, position) => [rowIndex, position])), [data]);
+  const activeRowIndex = active && active.row >= 0 ? data.modelRowIndexes[active.row] : undefined;
+
   // eslint-disable-next-line react-hooks/incompatible-library -- no React Compiler here; the virtualizer re-renders on scroll by design
   const rows = useVirtualizer({
     count: data.rows.length,
     getScrollElement: () => scroller.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
+    estimateSize: (index) => ROW_HEIGHT[data.rows[index].kind],
+    getItemKey: useCallback((index: number) => rowKey(data.rows[index]), [data]),
+    rangeExtractor: useCallback((range: Range) => keepIndex(activeRowIndex)(range), [activeRowIndex]),
+    overscan: 8,
   });
   const columns = useVirtualizer({
     horizontal: true,
-    count: data.regions.length,
+    count: data.columns.length,
     getScrollElement: () => scroller.current,
-    estimateSize: () => COLUMN_WIDTH,
+    estimateSize: (index) => (data.columnStarts[index + 1] ?? data.totalWidth) - data.columnStarts[index],
+    getItemKey: useCallback((index: number) => columnKey(data.columns[index]), [data]),
+    rangeExtractor: useCallback((range: Range) => keepIndex(active?.column)(range), [active?.column]),
     overscan: 4,
   });
 
-  useEffect(() => {
-    if (!active) return;
-    rows.scrollToIndex(data.modelRowIndexes[active.model], { align: 'auto' });
-    columns.scrollToIndex(active.region, { align: 'auto' });
-  }, [active, rows, columns, data.modelRowIndexes]);
-
-  const move = (event: KeyboardEvent<HTMLDivElement>) => {
-    const models = data.modelRowIndexes.length;
-    if (models === 0) return;
-    const current = active ?? { model: 0, region: 0 };
-    const page = Math.max(1, Math.floor((scroller.current?.clientHeight ?? 400) / ROW_HEIGHT) - 2);
-    const moves: Record<string, ActiveCell> = {
-      ArrowDown: { ...current, model: Math.min(models - 1, current.model + 1) },
-      ArrowUp: { ...current, model: Math.max(0, current.model - 1) },
-      ArrowRight: { ...current, region: Math.min(data.regions.length - 1, current.region + 1) },
-      ArrowLeft: { ...current, region: Math.max(0, current.region - 1) },
-      PageDown: { ...current, model: Math.min(models - 1, current.model + page) },
-      PageUp: { ...current, model: Math.max(0, current.model - page) },
-      Home: { ...current, region: 0 },
-      End: { ...current, region: data.regions.length - 1 },
+  /** Scrolls just enough to show the active cell whole, clear of the sticky header and name column. */
+  const reveal = useCallback(() => {
+    const element = scroller.current;
+    if (!element || !active) return;
+    const viewport = { scrollTop: element.scrollTop, scrollLeft: element.scrollLeft, width: element.clientWidth, height: element.clientHeight };
+    const rowIndex = active.row >= 0 ? data.modelRowIndexes[active.row] : -1;
+    const box = {
+      top: rowIndex >= 0 ? HEADER_HEIGHT + data.rowStarts[rowIndex] : viewport.scrollTop,
+      height: rowIndex >= 0 ? ROW_HEIGHT.model : 0,
+      left: active.column >= 0 ? NAME_WIDTH + data.columnStarts[active.column] : viewport.scrollLeft,
+      width: active.column >= 0 ? (data.columnStarts[active.column + 1] ?? data.totalWidth) - data.columnStarts[active.column] : 0,
     };
-    if (moves[event.key]) {
+    const target = revealScroll(viewport, box, rowIndex >= 0 ? HEADER_HEIGHT : 0, active.column >= 0 ? NAME_WIDTH : 0);
+    if (target.top !== viewport.scrollTop) element.scrollTop = target.top;
+    if (target.left !== viewport.scrollLeft) element.scrollLeft = target.left;
+  }, [active, data]);
+
+  useLayoutEffect(reveal, [reveal]);
+
+  // The panel opening or the window resizing narrows the grid: keep the active cell in view.
+  useEffect(() => {
+    const element = scroller.current;
+    if (!element) return;
+    const observer = new ResizeObserver(() => reveal());
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [reveal]);
+
+  const firstVisibleCell = (): GridPosition => {
+    const element = scroller.current!;
+    const row = firstAtOrAfter(
+      data.modelRowIndexes.map((index) => data.rowStarts[index]),
+      element.scrollTop,
+    );
+    return { row, column: firstAtOrAfter(data.columnStarts, element.scrollLeft) };
+  };
+
+  const activate = (position: GridPosition) => {
+    if (position.row >= 0 && position.column >= 0) {
+      const column = data.columns[position.column];
+      if (column.kind === 'region') onOpenCell(position, column.region);
+      else onToggleGroup(column.group);
+    } else if (position.row >= 0) {
+      const row = data.rows[data.modelRowIndexes[position.row]];
+      if (row.kind === 'model' && row.variants > 0) onToggleVariants(row.model.modelId);
+    } else if (position.column >= 0) {
+      const column = data.columns[position.column];
+      if (position.row === GROUP_ROW || column.kind === 'group') onToggleGroup(column.group);
+      else onOpenRegion(column.region);
+    }
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    if (event.target !== event.currentTarget) return;
+    const current = active ?? firstVisibleCell();
+    const spanOf = (column: number) => spans.find((span) => column >= span.first && column <= span.last)!;
+    const next = nextPosition(current, event, {
+      rows: data.modelRowIndexes.length,
+      columns: data.columns.length,
+      pageRows: Math.max(1, Math.floor(((scroller.current?.clientHeight ?? 400) - HEADER_HEIGHT) / ROW_HEIGHT.model) - 1),
+      groupStart: (column) => spanOf(column).first,
+      groupEnd: (column) => spanOf(column).last,
+    });
+    if (next) {
       event.preventDefault();
-      onActivate(moves[event.key]);
+      onActivate(next);
     } else if (event.key === 'Enter' || event.key === ' ') {
       event.preventDefault();
-      onOpen(current);
+      activate(current);
     } else if (event.key === 'Escape') {
       onClose();
     }
   };
 
-  const virtualColumns = columns.getVirtualItems();
-  const totalWidth = NAME_WIDTH + columns.getTotalSize();
-  const activeRow = active ? data.modelRowIndexes[active.model] : -1;
+  const onMouseOver = (event: MouseEvent<HTMLDivElement>) => {
+    const target = (event.target as HTMLElement).closest<HTMLElement>('[data-row]');
+    if (!target) return;
+    const row = Number(target.dataset.row);
+    const column = Number(target.dataset.col);
+    const rowIndex = row >= 0 ? data.modelRowIndexes[row] : -1;
+    showBand(rowBand.current, rowIndex >= 0 ? { top: `${HEADER_HEIGHT + data.rowStarts[rowIndex]}px`, height: `${ROW_HEIGHT.model}px` } : null);
+    showBand(
+      columnBand.current,
+      column >= 0 ? { left: `${NAME_WIDTH + data.columnStarts[column]}px`, width: `${(data.columnStarts[column + 1] ?? data.totalWidth) - data.columnStarts[column]}px` } : null,
+    );
+    const modelRow = rowIndex >= 0 ? data.rows[rowIndex] : undefined;
+    const dataColumn = column >= 0 ? data.columns[column] : undefined;
+    const body =
+      modelRow?.kind === 'model' && dataColumn?.kind === 'region' ? (
+        <CellTooltip document={document} modelId={modelRow.model.modelId} region={dataColumn.region} />
+      ) : modelRow?.kind === 'model' && dataColumn?.kind === 'group' ? (
+        describeGroupCell(dataColumn.group, dataColumn.regions, groupSummary(document, modelRow.model.modelId, dataColumn.regions))
+      ) : modelRow?.kind === 'model' ? (
+        <ModelTooltip row={modelRow} />
+      ) : dataColumn?.kind === 'region' && row === REGION_ROW ? (
+        <RegionTooltip document={document} region={dataColumn.region} />
+      ) : null;
+    if (body === null) return tooltip.hide();
+    const box = target.getBoundingClientRect();
+    tooltip.show({ body, anchor: { top: box.top, left: box.left, bottom: box.bottom, right: box.right } });
+  };
 
-  // Geography labels above the region headers: one per run of visible columns of the same group.
-  const groupLabels: { group: string; left: number; width: number }[] = [];
-  for (const column of virtualColumns) {
-    const group = regionGroupOf(data.regions[column.index]) ?? 'Other';
-    const last = groupLabels[groupLabels.length - 1];
-    if (last && last.group === group && last.left + last.width === NAME_WIDTH + column.start) last.width += column.size;
-    else groupLabels.push({ group, left: NAME_WIDTH + column.start, width: column.size });
-  }
+  const onMouseLeave = () => {
+    showBand(rowBand.current, null);
+    showBand(columnBand.current, null);
+    tooltip.hide();
+  };
+
+  const virtualColumns = columns.getVirtualItems();
+  const width = NAME_WIDTH + data.totalWidth;
+  const activeId = active ? cellDomId(idPrefix, active.row, active.row === GROUP_ROW ? (spans.find((span) => active.column >= span.first && active.column <= span.last)?.first ?? active.column) : active.column) : undefined;
 
   return (
-    <div
-      ref={scroller}
-      className="matrix-scroller"
-      tabIndex={0}
-      role="grid"
-      aria-label="Region by model availability"
-      aria-rowcount={data.modelRowIndexes.length}
-      aria-colcount={data.regions.length}
-      onKeyDown={move}
-      data-testid="matrix"
-    >
-      <div style={{ width: totalWidth, height: HEADER_HEIGHT + rows.getTotalSize(), position: 'relative' }}>
-        <div className="matrix-header" style={{ width: totalWidth, height: HEADER_HEIGHT }} role="row">
-          <div className="matrix-corner" style={{ width: NAME_WIDTH, height: HEADER_HEIGHT }}>
-            <span>Model</span>
-            <span className="muted">{data.modelRowIndexes.length} models × {data.regions.length} regions</span>
-          </div>
-          {groupLabels.map((label) => (
-            <div key={`${label.group}-${label.left}`} className="group-label" style={{ left: label.left, width: label.width }} title={label.group}>
-              {label.group}
-            </div>
-          ))}
-          {virtualColumns.map((column) => {
-            const region = data.regions[column.index];
-            const failed = data.failedRegions.has(region);
-            const scanned = region in document.regions;
-            return (
-              <div
-                key={region}
-                role="columnheader"
-                className={`region-header${failed ? ' region-failed' : ''}${!scanned ? ' region-unscanned' : ''}${active?.region === column.index ? ' active' : ''}`}
-                style={{ left: NAME_WIDTH + column.start, width: column.size }}
-                title={failed ? `${region}: ${document.regions[region].error?.code}: ${document.regions[region].error?.message}` : scanned ? region : `${region}: not scanned`}
-              >
-                <span>{failed ? `⚠ ${region}` : region}</span>
-              </div>
-            );
-          })}
-        </div>
-        <div style={{ position: 'relative', height: rows.getTotalSize() }}>
-          <div className="matrix-names" style={{ width: NAME_WIDTH, height: rows.getTotalSize() }}>
+    <>
+      <div
+        ref={scroller}
+        id="matrix-grid"
+        className="matrix-scroller"
+        tabIndex={0}
+        role="grid"
+        aria-label="Models by region: how each model can be called from each region"
+        aria-rowcount={2 + data.rows.length}
+        aria-colcount={1 + data.columns.length}
+        aria-activedescendant={activeId}
+        onKeyDown={onKeyDown}
+        onFocus={(event) => {
+          if (event.target === event.currentTarget && !active) onActivate(firstVisibleCell());
+        }}
+        onMouseOver={onMouseOver}
+        onClick={(event) => {
+          const target = (event.target as HTMLElement).closest<HTMLElement>('[data-row]');
+          const position = target ? { row: Number(target.dataset.row), column: Number(target.dataset.col) } : null;
+          if (!position || position.row < 0) return;
+          tooltip.hide();
+          onActivate(position);
+          // The name cell's own button toggles variants; a click elsewhere on it only selects it.
+          if (position.column >= 0) activate(position);
+        }}
+        onMouseLeave={onMouseLeave}
+        onScroll={tooltip.hide}
+        data-testid="matrix"
+      >
+        <div className="matrix-content" style={{ width, height: HEADER_HEIGHT + data.totalHeight }}>
+          <GridHeader
+            document={document}
+            data={data}
+            spans={spans}
+            virtualColumns={virtualColumns}
+            nameWidth={NAME_WIDTH}
+            idPrefix={idPrefix}
+            active={active}
+            onActivateHeader={(position) => {
+              tooltip.hide();
+              onActivate(position);
+              activate(position);
+            }}
+          />
+          <div className="matrix-rows" role="rowgroup" style={{ height: data.totalHeight }}>
             {rows.getVirtualItems().map((virtualRow) => {
               const row = data.rows[virtualRow.index];
-              return row.kind === 'provider' ? (
-                <div key={virtualRow.key} className="provider-row" style={{ top: virtualRow.start, height: virtualRow.size, width: totalWidth }}>
-                  {row.provider} <span className="muted">{row.count}</span>
-                </div>
-              ) : (
-                <div
-                  key={virtualRow.key}
-                  className={`model-name${virtualRow.index === activeRow ? ' active' : ''}`}
-                  style={{ top: virtualRow.start, height: virtualRow.size }}
-                  title={`${row.model.modelName} — ${row.model.modelId}${row.model.lifecycle !== 'ACTIVE' ? ` (${row.model.lifecycle})` : ''}`}
-                >
-                  <span className="model-label">{row.model.modelName}</span>
-                  <code className="model-id">{row.model.modelId}</code>
-                  {row.model.lifecycle !== 'ACTIVE' ? <span className="lifecycle">{row.model.lifecycle.toLowerCase()}</span> : null}
+              const style = { top: virtualRow.start, height: virtualRow.size, width };
+              if (row.kind === 'provider') {
+                return (
+                  <div key={virtualRow.key} role="row" aria-rowindex={virtualRow.index + 3} className="matrix-row provider-row" style={style}>
+                    <div role="rowheader" aria-colindex={1} aria-colspan={data.columns.length + 1} className="provider-label" style={{ width: NAME_WIDTH }}>
+                      {row.provider} <span className="muted">{row.count}</span>
+                    </div>
+                  </div>
+                );
+              }
+              const position = modelPositions.get(virtualRow.index)!;
+              const rowActive = active?.row === position;
+              return (
+                <div key={virtualRow.key} role="row" aria-rowindex={virtualRow.index + 3} className={`matrix-row${rowActive ? ' active-row' : ''}`} style={style}>
+                  <RowHeader
+                    row={row}
+                    index={position}
+                    id={cellDomId(idPrefix, position, NAME_COLUMN)}
+                    active={rowActive && active?.column === NAME_COLUMN}
+                    onToggleVariants={onToggleVariants}
+                  />
+                  {virtualColumns.map((virtualColumn) => (
+                    <Cell
+                      key={virtualColumn.key}
+                      document={document}
+                      modelId={row.model.modelId}
+                      column={data.columns[virtualColumn.index]}
+                      row={position}
+                      columnIndex={virtualColumn.index}
+                      id={cellDomId(idPrefix, position, virtualColumn.index)}
+                      active={rowActive && active?.column === virtualColumn.index}
+                      left={NAME_WIDTH + virtualColumn.start}
+                      width={virtualColumn.size}
+                    />
+                  ))}
                 </div>
               );
             })}
           </div>
-          {rows.getVirtualItems().map((virtualRow) => {
-            const row = data.rows[virtualRow.index];
-            if (row.kind !== 'model') return null;
-            const modelIndex = data.modelRowIndexes.indexOf(virtualRow.index);
-            return virtualColumns.map((column) => {
-              const region = data.regions[column.index];
-              return (
-                <Cell
-                  key={`${virtualRow.key}:${region}`}
-                  document={document}
-                  modelId={row.model.modelId}
-                  region={region}
-                  failed={data.failedRegions.has(region)}
-                  active={active?.model === modelIndex && active.region === column.index}
-                  style={{ top: virtualRow.start, left: NAME_WIDTH + column.start, width: column.size, height: virtualRow.size }}
-                  onClick={() => onOpen({ model: modelIndex, region: column.index })}
-                />
-              );
-            });
-          })}
+          <div ref={rowBand} className="hover-band row-band" aria-hidden style={{ width }} />
+          <div ref={columnBand} className="hover-band column-band" aria-hidden style={{ height: HEADER_HEIGHT + data.totalHeight }} />
         </div>
       </div>
-    </div>
+      <GridTooltip store={tooltip} />
+    </>
   );
+
+  function showBand(band: HTMLDivElement | null, position: Record<string, string> | null) {
+    if (!band) return;
+    band.style.display = position ? 'block' : 'none';
+    if (position) Object.assign(band.style, position);
+  }
 }

@@ -1,32 +1,54 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
-import { REGION_GROUPS, type RegionGroup } from '../../src-shared/regions';
-import { CALL_ROUTES } from '../../src-shared/catalog/queries';
+import { useEffect, useEffectEvent, useMemo, useRef, useState } from 'react';
 import { useCatalog } from '../catalog/use-catalog';
 import { ErrorNotice } from '../app/ErrorNotice';
-import { MatrixGrid, type ActiveCell } from './MatrixGrid';
+import { MatrixGrid } from './MatrixGrid';
+import { MatrixToolbar, type Facets } from './MatrixToolbar';
+import { MatrixLegend } from './MatrixLegend';
 import { CellPanel } from './CellPanel';
-import { buildMatrix, download, matrixCsv, ROUTE_STYLE, type MatrixFilters } from './matrix-model';
+import { RegionPanel } from './RegionPanel';
+import { buildColumns, buildMatrix, DEFAULT_VIEW, download, matrixCsv, type MatrixFilters, type MatrixView } from './matrix-model';
+import type { GridPosition } from './grid-navigation';
+import './matrix.css';
 
-const ACCESS_OPTIONS: { value: NonNullable<MatrixFilters['access']>; label: string }[] = [
-  { value: 'on-demand', label: 'On demand' },
-  { value: 'geo-profile', label: 'Geo profile' },
-  { value: 'global-profile', label: 'Global profile' },
-  { value: 'profile-only', label: 'Profile only (no on-demand)' },
-  { value: 'provisioned', label: 'Provisioned' },
-];
+type Panel = { kind: 'cell'; modelId: string; region: string } | { kind: 'region'; region: string } | null;
+
+const LEGEND_KEY = 'bedrock-atlas.matrix.legend';
 
 function uniqueSorted(values: Iterable<string>): string[] {
   return [...new Set(values)].sort((a, b) => a.localeCompare(b));
+}
+
+function toggled(set: ReadonlySet<string>, value: string): Set<string> {
+  const next = new Set(set);
+  if (!next.delete(value)) next.add(value);
+  return next;
 }
 
 export function MatrixPage() {
   const catalog = useCatalog();
   const [search, setSearch] = useState('');
   const [filters, setFilters] = useState<MatrixFilters>({});
-  const [active, setActive] = useState<ActiveCell | null>(null);
-  const [panelOpen, setPanelOpen] = useState(false);
+  const [view, setView] = useState<MatrixView>(DEFAULT_VIEW);
+  const [active, setActive] = useState<GridPosition | null>(null);
+  const [panel, setPanel] = useState<Panel>(null);
+  const [legendOpen, setLegendOpen] = useState(() => localStorage.getItem(LEGEND_KEY) !== 'closed');
   const searchBox = useRef<HTMLInputElement>(null);
   const document = catalog.data?.document;
+
+  const data = useMemo(() => (document ? buildMatrix(document, { ...filters, search: search || undefined }, view) : null), [document, filters, search, view]);
+
+  useEffect(() => {
+    if (data) performance.mark('matrix-rendered');
+  }, [data]);
+
+  /** Closes the panel; focus that was inside it (or left on nothing) returns to the grid. */
+  const closePanel = () => {
+    const focus = window.document.activeElement;
+    const focusWasInPanel = !focus || focus === window.document.body || Boolean(focus.closest('.side-panel'));
+    setPanel(null);
+    if (focusWasInPanel) requestAnimationFrame(() => window.document.getElementById('matrix-grid')?.focus());
+  };
+  const onEscape = useEffectEvent(closePanel);
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -35,23 +57,14 @@ export function MatrixPage() {
         event.preventDefault();
         searchBox.current?.focus();
       } else if (event.key === 'Escape') {
-        setPanelOpen(false);
+        onEscape();
       }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, []);
 
-  const data = useMemo(
-    () => (document ? buildMatrix(document, { ...filters, search: search || undefined }) : null),
-    [document, filters, search],
-  );
-
-  useEffect(() => {
-    if (data) performance.mark('matrix-rendered');
-  }, [data]);
-
-  const facets = useMemo(() => {
+  const facets: Facets = useMemo(() => {
     const models = document ? Object.values(document.models) : [];
     return {
       providers: uniqueSorted(models.map((model) => model.providerName)),
@@ -74,124 +87,83 @@ export function MatrixPage() {
   }
   if (!document || !data) return null;
 
-  const update = (patch: Partial<MatrixFilters>) => {
+  const updateFilters = (patch: Partial<MatrixFilters>) => {
     setFilters((current) => ({ ...current, ...patch }));
     setActive(null);
-    setPanelOpen(false);
+    setPanel(null);
   };
-  const activeModel = active ? data.rows[data.modelRowIndexes[active.model]] : null;
-  const activeRegion = active ? data.regions[active.region] : null;
+  const updateView = (patch: Partial<MatrixView>) => {
+    setView((current) => ({ ...current, ...patch }));
+    setActive(null);
+  };
+  const onActivate = (position: GridPosition) => {
+    setActive(position);
+    // An open cell panel follows the active cell.
+    const column = position.column >= 0 ? data.columns[position.column] : undefined;
+    const row = position.row >= 0 ? data.rows[data.modelRowIndexes[position.row]] : undefined;
+    if (panel?.kind === 'cell' && column?.kind === 'region' && row?.kind === 'model') setPanel({ kind: 'cell', modelId: row.model.modelId, region: column.region });
+  };
+  const toggleGroup = (group: string) => {
+    const collapsedGroups = toggled(view.collapsedGroups, group);
+    setView((current) => ({ ...current, collapsedGroups }));
+    // Stay on the group that was toggled: its first column in the new layout.
+    const column = buildColumns(data.regions, collapsedGroups).findIndex((candidate) => candidate.group === group);
+    setActive((current) => (current ? { ...current, column } : current));
+  };
+  const legend = (open: boolean) => {
+    setLegendOpen(open);
+    localStorage.setItem(LEGEND_KEY, open ? 'open' : 'closed');
+  };
+  const stamp = document.generatedAt.slice(0, 10);
 
   return (
-    <div className={`matrix-page${panelOpen ? ' with-panel' : ''}`}>
-      <div className="toolbar" role="search">
-        <input
-          ref={searchBox}
-          type="search"
-          placeholder="Search models by id or name  ( / )"
-          value={search}
-          onChange={(event) => {
-            setSearch(event.target.value);
-            setActive(null);
-          }}
-          aria-label="Search models"
-        />
-        <select aria-label="Provider" value={filters.providers?.[0] ?? ''} onChange={(event) => update({ providers: event.target.value ? [event.target.value] : undefined })}>
-          <option value="">All providers</option>
-          {facets.providers.map((provider) => (
-            <option key={provider}>{provider}</option>
-          ))}
-        </select>
-        <select aria-label="Modality" value={filters.modality ?? ''} onChange={(event) => update({ modality: event.target.value || undefined })}>
-          <option value="">Any modality</option>
-          {facets.modalities.map((modality) => (
-            <option key={modality}>{modality}</option>
-          ))}
-        </select>
-        <select
-          aria-label="Streaming"
-          value={filters.streaming === undefined ? '' : String(filters.streaming)}
-          onChange={(event) => update({ streaming: event.target.value === '' ? undefined : event.target.value === 'true' })}
-        >
-          <option value="">Streaming: any</option>
-          <option value="true">Streams</option>
-          <option value="false">No streaming</option>
-        </select>
-        <select aria-label="Lifecycle" value={filters.lifecycle ?? ''} onChange={(event) => update({ lifecycle: event.target.value || undefined })}>
-          <option value="">Any lifecycle</option>
-          {facets.lifecycles.map((lifecycle) => (
-            <option key={lifecycle}>{lifecycle}</option>
-          ))}
-        </select>
-        <select
-          aria-label="Access type"
-          value={filters.access ?? ''}
-          onChange={(event) => update({ access: (event.target.value || undefined) as MatrixFilters['access'] })}
-        >
-          <option value="">Any access type</option>
-          {ACCESS_OPTIONS.map((option) => (
-            <option key={option.value} value={option.value}>
-              {option.label}
-            </option>
-          ))}
-        </select>
-        <select
-          aria-label="Region group"
-          value={filters.regionGroup ?? ''}
-          onChange={(event) => update({ regionGroup: (event.target.value || undefined) as RegionGroup | undefined })}
-        >
-          <option value="">All geographies</option>
-          {Object.keys(REGION_GROUPS).map((group) => (
-            <option key={group}>{group}</option>
-          ))}
-        </select>
-        <span className="spacer" />
-        <button type="button" onClick={() => download(`bedrock-matrix-${document.generatedAt.slice(0, 10)}.csv`, matrixCsv(document, data), 'text/csv')}>
-          Export CSV
-        </button>
-        <button
-          type="button"
-          onClick={() => download(`bedrock_catalog-${document.generatedAt.slice(0, 10)}.json`, `${JSON.stringify(document, null, 2)}\n`, 'application/json')}
-        >
-          Export JSON
-        </button>
-      </div>
-      <div className="legend" aria-label="Legend">
-        {CALL_ROUTES.map((route) => (
-          <span key={route} className={`legend-item route-${route}`} title={ROUTE_STYLE[route].label}>
-            <span className="cell-symbol">{ROUTE_STYLE[route].symbol}</span> {ROUTE_STYLE[route].short}
-          </span>
-        ))}
-        <span className="legend-item">
-          <span className="cell-symbol">
-            ●<sup>+</sup>
-          </span>{' '}
-          on demand and through profiles
-        </span>
-        <span className="legend-item region-failed">⚠ region failed in the last scan</span>
-        <span className="muted keys">↑↓←→ move · Enter details · Esc close · / search · Alt+R refresh</span>
-      </div>
+    <div className={`matrix-page${panel ? ' with-panel' : ''}`}>
+      <MatrixToolbar
+        searchBox={searchBox}
+        search={search}
+        onSearch={(text) => {
+          setSearch(text);
+          setActive(null);
+        }}
+        filters={filters}
+        onFilters={updateFilters}
+        view={view}
+        onView={updateView}
+        facets={facets}
+        hiddenProvisionedOnly={data.hiddenProvisionedOnly}
+        legendOpen={legendOpen}
+        onLegend={legend}
+        onExportCsv={() => download(`bedrock-matrix-${stamp}.csv`, matrixCsv(document, data), 'text/csv')}
+        onExportJson={() => download(`bedrock_catalog-${stamp}.json`, `${JSON.stringify(document, null, 2)}\n`, 'application/json')}
+      />
+      {legendOpen ? <MatrixLegend /> : <div hidden id="matrix-legend" />}
       <div className="matrix-body">
         {data.modelRowIndexes.length === 0 ? (
-          <div className="empty-state">No model matches these filters.</div>
+          <div className="empty-state">
+            No model matches these filters.
+            {data.hiddenProvisionedOnly > 0 ? ` ${data.hiddenProvisionedOnly} provisioned-only models are hidden.` : ''}
+          </div>
         ) : (
           <MatrixGrid
             document={document}
             data={data}
             active={active}
-            onActivate={(cell) => {
-              setActive(cell);
+            onActivate={onActivate}
+            onOpenCell={(position, region) => {
+              setActive(position);
+              const row = data.rows[data.modelRowIndexes[position.row]];
+              if (row.kind === 'model') setPanel({ kind: 'cell', modelId: row.model.modelId, region });
             }}
-            onOpen={(cell) => {
-              setActive(cell);
-              setPanelOpen(true);
-            }}
-            onClose={() => setPanelOpen(false)}
+            onOpenRegion={(region) => setPanel({ kind: 'region', region })}
+            onToggleGroup={toggleGroup}
+            onToggleVariants={(baseId) => setView((current) => ({ ...current, expanded: toggled(current.expanded, baseId) }))}
+            onClose={closePanel}
           />
         )}
-        {panelOpen && activeModel?.kind === 'model' && activeRegion ? (
-          <CellPanel document={document} model={activeModel.model} region={activeRegion} onClose={() => setPanelOpen(false)} />
+        {panel?.kind === 'cell' && document.models[panel.modelId] ? (
+          <CellPanel document={document} model={document.models[panel.modelId]} region={panel.region} onClose={closePanel} />
         ) : null}
+        {panel?.kind === 'region' ? <RegionPanel document={document} region={panel.region} onClose={closePanel} /> : null}
       </div>
     </div>
   );

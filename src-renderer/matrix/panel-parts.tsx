@@ -1,0 +1,83 @@
+import { useQuery } from '@tanstack/react-query';
+import { Fragment, useState } from 'react';
+import type { ModelAccessStatus } from '../../src-shared/catalog/document';
+import { useAtlas } from '../api/atlas-context';
+import { ErrorNotice } from '../app/ErrorNotice';
+
+/** Small pieces shared by the cell panel and the region view. */
+
+/**
+ * An id that wraps only after a dot, never inside a token: `global.` `anthropic.` `claude-…-v1:0`. Breaking at a
+ * hyphen would make a copied-by-hand id look like two.
+ */
+export function IdText({ id, testId }: { id: string; testId?: string }) {
+  const parts = id.split(/(?<=\.)/);
+  return (
+    <code className="id-text" data-testid={testId}>
+      {parts.map((part, index) => (
+        <Fragment key={index}>
+          <span className="id-token">{part}</span>
+          {index < parts.length - 1 ? <wbr /> : null}
+        </Fragment>
+      ))}
+    </code>
+  );
+}
+
+export function CopyButton({ text }: { text: string }) {
+  const [copied, setCopied] = useState(false);
+  return (
+    <button
+      type="button"
+      className="copy"
+      onClick={() =>
+        void navigator.clipboard?.writeText(text).then(() => {
+          setCopied(true);
+          setTimeout(() => setCopied(false), 1200);
+        })
+      }
+      aria-label={`Copy ${text}`}
+    >
+      {copied ? '✓ copied' : 'copy'}
+    </button>
+  );
+}
+
+/** An id with its copy button beside it, on one line, whatever the id's length. */
+export function CopyableId({ id, note, testId }: { id: string; note?: string; testId?: string }) {
+  return (
+    <div className="copyable-id">
+      <div>
+        <IdText id={id} testId={testId} />
+        {note ? <div className="muted id-note">{note}</div> : null}
+      </div>
+      <CopyButton text={id} />
+    </div>
+  );
+}
+
+const ACCESS_TEXT: Record<ModelAccessStatus, string> = {
+  authorized: '✓ Authorized for this account',
+  not_authorized: '✗ Not authorized (IAM/SCP or a Marketplace subscription is missing)',
+  agreement_pending: '… Agreement pending: the subscription can take ~15 minutes after the first call',
+  not_available: '✗ Not available in this region',
+  unknown: '? Could not be determined',
+};
+
+export function Access({ modelId, region }: { modelId: string; region: string }) {
+  const { api } = useAtlas();
+  const access = useQuery({
+    queryKey: ['access', modelId, region],
+    queryFn: () => api.getModelAccess({ modelId, regions: [region] }),
+  });
+  if (access.isLoading) return <span className="muted">Checking access…</span>;
+  if (access.isError) return <ErrorNotice error={access.error} />;
+  const entry = access.data?.[region];
+  if (!entry) return <span className="muted">No answer for this region.</span>;
+  return (
+    <span className={`access access-${entry.status}`} data-testid="access-status" title={`checked ${entry.checkedAt}`}>
+      {ACCESS_TEXT[entry.status]}
+      {entry.message ? <span className="muted"> — {entry.message}</span> : null}
+    </span>
+  );
+}
