@@ -18,6 +18,15 @@ export const RegionStatusSchema = z.object({
   modelCount: z.number().int().nonnegative().optional(),
   profileCount: z.number().int().nonnegative().optional(),
   durationMs: z.number().nonnegative().optional(),
+  /** ok: when the region answered (ISO time). */
+  fetchedAt: z.string().optional(),
+  /** error: when the region failed, and `error` says why. */
+  failedAt: z.string().optional(),
+  /**
+   * error: the document still holds this region's models and profiles from an earlier scan ("last known"), and
+   * this is when they were fetched; `modelCount` and `profileCount` are theirs. Absent when nothing is known.
+   */
+  lastKnownAt: z.string().optional(),
 });
 export type RegionStatus = z.infer<typeof RegionStatusSchema>;
 

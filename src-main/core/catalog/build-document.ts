@@ -4,6 +4,7 @@ import {
   type CatalogDocument,
   type CatalogModel,
   type CatalogProfile,
+  type RegionStatus,
 } from '../../../src-shared/catalog/document';
 import type { RegionScan } from './discovery';
 
@@ -48,13 +49,38 @@ function profileModelId(profile: InferenceProfileSummary): string {
 
 export interface BuildOptions {
   generatedAt: Date;
+  /** When the scans were taken (`fetchedAt`, `failedAt`); the document's time unless a late region is merged in. */
+  scannedAt?: Date;
   /** Regions not scanned this time, or that failed, keep what this document knew about them. */
   previous?: CatalogDocument | null;
   origin?: CatalogDocument['origin'];
 }
 
+/**
+ * A region that failed this time: when and why, and what the previous document knew about it ("last known"):
+ * its counts, and when that data was fetched.
+ */
+function failedStatus(
+  scan: Extract<RegionScan, { ok: false }>,
+  failedAt: string,
+  before: { status: RegionStatus; generatedAt: string } | null,
+): RegionStatus {
+  const status = before?.status;
+  const lastKnownAt = before?.status.status === 'ok' ? (before.status.fetchedAt ?? before.generatedAt) : status?.lastKnownAt;
+  return {
+    status: 'error',
+    error: scan.error,
+    durationMs: scan.durationMs,
+    failedAt,
+    ...(lastKnownAt ? { lastKnownAt } : {}),
+    ...(status?.modelCount !== undefined ? { modelCount: status.modelCount } : {}),
+    ...(status?.profileCount !== undefined ? { profileCount: status.profileCount } : {}),
+  };
+}
+
 export function buildCatalogDocument(scans: readonly RegionScan[], options: BuildOptions): CatalogDocument {
   const previous = options.previous ?? null;
+  const scannedAt = (options.scannedAt ?? options.generatedAt).toISOString();
   const scanned = new Map(scans.map((scan) => [scan.region, scan]));
   const document: CatalogDocument = {
     schemaVersion: CATALOG_SCHEMA_VERSION,
@@ -74,7 +100,7 @@ export function buildCatalogDocument(scans: readonly RegionScan[], options: Buil
       const scan = scanned.get(region);
       if (scan?.ok) continue;
       keptRegions.add(region);
-      document.regions[region] = scan && !scan.ok ? { ...status, status: 'error', error: scan.error, durationMs: scan.durationMs } : status;
+      document.regions[region] = scan && !scan.ok ? failedStatus(scan, scannedAt, { status, generatedAt: previous.generatedAt }) : status;
     }
     for (const [modelId, model] of Object.entries(previous.models)) {
       const regions = Object.fromEntries(Object.entries(model.regions).filter(([region]) => keptRegions.has(region)));
@@ -89,7 +115,7 @@ export function buildCatalogDocument(scans: readonly RegionScan[], options: Buil
   for (const scan of scans) {
     if (!scan.ok) {
       if (!keptRegions.has(scan.region)) {
-        document.regions[scan.region] = { status: 'error', error: scan.error, durationMs: scan.durationMs };
+        document.regions[scan.region] = failedStatus(scan, scannedAt, null);
       }
       continue;
     }
@@ -98,6 +124,7 @@ export function buildCatalogDocument(scans: readonly RegionScan[], options: Buil
       modelCount: scan.models.length,
       profileCount: scan.profiles.length,
       durationMs: scan.durationMs,
+      fetchedAt: scannedAt,
     };
     const profilesByModel = new Map<string, string[]>();
     for (const summary of scan.profiles) {

@@ -84,7 +84,87 @@ export async function scanRegion(region: string, options: ScanOptions): Promise<
   }
 }
 
-/** Scans every region at once; one region failing never fails the scan. Throws only when cancelled. */
+/** Scans every region at once and waits for each; one region failing never fails the scan. Throws only when cancelled. */
 export async function scanRegions(regions: readonly string[], options: ScanOptions): Promise<RegionScan[]> {
   return Promise.all(regions.map((region) => scanRegion(region, options)));
+}
+
+/**
+ * How long a scan waits for its last regions. Once all but a few have answered (one region in ten, at least one),
+ * those still out get at most max(`minGraceMs`, `slowestMultiple` x the slowest region that answered), counted
+ * from the latest answer. A region that never answers then costs seconds, not the 30 s region timeout.
+ */
+export interface StragglerRule {
+  minGraceMs: number;
+  slowestMultiple: number;
+}
+
+export const STRAGGLER_RULE: StragglerRule = { minGraceMs: 5_000, slowestMultiple: 3 };
+
+export interface CutOffScan {
+  /** One per region, in the order asked. A straggler appears failed (`RegionTimeout`, still being waited for). */
+  scans: RegionScan[];
+  /**
+   * The stragglers' requests, still running: each settles with the region's real outcome (rejecting only when the
+   * scan is cancelled), bounded by the region timeout.
+   */
+  stragglers: Map<string, Promise<RegionScan>>;
+}
+
+export function stragglerError(region: string, waitedMs: number, slowestMs: number): RegionError {
+  const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  return {
+    code: 'RegionTimeout',
+    message: `${region} has not answered after ${seconds(waitedMs)} (the other regions took at most ${seconds(slowestMs)}); it is still being waited for in the background.`,
+  };
+}
+
+/**
+ * Scans every region at once and answers when all have, or when only stragglers are left and their grace is over
+ * (`StragglerRule`). Their requests keep going. Throws only when cancelled before answering.
+ */
+export function scanCuttingOffStragglers(
+  regions: readonly string[],
+  options: ScanOptions & { stragglerRule?: StragglerRule },
+): Promise<CutOffScan> {
+  const rule = options.stragglerRule ?? STRAGGLER_RULE;
+  const mostStragglers = Math.max(1, Math.floor(regions.length / 10));
+  const started = performance.now();
+  const running = new Map(regions.map((region) => [region, scanRegion(region, options)] as const));
+  const answered = new Map<string, RegionScan>();
+  let slowestMs = 0;
+  return new Promise<CutOffScan>((resolve, reject) => {
+    let settled = false;
+    let grace: ReturnType<typeof setTimeout> | undefined;
+    const answer = () => {
+      settled = true;
+      clearTimeout(grace);
+      const waitedMs = Math.round(performance.now() - started);
+      const stragglers = new Map([...running].filter(([region]) => !answered.has(region)));
+      const scans = regions.map(
+        (region): RegionScan => answered.get(region) ?? { region, ok: false, error: stragglerError(region, waitedMs, slowestMs), durationMs: waitedMs },
+      );
+      resolve({ scans, stragglers });
+    };
+    if (regions.length === 0) answer();
+    for (const [region, scan] of running) {
+      scan.then(
+        (result) => {
+          if (settled) return;
+          answered.set(region, result);
+          slowestMs = Math.max(slowestMs, result.durationMs);
+          clearTimeout(grace);
+          const left = regions.length - answered.size;
+          if (left === 0) answer();
+          else if (left <= mostStragglers) grace = setTimeout(answer, Math.max(rule.minGraceMs, rule.slowestMultiple * slowestMs));
+        },
+        (error: unknown) => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(grace);
+          reject(error);
+        },
+      );
+    }
+  });
 }

@@ -8,7 +8,14 @@ import type { AtlasEvent } from '../../../src-shared/events';
 import type { RegionClients } from '../aws/region-clients';
 import { buildCatalogDocument } from './build-document';
 import type { CatalogCache } from './cache';
-import { scanRegions, ScanCancelledError, regionErrorOf, type ScanOptions } from './discovery';
+import {
+  scanCuttingOffStragglers,
+  ScanCancelledError,
+  regionErrorOf,
+  type RegionScan,
+  type ScanOptions,
+  type StragglerRule,
+} from './discovery';
 
 /**
  * The catalog as the app sees it: loaded through the start-up waterfall (a valid cache, then the API, then the
@@ -30,7 +37,7 @@ export interface CatalogServiceOptions {
   regions: () => readonly string[];
   emit: (event: AtlasEvent) => void;
   log: (line: string) => void;
-  scan?: Pick<ScanOptions, 'regionTimeoutMs' | 'perRegionConcurrency'>;
+  scan?: Pick<ScanOptions, 'regionTimeoutMs' | 'perRegionConcurrency'> & { stragglerRule?: StragglerRule };
   now?: () => number;
 }
 
@@ -39,11 +46,21 @@ interface Loaded {
   warnings: string[];
 }
 
+/** A scan that answered without its stragglers, kept until they arrive so they can be merged in. */
+interface AnsweredScan {
+  scanId: string;
+  scans: RegionScan[];
+}
+
 export class CatalogService {
   private current: Loaded | null = null;
   private loading: Promise<Loaded> | null = null;
   private scanning: Promise<Loaded> | null = null;
   private scanAbort: AbortController | null = null;
+  /** Scans that answered while stragglers are still out: cancelling stops their requests too. */
+  private readonly background = new Set<AbortController>();
+  /** The scan that last asked each region: a straggler's answer is merged only if no later scan asked again. */
+  private readonly latestScanOf = new Map<string, string>();
   private readonly options: CatalogServiceOptions;
 
   constructor(options: CatalogServiceOptions) {
@@ -76,10 +93,12 @@ export class CatalogService {
     return this.snapshot(loaded);
   }
 
+  /** Cancels the running scan and stops waiting for any straggler. True when there was something to cancel. */
   cancelRefresh(): boolean {
-    if (!this.scanAbort) return false;
-    this.scanAbort.abort();
-    return true;
+    const running = [...(this.scanAbort ? [this.scanAbort] : []), ...this.background];
+    for (const abort of running) abort.abort();
+    this.background.clear();
+    return running.length > 0;
   }
 
   async findModel(query: string) {
@@ -205,19 +224,22 @@ export class CatalogService {
     const scanId = randomUUID();
     const abort = new AbortController();
     this.scanAbort = abort;
-    let completed = 0;
+    for (const region of regions) this.latestScanOf.set(region, scanId);
+    // `waiting` keeps a straggler until its answer really comes, after the scan has answered without it.
+    const progress = { waiting: new Set(regions), completed: 0 };
+    const cutOff = new Set<string>();
     const total = regions.length;
-    const waiting = new Set(regions);
-    const scans = await scanRegions(regions, {
+    const outcome = await scanCuttingOffStragglers(regions, {
       clients: this.options.clients,
       signal: abort.signal,
       ...this.options.scan,
-      onProgress: (progress) => {
-        if (progress.phase !== 'started') {
-          completed++;
-          waiting.delete(progress.region);
+      onProgress: (event) => {
+        if (event.phase !== 'started') {
+          // A straggler was already counted as failed when the scan answered without it.
+          if (!cutOff.has(event.region)) progress.completed++;
+          progress.waiting.delete(event.region);
         }
-        this.options.emit({ type: 'catalog.progress', payload: { ...progress, scanId, completed, total, waiting: [...waiting] } });
+        this.options.emit({ type: 'catalog.progress', payload: { ...event, scanId, completed: progress.completed, total, waiting: [...progress.waiting] } });
       },
     }).catch((error: unknown) => {
       if (error instanceof ScanCancelledError) {
@@ -225,9 +247,21 @@ export class CatalogService {
       }
       throw error;
     });
-    const ok = scans.filter((scan) => scan.ok).length;
-    this.options.emit({ type: 'catalog.scanFinished', payload: { scanId, cancelled: false, okRegions: ok, failedRegions: scans.length - ok } });
+    const { scans, stragglers } = outcome;
+    for (const scan of scans) {
+      if (scan.ok || !stragglers.has(scan.region)) continue;
+      cutOff.add(scan.region);
+      progress.completed++;
+      this.options.emit({
+        type: 'catalog.progress',
+        payload: { scanId, region: scan.region, phase: 'failed', error: scan.error, durationMs: scan.durationMs, completed: progress.completed, total, waiting: [...progress.waiting] },
+      });
+    }
+    const answered: AnsweredScan = { scanId, scans };
+    this.emitScanFinished(answered);
+    if (stragglers.size > 0) this.awaitStragglers(answered, stragglers, abort);
     const failures = scans.flatMap((scan) => (scan.ok ? [] : [`${scan.region}: ${scan.error.code}: ${scan.error.message}`]));
+    const ok = scans.filter((scan) => scan.ok).length;
 
     const previous = this.current?.document.source === 'bundled' ? null : (this.current?.document ?? null);
     if (ok === 0 && this.current) {
@@ -236,16 +270,69 @@ export class CatalogService {
     }
     if (ok === 0) return { document: buildCatalogDocument(scans, { generatedAt: new Date(this.now()) }), warnings: [summarize(failures)] };
 
-    const endpointUrl = this.options.clients.endpointUrl;
-    const document = buildCatalogDocument(scans, {
-      generatedAt: new Date(this.now()),
-      previous,
-      origin: endpointUrl ? { endpointUrl, simulated: this.options.clients.simulated } : undefined,
-    });
-    const warnings = [...carriedWarnings, ...(await this.options.cache.save(document))];
-    this.current = { document, warnings };
+    const document = buildCatalogDocument(scans, { generatedAt: new Date(this.now()), previous, origin: this.origin() });
+    return this.adopt({ document, warnings: [...carriedWarnings] });
+  }
+
+  /**
+   * Makes `loaded` current at once, so that a straggler arriving while the file is written merges into it, then
+   * saves it and announces whatever is current by then.
+   */
+  private async adopt(loaded: Loaded): Promise<Loaded> {
+    this.current = loaded;
+    loaded.warnings.push(...(await this.options.cache.save(loaded.document)));
     this.options.emit({ type: 'catalog.updated', payload: this.snapshot(this.current) });
     return this.current;
+  }
+
+  private origin(): CatalogDocument['origin'] {
+    const endpointUrl = this.options.clients.endpointUrl;
+    return endpointUrl ? { endpointUrl, simulated: this.options.clients.simulated } : undefined;
+  }
+
+  private emitScanFinished({ scanId, scans }: AnsweredScan): void {
+    const ok = scans.filter((scan) => scan.ok).length;
+    this.options.emit({ type: 'catalog.scanFinished', payload: { scanId, cancelled: false, okRegions: ok, failedRegions: scans.length - ok } });
+  }
+
+  /**
+   * The scan answered without its stragglers; their requests go on. Each one that arrives is merged into the
+   * current document (no second scan), saved and announced, and the scan's outcome is sent again with the new
+   * counts so that a view that showed the late progress event settles.
+   */
+  private awaitStragglers(answered: AnsweredScan, stragglers: Map<string, Promise<RegionScan>>, abort: AbortController): void {
+    this.background.add(abort);
+    const arrivals = [...stragglers.values()].map((late) =>
+      late.then(async (scan) => {
+        if (abort.signal.aborted || this.latestScanOf.get(scan.region) !== answered.scanId) return;
+        answered.scans = answered.scans.map((earlier) => (earlier.region === scan.region ? scan : earlier));
+        await this.mergeLateRegion(scan, answered);
+        this.emitScanFinished(answered);
+      }),
+    );
+    // Rejections are cancellations (the service was closed or a refresh cancelled): nothing is left to merge.
+    void Promise.allSettled(arrivals).then(() => this.background.delete(abort));
+  }
+
+  private async mergeLateRegion(scan: RegionScan, answered: AnsweredScan): Promise<void> {
+    const current = this.current;
+    const scannedAt = new Date(this.now());
+    let loaded: Loaded;
+    if (current && current.document.source !== 'bundled') {
+      const document = buildCatalogDocument([scan], {
+        generatedAt: new Date(current.document.generatedAt),
+        scannedAt,
+        previous: current.document,
+        origin: this.origin(),
+      });
+      loaded = { document, warnings: [...current.warnings] };
+    } else if (scan.ok) {
+      // The scan had found nothing usable (so the bundled file, or nothing, is shown): its own results are now worth more.
+      loaded = { document: buildCatalogDocument(answered.scans, { generatedAt: scannedAt, origin: this.origin() }), warnings: [] };
+    } else {
+      return;
+    }
+    await this.adopt(loaded);
   }
 }
 
