@@ -1,17 +1,17 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { createBridge, EVENT_CHANNEL } from '../src-shared/bridge';
-import type { AtlasEvent } from '../src-shared/events';
+import { createBridge } from '../src-shared/bridge';
 import type { Envelope } from '../src-shared/envelope';
 
-// The bridge is generated from the contract's method list (src-shared/bridge.ts); nothing here names a method.
+// The bridge is generated from the contract's name lists (src-shared/bridge.ts); nothing here names a method.
 contextBridge.exposeInMainWorld(
   'atlas',
-  createBridge(
-    (channel, input) => ipcRenderer.invoke(channel, input) as Promise<Envelope<unknown>>,
-    (listener) => {
-      const forward = (_event: IpcRendererEvent, event: AtlasEvent) => listener(event);
-      ipcRenderer.on(EVENT_CHANNEL, forward);
-      return () => ipcRenderer.removeListener(EVENT_CHANNEL, forward);
+  createBridge({
+    invoke: (channel, ...args) => ipcRenderer.invoke(channel, ...args) as Promise<Envelope<unknown>>,
+    send: (channel, ...args) => ipcRenderer.send(channel, ...args),
+    listen: (channel, listener) => {
+      const forward = (_event: IpcRendererEvent, payload: unknown) => listener(payload);
+      ipcRenderer.on(channel, forward);
+      return () => ipcRenderer.removeListener(channel, forward);
     },
-  ),
+  }),
 );

@@ -5,6 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 import type { AtlasEvent } from '../../src-shared/events';
 import type { Dispatcher } from '../core/api/dispatcher';
+import type { StreamRegistry } from '../core/api/stream-registry';
+import { EventClient, streamSink } from './sse';
 
 /**
  * The browser host: the same dashboard and the same contract as the desktop app, over loopback HTTP. It binds
@@ -26,6 +28,9 @@ export const CONTENT_SECURITY_POLICY = [
 ].join('; ');
 
 const MAX_BODY_BYTES = 1_000_000;
+/** A stream's input may carry images (up to 3.75 MB each, base64): allow a larger body there. */
+const MAX_STREAM_BODY_BYTES = 32_000_000;
+const BODY_TIMEOUT_MS = 10_000;
 const HEARTBEAT_MS = 15_000;
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -43,6 +48,12 @@ export interface WebHostOptions {
   port?: number;
   dispatcher: Dispatcher;
   subscribe: (listener: (event: AtlasEvent) => void) => () => void;
+  /** Runs the contract's streams (`POST /api/stream/<name>`); without it every stream is unknown. */
+  streams?: StreamRegistry;
+  /** Events that bring a newly connected event client up to date (the current catalog). */
+  snapshotEvents?: () => AtlasEvent[];
+  /** A request body must arrive within this long (a client holding a slow body is cut off). */
+  bodyTimeoutMs?: number;
   /** The built renderer (out/renderer). */
   rendererDir: string;
   /** Fixed token for tests; random per launch otherwise. */
@@ -81,20 +92,35 @@ function sendJson(response: ServerResponse, status: number, body: unknown): void
 
 function sendHttpError(response: ServerResponse, error: HttpError): void {
   // The unread rest of a refused body would be parsed as the next request on this keep-alive socket: close it.
-  if (error.status === 413) response.setHeader('connection', 'close');
+  if (error.status === 413 || error.status === 408) response.setHeader('connection', 'close');
   sendJson(response, error.status, { ok: false, error: { name: 'HttpError', code: error.code, message: error.message } });
 }
 
-async function readJsonBody(request: IncomingMessage): Promise<unknown> {
-  if (Number(request.headers['content-length'] ?? 0) > MAX_BODY_BYTES) {
-    throw new HttpError(413, 'BODY_TOO_LARGE', `Request body over ${MAX_BODY_BYTES} bytes`);
+async function readJsonBody(request: IncomingMessage, maxBytes: number, timeoutMs: number): Promise<unknown> {
+  if (Number(request.headers['content-length'] ?? 0) > maxBytes) {
+    throw new HttpError(413, 'BODY_TOO_LARGE', `Request body over ${maxBytes} bytes`);
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new HttpError(413, 'BODY_TOO_LARGE', `Request body over ${MAX_BODY_BYTES} bytes`);
-    chunks.push(chunk as Buffer);
+  const read = (async () => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of request) {
+      size += (chunk as Buffer).length;
+      if (size > maxBytes) throw new HttpError(413, 'BODY_TOO_LARGE', `Request body over ${maxBytes} bytes`);
+      chunks.push(chunk as Buffer);
+    }
+    return chunks;
+  })();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new HttpError(408, 'BODY_TIMEOUT', `The request body did not arrive within ${timeoutMs / 1000} s`)), timeoutMs);
+  });
+  let chunks: Buffer[];
+  try {
+    chunks = await Promise.race([read, timeout]);
+  } finally {
+    clearTimeout(timer);
+    // A body cut off by the time limit fails later, when its socket closes: that is expected, not an error.
+    read.catch(() => {});
   }
   const text = Buffer.concat(chunks).toString('utf8').trim();
   if (text === '') return undefined;
@@ -103,6 +129,24 @@ async function readJsonBody(request: IncomingMessage): Promise<unknown> {
   } catch {
     throw new HttpError(400, 'BAD_JSON', 'The request body is not valid JSON');
   }
+}
+
+/** A path segment, or a 400 for a malformed percent-encoding (decodeURIComponent would throw a URIError). */
+function decodePath(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    throw new HttpError(400, 'BAD_PATH', `The path ${JSON.stringify(path.slice(0, 200))} is not valid percent-encoding`);
+  }
+}
+
+/** An AbortSignal that fires when the client goes away before its answer was sent. */
+function signalOfClient(response: ServerResponse): AbortSignal {
+  const controller = new AbortController();
+  response.on('close', () => {
+    if (!response.writableFinished) controller.abort();
+  });
+  return controller.signal;
 }
 
 function tokensMatch(expected: string, header: string | undefined): boolean {
@@ -114,6 +158,7 @@ function tokensMatch(expected: string, header: string | undefined): boolean {
 
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const token = options.token ?? randomBytes(24).toString('base64url');
+  const bodyTimeoutMs = options.bodyTimeoutMs ?? BODY_TIMEOUT_MS;
   const sseClients = new Set<ServerResponse>();
   let port = 0;
 
@@ -130,23 +175,35 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     }
   };
 
-  const serveEvents = (request: IncomingMessage, response: ServerResponse) => {
-    response.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-store',
-      connection: 'keep-alive',
-    });
-    response.write(': connected\n\n');
+  const serveEvents = (response: ServerResponse) => {
+    const client = new EventClient(response);
+    client.comment('connected');
+    // The current state first (the catalog as it is now), so a client that reconnects has missed nothing.
+    const unsubscribe = options.subscribe((event) => client.send(event));
+    for (const event of options.snapshotEvents?.() ?? []) client.send(event);
     sseClients.add(response);
-    const unsubscribe = options.subscribe((event) => {
-      response.write(`event: ${event.type}\ndata: ${JSON.stringify(event.payload)}\n\n`);
-    });
-    const heartbeat = setInterval(() => response.write(': heartbeat\n\n'), HEARTBEAT_MS);
-    request.on('close', () => {
+    const heartbeat = setInterval(() => client.comment('heartbeat'), HEARTBEAT_MS);
+    response.on('close', () => {
       clearInterval(heartbeat);
       unsubscribe();
       sseClients.delete(response);
     });
+  };
+
+  /**
+   * `POST /api/stream/<name>`: validates first (400 or 404 JSON before anything opens), then answers
+   * text/event-stream with `chunk` frames and one `result` or `error`. The client closing the request cancels
+   * the stream, and with it the upstream Bedrock call.
+   */
+  const serveStream = async (request: IncomingMessage, response: ServerResponse, name: string) => {
+    const input = await readJsonBody(request, MAX_STREAM_BODY_BYTES, bodyTimeoutMs);
+    if (!options.streams) throw new HttpError(404, 'UNKNOWN_METHOD', `Unknown stream "${name}"`);
+    const started = options.streams.start(name, input, streamSink(response), { signal: signalOfClient(response) });
+    if (!started.ok) {
+      sendJson(response, started.error.name === 'UnknownMethodError' ? 404 : 400, started);
+      return;
+    }
+    await started.value.done;
   };
 
   const serveApi = async (request: IncomingMessage, response: ServerResponse, path: string) => {
@@ -155,20 +212,22 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     }
     if (path === '/api/events') {
       if (request.method !== 'GET') throw new HttpError(405, 'METHOD_NOT_ALLOWED', 'Use GET for /api/events');
-      serveEvents(request, response);
+      serveEvents(response);
       return;
     }
     if (request.method !== 'POST') throw new HttpError(405, 'METHOD_NOT_ALLOWED', 'API methods are called with POST');
-    const method = decodeURIComponent(path.slice('/api/'.length));
-    const input = await readJsonBody(request);
-    const envelope = await options.dispatcher.dispatch(method, input);
+    if (path.startsWith('/api/stream/')) return serveStream(request, response, decodePath(path.slice('/api/stream/'.length)));
+    const method = decodePath(path.slice('/api/'.length));
+    const input = await readJsonBody(request, MAX_BODY_BYTES, bodyTimeoutMs);
+    const envelope = await options.dispatcher.dispatch(method, input, { signal: signalOfClient(response) });
+    if (response.destroyed) return;
     const status = envelope.ok ? 200 : envelope.error.name === 'UnknownMethodError' ? 404 : envelope.error.name === 'ValidationError' ? 400 : 200;
     sendJson(response, status, envelope);
   };
 
   const serveStatic = async (request: IncomingMessage, response: ServerResponse, path: string) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') throw new HttpError(405, 'METHOD_NOT_ALLOWED', 'Static files are read with GET');
-    const relative = normalize(decodeURIComponent(path === '/' ? '/index.html' : path)).replace(/^([/\\])+/, '');
+    const relative = normalize(decodePath(path === '/' ? '/index.html' : path)).replace(/^([/\\])+/, '');
     const file = join(options.rendererDir, relative);
     if (!file.startsWith(options.rendererDir + sep) || relative.split(/[/\\]/).includes('..')) {
       throw new HttpError(404, 'NOT_FOUND', 'Not found');
@@ -194,12 +253,17 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     response.setHeader('x-frame-options', 'DENY');
     const handle = async () => {
       guard(request);
-      const path = new URL(request.url ?? '/', 'http://host').pathname;
+      let path: string;
+      try {
+        path = new URL(request.url ?? '/', 'http://host').pathname;
+      } catch {
+        throw new HttpError(400, 'BAD_PATH', 'The request path is not a valid URL path');
+      }
       if (path === '/api' || path.startsWith('/api/')) await serveApi(request, response, path);
       else await serveStatic(request, response, path);
     };
     handle().catch((error: unknown) => {
-      if (response.headersSent) return void response.end();
+      if (response.headersSent || response.destroyed) return void response.end();
       if (error instanceof HttpError) sendHttpError(response, error);
       else sendHttpError(response, new HttpError(500, 'INTERNAL', (error as Error).message));
     });

@@ -1,13 +1,15 @@
-import { app, BrowserWindow, ipcMain, Menu, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, shell } from 'electron';
 import Store from 'electron-store';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { METHOD_NAMES } from '../../src-shared/methods';
-import { callChannel, EVENT_CHANNEL } from '../../src-shared/bridge';
+import { METHOD_NAMES, STREAM_NAMES } from '../../src-shared/methods';
+import { callChannel, EVENT_CHANNEL, STREAM_ACK_CHANNEL, STREAM_CANCEL_CHANNEL, STREAM_FRAME_CHANNEL, streamStartChannel } from '../../src-shared/bridge';
 import { createAtlasCore } from '../core/app/atlas-core';
 import { defaultSettingsPath } from '../core/app/settings-store';
+import { parseDesktopArguments, LaunchOptionsError, type AppLaunchOptions } from '../cli/app-options';
 import { CONTENT_SECURITY_POLICY } from '../host/web-host';
 import { createIpcGate } from './ipc-gate';
+import { APP_ORIGIN_URL, APP_SCHEME, denyAllPermissions, guardContents, resolveAppRequest } from './security';
 
 /**
  * The desktop shell: one window, its security settings, the menu and IPC registration. Everything else lives in
@@ -20,13 +22,37 @@ interface WindowState {
 }
 
 const isDevelopment = !app.isPackaged;
-const rendererUrl = process.env.ELECTRON_RENDERER_URL ?? pathToFileURL(join(import.meta.dirname, '../renderer/index.html')).href;
+// A dev server URL is honoured only in development builds: a packaged app always loads its own files.
+const rendererUrl = (isDevelopment && process.env.ELECTRON_RENDERER_URL) || APP_ORIGIN_URL;
+const rendererDir = join(import.meta.dirname, '../renderer');
 
-function isSafeExternalLink(url: string): boolean {
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+
+// Guards go on every webContents as it is created, before the window (or anything it might embed) exists.
+app.on('web-contents-created', (_event, contents) => guardContents(contents, rendererUrl, (url) => void shell.openExternal(url)));
+
+function readLaunchOptions(): AppLaunchOptions {
   try {
-    return new URL(url).protocol === 'https:';
+    // `electron <app dir> [args]` in development, `<exe> [args]` when packaged.
+    return parseDesktopArguments(process.argv.slice(isDevelopment ? 2 : 1));
+  } catch (error) {
+    if (!(error instanceof LaunchOptionsError)) throw error;
+    dialog.showErrorBox('Bedrock Atlas: bad option', error.message);
+    console.error(`error: ${error.message}`);
+    app.exit(2);
+    throw error;
+  }
+}
+
+async function serveRendererFile(request: Request): Promise<Response> {
+  const resolved = resolveAppRequest(request.url, rendererDir);
+  if (!resolved) return new Response('Not found', { status: 404 });
+  try {
+    return new Response(await readFile(resolved.file), {
+      headers: { 'content-type': resolved.contentType, 'content-security-policy': CONTENT_SECURITY_POLICY, 'x-content-type-options': 'nosniff' },
+    });
   } catch {
-    return false;
+    return new Response('Not found', { status: 404 });
   }
 }
 
@@ -35,20 +61,25 @@ async function start() {
     app.quit();
     return;
   }
+  const launch = readLaunchOptions();
   await app.whenReady();
+  denyAllPermissions(session.defaultSession);
+  protocol.handle(APP_SCHEME, serveRendererFile);
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
+  });
+
   const store = new Store<WindowState>({ name: 'window-state' });
   const core = await createAtlasCore({
     name: 'Bedrock Atlas',
     version: app.getVersion(),
     transport: 'electron',
+    launchCommand: process.env.npm_lifecycle_event === 'start' ? 'npm start' : 'desktop app',
     settingsPath: defaultSettingsPath(),
-    endpointUrl: process.env.BEDROCK_ATLAS_ENDPOINT_URL || null,
-    bundledPath: join(app.getAppPath(), 'bundled', 'bedrock_catalog_bundled.json'),
+    overrides: launch.overrides,
+    endpointUrl: launch.endpointUrl ?? (process.env.BEDROCK_ATLAS_ENDPOINT_URL || null),
+    bundledPath: launch.bundled ? join(app.getAppPath(), 'bundled', 'bedrock_catalog_bundled.json') : null,
     log: (line) => console.error(line),
-  });
-
-  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
   });
 
   const saved = store.get('bounds');
@@ -79,32 +110,46 @@ async function start() {
   window.on('resize', saveBounds);
   window.on('move', saveBounds);
 
-  // Nothing navigates away from the dashboard or opens windows; https links go to the system browser.
-  window.webContents.on('will-navigate', (event, url) => {
-    if (url !== window.webContents.getURL()) event.preventDefault();
+  const gate = createIpcGate(core.dispatcher, {
+    windowId: () => (window.isDestroyed() ? null : window.webContents.id),
+    rendererUrl,
+    streams: core.streams,
+    frameChannel: STREAM_FRAME_CHANNEL,
   });
-  window.webContents.setWindowOpenHandler(({ url }) => {
-    if (isSafeExternalLink(url)) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
-  app.on('web-contents-created', (_event, contents) => contents.on('will-attach-webview', (event) => event.preventDefault()));
-
-  const gate = createIpcGate(core.dispatcher, { windowId: () => (window.isDestroyed() ? null : window.webContents.id), rendererUrl });
+  const senderOf = (event: Electron.IpcMainEvent | Electron.IpcMainInvokeEvent) => ({ id: event.sender.id, url: event.senderFrame?.url ?? '' });
   for (const method of METHOD_NAMES) {
-    ipcMain.handle(callChannel(method), (event, input: unknown) =>
-      gate(method, { id: event.sender.id, url: event.senderFrame?.url ?? '' }, input),
-    );
+    ipcMain.handle(callChannel(method), (event, input: unknown) => gate.call(method, senderOf(event), input));
   }
-  const unsubscribe = core.events.subscribe((event) => {
-    if (!window.isDestroyed()) window.webContents.send(EVENT_CHANNEL, event);
+  for (const name of STREAM_NAMES) {
+    ipcMain.handle(streamStartChannel(name), (event, payload: unknown) => gate.startStream(name, senderOf(event), event.sender, payload));
+  }
+  ipcMain.on(STREAM_CANCEL_CHANNEL, (event, streamId: unknown) => gate.cancelStream(senderOf(event), streamId));
+  ipcMain.on(STREAM_ACK_CHANNEL, (event, streamId: unknown, frames: unknown) => gate.ackStream(senderOf(event), streamId, frames));
+
+  // A reload or a closed window cancels what it started: its streams' upstream requests are aborted.
+  const contentsId = window.webContents.id;
+  window.webContents.on('did-start-navigation', (details) => {
+    if (details.isMainFrame && !details.isSameDocument) gate.senderGone(contentsId);
   });
+  window.webContents.on('destroyed', () => gate.senderGone(contentsId));
+
+  const send = (event: unknown) => {
+    if (!window.isDestroyed()) window.webContents.send(EVENT_CHANNEL, event);
+  };
+  const unsubscribe = core.events.subscribe(send);
+  // Each load of the page starts from the current state, as a reconnecting browser client does.
+  window.webContents.on('did-finish-load', () => core.snapshotEvents().forEach(send));
 
   Menu.setApplicationMenu(
     Menu.buildFromTemplate([
       {
         label: 'Bedrock Atlas',
         submenu: [
-          { label: 'Refresh catalog', accelerator: 'CmdOrCtrl+Shift+R', click: () => void core.handlers.refreshCatalog(undefined).catch(() => {}) },
+          {
+            label: 'Refresh catalog',
+            accelerator: 'CmdOrCtrl+Shift+R',
+            click: () => void core.handlers.refreshCatalog(undefined, { signal: new AbortController().signal }).catch(() => {}),
+          },
           { role: 'reload' },
           ...(isDevelopment ? [{ role: 'toggleDevTools' as const }] : []),
           { type: 'separator' },

@@ -1,8 +1,10 @@
-import type { AtlasApi } from '../../src-shared/contract';
+import type { AtlasApi, AtlasStreams } from '../../src-shared/contract';
 import { METHOD_NAMES, type MethodName } from '../../src-shared/methods';
 import { AtlasError, unwrapEnvelope, type Envelope } from '../../src-shared/envelope';
-import { EVENT_NAMES, type AtlasEventSource, type AtlasEvent, type EventName } from '../../src-shared/events';
+import { isEventName, type AtlasEventSource, type AtlasEvent, type EventName } from '../../src-shared/events';
 import type { AtlasBridge } from '../../src-shared/bridge';
+import { readServerSentEvents } from './sse';
+import { bridgeStreams, httpStreams } from './streams';
 
 /**
  * The renderer's only way to the main process. In the desktop app the preload's bridge carries calls over IPC;
@@ -14,6 +16,7 @@ export type ConnectionState = 'connecting' | 'open' | 'lost';
 
 export interface AtlasClient {
   api: AtlasApi;
+  streams: AtlasStreams;
   events: AtlasEventSource;
   transport: 'electron' | 'web';
   /** The event stream's state (the desktop bridge is always open). */
@@ -61,6 +64,7 @@ function connectBridge(bridge: AtlasBridge): AtlasClient {
   ) as AtlasApi;
   return {
     api,
+    streams: bridgeStreams(bridge),
     events: { on: bridge.on },
     transport: 'electron',
     connection: { state: () => 'open', onChange: () => () => {} },
@@ -73,25 +77,6 @@ export interface HttpClientOptions {
   token: string | null;
   /** Delay before the n-th reconnect of the event stream. */
   reconnectDelayMs?: (attempt: number) => number;
-}
-
-/** Reads one Server-Sent Events stream, emitting each complete `event:`/`data:` frame; returns when it ends. */
-async function readEventStream(body: ReadableStream<BufferSource>, emit: (event: AtlasEvent) => void): Promise<void> {
-  const reader = body.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = '';
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) return;
-    buffer += value;
-    let boundary: number;
-    while ((boundary = buffer.indexOf('\n\n')) >= 0) {
-      const frame = buffer.slice(0, boundary);
-      buffer = buffer.slice(boundary + 2);
-      const type = /^event: (.+)$/m.exec(frame)?.[1] as EventName | undefined;
-      const data = /^data: (.+)$/m.exec(frame)?.[1];
-      if (type && data && EVENT_NAMES.includes(type)) emit({ type, payload: JSON.parse(data) } as AtlasEvent);
-    }
-  }
 }
 
 /**
@@ -140,7 +125,9 @@ export function createHttpClient(options: HttpClientOptions): AtlasClient & { cl
         if (!response.ok || !response.body) throw new Error(`events: HTTP ${response.status}`);
         setState('open');
         attempt = 0;
-        await readEventStream(response.body, hub.emit);
+        await readServerSentEvents(response.body, (type, data) => {
+          if (isEventName(type)) hub.emit({ type, payload: JSON.parse(data) } as AtlasEvent);
+        });
       } catch {
         // A dropped stream or an unreachable host: reconnect below with backoff.
       }
@@ -159,6 +146,7 @@ export function createHttpClient(options: HttpClientOptions): AtlasClient & { cl
 
   return {
     api,
+    streams: httpStreams(options.baseUrl, authorization),
     events: { on: hub.on },
     transport: 'web',
     connection: {

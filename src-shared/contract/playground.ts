@@ -56,8 +56,8 @@ export const ConverseInputSchema = z
       .array(MessageSchema)
       .min(1, 'The conversation is empty: write a prompt')
       .max(200)
-      .refine((messages) => messages[messages.length - 1].role === 'user', 'The last message must be from the user')
-      .refine((messages) => hasText(messages[messages.length - 1]) || imageCount([messages[messages.length - 1]]) > 0, 'The prompt is empty')
+      .refine((messages) => messages.length === 0 || messages[messages.length - 1].role === 'user', 'The last message must be from the user')
+      .refine((messages) => messages.length === 0 || hasText(messages[messages.length - 1]) || imageCount([messages[messages.length - 1]]) > 0, 'The prompt is empty')
       .refine((messages) => imageCount(messages) <= MAX_IMAGES_PER_REQUEST, `Bedrock accepts at most ${MAX_IMAGES_PER_REQUEST} images per request`),
     system: z.string().max(200_000).optional(),
     inferenceConfig: z

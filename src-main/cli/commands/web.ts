@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
 import { Command, Option } from 'commander';
-import type { Settings } from '../../../src-shared/contract';
 import { createAtlasCore } from '../../core/app/atlas-core';
 import { defaultSettingsPath } from '../../core/app/settings-store';
 import { startWebHost } from '../../host/web-host';
 import { buildRenderer, rendererBuildIsStale } from '../../host/renderer-build';
-import { addAwsOptions, addCatalogOptions, parsePort, readAwsOptions, readCatalogOptions } from '../options';
+import { readLaunchOptions } from '../app-options';
+import { addAwsOptions, addCatalogOptions, parsePort } from '../options';
 import { BUNDLED_CATALOG, projectFile } from '../project-files';
 import { waitForShutdown, type CommandIo } from '../io';
 
@@ -15,21 +15,6 @@ function openInBrowser(url: string): void {
   const child = spawn(command, args, { stdio: 'ignore', detached: true });
   child.on('error', () => {}); // no desktop browser: the printed URL is enough
   child.unref();
-}
-
-/** Only options the user actually gave override the saved settings; defaults must not. */
-function givenOverrides(command: Command): Partial<Settings> {
-  const given = (name: string) => ['cli', 'env'].includes(command.getOptionValueSource(name) ?? '');
-  const opts = command.opts();
-  const aws = readAwsOptions(opts);
-  const cache = readCatalogOptions(opts);
-  return {
-    ...(given('regions') && aws.regions ? { regions: aws.regions } : {}),
-    ...(given('profile') ? { awsProfile: aws.profile } : {}),
-    ...(given('cacheMode') ? { cacheMode: cache.cacheMode } : {}),
-    ...(given('cacheDir') ? { cacheDir: cache.cacheDir } : {}),
-    ...(given('maxAgeHours') ? { maxAgeHours: cache.maxAgeHours } : {}),
-  };
 }
 
 export function webCommand(io: CommandIo, version: string): Command {
@@ -42,20 +27,24 @@ export function webCommand(io: CommandIo, version: string): Command {
   return command.action(async (opts: Record<string, unknown>) => {
     const projectRoot = projectFile('.');
     if (rendererBuildIsStale(projectRoot)) await buildRenderer(projectRoot, io.stderr);
-    const aws = readAwsOptions(opts);
+    const launch = readLaunchOptions(command);
     const core = await createAtlasCore({
       name: 'Bedrock Atlas',
       version,
       transport: 'web',
+      // npm tells the processes that `npm start` runs which script that was.
+      launchCommand: process.env.npm_lifecycle_event === 'start' ? 'npm start' : 'bedrock-atlas web',
       settingsPath: defaultSettingsPath(),
-      overrides: givenOverrides(command),
-      endpointUrl: aws.endpointUrl,
-      bundledPath: readCatalogOptions(opts).bundled ? projectFile(BUNDLED_CATALOG) : null,
+      overrides: launch.overrides,
+      endpointUrl: launch.endpointUrl,
+      bundledPath: launch.bundled ? projectFile(BUNDLED_CATALOG) : null,
       log: io.stderr,
     });
     const host = await startWebHost({
       port: opts.port as number,
       dispatcher: core.dispatcher,
+      streams: core.streams,
+      snapshotEvents: core.snapshotEvents,
       subscribe: (listener) => core.events.subscribe(listener),
       rendererDir: projectFile('out/renderer'),
       log: io.stderr,

@@ -1,3 +1,5 @@
+import type { StreamFrame } from '../../../src-shared/stream-frames';
+
 /**
  * Carries one stream's frames to a channel that can be busy (a socket whose buffer is full, an IPC channel whose
  * reader has not acknowledged). While the channel is busy, chunks wait here and mergeable ones (text deltas) are
@@ -6,10 +8,8 @@
  * it the upstream HTTP stream) waits, so memory stays bounded whatever the reader's speed.
  */
 
-export type StreamFrame =
-  | { type: 'chunk'; data: unknown }
-  | { type: 'result'; data: unknown }
-  | { type: 'error'; data: { name: string; message: string; code?: string } };
+
+export type { StreamFrame };
 
 export interface FrameSink {
   /** Takes the frame; returns false when the channel is now busy (the frame is still delivered). */

@@ -1,0 +1,145 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createBridge, STREAM_ACK_CHANNEL, STREAM_CANCEL_CHANNEL, STREAM_FRAME_CHANNEL, STREAM_START_CHANNEL_PREFIX } from '../../src-shared/bridge';
+import type { AtlasStreams, ConverseResult } from '../../src-shared/contract';
+import type { StreamFrameMessage } from '../../src-shared/stream-frames';
+import { bridgeStreams } from '../../src-renderer/api/streams';
+import { LONG_PROMPT, startEmulatedCore, waitFor, type EmulatedCore } from '../testing/emulated-core';
+import { parseScenario } from '../emulator/scenario';
+import { createIpcGate, type IpcGate } from './ipc-gate';
+
+/**
+ * Streams over IPC without Electron: the renderer's stream client, the generated preload bridge, and the main
+ * process's gate, wired as ipcRenderer and ipcMain would wire them, against the real core and emulator.
+ */
+
+const rendererUrl = 'app://bedrock-atlas/index.html';
+let setup: EmulatedCore;
+
+/** One window: its webContents as the gate sees it, and its renderer's streams. */
+function openWindow(gate: IpcGate, id: number) {
+  const frameListeners = new Set<(payload: unknown) => void>();
+  const contents = {
+    id,
+    destroyed: false,
+    sent: 0,
+    send: (_channel: string, message: StreamFrameMessage) => {
+      contents.sent++;
+      // ipcRenderer delivers asynchronously, in order.
+      setImmediate(() => frameListeners.forEach((listener) => listener(message)));
+    },
+    isDestroyed: () => contents.destroyed,
+  };
+  const sender = { id, url: `${rendererUrl}#/playground` };
+  const bridge = createBridge({
+    invoke: async (channel, payload) => gate.startStream(channel.slice(STREAM_START_CHANNEL_PREFIX.length), sender, contents, payload),
+    send: (channel, ...args) => {
+      if (channel === STREAM_CANCEL_CHANNEL) gate.cancelStream(sender, args[0]);
+      if (channel === STREAM_ACK_CHANNEL) gate.ackStream(sender, args[0], args[1]);
+    },
+    listen: (channel, listener) => {
+      if (channel !== STREAM_FRAME_CHANNEL) return () => {};
+      frameListeners.add(listener);
+      return () => frameListeners.delete(listener);
+    },
+  });
+  return { contents, streams: bridgeStreams(bridge) as AtlasStreams, bridge, sender };
+}
+
+beforeAll(async () => {
+  setup = await startEmulatedCore();
+});
+afterAll(() => setup?.close());
+beforeEach(() => {
+  setup.emulator.setScenario(parseScenario({}));
+  setup.emulator.resetStats();
+});
+
+const gateFor = (windowId = 1) => createIpcGate(setup.core.dispatcher, { windowId: () => windowId, rendererUrl, streams: setup.core.streams });
+
+describe('streams over IPC', () => {
+  it('round-trips a converse stream: chunks to the window that started it, then one result', async () => {
+    const window = openWindow(gateFor(1), 1);
+    let text = '';
+    const call = window.streams.converse({ ...LONG_PROMPT, inferenceConfig: { maxTokens: 30 } }, (chunk) => (text += chunk.text));
+    const result = (await call.result) as ConverseResult;
+    expect(text.length).toBeGreaterThan(0);
+    expect(result.text).toBe(text);
+    expect(result.route).toMatchObject({ invokeId: LONG_PROMPT.target, callRegion: 'us-east-1', kind: 'on-demand' });
+    expect(result.usage?.outputTokens).toBeGreaterThan(1);
+    expect(result.metrics.ttftMs).toBeGreaterThan(0);
+  });
+
+  it('refuses a bad argument before anything starts, with a named validation error', async () => {
+    const window = openWindow(gateFor(1), 1);
+    const call = window.streams.converse({ ...LONG_PROMPT, messages: [] }, () => {});
+    await expect(call.result).rejects.toMatchObject({ name: 'ValidationError', message: expect.stringContaining('write a prompt') });
+    expect(setup.core.streams.size).toBe(0);
+    expect(setup.emulator.stats().requests['us-east-1']?.ConverseStream ?? 0).toBe(0);
+  });
+
+  it('refuses a stream from another window or a foreign frame', () => {
+    const gate = gateFor(1);
+    const stranger = { id: 2, url: `${rendererUrl}` };
+    const contents = { id: 2, send: () => {}, isDestroyed: () => false };
+    expect(gate.startStream('converse', stranger, contents, { streamId: 'abcdefgh-1', input: LONG_PROMPT })).toMatchObject({ ok: false, error: { name: 'ForbiddenSender' } });
+    expect(gate.startStream('converse', { id: 1, url: 'https://evil.example/' }, contents, { streamId: 'abcdefgh-2', input: LONG_PROMPT })).toMatchObject({
+      ok: false,
+      error: { name: 'ForbiddenSender' },
+    });
+  });
+
+  it('cancels from the renderer: the upstream request is aborted at the emulator within 100 ms', async () => {
+    setup.emulator.setScenario(parseScenario({ perTokenMs: { '*': 20 } }));
+    const window = openWindow(gateFor(1), 1);
+    let chunks = 0;
+    const call = window.streams.converse(LONG_PROMPT, () => chunks++);
+    await waitFor(() => chunks > 0, 5_000);
+    call.cancel();
+    call.cancel(); // a second cancel is harmless
+    await expect(call.result).rejects.toMatchObject({ name: 'StreamCancelled' });
+    const elapsed = await waitFor(() => (setup.emulator.stats().abortedStreams['us-east-1'] ?? 0) === 1, 1_000, 2);
+    expect(elapsed).toBeLessThan(100);
+    await waitFor(() => setup.core.streams.size === 0);
+  });
+
+  it('cancels every stream of a window that closes or reloads, and only those', async () => {
+    setup.emulator.setScenario(parseScenario({ perTokenMs: { '*': 20 } }));
+    const gate = gateFor(1);
+    const closing = openWindow(gate, 1);
+    let chunks = 0;
+    const first = closing.streams.converse(LONG_PROMPT, () => chunks++);
+    const second = closing.streams.converse(LONG_PROMPT, () => chunks++);
+    void first.result.catch(() => {});
+    void second.result.catch(() => {});
+    await waitFor(() => setup.core.streams.size === 2 && chunks > 1, 5_000);
+    // Another window cannot cancel them by id.
+    const ids = [...Array(2)].map(() => 'not-this-one');
+    expect(ids.every((id) => !setup.core.streams.cancel(id, 'webContents:9'))).toBe(true);
+    closing.contents.destroyed = true;
+    gate.senderGone(1);
+    await waitFor(() => (setup.emulator.stats().abortedStreams['us-east-1'] ?? 0) === 2, 1_000);
+    await waitFor(() => setup.core.streams.size === 0);
+  });
+
+  it('sends no more frames than the window acknowledges, and merges text meanwhile without losing any', async () => {
+    setup.emulator.setScenario(parseScenario({ perTokenMs: { '*': 0 }, timeToFirstTokenMs: { '*': 0 } }));
+    const gate = gateFor(1);
+    const window = openWindow(gate, 1);
+    // A renderer that has stopped acknowledging: the main process must hold (and merge) what it cannot send.
+    const held: [string, number][] = [];
+    const acknowledge = window.bridge.ackStream;
+    window.bridge.ackStream = (streamId, frames) => void held.push([streamId, frames]);
+    let text = '';
+    const call = window.streams.converse({ ...LONG_PROMPT, inferenceConfig: { maxTokens: 500 } }, (chunk) => (text += chunk.text));
+    await waitFor(() => window.contents.sent >= 32, 5_000);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(window.contents.sent).toBe(32);
+
+    window.bridge.ackStream = acknowledge;
+    for (const [streamId, frames] of held) acknowledge(streamId, frames);
+    const result = (await call.result) as ConverseResult;
+    expect(text).toBe(result.text);
+    // 32 single-token frames, then the rest merged into few: fewer frames than tokens, and nothing lost.
+    expect(window.contents.sent).toBeLessThan(result.usage!.outputTokens + 1);
+  });
+});

@@ -1,0 +1,100 @@
+import { extname, join, normalize, sep } from 'node:path';
+
+/**
+ * The desktop window's guards, written against the small part of Electron's API they use so that they are
+ * tested under plain Node: every permission denied, no navigation or redirect away from the dashboard in any
+ * frame, no new windows (https links go to the system browser), no webviews, and the renderer served from
+ * `app://bedrock-atlas/` out of the built files only.
+ */
+
+export const APP_SCHEME = 'app';
+export const APP_HOST = 'bedrock-atlas';
+export const APP_ORIGIN_URL = `${APP_SCHEME}://${APP_HOST}/index.html`;
+
+interface PreventableEvent {
+  preventDefault(): void;
+}
+
+export interface PermissionSession {
+  setPermissionRequestHandler(handler: (contents: unknown, permission: string, callback: (granted: boolean) => void) => void): void;
+  setPermissionCheckHandler(handler: (...args: unknown[]) => boolean): void;
+}
+
+export interface GuardedContents {
+  on(event: 'will-navigate' | 'will-frame-navigate' | 'will-redirect', listener: (event: PreventableEvent & { url?: string }, url?: string) => void): unknown;
+  on(event: 'will-attach-webview', listener: (event: PreventableEvent) => void): unknown;
+  setWindowOpenHandler(handler: (details: { url: string }) => { action: 'deny' }): void;
+}
+
+export function denyAllPermissions(session: PermissionSession): void {
+  session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  session.setPermissionCheckHandler(() => false);
+}
+
+export function isSafeExternalLink(url: string): boolean {
+  try {
+    return new URL(url).protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+/** Same renderer, different route (`#/matrix` → `#/latency`) is not navigation away; anything else is. */
+export function isSameDocument(url: string, rendererUrl: string): boolean {
+  try {
+    const target = new URL(url);
+    const home = new URL(rendererUrl);
+    return target.protocol === home.protocol && target.host === home.host && target.pathname === home.pathname;
+  } catch {
+    return false;
+  }
+}
+
+/** Guards one webContents; called from `web-contents-created`, so it is in place before any window exists. */
+export function guardContents(contents: GuardedContents, rendererUrl: string, openExternal: (url: string) => void): void {
+  const refuseLeaving = (event: PreventableEvent & { url?: string }, url?: string) => {
+    const target = url ?? event.url ?? '';
+    if (!isSameDocument(target, rendererUrl)) event.preventDefault();
+  };
+  contents.on('will-navigate', refuseLeaving);
+  contents.on('will-frame-navigate', refuseLeaving);
+  contents.on('will-redirect', refuseLeaving);
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(({ url }) => {
+    if (isSafeExternalLink(url)) openExternal(url);
+    return { action: 'deny' };
+  });
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+};
+
+/** The built file an `app://` request names, or null for another host or a path that leaves the renderer folder. */
+export function resolveAppRequest(url: string, rendererDir: string): { file: string; contentType: string } | null {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return null;
+  }
+  if (parsed.protocol !== `${APP_SCHEME}:` || parsed.host !== APP_HOST) return null;
+  let path: string;
+  try {
+    path = decodeURIComponent(parsed.pathname);
+  } catch {
+    return null;
+  }
+  const relative = normalize(path === '/' ? 'index.html' : path).replace(/^([/\\])+/, '');
+  if (relative.split(/[/\\]/).includes('..') || relative.includes('\0')) return null;
+  const file = join(rendererDir, relative);
+  if (!file.startsWith(rendererDir + sep)) return null;
+  return { file, contentType: CONTENT_TYPES[extname(file)] ?? 'application/octet-stream' };
+}

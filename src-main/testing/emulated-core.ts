@@ -1,0 +1,61 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Settings } from '../../src-shared/contract';
+import { createAtlasCore, type AtlasCore } from '../core/app/atlas-core';
+import { startEmulator, type RunningEmulator } from '../emulator/server';
+import { parseScenario } from '../emulator/scenario';
+
+/** A real composition root against the real emulator over loopback HTTP, for the tests of every transport. */
+export interface EmulatedCore {
+  emulator: RunningEmulator;
+  core: AtlasCore;
+  settingsPath: string;
+  close(): Promise<void>;
+}
+
+export async function startEmulatedCore(
+  options: { overrides?: Partial<Settings>; scenario?: unknown; launchCommand?: 'npm start' | 'bedrock-atlas web' } = {},
+): Promise<EmulatedCore> {
+  const dir = await mkdtemp(join(tmpdir(), 'atlas-core-'));
+  const emulator = await startEmulator(options.scenario ? { scenario: parseScenario(options.scenario) } : {});
+  const settingsPath = join(dir, 'config', 'settings.json');
+  const core = await createAtlasCore({
+    name: 'Bedrock Atlas',
+    version: '0.0.0-test',
+    transport: 'web',
+    launchCommand: options.launchCommand,
+    settingsPath,
+    overrides: { cacheMode: 'none', regions: ['us-east-1', 'eu-west-1'], ...options.overrides },
+    endpointUrl: emulator.url,
+    bundledPath: null,
+    credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test-secret' },
+    log: () => {},
+  });
+  return {
+    emulator,
+    core,
+    settingsPath,
+    close: async () => {
+      core.close();
+      await emulator.close();
+    },
+  };
+}
+
+/** A conversation that streams for a while (the scenario's per-token delay decides how long). */
+export const LONG_PROMPT = {
+  target: 'anthropic.claude-3-haiku-20240307-v1:0',
+  region: 'us-east-1',
+  messages: [{ role: 'user' as const, content: [{ text: 'Tell me a long story about regions.' }] }],
+  inferenceConfig: { maxTokens: 400 },
+};
+
+export async function waitFor(condition: () => boolean, timeoutMs = 2_000, stepMs = 5): Promise<number> {
+  const started = performance.now();
+  while (!condition()) {
+    if (performance.now() - started > timeoutMs) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, stepMs));
+  }
+  return performance.now() - started;
+}
