@@ -91,8 +91,8 @@ export async function scanRegions(regions: readonly string[], options: ScanOptio
 
 /**
  * How long a scan waits for its last regions. Once all but a few have answered (one region in ten, at least one),
- * those still out get at most max(`minGraceMs`, `slowestMultiple` x the slowest region that answered), counted
- * from the latest answer. A region that never answers then costs seconds, not the 30 s region timeout.
+ * those still out are given until max(`minGraceMs`, `slowestMultiple` x the slowest region that answered) since
+ * the scan started. A region that never answers then costs seconds, not the 30 s region timeout.
  */
 export interface StragglerRule {
   minGraceMs: number;
@@ -156,7 +156,10 @@ export function scanCuttingOffStragglers(
           clearTimeout(grace);
           const left = regions.length - answered.size;
           if (left === 0) answer();
-          else if (left <= mostStragglers) grace = setTimeout(answer, Math.max(rule.minGraceMs, rule.slowestMultiple * slowestMs));
+          else if (left <= mostStragglers) {
+            const deadline = Math.max(rule.minGraceMs, rule.slowestMultiple * slowestMs);
+            grace = setTimeout(answer, Math.max(0, deadline - (performance.now() - started)));
+          }
         },
         (error: unknown) => {
           if (settled) return;
