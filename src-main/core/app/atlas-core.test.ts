@@ -1,0 +1,73 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { readFile } from 'node:fs/promises';
+import { startEmulatedCore, type EmulatedCore } from '../../testing/emulated-core';
+import { createAtlasCore, FEATURES, FeatureWiringError } from './atlas-core';
+import type { Feature } from './feature';
+
+let setup: EmulatedCore | null = null;
+afterEach(async () => {
+  await setup?.close();
+  setup = null;
+});
+
+const signal = new AbortController().signal;
+
+describe('the composition root', () => {
+  it('keeps command-line regions in force after a settings save (the web --regions bug)', async () => {
+    setup = await startEmulatedCore({ overrides: { regions: ['us-east-1', 'eu-west-1'] } });
+    const { core, emulator } = setup;
+    // The Settings page sends the whole form: regions arrive unchanged, beside the new theme.
+    const view = await core.handlers.getSettingsView(undefined, { signal });
+    await core.handlers.updateSettings({ ...view.settings, theme: 'dark' }, { signal });
+    emulator.resetStats();
+    const snapshot = await core.handlers.refreshCatalog(undefined, { signal });
+    expect(Object.keys(snapshot.document.regions).sort()).toEqual(['eu-west-1', 'us-east-1']);
+    expect(Object.keys(emulator.stats().requests).sort()).toEqual(['eu-west-1', 'us-east-1']);
+    expect(core.settings()).toMatchObject({ theme: 'dark', regions: ['us-east-1', 'eu-west-1'] });
+    // The command-line value is not written to the file; the theme is.
+    const saved = JSON.parse(await readFile(setup.settingsPath, 'utf8')) as Record<string, unknown>;
+    expect(saved).toMatchObject({ theme: 'dark', regions: [] });
+    expect((await core.handlers.getSettingsView(undefined, { signal })).commandLine.sort()).toEqual(['cacheMode', 'regions']);
+  });
+
+  it('lets a setting the user really changes replace its command-line value for the rest of the run', async () => {
+    setup = await startEmulatedCore({ overrides: { regions: ['us-east-1', 'eu-west-1'] } });
+    await setup.core.handlers.updateSettings({ regions: ['us-west-2'] }, { signal });
+    expect(setup.core.settings().regions).toEqual(['us-west-2']);
+    expect((await setup.core.handlers.getSettingsView(undefined, { signal })).commandLine).toEqual(['cacheMode']);
+  });
+
+  it('rebuilds only the features whose settings changed', async () => {
+    setup = await startEmulatedCore();
+    const { core } = setup;
+    const catalogBefore = core.catalog();
+    await core.handlers.updateSettings({ theme: 'light' }, { signal });
+    expect(core.catalog()).toBe(catalogBefore);
+    await core.handlers.updateSettings({ maxAgeHours: 2 }, { signal });
+    expect(core.catalog()).not.toBe(catalogBefore);
+    // The handlers route to the new service: the catalog still answers.
+    expect((await core.handlers.getCatalog(undefined, { signal })).document.regions['us-east-1'].status).toBe('ok');
+  });
+
+  it('refuses a settings patch with a relative cache directory or a NUL byte, and keeps the old settings', async () => {
+    setup = await startEmulatedCore();
+    const before = setup.core.settings();
+    for (const patch of [{ cacheDir: 'relative/cache' }, { awsProfile: 'dev\u0000' }]) {
+      const reply = await setup.core.dispatcher.dispatch('updateSettings', patch);
+      expect(reply).toMatchObject({ ok: false, error: { name: 'ValidationError' } });
+    }
+    expect(setup.core.settings()).toEqual(before);
+  });
+
+  it('names a wiring mistake: a method handled twice or never', async () => {
+    const options = { name: 'x', version: '0', transport: 'web' as const, settingsPath: null, bundledPath: null, log: () => {} };
+    const stealsGetAppInfo: Feature<null> = { name: 'thief', rebuildOn: [], create: () => ({ exports: null, methods: { getAppInfo: async () => ({}) as never } }) };
+    await expect(createAtlasCore({ ...options, features: [...FEATURES, stealsGetAppInfo] })).rejects.toThrow(/getAppInfo is handled by both app and thief/);
+    await expect(createAtlasCore({ ...options, features: FEATURES.filter((feature) => feature.name !== 'playground') })).rejects.toThrow(FeatureWiringError);
+  });
+
+  it('says how the app was launched', async () => {
+    setup = await startEmulatedCore({ launchCommand: 'npm start' });
+    expect(await setup.core.handlers.getAppInfo(undefined, { signal })).toMatchObject({ launchCommand: 'npm start', transport: 'web' });
+  });
+});
