@@ -8,5 +8,8 @@ export default defineConfig({
     hookTimeout: 30_000,
     // Two cores: integration tests start their own emulator; keep file parallelism modest.
     maxWorkers: 2,
+    // On Node < 22 the AWS SDK prints eight lines about its 2027 releases in every worker and every CLI a test
+    // starts; the SDK's own switch silences it for the run (the CLI then prints nothing either).
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   },
 });
