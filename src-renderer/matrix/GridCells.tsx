@@ -72,8 +72,11 @@ export function RowHeader({
   id,
   active,
   onToggleVariants,
+  showCallable,
 }: {
   row: ModelRow;
+  /** Show how many regions can call the model (when rows are sorted by it). */
+  showCallable: boolean;
   index: number;
   id: string;
   active: boolean;
@@ -99,6 +102,11 @@ export function RowHeader({
           <span className="model-label">{model.modelName}</span>
         )}
         {model.lifecycle !== 'ACTIVE' ? <span className="lifecycle">{model.lifecycle.toLowerCase()}</span> : null}
+        {showCallable ? (
+          <span className="callable-count" data-testid="callable-count" aria-label={`callable in ${row.callableRegions} regions`}>
+            {row.callableRegions} regions
+          </span>
+        ) : null}
         {row.variants > 0 ? (
           <button
             type="button"

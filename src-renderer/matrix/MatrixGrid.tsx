@@ -19,6 +19,8 @@ interface Props {
   onToggleGroup: (group: string) => void;
   onToggleVariants: (baseId: string) => void;
   onClose: () => void;
+  /** Rows are sorted by the number of regions where the model is callable: show that number. */
+  showCallable: boolean;
 }
 
 const rowKey = (row: MatrixRow) => (row.kind === 'provider' ? `provider:${row.provider}` : row.model.modelId);
@@ -33,7 +35,7 @@ function keepIndex(index: number | undefined) {
   };
 }
 
-export function MatrixGrid({ document, data, active, onActivate, onOpenCell, onOpenRegion, onToggleGroup, onToggleVariants, onClose }: Props) {
+export function MatrixGrid({ document, data, active, onActivate, onOpenCell, onOpenRegion, onToggleGroup, onToggleVariants, onClose, showCallable }: Props) {
   const scroller = useRef<HTMLDivElement>(null);
   const rowBand = useRef<HTMLDivElement>(null);
   const columnBand = useRef<HTMLDivElement>(null);
@@ -68,16 +70,20 @@ export function MatrixGrid({ document, data, active, onActivate, onOpenCell, onO
     if (!element || !active) return;
     const viewport = { scrollTop: element.scrollTop, scrollLeft: element.scrollLeft, width: element.clientWidth, height: element.clientHeight };
     const rowIndex = active.row >= 0 ? data.modelRowIndexes[active.row] : -1;
+    // A geography label spans its group's columns: show the whole label.
+    const span = active.row === GROUP_ROW ? spans.find((candidate) => active.column >= candidate.first && active.column <= candidate.last) : undefined;
+    const first = span?.first ?? active.column;
+    const last = span?.last ?? active.column;
     const box = {
       top: rowIndex >= 0 ? HEADER_HEIGHT + data.rowStarts[rowIndex] : viewport.scrollTop,
       height: rowIndex >= 0 ? ROW_HEIGHT.model : 0,
-      left: active.column >= 0 ? NAME_WIDTH + data.columnStarts[active.column] : viewport.scrollLeft,
-      width: active.column >= 0 ? (data.columnStarts[active.column + 1] ?? data.totalWidth) - data.columnStarts[active.column] : 0,
+      left: active.column >= 0 ? NAME_WIDTH + data.columnStarts[first] : viewport.scrollLeft,
+      width: active.column >= 0 ? (data.columnStarts[last + 1] ?? data.totalWidth) - data.columnStarts[first] : 0,
     };
     const target = revealScroll(viewport, box, rowIndex >= 0 ? HEADER_HEIGHT : 0, active.column >= 0 ? NAME_WIDTH : 0);
     if (target.top !== viewport.scrollTop) element.scrollTop = target.top;
     if (target.left !== viewport.scrollLeft) element.scrollLeft = target.left;
-  }, [active, data]);
+  }, [active, data, spans]);
 
   useLayoutEffect(reveal, [reveal]);
 
@@ -242,6 +248,7 @@ export function MatrixGrid({ document, data, active, onActivate, onOpenCell, onO
                     id={cellDomId(idPrefix, position, NAME_COLUMN)}
                     active={rowActive && active?.column === NAME_COLUMN}
                     onToggleVariants={onToggleVariants}
+                    showCallable={showCallable}
                   />
                   {virtualColumns.map((virtualColumn) => (
                     <Cell

@@ -158,6 +158,7 @@ export function MatrixPage() {
             onToggleGroup={toggleGroup}
             onToggleVariants={(baseId) => setView((current) => ({ ...current, expanded: toggled(current.expanded, baseId) }))}
             onClose={closePanel}
+            showCallable={view.sort === 'regions'}
           />
         )}
         {panel?.kind === 'cell' && document.models[panel.modelId] ? (
