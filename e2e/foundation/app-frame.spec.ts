@@ -21,7 +21,7 @@ test.describe('app frame over the browser host', () => {
 
   test('a call round-trips through the contract, and the API refuses calls without the token', async ({ page, host }) => {
     await page.goto(host.url);
-    await expect(page.getByText('● connected')).toBeVisible();
+    await expect(page.getByTestId('bedrock-state')).toHaveText('● Bedrock answering');
     const origin = new URL(host.url).origin;
     const token = new URL(host.url).hash.replace('#token=', '');
     const info = await page.request.post(`${origin}/api/getAppInfo`, { headers: { authorization: `Bearer ${token}` }, data: {} });

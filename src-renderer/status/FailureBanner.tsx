@@ -31,7 +31,7 @@ export function FailureBanner({
       </span>
       <div className="failure-text">
         <strong>
-          {regionCount > 0 ? `Refresh failed in all ${regionCount} region${regionCount > 1 ? 's' : ''}` : 'Live discovery failed'}:{' '}
+          Live discovery failed{regionCount > 0 ? ` in ${regionCount > 1 ? `all ${regionCount} regions` : 'the only region asked'}` : ''}:{' '}
           <span data-testid="failure-cause">{failure.cause}</span>
         </strong>
         <span data-testid="failure-shown-instead">Showing {describeShownInstead(snapshot)} instead.</span>

@@ -69,6 +69,9 @@ export function RegionsPopover({
 
   const failedScan = failure?.regions ?? {};
   const rows = rowsOf(snapshot, failedScan);
+  // 33 regions refusing the same credentials say one thing: say it once, above the rows.
+  const failedDetails = rows.filter((row) => !row.ok).map((row) => row.detail);
+  const sharedDetail = failedDetails.length > 1 && failedDetails.every((detail) => detail === failedDetails[0]) ? failedDetails[0] : null;
   return (
     <div className="region-popover" role="dialog" aria-label="Regions" ref={dialog} tabIndex={-1} data-testid="region-popover">
       <div className="popover-header">
@@ -79,9 +82,14 @@ export function RegionsPopover({
       </div>
       {failure ? (
         <p className="popover-failure" data-testid="popover-failure">
-          {Object.keys(failedScan).length > 0 ? 'The last refresh failed in every region' : 'Live discovery failed'}: {failure.cause}. The matrix shows{' '}
+          {Object.keys(failedScan).length > 0 ? 'Live discovery failed in every region' : 'Live discovery failed'}: {failure.cause}. The matrix shows{' '}
           {describeShownInstead(snapshot)}
           {Object.keys(failedScan).length > 0 ? '.' : '; the rows below are from that data.'}
+        </p>
+      ) : null}
+      {sharedDetail ? (
+        <p className="muted" data-testid="shared-failure-detail">
+          Every failed region answered: {sharedDetail}
         </p>
       ) : null}
       <table className="dense region-table">
@@ -90,7 +98,7 @@ export function RegionsPopover({
             <tr key={row.region} className={row.ok ? undefined : 'failed'}>
               <td className="region-name">{row.region}</td>
               <td className="region-summary-cell">{row.summary}</td>
-              <td className="muted">{row.detail}</td>
+              <td className="muted">{row.ok || row.detail !== sharedDetail ? row.detail : ''}</td>
             </tr>
           ))}
         </tbody>
