@@ -12,6 +12,7 @@ import type { EmulatorRequest, EmulatorResponse } from './wire';
 
 /** The first bytes of every cleartext HTTP/2 connection (RFC 9113 §3.4). */
 const HTTP2_PREFACE = Buffer.from('PRI * HTTP/2.0');
+const WINDOW_BYTES = 16 * 1024 * 1024;
 
 export interface LoopbackServer {
   port: number;
@@ -55,12 +56,14 @@ export async function listenH1AndH2c(
 ): Promise<LoopbackServer> {
   const sockets = new Set<Socket>();
   const sessionSockets = new Map<object, Socket>();
-  const h2Server = http2.createServer({}, onRequest as (request: Http2ServerRequest, response: Http2ServerResponse) => void);
+  // Wide flow-control windows: with HTTP/2's default 64 KB, a 5 MB image body crawls in at one window per round trip.
+  const h2Server = http2.createServer({ settings: { initialWindowSize: WINDOW_BYTES } }, onRequest as (request: Http2ServerRequest, response: Http2ServerResponse) => void);
   const h1Server = http.createServer({ keepAlive: true }, onRequest as (request: IncomingMessage, response: ServerResponse) => void);
   // The h2 server announces a session synchronously while handling 'connection': that is when its socket is known.
   let socketOfNextSession: Socket | undefined;
   h2Server.on('session', (session) => {
     if (socketOfNextSession) sessionSockets.set(session, socketOfNextSession);
+    session.once('connect', () => session.setLocalWindowSize(WINDOW_BYTES));
     session.on('close', () => sessionSockets.delete(session));
   });
   const server = net.createServer((socket) => {

@@ -24,5 +24,13 @@ export function sampleDelay(delay: Delay | undefined, streams: SeededStreams, st
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
-/** Sleeps until an absolute `performance.now()` time: a series of these does not accumulate timer lateness. */
-export const sleepUntil = (deadline: number) => sleep(deadline - performance.now());
+/**
+ * Sleeps until an absolute `performance.now()` time, so a series of these does not accumulate timer lateness.
+ * Timers count from the event loop's cached clock and can fire a little early: finish the last millisecond on
+ * the check queue.
+ */
+export async function sleepUntil(deadline: number): Promise<void> {
+  for (let left = deadline - performance.now(); left > 0; left = deadline - performance.now()) {
+    await (left >= 1 ? sleep(Math.floor(left)) : new Promise<void>((resolve) => setImmediate(resolve)));
+  }
+}
