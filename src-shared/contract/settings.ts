@@ -23,6 +23,15 @@ export const SettingsSchema = z.object({
   /** AWS named profile; null means the default credential chain. */
   awsProfile: z.string().min(1).max(128).refine(NO_NUL, 'The profile name may not contain a NUL byte').nullable(),
   theme: z.enum(['system', 'light', 'dark']),
+  /** Where latency history and conversations are kept; null means the OS data directory. */
+  dataDir: z
+    .string()
+    .min(1)
+    .refine(NO_NUL, 'The data directory may not contain a NUL byte')
+    .refine(isAbsolutePath, 'The data directory must be an absolute path')
+    .nullable(),
+  /** Stored latency samples at most; the oldest are removed beyond it. */
+  historyLimit: z.number().int().min(1_000, 'Keep at least 1000 samples').max(100_000_000),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 export type SettingName = keyof Settings;

@@ -12,6 +12,8 @@ export const DEFAULT_SETTINGS: Settings = {
   maxAgeHours: 24,
   awsProfile: null,
   theme: 'system',
+  dataDir: null,
+  historyLimit: 1_000_000,
 };
 
 export function defaultSettingsPath(

@@ -64,7 +64,7 @@ export async function converse(
     kind: route.kind,
     ...(route.autoRoutedFrom ? { autoRoutedFrom: route.autoRoutedFrom } : {}),
   };
-  const client = dependencies.clients.runtimeClient(route.callRegion);
+  const client = dependencies.clients.runtimeClient(route.callRegion, { streaming: route.model?.streaming !== false });
   const request = buildRequest(input, route);
 
   if (route.model?.streaming === false) {

@@ -1,0 +1,244 @@
+import { z } from 'zod';
+import { method, ModelIdSchema, NoInput, RegionListSchema, RegionNameSchema, stream } from './define';
+import { LatencyModeSchema } from './playground';
+
+/**
+ * The latency lab: network probes per region, model latency runs through any route, their history and the
+ * ranking built from it. Definitions (README, "Latency: definitions"): TTFT from the request handed to the
+ * socket to the first non-empty content delta; E2E to the last content delta (or messageStop when later);
+ * inter-token latency (E2E − TTFT) / (outputTokens − 1) with Bedrock's own usage.outputTokens; output speed
+ * 1 / ITL, which excludes TTFT. Measured requests are never retried: a throttle is counted, not hidden.
+ */
+
+export interface LatencyStats {
+  p50: number;
+  p90: number;
+  p99: number;
+  mean: number;
+  min: number;
+  max: number;
+  stddev: number;
+}
+
+export const ERROR_CLASSES = ['throttled', 'accessDenied', 'validation', 'timeout', 'other'] as const;
+export type ErrorClass = (typeof ERROR_CLASSES)[number];
+export type ErrorCounts = Record<ErrorClass, number>;
+
+export interface RegionFailure {
+  error: { code: string; message: string };
+}
+
+// ---- Network probe -------------------------------------------------------------------------------------------
+
+export interface ProbeTimings {
+  dnsMs: number | null;
+  connectMs: number;
+  /** null over plain HTTP (an endpoint override such as the emulator). */
+  tlsMs: number | null;
+  ttfbMs: number;
+  totalMs: number;
+}
+
+export interface ProbeRegionResult {
+  endpoint: string;
+  /** A new connection: DNS, TCP, TLS and the first byte of a cheap unsigned request (the median of the cold samples). */
+  cold: ProbeTimings;
+  /** Requests on a connection taken from the pool: the first byte only. */
+  warm: { ttfbMs: Omit<LatencyStats, 'stddev'> & { stddev?: number } };
+  samples: number;
+}
+
+export const ProbeInputSchema = z
+  .object({
+    /** Default: the regions in the settings (every commercial region when none are chosen). */
+    regions: RegionListSchema.optional(),
+    samples: z.number().int().min(1, 'samples must be at least 1').max(100, 'samples may be at most 100').default(5),
+  })
+  .strict();
+export type ProbeInput = z.input<typeof ProbeInputSchema>;
+
+export interface ProbeReport {
+  id: string;
+  startedAt: string;
+  status: 'completed' | 'cancelled';
+  regions: Record<string, ProbeRegionResult | RegionFailure>;
+}
+
+export type ProbeChunk = { region: string; result: ProbeRegionResult | RegionFailure };
+
+// ---- Model latency run ---------------------------------------------------------------------------------------
+
+export const PROMPT_SIZES = ['small', 'medium', 'large'] as const;
+export type PromptSize = (typeof PROMPT_SIZES)[number];
+
+export const LatencyRunInputSchema = z
+  .object({
+    /** A model id or forgiving name, an inference profile id, or a profile ARN. */
+    target: ModelIdSchema,
+    /** Default: every region the target is callable from (from the catalog). */
+    regions: RegionListSchema.optional(),
+    runs: z.number().int().min(1, 'runs must be between 1 and 1000').max(1000, 'runs must be between 1 and 1000').default(10),
+    concurrency: z.number().int().min(1, 'concurrency must be between 1 and 32').max(32, 'concurrency must be between 1 and 32').default(1),
+    /** Requests per route before measuring, not counted: the first sample's handshake stays out of the figures. */
+    warmup: z.number().int().min(0).max(10).default(1),
+    promptSize: z.enum(PROMPT_SIZES).default('small'),
+    maxTokens: z.number().int().min(1).max(4096).default(128),
+    latency: LatencyModeSchema.default('standard'),
+    /** A bare model id that a region serves only through profiles goes through the best profile there. */
+    autoProfile: z.boolean().default(false),
+    /** Also measure every profile route from each region beside the direct one (direct vs cross-region). */
+    compareRoutes: z.boolean().default(false),
+    /** Required for runs over 100 requests against real AWS: they cost money. */
+    confirmed: z.boolean().default(false),
+  })
+  .strict();
+export type LatencyRunInput = z.input<typeof LatencyRunInputSchema>;
+export type ParsedLatencyRunInput = z.output<typeof LatencyRunInputSchema>;
+
+export interface LatencyRoute {
+  invokeId: string;
+  callRegion: string;
+  kind: 'on-demand' | 'geo-profile' | 'global-profile';
+  /** Set when auto-profile replaced a bare id. */
+  autoRoutedFrom?: string;
+}
+
+export interface LatencyRouteReport {
+  route: LatencyRoute;
+  samples: number;
+  errors: ErrorCounts;
+  ttftMs: LatencyStats | null;
+  e2eMs: LatencyStats | null;
+  interTokenMs: LatencyStats | null;
+  outputTokensPerSecond: LatencyStats | null;
+  /** outputTokens / E2E: comparable with LLMPerf's figure; includes TTFT, so labelled apart. */
+  endToEndTokensPerSecond: LatencyStats | null;
+  serverLatencyMs: LatencyStats | null;
+  /** E2E − server latency. */
+  clientOverheadMs: LatencyStats | null;
+  largestGapMs: LatencyStats | null;
+  connectionsOpened: number;
+  connectionsReused: number;
+  /** What the metadata said was served when it differed from what was asked (optimized falling back). */
+  servedLatency?: Record<string, number>;
+}
+
+export interface LatencyRunReport {
+  id: string;
+  startedAt: string;
+  finishedAt: string | null;
+  target: string;
+  runs: number;
+  concurrency: number;
+  options: { warmup: number; promptSize: PromptSize; maxTokens: number; latency: 'standard' | 'optimized'; autoProfile: boolean };
+  status: 'completed' | 'cancelled';
+  /** Keyed by region; with compareRoutes, extra routes of a region are keyed `<region> <invokeId>`. */
+  regions: Record<string, LatencyRouteReport | RegionFailure>;
+  /** Whether this run was stored in the history (off when the database is locked or unwritable). */
+  stored: boolean;
+}
+
+export interface LatencyEstimate {
+  requests: number;
+  warmupRequests: number;
+  inputTokens: number;
+  outputTokens: number;
+  /** More than 100 requests against real AWS: the UI asks, the CLI needs --yes. */
+  needsConfirmation: boolean;
+  simulated: boolean;
+  routes: Record<string, LatencyRoute>;
+  /** Regions that cannot be measured, with the reason and the fix (needs a profile, not offered there…). */
+  unavailable: Record<string, { code: string; message: string }>;
+  prompt: { size: PromptSize; inputTokens: number };
+}
+
+export interface LatencyProgress {
+  /** The region key as in the report. */
+  key: string;
+  route: LatencyRoute;
+  done: number;
+  total: number;
+  errors: number;
+  /** The running median TTFT of this route so far. */
+  p50TtftMs: number | null;
+  phase: 'warmup' | 'measuring' | 'done' | 'failed';
+}
+
+export type LatencyRunChunk = LatencyProgress;
+
+// ---- History and ranking -------------------------------------------------------------------------------------
+
+const SinceSchema = z
+  .string()
+  .regex(/^(\d+[mhdw]|\d{4}-\d{2}-\d{2}(T[\d:.]+Z?)?)$/, 'since is a duration (30m, 12h, 7d, 4w) or an ISO date')
+  .optional();
+
+export const HistoryQuerySchema = z
+  .object({ target: ModelIdSchema.optional(), regions: RegionListSchema.optional(), since: SinceSchema, limit: z.number().int().min(1).max(1000).default(50) })
+  .strict();
+export type HistoryQuery = z.input<typeof HistoryQuerySchema>;
+
+export interface HistoryRun {
+  id: string;
+  kind: 'latency' | 'probe';
+  startedAt: string;
+  target: string | null;
+  status: 'completed' | 'cancelled';
+  regions: Record<string, { samples: number; ttftMs: LatencyStats | null; e2eMs: LatencyStats | null; outputTokensPerSecond: LatencyStats | null }>;
+}
+
+export const SeriesQuerySchema = z
+  .object({ target: ModelIdSchema, regions: RegionListSchema.optional(), since: SinceSchema, metric: z.enum(['ttftMs', 'e2eMs', 'outputTokensPerSecond']).default('ttftMs') })
+  .strict();
+
+export interface SeriesPoint {
+  at: string;
+  region: string;
+  value: number;
+}
+
+export interface RankedLatencyRoute {
+  invokeId: string;
+  callRegion: string;
+  kind: 'on-demand' | 'geo-profile' | 'global-profile';
+  ttftP50Ms: number | null;
+  samples: number;
+  measuredAt: string | null;
+  reason: string;
+}
+
+export interface HistoryStatus {
+  state: 'open' | 'memory' | 'off';
+  path: string | null;
+  samples: number;
+  limit: number;
+  warnings: string[];
+}
+
+export const ExportQuerySchema = z
+  .object({ format: z.enum(['csv', 'json', 'parquet']), target: ModelIdSchema.optional(), since: SinceSchema, runId: z.string().max(100).optional() })
+  .strict();
+
+export interface ExportedFile {
+  fileName: string;
+  mimeType: string;
+  /** The file's bytes, base64: Parquet is binary and both transports carry JSON. */
+  base64: string;
+}
+
+export const latencyMethods = {
+  /** Plans a run without sending anything: requests, tokens, routes, and where the target cannot be measured. */
+  estimateLatencyRun: method<LatencyEstimate>()(LatencyRunInputSchema),
+  latencyHistory: method<{ runs: HistoryRun[] }>()(HistoryQuerySchema),
+  /** Every stored sample of a metric over time, per region, for the history chart and the distribution. */
+  latencySeries: method<{ points: SeriesPoint[] }>()(SeriesQuerySchema),
+  /** Routes from a home region, by measured p50 TTFT, then by access type for routes not measured yet. */
+  rankRoutes: method<{ routes: RankedLatencyRoute[] }>()(z.object({ target: ModelIdSchema, from: RegionNameSchema }).strict()),
+  exportLatency: method<ExportedFile>()(ExportQuerySchema),
+  historyStatus: method<HistoryStatus>()(NoInput),
+};
+
+export const latencyStreams = {
+  probeNetwork: stream<ProbeChunk, ProbeReport>()(ProbeInputSchema),
+  runLatency: stream<LatencyRunChunk, LatencyRunReport>()(LatencyRunInputSchema),
+};
