@@ -113,9 +113,9 @@ describe('a straggler cannot hold the scan', () => {
     expect((await catalog.get()).document).toBe(updated.payload.document);
     const saved = JSON.parse(await readFile(join(dir, CACHE_FILE_NAME), 'utf8'));
     expect(saved.regions['ap-southeast-2'].status).toBe('ok');
-    // Only the hanging region was asked again (its retry), not a second scan.
+    // Only the hanging region was asked again (its retries), not a second scan.
     expect(emulator.stats().requests['eu-west-1'].ListFoundationModels).toBe(1);
-    expect(emulator.stats().requests['ap-southeast-2'].ListFoundationModels).toBe(2);
+    expect(emulator.stats().requests['ap-southeast-2'].ListFoundationModels).toBeGreaterThanOrEqual(2);
   });
 
   it('gives a straggler 3x the slowest answered region when that is longer than the minimum', async () => {
