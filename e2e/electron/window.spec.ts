@@ -36,8 +36,13 @@ test.describe('desktop window', () => {
       const opened = await window.evaluate(() => globalThis.open('https://example.com') === null);
       expect(opened).toBe(true);
       const methods = await window.evaluate(() => Object.keys((globalThis as unknown as { atlas: { api: object } }).atlas.api).sort());
-      const { METHOD_NAMES } = await import('../../src-shared/methods');
+      const { METHOD_NAMES, STREAM_NAMES } = await import('../../src-shared/methods');
       expect(methods).toEqual([...METHOD_NAMES].sort());
+      const streams = await window.evaluate(() => Object.keys((globalThis as unknown as { atlas: { streams: object } }).atlas.streams).sort());
+      expect(streams).toEqual([...STREAM_NAMES].sort());
+      // Served from the app:// protocol, never file://; every permission is denied.
+      expect(window.url()).toMatch(/^app:\/\/bedrock-atlas\//);
+      expect(await window.evaluate(() => Notification.requestPermission())).toBe('denied');
       const info = await window.evaluate(() => (globalThis as unknown as { atlas: { api: { getAppInfo: () => Promise<unknown> } } }).atlas.api.getAppInfo());
       expect(info).toMatchObject({ ok: true, value: { transport: 'electron' } });
       const invalid = await window.evaluate(() => (globalThis as unknown as { atlas: { api: { findModel: (input: unknown) => Promise<unknown> } } }).atlas.api.findModel({ query: 5 }));

@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient, type UseMutationResult } from '@tanstack/react-query';
 import { useState } from 'react';
-import type { Settings } from '../../src-shared/contract';
+import type { SettingName, Settings } from '../../src-shared/contract';
 import { REGION_GROUPS } from '../../src-shared/regions';
 import { useAtlas } from '../api/atlas-context';
 import { ErrorNotice } from '../app/ErrorNotice';
@@ -8,21 +8,43 @@ import { ErrorNotice } from '../app/ErrorNotice';
 export function SettingsPage() {
   const { api } = useAtlas();
   const queryClient = useQueryClient();
-  const settings = useQuery({ queryKey: ['settings'], queryFn: () => api.getSettings() });
+  const view = useQuery({ queryKey: ['settings', 'view'], queryFn: () => api.getSettingsView() });
   const save = useMutation({
     mutationFn: (next: Settings) => api.updateSettings(next),
     onSuccess: (saved) => {
       queryClient.setQueryData(['settings'], saved);
+      void queryClient.invalidateQueries({ queryKey: ['settings', 'view'] });
       void queryClient.invalidateQueries({ queryKey: ['catalog'] });
     },
   });
-  if (settings.isError) return <ErrorNotice error={settings.error} />;
-  if (!settings.data) return <div className="loading">Loading settings…</div>;
+  if (view.isError) return <ErrorNotice error={view.error} />;
+  if (!view.data) return <div className="loading">Loading settings…</div>;
   // Keyed by the saved values: a save (here or elsewhere) starts the form from what was stored.
-  return <SettingsForm key={JSON.stringify(settings.data)} saved={settings.data} save={save} />;
+  return <SettingsForm key={JSON.stringify(view.data)} saved={view.data.settings} commandLine={view.data.commandLine} save={save} />;
 }
 
-function SettingsForm({ saved, save }: { saved: Settings; save: UseMutationResult<Settings, Error, Settings> }) {
+const OPTION_OF: Record<SettingName, string> = {
+  regions: '--regions',
+  cacheMode: '--cache-mode',
+  cacheDir: '--cache-dir',
+  maxAgeHours: '--max-age-hours',
+  awsProfile: '--profile',
+  theme: '--theme',
+  dataDir: '--data-dir',
+  historyLimit: '--history-limit',
+};
+
+/** Says that a value came from the command line: it holds for this run unless changed here. */
+function FromCommandLine({ name, commandLine }: { name: SettingName; commandLine: SettingName[] }) {
+  if (!commandLine.includes(name)) return null;
+  return (
+    <span className="muted command-line-note">
+      Set by <code>{OPTION_OF[name]}</code> for this run; saving a different value replaces it until you restart.
+    </span>
+  );
+}
+
+function SettingsForm({ saved, commandLine, save }: { saved: Settings; commandLine: SettingName[]; save: UseMutationResult<Settings, Error, Settings> }) {
   const [draft, setDraft] = useState<Settings>(saved);
 
   const allRegions = draft.regions.length === 0;
@@ -43,6 +65,7 @@ function SettingsForm({ saved, save }: { saved: Settings; save: UseMutationResul
       <h1>Settings</h1>
       <fieldset>
         <legend>Regions to scan</legend>
+        <FromCommandLine name="regions" commandLine={commandLine} />
         <label className="inline">
           <input type="checkbox" checked={allRegions} onChange={() => setDraft({ ...draft, regions: allRegions ? ['us-east-1'] : [] })} /> All 33 commercial regions
         </label>
@@ -61,6 +84,9 @@ function SettingsForm({ saved, save }: { saved: Settings; save: UseMutationResul
       </fieldset>
       <fieldset>
         <legend>Cache</legend>
+        <FromCommandLine name="cacheMode" commandLine={commandLine} />
+        <FromCommandLine name="cacheDir" commandLine={commandLine} />
+        <FromCommandLine name="maxAgeHours" commandLine={commandLine} />
         <label>
           Mode
           <select value={draft.cacheMode} onChange={(event) => setDraft({ ...draft, cacheMode: event.target.value as Settings['cacheMode'] })}>
@@ -80,11 +106,25 @@ function SettingsForm({ saved, save }: { saved: Settings; save: UseMutationResul
       </fieldset>
       <fieldset>
         <legend>AWS</legend>
+        <FromCommandLine name="awsProfile" commandLine={commandLine} />
         <label>
           Named profile
           <input type="text" placeholder="default credential chain" value={draft.awsProfile ?? ''} onChange={(event) => setDraft({ ...draft, awsProfile: event.target.value || null })} />
         </label>
         <p className="muted">Credentials stay in the main process: env variables, ~/.aws profiles and SSO are read there, never here.</p>
+      </fieldset>
+      <fieldset>
+        <legend>History</legend>
+        <FromCommandLine name="dataDir" commandLine={commandLine} />
+        <label>
+          Data directory
+          <input type="text" placeholder="OS data directory" value={draft.dataDir ?? ''} onChange={(event) => setDraft({ ...draft, dataDir: event.target.value || null })} />
+        </label>
+        <label>
+          Latency samples kept
+          <input type="number" min={1000} step={1000} value={draft.historyLimit} onChange={(event) => setDraft({ ...draft, historyLimit: Number(event.target.value) })} />
+        </label>
+        <p className="muted">Latency runs, probes and conversations are kept in one file there; the oldest samples go beyond the limit.</p>
       </fieldset>
       <fieldset>
         <legend>Appearance</legend>
