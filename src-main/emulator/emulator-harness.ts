@@ -75,6 +75,7 @@ export interface ReadStream {
   deltas: string[];
   /** performance.now() at each text delta. */
   arrivals: number[];
+  stopReason?: string;
   metadata?: NonNullable<ConverseStreamOutput['metadata']>;
   error?: Error & { [field: string]: unknown };
 }
@@ -89,6 +90,7 @@ export async function readStream(stream: AsyncIterable<ConverseStreamOutput> | u
         read.deltas.push(event.contentBlockDelta.delta.text);
         read.text += event.contentBlockDelta.delta.text;
       }
+      if (event.messageStop) read.stopReason = event.messageStop.stopReason;
       if (event.metadata) read.metadata = event.metadata;
     }
   } catch (error) {

@@ -26,7 +26,7 @@ export interface RuntimeDeps {
   delays: () => SeededStreams;
   promptCache: PromptCache;
   /** Destroys the TCP connection under a request, as a network failure would. */
-  dropConnection: (request: EmulatorRequest) => void;
+  dropConnection: (request: EmulatorRequest) => Promise<void>;
   /** A client went away before its stream ended. */
   onStreamAborted: (region: string) => void;
 }
@@ -140,7 +140,7 @@ async function stream(deps: RuntimeDeps, call: RuntimeCall, plan: StreamPlan, mo
     if (fault && index === faultAt) {
       ended = true;
       if (fault.kind === 'networkDrop') {
-        deps.dropConnection(call.request);
+        await deps.dropConnection(call.request);
         return;
       }
       write(exceptionFrame(fault.exception, STREAM_EXCEPTIONS[fault.exception]));

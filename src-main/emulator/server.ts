@@ -174,7 +174,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     faults: () => faults,
     delays: () => delays,
     promptCache,
-    dropConnection: (request: EmulatorRequest) => server.socketOf(request)?.destroy(),
+    dropConnection: async (request: EmulatorRequest) => {
+      const socket = server.socketOf(request);
+      if (!socket) return;
+      // Let what was written reach the wire first (HTTP/1.1 uncorks and HTTP/2 sends its frames on later ticks):
+      // the drop comes after the tokens already sent, as when a network fails mid-answer.
+      for (let turn = 0; turn < 5 && (turn < 2 || socket.writableLength > 0); turn++) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+      // Closed rather than reset: a reset makes the client's kernel discard tokens it has received but not yet
+      // read, so the number delivered before the drop would vary from run to run.
+      socket.destroy();
+    },
     onStreamAborted: (region: string) => (abortedStreams[region] = (abortedStreams[region] ?? 0) + 1),
   };
   const controlDeps = {
