@@ -37,7 +37,7 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal
 // it on and this process is re-parented. A changed parent pid means whoever started us is gone, so stop everything.
 const parentAtStart = process.ppid;
 setInterval(() => {
-  if (process.ppid !== parentAtStart) stop('SIGTERM');
+  if (process.ppid !== parentAtStart && stoppedBy === null) stop('SIGTERM');
 }, PARENT_CHECK_MS).unref();
 
 interface Finished {
