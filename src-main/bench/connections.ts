@@ -28,20 +28,20 @@ try {
   for (let call = 0; call < 50; call++) await converseStream(sequentialClients.runtimeClient(REGION, { streaming: true }));
   const sequentialMs = performance.now() - started;
   const sequential = sequentialClients.connectionStats(REGION);
-  const sequentialAtEmulator = emulator.stats().connections[REGION];
+  const sequentialAtEmulator = emulator.stats().runtimeConnections[REGION];
   sequentialClients.destroy();
 
   emulator.resetStats();
   const concurrentClients = new RegionClients({ endpointUrl: emulator.url, credentials });
   for (let round = 0; round < 5; round++) await Promise.all([0, 1, 2].map(() => converseStream(concurrentClients.runtimeClient(REGION, { streaming: true }))));
   const concurrent = concurrentClients.connectionStats(REGION);
-  const concurrentAtEmulator = emulator.stats().connections[REGION];
+  const concurrentAtEmulator = emulator.stats().runtimeConnections[REGION];
   concurrentClients.destroy();
 
   emulator.resetStats();
   const sdkDefault = new BedrockRuntimeClient({ region: REGION, endpoint: emulator.url, credentials });
   for (let call = 0; call < 50; call++) await converseStream(sdkDefault);
-  const sdkDefaultAtEmulator = emulator.stats().connections[REGION];
+  const sdkDefaultAtEmulator = emulator.stats().runtimeConnections[REGION];
   sdkDefault.destroy();
 
   console.log(`Runtime connections to ${REGION} through RegionClients (HTTP/1.1 keep-alive pool), emulator`);

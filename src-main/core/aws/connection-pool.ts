@@ -28,6 +28,8 @@ export interface PoolSettings {
 
 export const RUNTIME_POOL: PoolSettings = { maxSockets: 50 };
 
+const WARM_UP_PATH = '/model/bedrock-atlas-warm-up/converse';
+
 class SocketLedger {
   readonly stats: ConnectionStats = { opened: 0, reused: 0 };
   private readonly listeners = new Set<SocketListener>();
@@ -120,9 +122,11 @@ export class RuntimeConnectionPool {
   }
 
   /**
-   * Makes sure one connection to the region is open and idle in the pool. It sends an unsigned HEAD request to the
-   * runtime endpoint: the service refuses it at once (403 or 404, no model runs, nothing is billed), which is the
-   * cheapest round trip that proves the connection, and the socket then stays in the pool for the next real call.
+   * Makes sure one connection to the region is open and idle in the pool. It sends an unsigned, empty Converse
+   * request for a placeholder model: the service refuses it at once (403 Missing Authentication Token; no model runs,
+   * nothing is billed), which is the cheapest round trip that proves the connection, and the socket then stays in
+   * the pool for the next real call. A real runtime route (not `/`) makes it the connection's first request in every
+   * sense, so a stand-in that charges a handshake to a connection's first request charges it here.
    */
   warmUp(endpoint: URL, timeoutMs: number): Promise<WarmUpResult> {
     const started = performance.now();
@@ -131,7 +135,8 @@ export class RuntimeConnectionPool {
       let reused = false;
       const finish = (outcome: { status?: number; error?: string }) =>
         resolve({ region: this.region, reused, ms: Math.round(performance.now() - started), ...outcome });
-      const req = request(endpoint, { method: 'HEAD', path: '/', agent: this.agent, headers: { 'user-agent': 'bedrock-atlas-warm-up' } }, (response) => {
+      const headers = { 'user-agent': 'bedrock-atlas-warm-up', 'content-type': 'application/json', 'content-length': '0' };
+      const req = request(endpoint, { method: 'POST', path: WARM_UP_PATH, agent: this.agent, headers }, (response) => {
         response.resume();
         response.on('end', () => finish({ status: response.statusCode }));
       });

@@ -44,7 +44,7 @@ describe('runtime connections', () => {
   it('runs 5 sequential ConverseStream calls over one connection', async () => {
     const pool = clients();
     for (let call = 0; call < 5; call++) expect(await stream(pool, 'us-east-1')).not.toBe('');
-    expect(emulator.stats().connections['us-east-1']).toBe(1);
+    expect(emulator.stats().runtimeConnections['us-east-1']).toBe(1);
     expect(pool.connectionStats('us-east-1')).toEqual({ opened: 1, reused: 4 });
   });
 
@@ -53,7 +53,7 @@ describe('runtime connections', () => {
     emulator.setScenario(parseScenario({ timeToFirstTokenMs: { '*': 100 } }));
     const pool = clients();
     for (let round = 0; round < 3; round++) await Promise.all([0, 1, 2].map(() => stream(pool, 'us-west-2')));
-    expect(emulator.stats().connections['us-west-2']).toBe(3);
+    expect(emulator.stats().runtimeConnections['us-west-2']).toBe(3);
     expect(pool.connectionStats('us-west-2')).toEqual({ opened: 3, reused: 6 });
   });
 
@@ -66,7 +66,7 @@ describe('runtime connections', () => {
     expect(pool.connectionStats('us-east-1')).toEqual({ opened: 1, reused: 2 });
     expect(pool.connectionStats('us-east-2')).toEqual({ opened: 1, reused: 0 });
     expect(pool.connectionStats('eu-west-1')).toEqual({ opened: 0, reused: 0 });
-    expect(emulator.stats().connections).toEqual({ 'us-east-1': 1, 'us-east-2': 1 });
+    expect(emulator.stats().runtimeConnections).toEqual({ 'us-east-1': 1, 'us-east-2': 1 });
   });
 
   it('tells a socket listener about each new and reused socket, before the socket connects', async () => {
@@ -85,15 +85,18 @@ describe('runtime connections', () => {
     ]);
   });
 
-  it('warms up one connection per region that the next call reuses', async () => {
+  it('warms up one connection per region, paying its handshake, and the next call reuses it', async () => {
+    emulator.setScenario(parseScenario({ connectionSetupMs: { '*': 300 } }));
     const pool = clients();
     const results = await pool.warmUp(['us-east-1', 'eu-west-1']);
     expect(results.map(({ region, reused, status }) => ({ region, reused, status }))).toEqual([
-      { region: 'us-east-1', reused: false, status: 404 },
-      { region: 'eu-west-1', reused: false, status: 404 },
+      { region: 'us-east-1', reused: false, status: 403 },
+      { region: 'eu-west-1', reused: false, status: 403 },
     ]);
+    expect(Math.min(...results.map((result) => result.ms))).toBeGreaterThanOrEqual(295);
     await stream(pool, 'us-east-1');
     expect(pool.connectionStats('us-east-1')).toEqual({ opened: 1, reused: 1 });
+    expect(emulator.stats().runtimeConnections['us-east-1']).toBe(1);
     expect((await pool.warmUp(['us-east-1']))[0].reused).toBe(true);
     expect(pool.connectionStats('us-east-1')).toEqual({ opened: 1, reused: 2 });
   });
