@@ -14,6 +14,11 @@ export const METHOD_NAMES = [
   'getModelAccess',
   'findModel',
   'bestRegions',
+  'countTokens',
+  'saveConversation',
+  'listConversations',
+  'getConversation',
+  'deleteConversation',
 ] as const;
 
 export const STREAM_NAMES = ['converse'] as const;

@@ -3,7 +3,7 @@ import { METHOD_NAMES, STREAM_NAMES, type MethodName, type StreamName } from '..
 import { appMethods } from './app';
 import { catalogMethods } from './catalog';
 import type { MethodDefinition, StreamDefinition } from './define';
-import { playgroundStreams } from './playground';
+import { playgroundMethods, playgroundStreams } from './playground';
 import { settingsMethods } from './settings';
 
 /**
@@ -20,7 +20,7 @@ export * from './playground';
 export * from './settings';
 export { RegionListSchema, RegionNameSchema, type MethodDefinition, type StreamDefinition } from './define';
 
-export const contract = { ...appMethods, ...settingsMethods, ...catalogMethods } satisfies Record<MethodName, MethodDefinition>;
+export const contract = { ...appMethods, ...settingsMethods, ...catalogMethods, ...playgroundMethods } satisfies Record<MethodName, MethodDefinition>;
 export const streams = { ...playgroundStreams } satisfies Record<StreamName, StreamDefinition<z.ZodType, any, unknown>>; // eslint-disable-line @typescript-eslint/no-explicit-any -- chunk types differ per stream
 
 export type Contract = typeof contract;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ModelIdSchema, RegionNameSchema, stream } from './define';
+import { method, ModelIdSchema, RegionNameSchema, stream } from './define';
 
 /**
  * The playground's one stream: a conversation sent through one route (a model id, a profile id or ARN, from one
@@ -46,31 +46,40 @@ const imageCount = (messages: ConversationMessage[]) => messages.flatMap((messag
 export const LatencyModeSchema = z.enum(['standard', 'optimized']);
 export type LatencyMode = z.infer<typeof LatencyModeSchema>;
 
+const MessagesSchema = z
+  .array(MessageSchema)
+  .min(1, 'The conversation is empty: write a prompt')
+  .max(200)
+  .refine((messages) => messages.length === 0 || messages[messages.length - 1].role === 'user', 'The last message must be from the user')
+  .refine((messages) => messages.length === 0 || hasText(messages[messages.length - 1]) || imageCount([messages[messages.length - 1]]) > 0, 'The prompt is empty')
+  .refine((messages) => imageCount(messages) <= MAX_IMAGES_PER_REQUEST, `Bedrock accepts at most ${MAX_IMAGES_PER_REQUEST} images per request`);
+const SystemSchema = z.string().max(200_000);
+
+export const InferenceConfigSchema = z
+  .object({
+    maxTokens: z.number().int().min(1, 'maxTokens must be at least 1').max(MAX_OUTPUT_TOKENS, `maxTokens may be at most ${MAX_OUTPUT_TOKENS}`).optional(),
+    temperature: z.number().min(0).max(1).optional(),
+    topP: z.number().min(0).max(1).optional(),
+    stopSequences: z.array(z.string().min(1)).max(4).optional(),
+  })
+  .strict();
+export type InferenceConfig = z.infer<typeof InferenceConfigSchema>;
+
+export const SERVICE_TIERS = ['default', 'priority', 'flex'] as const;
+export const ServiceTierSchema = z.enum(SERVICE_TIERS);
+export type ServiceTier = z.infer<typeof ServiceTierSchema>;
+
 export const ConverseInputSchema = z
   .object({
     /** A model id, an inference profile id, or a profile ARN. */
     target: ModelIdSchema,
     /** The region the user calls from; a profile decides where the request is served. */
     region: RegionNameSchema,
-    messages: z
-      .array(MessageSchema)
-      .min(1, 'The conversation is empty: write a prompt')
-      .max(200)
-      .refine((messages) => messages.length === 0 || messages[messages.length - 1].role === 'user', 'The last message must be from the user')
-      .refine((messages) => messages.length === 0 || hasText(messages[messages.length - 1]) || imageCount([messages[messages.length - 1]]) > 0, 'The prompt is empty')
-      .refine((messages) => imageCount(messages) <= MAX_IMAGES_PER_REQUEST, `Bedrock accepts at most ${MAX_IMAGES_PER_REQUEST} images per request`),
-    system: z.string().max(200_000).optional(),
-    inferenceConfig: z
-      .object({
-        maxTokens: z.number().int().min(1, 'maxTokens must be at least 1').max(MAX_OUTPUT_TOKENS, `maxTokens may be at most ${MAX_OUTPUT_TOKENS}`).optional(),
-        temperature: z.number().min(0).max(1).optional(),
-        topP: z.number().min(0).max(1).optional(),
-        stopSequences: z.array(z.string().min(1)).max(4).optional(),
-      })
-      .strict()
-      .optional(),
+    messages: MessagesSchema,
+    system: SystemSchema.optional(),
+    inferenceConfig: InferenceConfigSchema.optional(),
     latency: LatencyModeSchema.optional(),
-    serviceTier: z.enum(['default', 'priority', 'flex']).optional(),
+    serviceTier: ServiceTierSchema.optional(),
     /** Call a bare model id that this region serves only through profiles through the best profile, and say so. */
     autoProfile: z.boolean().optional(),
   })
@@ -101,6 +110,105 @@ export interface ConverseResult {
   /** How the call was made: ConverseStream, or Converse for a model without streaming. */
   api: 'ConverseStream' | 'Converse';
 }
+
+/** What the response footer shows when the call ended early: the text so far is kept. */
+export interface ConverseFailure {
+  name: string;
+  code?: string;
+  message: string;
+}
+
+// ---- Token counting --------------------------------------------------------------------------------------------
+
+export const CountTokensInputSchema = z
+  .object({ target: ModelIdSchema, region: RegionNameSchema, messages: MessagesSchema, system: SystemSchema.optional() })
+  .strict();
+export type CountTokensInput = z.input<typeof CountTokensInputSchema>;
+
+export interface TokenCount {
+  inputTokens: number;
+  /** The foundation model that was asked (CountTokens takes model ids, not profiles). */
+  modelId: string;
+  region: string;
+}
+
+// ---- Conversations kept in the history database ----------------------------------------------------------------
+
+/** One pane of a saved session: its route and parameters, and the turns it exchanged. */
+export const SavedPaneSchema = z
+  .object({
+    target: ModelIdSchema,
+    region: RegionNameSchema,
+    inferenceConfig: InferenceConfigSchema.optional(),
+    latency: LatencyModeSchema.optional(),
+    serviceTier: ServiceTierSchema.optional(),
+    autoProfile: z.boolean().optional(),
+    turns: z
+      .array(
+        z
+          .object({
+            role: z.enum(['user', 'assistant']),
+            content: z.array(ContentBlockSchema),
+            /** The answer's figures and route (assistant turns). */
+            result: z.custom<ConverseResult>((value) => typeof value === 'object' && value !== null).optional(),
+            /** Why the answer stopped early; its text so far is in `content`. */
+            error: z.object({ name: z.string(), code: z.string().optional(), message: z.string() }).strict().optional(),
+          })
+          .strict(),
+      )
+      .max(400),
+  })
+  .strict();
+export type SavedPane = z.infer<typeof SavedPaneSchema>;
+export type SavedTurn = SavedPane['turns'][number];
+
+export const ConversationSchema = z
+  .object({
+    /** Absent on the first save: the store gives one. */
+    id: z.string().uuid('A conversation id is a UUID').optional(),
+    title: z.string().trim().min(1, 'A conversation needs a title').max(200),
+    system: SystemSchema.optional(),
+    panes: z.array(SavedPaneSchema).min(1, 'A conversation has at least one pane').max(4, 'At most 4 panes'),
+  })
+  .strict();
+export type ConversationInput = z.infer<typeof ConversationSchema>;
+
+export interface Conversation extends ConversationInput {
+  id: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ConversationSummary {
+  id: string;
+  title: string;
+  createdAt: string;
+  updatedAt: string;
+  /** "target @ region" per pane. */
+  routes: string[];
+  turns: number;
+}
+
+export interface ConversationList {
+  conversations: ConversationSummary[];
+  /** Why nothing can be kept (history off: a locked or unwritable data directory). */
+  historyOff?: string;
+}
+
+const ConversationIdSchema = z.object({ id: z.string().uuid('A conversation id is a UUID') }).strict();
+
+export const playgroundMethods = {
+  /** The input tokens of a conversation before sending, through the runtime's CountTokens (not every model offers it). */
+  countTokens: method<TokenCount>()(CountTokensInputSchema),
+  /** Saves (creates, or replaces by id) a conversation in the history database. */
+  saveConversation: method<{ id: string; updatedAt: string; saved: boolean; historyOff?: string }>()(ConversationSchema),
+  /** Newest first; `search` matches titles, prompts, answers, targets and regions. */
+  listConversations: method<ConversationList>()(
+    z.object({ search: z.string().max(200).optional(), limit: z.number().int().min(1).max(500).default(100) }).strict().optional(),
+  ),
+  getConversation: method<Conversation>()(ConversationIdSchema),
+  deleteConversation: method<{ deleted: boolean }>()(ConversationIdSchema),
+};
 
 export const playgroundStreams = {
   converse: stream<ConverseChunk, ConverseResult>()(ConverseInputSchema, {

@@ -23,7 +23,7 @@ export interface ConverseDependencies {
   now?: () => number;
 }
 
-function toSdkMessages(input: ConverseInput): SdkMessage[] {
+export function toSdkMessages(input: Pick<ConverseInput, 'messages'>): SdkMessage[] {
   return input.messages.map((message) => ({
     role: message.role,
     content: message.content.map((block): SdkContentBlock =>
