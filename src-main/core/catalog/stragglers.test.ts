@@ -9,7 +9,7 @@ import { EMPTY_SCENARIO, parseScenario, type ScenarioInput } from '../../emulato
 import { RegionClients } from '../aws/region-clients';
 import { CACHE_FILE_NAME, CatalogCache } from './cache';
 import { CatalogService } from './service';
-import { scanCuttingOffStragglers, type StragglerRule } from './discovery';
+import { scanCuttingOffStragglers, STRAGGLER_RULE, type StragglerRule } from './discovery';
 
 /**
  * A scan that one slow or hanging region cannot hold, retries that fit a throttled region, and what a failed region
@@ -189,7 +189,7 @@ describe('throttled regions', () => {
         { region: 'ap-northeast-1', operation: 'ListInferenceProfiles', firstN: 1 },
       ],
     });
-    const { catalog } = service({ regions: COMMERCIAL_REGIONS, stragglerRule: { minGraceMs: 5_000, slowestMultiple: 3 } });
+    const { catalog } = service({ regions: COMMERCIAL_REGIONS, stragglerRule: STRAGGLER_RULE });
     const { document } = await catalog.refresh();
     const failed = Object.entries(document.regions).filter(([, status]) => status.status === 'error').map(([region]) => region);
     expect(failed.sort()).toEqual(['me-central-1', 'me-south-1']);
@@ -204,7 +204,8 @@ describe('a failed region in the document', () => {
   it('records when it failed and why, and keeps what was last known with its date', async () => {
     await freshDir();
     let clock = Date.parse('2026-11-23T10:00:00.000Z');
-    const { catalog } = service({ regions: ['eu-west-1', 'us-east-1', 'me-south-1'], now: () => clock });
+    // The default grace: a region retrying its 503s must fail on its own, not be cut off as a straggler.
+    const { catalog } = service({ regions: ['eu-west-1', 'us-east-1', 'me-south-1'], stragglerRule: STRAGGLER_RULE, now: () => clock });
     const first = await catalog.refresh();
     expect(first.document.regions['eu-west-1']).toMatchObject({ status: 'ok', fetchedAt: '2026-11-23T10:00:00.000Z' });
     expect(first.document.regions['me-south-1']).toEqual({
