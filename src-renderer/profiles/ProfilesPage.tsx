@@ -1,89 +1,78 @@
 import { useDeferredValue, useMemo, useState } from 'react';
-import type { CatalogProfile } from '../../src-shared/catalog/document';
 import { useCatalog } from '../catalog/use-catalog';
 import { ErrorNotice } from '../app/ErrorNotice';
+import { ProfileCard } from './ProfileCard';
+import { byGeography, PROFILE_SORTS, visibleProfiles, type ProfileFilters, type ProfileSort } from './profile-model';
+import './profiles.css';
 
-/** Source regions that route to the same destinations, folded into one line. */
-export function routeGroups(profile: CatalogProfile): { sources: string[]; destinations: string[] }[] {
-  const groups = new Map<string, { sources: string[]; destinations: string[] }>();
-  for (const [source, destinations] of Object.entries(profile.routes).sort(([a], [b]) => a.localeCompare(b))) {
-    const key = [...destinations].sort().join(',');
-    const group = groups.get(key) ?? { sources: [], destinations: [...destinations].sort() };
-    group.sources.push(source);
-    groups.set(key, group);
-  }
-  return [...groups.values()];
-}
-
+/**
+ * Every inference profile with its routing as a small grid, answering "from my region, where may my request be
+ * served?". Pick a region to keep only the profiles callable from it and to read their answer in one line.
+ */
 export function ProfilesPage() {
   const catalog = useCatalog();
-  const [search, setSearch] = useState('');
-  const [scope, setScope] = useState('');
-  const deferredSearch = useDeferredValue(search.trim().toLowerCase());
+  const [filters, setFilters] = useState<ProfileFilters>({ search: '', scope: '', callableFrom: '', sort: 'scope' });
+  const deferred = useDeferredValue(filters);
   const document = catalog.data?.document;
 
-  const profiles = useMemo(() => {
-    if (!document) return [];
-    return Object.values(document.profiles)
-      .filter((profile) => !scope || profile.scope === scope)
-      .filter((profile) => !deferredSearch || `${profile.profileId} ${profile.name} ${profile.modelId}`.toLowerCase().includes(deferredSearch))
-      .sort((a, b) => a.scope.localeCompare(b.scope) || a.profileId.localeCompare(b.profileId));
-  }, [document, scope, deferredSearch]);
+  const profiles = useMemo(() => (document ? visibleProfiles(document, deferred) : []), [document, deferred]);
   const scopes = useMemo(() => [...new Set(Object.values(document?.profiles ?? {}).map((profile) => profile.scope))].sort(), [document]);
+  const sourceRegions = useMemo(
+    () => [...new Set(Object.values(document?.profiles ?? {}).flatMap((profile) => Object.keys(profile.routes)))].sort(byGeography),
+    [document],
+  );
 
   if (catalog.isError) return <ErrorNotice error={catalog.error} />;
   if (!document) return <div className="loading">Loading…</div>;
+  const update = (patch: Partial<ProfileFilters>) => setFilters((current) => ({ ...current, ...patch }));
 
   return (
     <div className="profiles-page">
-      <div className="toolbar">
-        <input type="search" placeholder="Search profiles by id, name or model" value={search} onChange={(event) => setSearch(event.target.value)} aria-label="Search profiles" />
-        <select value={scope} onChange={(event) => setScope(event.target.value)} aria-label="Scope">
-          <option value="">All scopes</option>
-          {scopes.map((candidate) => (
-            <option key={candidate}>{candidate}</option>
+      <div className="toolbar profiles-toolbar">
+        <input
+          type="search"
+          placeholder="Search by profile, model id or name"
+          value={filters.search}
+          onChange={(event) => update({ search: event.target.value })}
+          aria-label="Search profiles"
+        />
+        <select value={filters.callableFrom} onChange={(event) => update({ callableFrom: event.target.value })} aria-label="Callable from region">
+          <option value="">Callable from any region</option>
+          {sourceRegions.map((region) => (
+            <option key={region} value={region}>
+              Callable from {region}
+            </option>
           ))}
         </select>
-        <span className="muted">{profiles.length} inference profiles</span>
+        <select value={filters.scope} onChange={(event) => update({ scope: event.target.value })} aria-label="Scope">
+          <option value="">All scopes</option>
+          {scopes.map((scope) => (
+            <option key={scope} value={scope}>
+              {scope === 'global' ? 'global (any commercial region)' : `${scope} (geo)`}
+            </option>
+          ))}
+        </select>
+        <select value={filters.sort} onChange={(event) => update({ sort: event.target.value as ProfileSort })} aria-label="Sort profiles">
+          {PROFILE_SORTS.map((sort) => (
+            <option key={sort.value} value={sort.value}>
+              {sort.label}
+            </option>
+          ))}
+        </select>
+        <span className="muted" data-testid="profile-count" role="status">
+          {profiles.length} of {Object.keys(document.profiles).length} inference profiles
+        </span>
+        <span className="profiles-legend muted">
+          <span className="scope scope-geo">geo</span> stays in its geography · <span className="scope scope-global">global</span> any commercial
+          region · <span className="legend-dot">●</span> may be served there
+        </span>
       </div>
-      <div className="table-scroller">
-        <table className="dense profiles-table" data-testid="profiles-table">
-          <thead>
-            <tr>
-              <th>Profile id</th>
-              <th>Scope</th>
-              <th>Model</th>
-              <th>Routing: source regions → destinations</th>
-            </tr>
-          </thead>
-          <tbody>
-            {profiles.map((profile) => (
-              <tr key={profile.profileId}>
-                <td>
-                  <code>{profile.profileId}</code>
-                  <div className="muted">{profile.name}</div>
-                </td>
-                <td>
-                  <span className={`scope scope-${profile.global ? 'global' : 'geo'}`}>{profile.scope}</span>
-                </td>
-                <td>{document.models[profile.modelId]?.modelName ?? profile.modelId}</td>
-                <td>
-                  {profile.global ? (
-                    <div>
-                      <strong>from</strong> {Object.keys(profile.routes).sort().join(', ')} <strong>→</strong> any supported commercial region
-                    </div>
-                  ) : (
-                    routeGroups(profile).map((group) => (
-                      <div key={group.sources.join()} className="route-line">
-                        <span>{group.sources.join(', ')}</span> <strong>→</strong> <span>{group.destinations.join(', ')}</span>
-                      </div>
-                    ))
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+      <div className="profile-list" data-testid="profile-list">
+        {profiles.length === 0 ? (
+          <p className="empty-state">No inference profile matches. Clear the search or pick another region or scope.</p>
+        ) : (
+          profiles.map((profile) => <ProfileCard key={profile.profileId} document={document} profile={profile} from={deferred.callableFrom} />)
+        )}
       </div>
     </div>
   );

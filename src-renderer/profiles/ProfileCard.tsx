@@ -1,0 +1,104 @@
+import { memo } from 'react';
+import type { CatalogDocument, CatalogProfile } from '../../src-shared/catalog/document';
+import { modelById } from '../../src-shared/catalog/queries';
+import { CopyButton, IdText } from '../matrix/panel-parts';
+import { describeServedFrom, routingGrid, type RoutingGrid } from './profile-model';
+
+/** Sources × destinations: a dot where a request sent from that row's region may be served in that column's. */
+function RoutingTable({ profile, grid, from }: { profile: CatalogProfile; grid: RoutingGrid; from: string }) {
+  return (
+    <table className="routing-grid" data-testid="routing-grid">
+      <caption className="visually-hidden">
+        Routing of {profile.profileId}: rows are the regions you call from, columns the regions that may serve the request.
+      </caption>
+      <thead>
+        <tr>
+          <th scope="col" className="corner">
+            <span>from ↓</span>
+            <span>served in →</span>
+          </th>
+          {grid.destinations.map((destination) => (
+            <th key={destination} scope="col" className="destination">
+              <span>{destination}</span>
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {grid.sources.map((source) => (
+          <tr key={source} className={source === from ? 'from-here' : undefined} data-source={source}>
+            <th scope="row" className="source-region">
+              {source}
+            </th>
+            {grid.destinations.map((destination) => {
+              const served = grid.serves(source, destination);
+              return (
+                <td key={destination} className={served ? 'served' : undefined} title={`${source} → ${destination}: ${served ? 'may be served here' : 'not served here'}`}>
+                  <span aria-hidden>{served ? '●' : ''}</span>
+                  <span className="visually-hidden">{served ? 'yes' : 'no'}</span>
+                </td>
+              );
+            })}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** A global profile has no fixed destinations: its sources, and "anywhere". */
+function GlobalRouting({ grid, from }: { grid: RoutingGrid; from: string }) {
+  return (
+    <div className="global-routing" data-testid="routing-global">
+      <div className="muted">from any of these {grid.sources.length} regions:</div>
+      <ul className="region-chips">
+        {grid.sources.map((source) => (
+          <li key={source} className={source === from ? 'from-here' : undefined}>
+            {source}
+          </li>
+        ))}
+      </ul>
+      <div>
+        <span aria-hidden>→ </span>served in <strong>any supported commercial region</strong> (data can leave your geography)
+      </div>
+    </div>
+  );
+}
+
+export const ProfileCard = memo(function ProfileCard({ document, profile, from }: { document: CatalogDocument; profile: CatalogProfile; from: string }) {
+  const grid = routingGrid(document, profile);
+  const model = modelById(document, profile.modelId);
+  const family = grid.global ? 'global' : 'geo';
+  return (
+    <article className={`profile-card profile-${family}`} data-testid="profile-card" data-profile={profile.profileId} aria-labelledby={`profile-${profile.profileId}`}>
+      <header className="profile-card-header">
+        <span className={`scope scope-${family}`} title={grid.global ? 'Global profile: any supported commercial region' : `Geo profile: stays within ${profile.scope.toUpperCase()}`}>
+          {profile.scope}
+        </span>
+        <div className="profile-ids">
+          <div className="id-line" id={`profile-${profile.profileId}`}>
+            <IdText id={profile.profileId} testId="profile-id" />
+            <CopyButton text={profile.profileId} />
+          </div>
+          <div className="id-line model-line">
+            <span className="profile-model-name">{model?.modelName ?? 'Model not in this catalog'}</span>
+            <IdText id={profile.modelId} />
+            <CopyButton text={profile.modelId} />
+            <a className="matrix-link" href={`#/matrix?model=${encodeURIComponent(profile.modelId)}`} title={`Show ${profile.modelId} in the matrix`}>
+              matrix row →
+            </a>
+          </div>
+        </div>
+        <span className="source-count" title="Regions this profile can be called from">
+          {grid.sources.length} source{grid.sources.length === 1 ? '' : 's'}
+        </span>
+      </header>
+      {from ? (
+        <p className="served-from" data-testid="served-from">
+          {describeServedFrom(grid, from)}
+        </p>
+      ) : null}
+      {grid.global ? <GlobalRouting grid={grid} from={from} /> : <RoutingTable profile={profile} grid={grid} from={from} />}
+    </article>
+  );
+});
