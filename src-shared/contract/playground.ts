@@ -32,7 +32,13 @@ const ImageBlockSchema = z
   })
   .strict();
 const TextBlockSchema = z.object({ text: z.string().max(1_000_000) }).strict();
-const ContentBlockSchema = z.union([TextBlockSchema, ImageBlockSchema]);
+type TextBlock = z.infer<typeof TextBlockSchema>;
+type ImageBlock = z.infer<typeof ImageBlockSchema>;
+/** A block with an `image` key is judged as an image, anything else as text, so the message names the real fault. */
+const blockSchemaFor = (value: unknown) => (value !== null && typeof value === 'object' && 'image' in value ? ImageBlockSchema : TextBlockSchema);
+const ContentBlockSchema = z.custom<TextBlock | ImageBlock>((value) => blockSchemaFor(value).safeParse(value).success, {
+  error: (issue) => blockSchemaFor(issue.input).safeParse(issue.input).error?.issues[0]?.message ?? 'A content block is {text} or {image: {format, bytesBase64}}',
+});
 export type ContentBlock = z.infer<typeof ContentBlockSchema>;
 
 const MessageSchema = z
