@@ -106,6 +106,8 @@ describe('runtime connections', () => {
     const [result] = await pool.warmUp(['us-east-1']);
     expect(result.status).toBeUndefined();
     expect(result.error).toMatch(/ECONNREFUSED/);
+    const [bad] = await clients({ endpointUrl: null }).warmUp(['not a region!']);
+    expect(bad).toMatchObject({ region: 'not a region!', error: expect.stringMatching(/^no runtime endpoint for region "not a region!"/) });
   });
 });
 

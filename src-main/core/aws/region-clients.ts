@@ -164,14 +164,19 @@ export class RegionClients {
    */
   warmUp(regions: readonly string[]): Promise<WarmUpResult[]> {
     return Promise.all(
-      regions.map((region) => {
-        const { url } = this.runtimeClient(region).config.endpointProvider({
-          Region: region,
-          UseFIPS: false,
-          UseDualStack: false,
-          ...(this.endpointUrl ? { Endpoint: this.endpointUrl } : {}),
-        });
-        return this.runtimeConnections(region).warmUp(url, this.runtimeTimeouts.connectTimeoutMs);
+      regions.map(async (region): Promise<WarmUpResult> => {
+        let endpoint: URL;
+        try {
+          ({ url: endpoint } = this.runtimeClient(region).config.endpointProvider({
+            Region: region,
+            UseFIPS: false,
+            UseDualStack: false,
+            ...(this.endpointUrl ? { Endpoint: this.endpointUrl } : {}),
+          }));
+        } catch (error) {
+          return { region, reused: false, ms: 0, error: `no runtime endpoint for region "${region}" (${(error as Error).message})` };
+        }
+        return this.runtimeConnections(region).warmUp(endpoint, this.runtimeTimeouts.connectTimeoutMs);
       }),
     );
   }
