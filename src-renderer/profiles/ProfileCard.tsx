@@ -77,13 +77,17 @@ export const ProfileCard = memo(function ProfileCard({ document, profile, from }
         </span>
         <div className="profile-ids">
           <div className="id-line" id={`profile-${profile.profileId}`}>
-            <IdText id={profile.profileId} testId="profile-id" />
-            <CopyButton text={profile.profileId} />
+            <span className="id-with-copy">
+              <IdText id={profile.profileId} testId="profile-id" />
+              <CopyButton text={profile.profileId} />
+            </span>
           </div>
           <div className="id-line model-line">
             <span className="profile-model-name">{model?.modelName ?? 'Model not in this catalog'}</span>
-            <IdText id={profile.modelId} />
-            <CopyButton text={profile.modelId} />
+            <span className="id-with-copy">
+              <IdText id={profile.modelId} />
+              <CopyButton text={profile.modelId} />
+            </span>
             <a className="matrix-link" href={`#/matrix?model=${encodeURIComponent(profile.modelId)}`} title={`Show ${profile.modelId} in the matrix`}>
               matrix row →
             </a>
