@@ -25,7 +25,7 @@ export function offersTokenCounting(modelId: string): boolean {
 export const UNSUPPORTED = {
   /** Seen from Bedrock for ConverseStream on a model without streaming (aws-samples/amazon-bedrock-client-for-mac#112). */
   streaming: 'The model is unsupported for streaming.',
-  /** Seen from Bedrock for Converse on an embedding or image model. */
+  /** Seen from Bedrock for Converse on embedding, image, speech and rerank models. */
   notChat: "This action doesn't support the model that you provided. Try again with a supported text or chat model.",
   /** Seen from Bedrock for an image sent to a model that does not take that image. */
   images: "This model doesn't support the image field for user messages.",
@@ -37,8 +37,9 @@ export const UNSUPPORTED = {
 
 /** Refuses a Converse / ConverseStream call the model cannot serve, as Bedrock does. */
 export function assertServes(model: FoundationModelSummaryWire, operation: Operation, request: ConverseRequest): void {
-  if (!model.outputModalities.includes('TEXT')) throw validation(UNSUPPORTED.notChat);
   if (operation === 'ConverseStream' && model.responseStreamingSupported === false) throw validation(UNSUPPORTED.streaming);
+  // Rerank models list TEXT output but are not chat models.
+  if (!model.outputModalities.includes('TEXT') || model.modelId.includes('rerank')) throw validation(UNSUPPORTED.notChat);
   if (request.prompt.imageCount > 0 && !model.inputModalities.includes('IMAGE')) throw validation(UNSUPPORTED.images);
   if (request.latency === 'optimized' && !OPTIMIZED_LATENCY_MODELS.includes(model.modelId)) {
     throw validation(UNSUPPORTED.optimizedLatency(model.modelId));

@@ -107,7 +107,7 @@ describe('runtime validation', () => {
     expect(badTier.message).toMatch(/'serviceTier\.type'.*\[priority, default, flex, reserved\]/);
   });
 
-  it('answers ConverseStream on a model without streaming with Bedrock’s error, and Converse on it', async () => {
+  it('answers ConverseStream on a model without streaming, and Converse on a model that is not a chat model, with Bedrock’s errors', async () => {
     const client = runtime('us-west-2');
     const streamed = await rejection(client.send(new ConverseStreamCommand({ modelId: 'cohere.rerank-v3-5:0', messages: hello })));
     expect([streamed.name, streamed.message, streamed.$metadata?.httpStatusCode]).toEqual([
@@ -115,7 +115,9 @@ describe('runtime validation', () => {
       'The model is unsupported for streaming.',
       400,
     ]);
-    await expect(client.send(new ConverseCommand({ modelId: 'cohere.rerank-v3-5:0', messages: hello }))).resolves.toBeDefined();
+    const rerank = await rejection(client.send(new ConverseCommand({ modelId: 'cohere.rerank-v3-5:0', messages: hello })));
+    expect(rerank.message).toBe("This action doesn't support the model that you provided. Try again with a supported text or chat model.");
+    await expect(client.send(new ConverseStreamCommand({ modelId: 'anthropic.claude-3-haiku-20240307-v1:0', messages: hello }))).resolves.toBeDefined();
     const embedding = await rejection(client.send(new ConverseCommand({ modelId: 'amazon.titan-embed-text-v2:0', messages: hello })));
     expect(embedding.message).toMatch(/^This action doesn't support the model that you provided/);
   });
