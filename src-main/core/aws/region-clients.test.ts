@@ -69,6 +69,17 @@ describe('runtime connections', () => {
     expect(emulator.stats().runtimeConnections).toEqual({ 'us-east-1': 1, 'us-east-2': 1 });
   });
 
+  it('lets a stream stay silent longer than a plain call may', async () => {
+    // 600 ms before the first token: past the plain read timeout, within the streaming one.
+    emulator.setScenario(parseScenario({ timeToFirstTokenMs: { '*': 600 } }));
+    const pool = clients({ runtimeTimeouts: { readTimeoutMs: 250, streamReadTimeoutMs: 5_000 } });
+    expect(await stream(pool, 'us-east-1')).not.toBe('');
+    await expect(pool.runtimeClient('us-east-1', { retries: false }).send(new ConverseCommand({ modelId: MODEL, messages: hello }))).rejects.toMatchObject({
+      name: 'TimeoutError',
+      message: expect.stringMatching(/timed out after 250 ms of inactivity/),
+    });
+  });
+
   it('tells a socket listener about each new and reused socket, before the socket connects', async () => {
     const pool = clients();
     const seen: { reused: boolean; connecting: boolean }[] = [];
