@@ -302,16 +302,20 @@ export class CatalogService {
    */
   private awaitStragglers(answered: AnsweredScan, stragglers: Map<string, Promise<RegionScan>>, abort: AbortController): void {
     this.background.add(abort);
-    const arrivals = [...stragglers.values()].map((late) =>
-      late.then(async (scan) => {
-        if (abort.signal.aborted || this.latestScanOf.get(scan.region) !== answered.scanId) return;
-        answered.scans = answered.scans.map((earlier) => (earlier.region === scan.region ? scan : earlier));
-        await this.mergeLateRegion(scan, answered);
-        this.emitScanFinished(answered);
-      }),
+    const arrivals = [...stragglers.entries()].map(([region, late]) =>
+      late
+        .then(async (scan) => {
+          if (abort.signal.aborted || this.latestScanOf.get(scan.region) !== answered.scanId) return;
+          answered.scans = answered.scans.map((earlier) => (earlier.region === scan.region ? scan : earlier));
+          await this.mergeLateRegion(scan, answered);
+          this.emitScanFinished(answered);
+        })
+        .catch((error: unknown) => {
+          // A cancellation (the service closed, or the refresh cancelled) leaves nothing to merge.
+          if (!(error instanceof ScanCancelledError)) this.options.log(`Could not merge the late answer of ${region}: ${(error as Error).message}`);
+        }),
     );
-    // Rejections are cancellations (the service was closed or a refresh cancelled): nothing is left to merge.
-    void Promise.allSettled(arrivals).then(() => this.background.delete(abort));
+    void Promise.all(arrivals).then(() => this.background.delete(abort));
   }
 
   private async mergeLateRegion(scan: RegionScan, answered: AnsweredScan): Promise<void> {
