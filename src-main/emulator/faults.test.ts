@@ -94,6 +94,29 @@ describe.each(PROTOCOLS)('mid-stream faults over %s', (protocol) => {
   });
 });
 
+describe('seeded stream faults', () => {
+  it('hit a seeded fraction of streams, the same ones again when the scenario is set again', async () => {
+    const scenario = parseScenario({ seed: 3, midStreamErrors: [{ afterTokens: 1, exception: 'serviceUnavailableException', probability: 0.5 }] });
+    const client = runtime('us-east-1', 'http1');
+    const pattern = async () => {
+      emulator().setScenario(scenario);
+      const failed: boolean[] = [];
+      for (let call = 0; call < 10; call++) {
+        const read = await readStream(
+          (await client.send(new ConverseStreamCommand({ modelId: HAIKU, messages: hello, inferenceConfig: { maxTokens: 3 } }))).stream,
+        );
+        if (read.error) expect(read.error.name).toBe('ServiceUnavailableException');
+        failed.push(read.error !== undefined);
+      }
+      return failed;
+    };
+    const first = await pattern();
+    expect(first).toContain(true);
+    expect(first).toContain(false);
+    expect(await pattern()).toEqual(first);
+  });
+});
+
 describe('optimized latency quota', () => {
   it('serves optimized for N requests, then silently standard', async () => {
     emulator().setScenario(parseScenario({ optimizedQuota: [{ region: 'us-east-2', afterRequests: 2 }] }));

@@ -66,6 +66,25 @@ describe.each(PROTOCOLS)('timing served over %s', (protocol) => {
     }
   });
 
+  it('draws one token speed per request from the per-token distribution', async () => {
+    const distribution = { medianMs: 20, spreadMs: 8 };
+    const scenario = parseScenario({ seed: 5, perTokenMs: { 'eu-central-1': distribution } });
+    const streams = new SeededStreams(5);
+    const expected = Array.from({ length: 4 }, () => sampleDelay(distribution, streams, 'perToken:eu-central-1'));
+    expect(Math.max(...expected) - Math.min(...expected)).toBeGreaterThan(3);
+    emulator().setScenario(scenario);
+    const client = runtime('eu-central-1', protocol);
+    for (const draw of expected) {
+      const response = await client.send(
+        new ConverseStreamCommand({ modelId: 'eu.amazon.nova-lite-v1:0', messages: hello, inferenceConfig: { maxTokens: 6 } }),
+      );
+      // No TTFT here: the server's latencyMs is the five gaps between six tokens.
+      const served = (await readStream(response.stream)).metadata!.metrics!.latencyMs!;
+      expect(served).toBeGreaterThanOrEqual(Math.floor(5 * draw));
+      expect(served).toBeLessThan(5 * draw + 60);
+    }
+  });
+
   it('adds the handshake delay to the first request of each new connection only', async () => {
     emulator().setScenario(parseScenario({ connectionSetupMs: { 'ap-southeast-2': 150, '*': 0 } }));
     const client = runtime('ap-southeast-2', protocol);
