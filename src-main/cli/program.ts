@@ -1,6 +1,11 @@
 import { Command, CommanderError } from 'commander';
 import { catalogCommand } from './commands/catalog';
 import { emulatorCommand } from './commands/emulator';
+import { historyCommand } from './commands/history';
+import { latencyCommand } from './commands/latency';
+import { probeCommand } from './commands/probe';
+import { rankCommand } from './commands/rank';
+import { promptCommand } from './commands/prompt';
 import { webCommand } from './commands/web';
 import { whereCommand } from './commands/where';
 import { UsageError, type CommandIo } from './io';
@@ -29,6 +34,11 @@ export function buildProgram(io: CommandIo, version: string): Command {
   program.addCommand(webCommand(io, version));
   program.addCommand(catalogCommand(io, version));
   program.addCommand(whereCommand(io, version));
+  program.addCommand(promptCommand(io, version));
+  program.addCommand(probeCommand(io, version));
+  program.addCommand(latencyCommand(io, version));
+  program.addCommand(historyCommand(io, version));
+  program.addCommand(rankCommand(io, version));
   program.addCommand(emulatorCommand(io));
   for (const command of program.commands) command.exitOverride().configureOutput(program.configureOutput());
   return program.exitOverride();
