@@ -1,5 +1,5 @@
 import { test, expect } from '../fixtures/atlas';
-import { setScenario } from '../fixtures/processes';
+import { setScenario, startWebHost } from '../fixtures/processes';
 
 test.describe('status bar', () => {
   test('failed regions and warnings are counted apart and say what they count; nothing claims "connected"', async ({ page, host }) => {
@@ -51,6 +51,7 @@ test.describe('status bar', () => {
   });
 
   test('a running scan names the regions it is still waiting for', async ({ page, host, emulator }) => {
+    await page.setViewportSize({ width: 1280, height: 720 });
     await page.goto(host.url);
     await expect(page.getByTestId('region-summary')).toBeVisible();
     await setScenario(emulator.url, { controlPlaneLatencyMs: { '*': 200, 'ap-southeast-7': 4000, 'eu-south-2': 4000 } });
@@ -86,4 +87,17 @@ test.describe('status bar', () => {
     await page.waitForTimeout(2_000);
     expect(refused.length).toBe(settled);
   });
+});
+
+test('when the app back end goes away the status bar says so, not a vague "disconnected"', async ({ page, emulator }) => {
+  const ownHost = await startWebHost(emulator.url);
+  try {
+    await page.goto(ownHost.url);
+    await expect(page.getByTestId('bedrock-state')).toHaveText('● Bedrock answering');
+    await expect(page.getByTestId('back-end-lost')).toHaveCount(0);
+    await ownHost.stop();
+    await expect(page.getByTestId('back-end-lost')).toHaveText('○ app back end unreachable, reconnecting…');
+  } finally {
+    await ownHost.stop();
+  }
 });

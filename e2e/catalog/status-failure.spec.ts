@@ -20,6 +20,7 @@ test.describe('a discovery that fails everywhere', () => {
       await expect(banner.getByTestId('failure-shown-instead')).toHaveText(/^Showing the (catalog fetched|cached catalog from) \d{4}-\d\d-\d\d \d\d:\d\d \(.+\) instead\.$/);
       await expect(page.getByTestId('bedrock-state')).toHaveText('○ Bedrock not answering');
       await expect(page.getByTestId('region-summary')).toHaveText('0 regions ok · 33 failed');
+      await page.screenshot({ path: 'docs/screenshots/failure-banner.png' });
 
       await banner.getByRole('button', { name: 'Details' }).click();
       const popover = page.getByTestId('region-popover');
@@ -30,7 +31,6 @@ test.describe('a discovery that fails everywhere', () => {
       await page.screenshot({ path: 'test-results/screens/failure-popover.png' });
       await page.keyboard.press('Escape');
       await expect(popover).toBeHidden();
-      await page.screenshot({ path: 'docs/screenshots/failure-banner.png' });
 
       await setScenario(emulator.url, {});
       await banner.getByRole('button', { name: 'Retry' }).click();
@@ -60,6 +60,7 @@ test.describe('a discovery that fails everywhere', () => {
           'Showing the bundled catalog recorded on 2026-08-21 (it may be out of date) instead.',
         );
         await expect(banner.getByRole('button', { name: 'Retry' })).toBeEnabled();
+        await expect(page.getByTestId('region-summary')).toHaveText(/^(0 regions ok · 33 failed|31 regions in the bundled data)$/);
         await page.screenshot({ path: `test-results/screens/failure-banner-bundled-${colorScheme}-1280.png` });
         await page.getByTestId('region-summary').click();
         await expect(page.getByTestId('popover-failure')).toContainText(

@@ -121,11 +121,8 @@ export function CellPanel({ document, model, region, onClose }: { document: Cata
       <Access modelId={model.modelId} region={region} />
 
       <h3>Model</h3>
+      <CopyableId id={model.modelId} />
       <dl className="facts">
-        <dt>Id</dt>
-        <dd>
-          <CopyableId id={model.modelId} />
-        </dd>
         <dt>Lifecycle</dt>
         <dd>{model.lifecycle}</dd>
         <dt>Input</dt>

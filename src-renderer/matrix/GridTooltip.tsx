@@ -13,6 +13,8 @@ export interface TooltipContent {
 export interface TooltipStore {
   show: (content: TooltipContent) => void;
   hide: () => void;
+  /** Hides a shown tooltip (its anchor moved) but lets a pending one, anchored after the move, appear. */
+  hideShown: () => void;
   subscribe: (listener: () => void) => () => void;
   current: () => TooltipContent | null;
 }
@@ -37,6 +39,9 @@ export function createTooltipStore(): TooltipStore {
     },
     hide: () => {
       clearTimeout(timer);
+      if (value) set(null);
+    },
+    hideShown: () => {
       if (value) set(null);
     },
     subscribe: (listener) => {

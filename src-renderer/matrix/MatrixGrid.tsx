@@ -207,7 +207,7 @@ export function MatrixGrid({ document, data, active, onActivate, onOpenCell, onO
           if (position.column >= 0) activate(position);
         }}
         onMouseLeave={onMouseLeave}
-        onScroll={tooltip.hide}
+        onScroll={tooltip.hideShown}
         data-testid="matrix"
       >
         <div className="matrix-content" style={{ width, height: HEADER_HEIGHT + data.totalHeight }}>

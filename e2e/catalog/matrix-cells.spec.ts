@@ -1,0 +1,117 @@
+import { test, expect } from '../fixtures/atlas';
+import { setScenario, startEmulator, startWebHost } from '../fixtures/processes';
+import { cell } from './matrix-grid';
+
+const HAIKU = 'anthropic.claude-3-haiku-20240307-v1:0';
+
+test.describe('what a cell says', () => {
+  test('a region whose scan failed shows unknown cells, and the panel says when, why, and the last known state', async ({ page }) => {
+    const emulator = await startEmulator();
+    const host = await startWebHost(emulator.url);
+    try {
+      await page.goto(host.url);
+      await expect(cell(page, HAIKU, 'eu-west-1')).toHaveAttribute('data-kind', 'on-demand');
+      await setScenario(emulator.url, { notEnabled: ['eu-west-1'] });
+      await page.keyboard.press('Alt+r');
+      const haiku = cell(page, HAIKU, 'eu-west-1');
+      await expect(haiku).toHaveAttribute('data-kind', 'unknown', { timeout: 30_000 });
+      await expect(haiku).toHaveText('?');
+      // No cell of a failed region claims "not offered".
+      for (const region of ['eu-west-1', 'me-south-1']) {
+        const kinds = await page.locator(`[data-testid=matrix] .cell[data-region="${region}"]`).evaluateAll((cells) => cells.map((element) => element.getAttribute('data-kind')));
+        expect(kinds.length).toBeGreaterThan(5);
+        expect(new Set(kinds)).toEqual(new Set(['unknown']));
+      }
+      await expect(page.locator('.legend-item[data-kind=unknown]')).toHaveText('? unknown (region failed)');
+
+      await haiku.hover();
+      await expect(page.getByRole('tooltip')).toContainText('Last scan failed: UnrecognizedClientException');
+      await haiku.click();
+      const failure = page.getByTestId('cell-panel').getByTestId('region-failure');
+      await expect(failure).toContainText('The scan of eu-west-1 failed at');
+      await expect(failure).toContainText('UnrecognizedClientException');
+      await expect(failure.getByTestId('last-known')).toContainText('Last known state (fetched');
+      await expect(failure.getByTestId('last-known')).toContainText('On demand: call the bare model id in this region.');
+      await page.screenshot({ path: 'test-results/screens/matrix-region-failed.png' });
+
+      // A region that never answered has nothing earlier to show.
+      await page.keyboard.press('Escape');
+      await cell(page, HAIKU, 'me-south-1').click();
+      await expect(page.getByTestId('cell-panel').getByTestId('last-known')).toContainText('Nothing earlier is cached for me-south-1');
+    } finally {
+      await host.stop();
+      await emulator.stop();
+    }
+  });
+
+  test('"○" (listed, not callable) has a legend entry and one explanation in tooltip and panel', async ({ page, host }) => {
+    await page.goto(host.url);
+    const listed = cell(page, 'anthropic.claude-3-5-sonnet-20241022-v2:0', 'us-east-1');
+    await expect(listed).toHaveAttribute('data-kind', 'listed');
+    await expect(listed).toHaveText('○');
+    await expect(page.locator('.legend-item[data-kind=listed]')).toHaveText('○ listed, not callable');
+    await listed.hover();
+    const explanation = page.getByRole('tooltip').locator('.tooltip-kind');
+    await expect(explanation).toContainText('Listed in this region, but with no on-demand, profile or provisioned type');
+    const tooltipText = (await explanation.textContent())!.trim();
+    await listed.click();
+    await expect(page.getByTestId('cell-explanation')).toHaveText(tooltipText);
+    await expect(page.locator('.legend-item[data-kind=listed]')).toHaveAttribute('title', tooltipText.replace(/^○\s*/, ''));
+  });
+
+  test('model ids are shown in full, with a rich tooltip giving the full id and name', async ({ page, host }) => {
+    await page.goto(host.url);
+    const grid = page.getByTestId('matrix');
+    await expect(grid.locator('.row-header').first()).toBeVisible();
+    const cut = await grid.locator('.row-header .model-id').evaluateAll((ids) => ids.filter((id) => id.scrollWidth > id.clientWidth + 1).map((id) => id.textContent));
+    expect(cut).toEqual([]);
+    const header = grid.locator('.row-header[data-model="amazon.nova-2-multimodal-embeddings-v1:0"]');
+    await expect(header.locator('.model-id')).toHaveText('amazon.nova-2-multimodal-embeddings-v1:0');
+    await expect(header).not.toHaveAttribute('title');
+    await header.hover();
+    const tooltip = page.getByRole('tooltip');
+    await expect(tooltip).toContainText('Amazon Nova Multimodal Embeddings');
+    await expect(tooltip.locator('.tooltip-id')).toHaveText('amazon.nova-2-multimodal-embeddings-v1:0');
+    await expect(tooltip).toContainText(/Callable \(on demand or through a profile\) in \d+ of the regions shown/);
+    await page.mouse.move(5, 5);
+    await expect(tooltip).toBeHidden();
+  });
+});
+
+test.describe('the cell panel', () => {
+  test('copy buttons sit beside their ids, ids break only after a dot, and routes name the endpoint to call', async ({ page, host }) => {
+    await page.goto(host.url);
+    await page.getByRole('searchbox', { name: 'Search models' }).fill('claude-sonnet-4-5');
+    await cell(page, 'anthropic.claude-sonnet-4-5-20250929-v1:0', 'us-east-1').click();
+    const panel = page.getByTestId('cell-panel');
+    await expect(panel.getByTestId('best-routes').locator('li').first()).toBeVisible();
+    const layout = await panel.locator('.copyable-id').evaluateAll((rows) =>
+      rows.map((row) => {
+        const id = row.querySelector('.id-text')!.getBoundingClientRect();
+        const button = row.querySelector('.copy')!.getBoundingClientRect();
+        const tokens = [...row.querySelectorAll('.id-token')].map((token) => token.getClientRects().length);
+        return { id: row.querySelector('.id-text')!.textContent, beside: button.left >= id.right - 1 && button.top < id.bottom, buttonLines: Math.round(button.height / 10), tokens };
+      }),
+    );
+    expect(layout.length).toBeGreaterThan(3);
+    for (const row of layout) {
+      expect(row.beside, `copy button beside ${row.id}`).toBe(true);
+      expect(row.buttonLines, `copy button of ${row.id} on one line`).toBeLessThanOrEqual(2);
+      expect(row.tokens.every((lines) => lines === 1), `${row.id} never breaks inside a token`).toBe(true);
+    }
+    const first = panel.getByTestId('best-routes').locator('li').first();
+    await expect(first).toContainText("call us-east-1's endpoint — the region you are in");
+    await expect(panel.getByTestId('best-routes')).not.toContainText('via ');
+    await page.screenshot({ path: 'test-results/screens/cell-panel.png' });
+  });
+
+  test('each route has a place for the latency lab figures, saying how to get them until measured', async ({ page, host }) => {
+    await page.goto(host.url);
+    await cell(page, HAIKU, 'us-east-1').click();
+    const measurements = page.getByTestId('cell-panel').getByTestId('route-measurement');
+    await expect(measurements.first()).toHaveText('not measured yet — run the latency lab');
+    expect(await measurements.count()).toBe(await page.getByTestId('best-routes').locator('li').count());
+    await measurements.first().getByRole('link', { name: 'run the latency lab' }).click();
+    await expect(page).toHaveURL(/#\/latency$/);
+  });
+});
