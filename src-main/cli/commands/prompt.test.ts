@@ -35,7 +35,7 @@ interface Run {
 
 function prompt(args: string[], options: { stdin?: string; interruptAfterOutput?: boolean } = {}): Promise<Run> {
   return new Promise((resolve) => {
-    const env = { ...process.env, AWS_ACCESS_KEY_ID: 'AKIDCLI', AWS_SECRET_ACCESS_KEY: 'x' };
+    const env: NodeJS.ProcessEnv = { ...process.env, AWS_ACCESS_KEY_ID: 'AKIDCLI', AWS_SECRET_ACCESS_KEY: 'x' };
     delete env.BEDROCK_ATLAS_ENDPOINT_URL;
     const child = spawn(process.execPath, [BIN, 'prompt', '--endpoint-url', emulator.url, '--cache-mode', 'none', '--regions', 'us-east-1,eu-west-1', ...args], { env });
     let stdout = '';
