@@ -19,9 +19,15 @@ export const METHOD_NAMES = [
   'listConversations',
   'getConversation',
   'deleteConversation',
+  'estimateLatencyRun',
+  'latencyHistory',
+  'latencySeries',
+  'rankRoutes',
+  'exportLatency',
+  'historyStatus',
 ] as const;
 
-export const STREAM_NAMES = ['converse'] as const;
+export const STREAM_NAMES = ['converse', 'probeNetwork', 'runLatency'] as const;
 
 export type MethodName = (typeof METHOD_NAMES)[number];
 export type StreamName = (typeof STREAM_NAMES)[number];

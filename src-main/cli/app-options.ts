@@ -24,6 +24,7 @@ export function readLaunchOptions(command: Command): AppLaunchOptions {
     overrides: {
       ...(given('regions') && aws.regions ? { regions: aws.regions } : {}),
       ...(given('profile') ? { awsProfile: aws.profile } : {}),
+      ...(given('dataDir') && aws.dataDir ? { dataDir: aws.dataDir } : {}),
       ...(given('cacheMode') ? { cacheMode: cache.cacheMode } : {}),
       ...(given('cacheDir') ? { cacheDir: cache.cacheDir } : {}),
       ...(given('maxAgeHours') ? { maxAgeHours: cache.maxAgeHours } : {}),

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { Option, InvalidArgumentError, type Command } from 'commander';
 import { parseRegionList, type CommercialRegion } from '../../src-shared/regions';
 
@@ -12,6 +13,8 @@ export interface AwsOptions {
   profile: string | null;
   /** null when the user did not narrow the regions. */
   regions: CommercialRegion[] | null;
+  /** Where history is kept (`--data-dir`, an absolute path); null means the OS data directory. */
+  dataDir: string | null;
 }
 
 export const ENDPOINT_ENV = 'BEDROCK_ATLAS_ENDPOINT_URL';
@@ -60,7 +63,17 @@ export function addAwsOptions(command: Command): Command {
     .addOption(new Option('--profile <name>', 'AWS named profile (default: the standard credential chain)').helpGroup(AWS_OPTIONS_HEADING))
     .addOption(
       new Option('--regions <list>', 'regions to use: "all" or a comma separated list').argParser(parseRegions).helpGroup(AWS_OPTIONS_HEADING),
+    )
+    .addOption(
+      new Option('--data-dir <dir>', 'where latency history and conversations are kept (default: the OS data directory)')
+        .argParser(parseDataDir)
+        .helpGroup(AWS_OPTIONS_HEADING),
     );
+}
+
+function parseDataDir(value: string): string {
+  if (value.trim() === '' || value.includes('\u0000')) throw new InvalidArgumentError(`"${value}" is not a directory path`);
+  return resolve(value);
 }
 
 export function readAwsOptions(opts: Record<string, unknown>): AwsOptions {
@@ -68,6 +81,7 @@ export function readAwsOptions(opts: Record<string, unknown>): AwsOptions {
     endpointUrl: (opts.endpointUrl as string | undefined) ?? null,
     profile: (opts.profile as string | undefined) ?? null,
     regions: (opts.regions as CommercialRegion[] | undefined) ?? null,
+    dataDir: (opts.dataDir as string | undefined) ?? null,
   };
 }
 

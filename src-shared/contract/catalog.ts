@@ -31,6 +31,8 @@ export interface RankedRoute {
   /** Lower is better. */
   rank: number;
   reason: string;
+  /** The latency lab's p50 TTFT for this route over the last 30 days, when it was measured. */
+  measured?: { ttftP50Ms: number; samples: number; measuredAt: string };
 }
 
 export const catalogMethods = {

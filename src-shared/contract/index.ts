@@ -3,6 +3,7 @@ import { METHOD_NAMES, STREAM_NAMES, type MethodName, type StreamName } from '..
 import { appMethods } from './app';
 import { catalogMethods } from './catalog';
 import type { MethodDefinition, StreamDefinition } from './define';
+import { latencyMethods, latencyStreams } from './latency';
 import { playgroundMethods, playgroundStreams } from './playground';
 import { settingsMethods } from './settings';
 
@@ -16,12 +17,13 @@ import { settingsMethods } from './settings';
 export { METHOD_NAMES, STREAM_NAMES, isMethodName, isStreamName, type MethodName, type StreamName } from '../methods';
 export * from './app';
 export * from './catalog';
+export * from './latency';
 export * from './playground';
 export * from './settings';
 export { RegionListSchema, RegionNameSchema, type MethodDefinition, type StreamDefinition } from './define';
 
-export const contract = { ...appMethods, ...settingsMethods, ...catalogMethods, ...playgroundMethods } satisfies Record<MethodName, MethodDefinition>;
-export const streams = { ...playgroundStreams } satisfies Record<StreamName, StreamDefinition<z.ZodType, any, unknown>>; // eslint-disable-line @typescript-eslint/no-explicit-any -- chunk types differ per stream
+export const contract = { ...appMethods, ...settingsMethods, ...catalogMethods, ...playgroundMethods, ...latencyMethods } satisfies Record<MethodName, MethodDefinition>;
+export const streams = { ...playgroundStreams, ...latencyStreams } satisfies Record<StreamName, StreamDefinition<z.ZodType, any, unknown>>; // eslint-disable-line @typescript-eslint/no-explicit-any -- chunk types differ per stream
 
 export type Contract = typeof contract;
 export type Streams = typeof streams;

@@ -90,6 +90,8 @@ export const LatencyRunInputSchema = z
     compareRoutes: z.boolean().default(false),
     /** Required for runs over 100 requests against real AWS: they cost money. */
     confirmed: z.boolean().default(false),
+    /** A request with no answer for this long counts as a timeout (a hanging region), and the run goes on. */
+    requestTimeoutMs: z.number().int().min(100, 'requestTimeoutMs must be at least 100').max(600_000).default(60_000),
   })
   .strict();
 export type LatencyRunInput = z.input<typeof LatencyRunInputSchema>;
@@ -149,7 +151,8 @@ export interface LatencyEstimate {
   routes: Record<string, LatencyRoute>;
   /** Regions that cannot be measured, with the reason and the fix (needs a profile, not offered there…). */
   unavailable: Record<string, { code: string; message: string }>;
-  prompt: { size: PromptSize; inputTokens: number };
+  /** `countedBy`: Bedrock's CountTokens where the model offers it, else about 4 characters per token. */
+  prompt: { size: PromptSize; inputTokens: number; countedBy: 'CountTokens' | 'estimate' };
 }
 
 export interface LatencyProgress {

@@ -7,6 +7,7 @@ import type { ScanOptions } from '../catalog/discovery';
 import { catalogFeature } from '../catalog/feature';
 import type { CatalogService } from '../catalog/service';
 import { playgroundFeature } from '../playground/feature';
+import { latencyFeature } from '../latency/feature';
 import { historyFeature } from '../storage/history-feature';
 import { appFeature } from './app-feature';
 import { awsFeature } from './aws-feature';
@@ -21,7 +22,7 @@ import { SettingsStore } from './settings-store';
  * order, routes each contract method and stream to the feature that handles it, and rebuilds a feature when a
  * setting it depends on changes. Adding a feature means adding it to FEATURES.
  */
-export const FEATURES: readonly Feature[] = [awsFeature, appFeature, settingsFeature, catalogFeature, historyFeature, playgroundFeature];
+export const FEATURES: readonly Feature[] = [awsFeature, appFeature, settingsFeature, catalogFeature, historyFeature, playgroundFeature, latencyFeature];
 
 export interface AtlasCoreOptions {
   name: string;

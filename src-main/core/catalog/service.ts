@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { GetFoundationModelAvailabilityCommand } from '@aws-sdk/client-bedrock';
 import { CatalogDocumentSchema, type CatalogDocument, type ModelAccess } from '../../../src-shared/catalog/document';
 import { bestRegions, getModel } from '../../../src-shared/catalog/queries';
-import type { AtlasHandlers, CatalogSnapshot } from '../../../src-shared/contract';
+import type { AtlasHandlers, CatalogSnapshot, RankedRoute } from '../../../src-shared/contract';
 import type { AtlasEvent } from '../../../src-shared/events';
 import type { RegionClients } from '../aws/region-clients';
 import { buildCatalogDocument } from './build-document';
@@ -52,8 +52,12 @@ interface AnsweredScan {
   scans: RegionScan[];
 }
 
+/** Attaches measured figures to a model's ranked routes (the latency lab's history). */
+export type MeasuredLatencySource = (modelId: string, routes: RankedRoute[]) => Promise<RankedRoute[]>;
+
 export class CatalogService {
   private current: Loaded | null = null;
+  private measuredLatency: MeasuredLatencySource | null = null;
   private loading: Promise<Loaded> | null = null;
   private scanning: Promise<Loaded> | null = null;
   private scanAbort: AbortController | null = null;
@@ -108,7 +112,14 @@ export class CatalogService {
   async bestRegions(modelId: string, fromRegion: string) {
     const { document } = await this.get();
     const model = getModel(document, modelId);
-    return model ? bestRegions(document, model.modelId, fromRegion) : [];
+    if (!model) return [];
+    const routes = bestRegions(document, model.modelId, fromRegion);
+    return this.measuredLatency ? this.measuredLatency(model.modelId, routes) : routes;
+  }
+
+  /** The latency lab attaches its measured p50 TTFT to bestRegions' routes through this (null: none). */
+  useMeasuredLatency(source: MeasuredLatencySource | null): void {
+    this.measuredLatency = source;
   }
 
   /** The account's access per region (GetFoundationModelAvailability), fetched only for what is asked and cached. */

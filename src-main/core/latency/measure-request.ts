@@ -1,0 +1,111 @@
+import { ConverseStreamCommand, type BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import type { ErrorClass } from '../../../src-shared/contract/latency';
+import type { LatencyMode } from '../../../src-shared/contract/playground';
+import { classifyError } from './error-class';
+import { RequestTiming, timedRequest } from './request-timing';
+
+/**
+ * One measured ConverseStream request, timed as the README defines it: TTFT from the request handed to the socket
+ * to the first non-empty text delta; E2E to the last delta or messageStop, whichever is later; inter-token latency
+ * (E2E − TTFT) / (outputTokens − 1) with Bedrock's own usage.outputTokens; the largest gap between deltas.
+ */
+
+export interface MeasuredSample {
+  ok: true;
+  ttftMs: number;
+  e2eMs: number;
+  /** null below two output tokens. */
+  interTokenMs: number | null;
+  outputTokens: number | null;
+  serverLatencyMs: number | null;
+  largestGapMs: number | null;
+  reusedSocket: boolean | null;
+  /** What the metadata said was served (performanceConfig.latency). */
+  servedLatency: string | null;
+}
+
+export interface FailedSample {
+  ok: false;
+  errorClass: ErrorClass;
+  error: unknown;
+  reusedSocket: boolean | null;
+}
+
+export interface RequestPlan {
+  client: BedrockRuntimeClient;
+  invokeId: string;
+  prompt: string;
+  maxTokens: number;
+  latency: LatencyMode;
+  timeoutMs: number;
+}
+
+export class RequestAborted extends Error {
+  override readonly name = 'RequestAborted';
+}
+
+export function interTokenLatency(ttftMs: number, e2eMs: number, outputTokens: number | null): number | null {
+  if (outputTokens === null || outputTokens < 2) return null;
+  return (e2eMs - ttftMs) / (outputTokens - 1);
+}
+
+/** Sends one request; a cancel of the run (`signal`) throws RequestAborted, every other failure is a FailedSample. */
+export async function measureRequest(plan: RequestPlan, signal: AbortSignal): Promise<MeasuredSample | FailedSample> {
+  const timing = new RequestTiming();
+  const timeout = new AbortController();
+  const timer = setTimeout(() => timeout.abort(), plan.timeoutMs);
+  const abortSignal = AbortSignal.any([signal, timeout.signal]);
+  const command = new ConverseStreamCommand({
+    modelId: plan.invokeId,
+    messages: [{ role: 'user', content: [{ text: plan.prompt }] }],
+    inferenceConfig: { maxTokens: plan.maxTokens },
+    ...(plan.latency === 'optimized' ? { performanceConfig: { latency: 'optimized' } } : {}),
+  });
+  const fallbackStart = performance.now();
+  let firstDelta: number | null = null;
+  let lastDelta: number | null = null;
+  let messageStop: number | null = null;
+  let largestGap: number | null = null;
+  let outputTokens: number | null = null;
+  let serverLatencyMs: number | null = null;
+  let servedLatency: string | null = null;
+  try {
+    const response = await timedRequest(timing, () => plan.client.send(command, { abortSignal }));
+    for await (const event of response.stream ?? []) {
+      if (event.contentBlockDelta?.delta?.text) {
+        const at = performance.now();
+        if (lastDelta !== null) largestGap = Math.max(largestGap ?? 0, at - lastDelta);
+        firstDelta ??= at;
+        lastDelta = at;
+      } else if (event.messageStop) {
+        messageStop = performance.now();
+      } else if (event.metadata) {
+        outputTokens = event.metadata.usage?.outputTokens ?? null;
+        serverLatencyMs = event.metadata.metrics?.latencyMs ?? null;
+        servedLatency = event.metadata.performanceConfig?.latency ?? null;
+      }
+    }
+  } catch (error) {
+    if (signal.aborted) throw new RequestAborted('The run was cancelled');
+    return { ok: false, errorClass: classifyError(error, timeout.signal.aborted), error, reusedSocket: timing.reusedSocket };
+  } finally {
+    clearTimeout(timer);
+  }
+  if (firstDelta === null || lastDelta === null) {
+    return { ok: false, errorClass: 'other', error: new Error('The stream ended without any text'), reusedSocket: timing.reusedSocket };
+  }
+  const sentAt = timing.sentAt ?? fallbackStart;
+  const ttftMs = firstDelta - sentAt;
+  const e2eMs = Math.max(lastDelta, messageStop ?? 0) - sentAt;
+  return {
+    ok: true,
+    ttftMs,
+    e2eMs,
+    interTokenMs: interTokenLatency(ttftMs, e2eMs, outputTokens),
+    outputTokens,
+    serverLatencyMs,
+    largestGapMs: largestGap,
+    reusedSocket: timing.reusedSocket,
+    servedLatency,
+  };
+}

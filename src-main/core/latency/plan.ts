@@ -1,0 +1,146 @@
+import type { CatalogDocument } from '../../../src-shared/catalog/document';
+import { cellRoute } from '../../../src-shared/catalog/queries';
+import { resolveRoute, RouteError, type ResolvedRoute } from '../../../src-shared/catalog/resolve-route';
+import type { LatencyEstimate, LatencyRoute, ParsedLatencyRunInput } from '../../../src-shared/contract/latency';
+
+/**
+ * A latency run's plan, decided from the catalog before anything is sent: which routes are measured (one per
+ * region, plus every other route of the region with compareRoutes), which regions cannot be and why, and what the
+ * run will spend. Nothing here talks to Bedrock.
+ */
+
+export interface PlannedRoute {
+  /** The key in the report: the region, or `<region> <invokeId>` for the extra routes of compareRoutes. */
+  key: string;
+  route: LatencyRoute;
+  resolved: ResolvedRoute;
+}
+
+export interface RunPlan {
+  routes: PlannedRoute[];
+  unavailable: LatencyEstimate['unavailable'];
+}
+
+/** More requests than this against real AWS cost enough money to ask first. */
+export const CONFIRMATION_THRESHOLD = 100;
+
+export class UnknownTargetError extends Error {
+  override readonly name = 'UnknownTarget';
+  readonly code = 'UNKNOWN_TARGET';
+  constructor(
+    target: string,
+    readonly suggestions: string[],
+  ) {
+    super(`No model or inference profile matches "${target}".${suggestions.length > 0 ? ` Did you mean ${suggestions.join(', ')}?` : ''} Search with \`bedrock-atlas where NAME\`.`);
+  }
+}
+
+export class NotCallableError extends Error {
+  override readonly name = 'NotCallable';
+  readonly code = 'NOT_CALLABLE';
+}
+
+export class ConfirmationRequiredError extends Error {
+  override readonly name = 'ConfirmationRequired';
+  readonly code = 'CONFIRMATION_REQUIRED';
+}
+
+const normalize = (text: string) => text.toLowerCase().replace(/[^a-z0-9]+/g, '');
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = row;
+  }
+  return previous[b.length];
+}
+
+/** Ids close to what was typed: a shared stem first, then the fewest edits; at most three. */
+export function closeNames(document: CatalogDocument, target: string): string[] {
+  const wanted = normalize(target);
+  if (!wanted) return [];
+  const candidates = [...Object.values(document.models).map((model) => ({ id: model.modelId, name: model.modelName })), ...Object.keys(document.profiles).map((id) => ({ id, name: id }))];
+  return candidates
+    .map(({ id, name }) => {
+      const forms = [normalize(id), normalize(name)];
+      const distance = Math.min(...forms.map((form) => (form.includes(wanted) || wanted.includes(form) ? 0 : editDistance(wanted, form.slice(0, wanted.length + 3)))));
+      return { id, distance };
+    })
+    .filter(({ distance }) => distance <= Math.max(2, Math.floor(wanted.length / 3)))
+    .sort((a, b) => a.distance - b.distance || a.id.length - b.id.length || a.id.localeCompare(b.id))
+    .slice(0, 3)
+    .map(({ id }) => id);
+}
+
+const toLatencyRoute = (resolved: ResolvedRoute): LatencyRoute => ({
+  invokeId: resolved.invokeId,
+  callRegion: resolved.callRegion,
+  kind: resolved.kind,
+  ...(resolved.autoRoutedFrom ? { autoRoutedFrom: resolved.autoRoutedFrom } : {}),
+});
+
+/** Every other way to call the same model from the region (direct beside profiles), for compareRoutes. */
+function siblingRoutes(document: CatalogDocument, main: ResolvedRoute): ResolvedRoute[] {
+  const here = cellRoute(document, main.modelId, main.callRegion);
+  const ids = [...(here.onDemand ? [main.modelId] : []), ...here.geoProfiles, ...here.globalProfiles].filter((id) => id !== main.invokeId);
+  return ids.flatMap((id) => {
+    try {
+      return [resolveRoute(document, id, main.callRegion)];
+    } catch {
+      return [];
+    }
+  });
+}
+
+export function planRun(document: CatalogDocument, input: ParsedLatencyRunInput): RunPlan {
+  const options = { autoProfile: input.autoProfile };
+  const anyRegion = Object.keys(document.regions)[0] ?? 'us-east-1';
+  try {
+    resolveRoute(document, input.target, input.regions?.[0] ?? anyRegion, options);
+  } catch (error) {
+    if (error instanceof RouteError && error.name === 'UnknownTarget') throw new UnknownTargetError(input.target.trim(), closeNames(document, input.target));
+  }
+  const regions = input.regions ?? Object.keys(document.regions).filter((region) => document.regions[region].status !== 'error');
+  const routes: PlannedRoute[] = [];
+  const unavailable: RunPlan['unavailable'] = {};
+  for (const region of regions) {
+    let resolved: ResolvedRoute;
+    try {
+      resolved = resolveRoute(document, input.target, region, options);
+    } catch (error) {
+      if (input.regions) unavailable[region] = { code: (error as RouteError).code ?? 'NOT_CALLABLE', message: (error as Error).message };
+      continue;
+    }
+    routes.push({ key: region, route: toLatencyRoute(resolved), resolved });
+    if (input.compareRoutes) {
+      for (const sibling of siblingRoutes(document, resolved)) routes.push({ key: `${region} ${sibling.invokeId}`, route: toLatencyRoute(sibling), resolved: sibling });
+    }
+  }
+  if (routes.length === 0 && !input.regions) {
+    throw new NotCallableError(`${input.target} is not callable in any scanned region${input.autoProfile ? '' : ' on demand; try auto-profile'}.`);
+  }
+  return { routes, unavailable };
+}
+
+export function estimateRun(
+  plan: RunPlan,
+  input: ParsedLatencyRunInput,
+  prompt: LatencyEstimate['prompt'],
+  simulated: boolean,
+): LatencyEstimate {
+  const requests = plan.routes.length * input.runs;
+  const warmupRequests = plan.routes.length * input.warmup;
+  return {
+    requests,
+    warmupRequests,
+    inputTokens: prompt.inputTokens * (requests + warmupRequests),
+    outputTokens: input.maxTokens * (requests + warmupRequests),
+    needsConfirmation: !simulated && requests + warmupRequests > CONFIRMATION_THRESHOLD,
+    simulated,
+    routes: Object.fromEntries(plan.routes.map(({ key, route }) => [key, route])),
+    unavailable: plan.unavailable,
+    prompt,
+  };
+}

@@ -1,0 +1,185 @@
+import { randomUUID } from 'node:crypto';
+import { request as httpRequest, type Agent, type ClientRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { Socket } from 'node:net';
+import type { ProbeChunk, ProbeRegionResult, ProbeReport, ProbeTimings, RegionFailure, StreamContext } from '../../../src-shared/contract';
+import type { RegionClients } from '../aws/region-clients';
+import type { LatencyHistory, ProbeSampleRow } from './history-store';
+import { summarize } from './stats';
+
+/**
+ * The network alone, per region: DNS, TCP connect, TLS and the first byte of a cheap unsigned request to the
+ * `bedrock-runtime` endpoint, which Bedrock refuses at once (403: no model runs, nothing is billed). Cold samples
+ * open a new connection each; warm ones go over a pooled keep-alive connection. Every region is probed at once, so
+ * the probe takes about as long as the slowest region. Times come from the socket's own events.
+ */
+
+/** An unsigned request to a real runtime route, so a stand-in that charges a connection's first request charges it here. */
+const PROBE_PATH = '/model/bedrock-atlas-probe/converse';
+
+/**
+ * A credential scope without a signature: AWS refuses it at once as it refuses no header at all, and one endpoint
+ * that serves every region (the emulator, a proxy) can tell which region is being probed.
+ */
+function scopeOnly(region: string): string {
+  const day = new Date().toISOString().slice(0, 10).replace(/-/g, '');
+  return `AWS4-HMAC-SHA256 Credential=BEDROCKATLASPROBE/${day}/${region}/bedrock/aws4_request`;
+}
+const PROBE_TIMEOUT_MS = 10_000;
+
+export interface ProbeDependencies {
+  clients: RegionClients;
+  history: LatencyHistory | null;
+  now?: () => number;
+}
+
+interface SocketTimes {
+  started: number;
+  lookup: number | null;
+  connect: number | null;
+  secureConnect: number | null;
+  sent: number | null;
+  firstByte: number | null;
+}
+
+export function runtimeEndpoint(clients: RegionClients, region: string): URL {
+  return clients.runtimeClient(region).config.endpointProvider({
+    Region: region,
+    UseFIPS: false,
+    UseDualStack: false,
+    ...(clients.endpointUrl ? { Endpoint: clients.endpointUrl } : {}),
+  }).url;
+}
+
+/** One unsigned request; `agent` false opens a connection of its own, an agent lends a pooled one. */
+function probeOnce(endpoint: URL, region: string, agent: Agent | false, signal: AbortSignal): Promise<SocketTimes & { reused: boolean }> {
+  const times: SocketTimes = { started: performance.now(), lookup: null, connect: null, secureConnect: null, sent: null, firstByte: null };
+  const send = endpoint.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const req: ClientRequest = send(endpoint, {
+      method: 'POST',
+      path: PROBE_PATH,
+      agent,
+      headers: { 'user-agent': 'bedrock-atlas-probe', 'content-type': 'application/json', 'content-length': '0', authorization: scopeOnly(region) },
+      signal,
+    });
+    const fail = (error: Error) => {
+      if (settled) return;
+      settled = true;
+      req.destroy();
+      reject(error);
+    };
+    req.setTimeout(PROBE_TIMEOUT_MS, () => fail(new Error(`no answer from ${endpoint.host} within ${PROBE_TIMEOUT_MS / 1000} s`)));
+    req.on('error', fail);
+    req.on('socket', (socket: Socket) => {
+      const at = () => performance.now();
+      socket.once('lookup', () => (times.lookup = at()));
+      socket.once('connect', () => (times.connect = at()));
+      socket.once('secureConnect', () => (times.secureConnect = at()));
+      socket.once('data', () => (times.firstByte ??= at()));
+    });
+    req.once('finish', () => (times.sent = performance.now()));
+    req.on('response', (response) => {
+      times.firstByte ??= performance.now();
+      response.resume();
+      response.on('end', () => {
+        if (settled) return;
+        settled = true;
+        resolve({ ...times, reused: req.reusedSocket });
+      });
+    });
+    req.end();
+  });
+}
+
+const median = (values: number[]) => summarize(values)!.p50;
+const medianOrNull = (values: (number | null)[]) => (values.every((value) => value !== null) ? median(values as number[]) : null);
+
+function coldTimings(times: SocketTimes): ProbeTimings {
+  const firstByte = times.firstByte!;
+  const connected = times.secureConnect ?? times.connect ?? times.started;
+  return {
+    dnsMs: times.lookup === null ? null : times.lookup - times.started,
+    connectMs: times.connect === null ? 0 : times.connect - (times.lookup ?? times.started),
+    tlsMs: times.secureConnect === null || times.connect === null ? null : times.secureConnect - times.connect,
+    ttfbMs: firstByte - Math.max(times.sent ?? connected, connected),
+    totalMs: firstByte - times.started,
+  };
+}
+
+const warmTtfb = (times: SocketTimes) => times.firstByte! - (times.sent ?? times.started);
+
+async function probeRegion(
+  clients: RegionClients,
+  region: string,
+  samples: number,
+  signal: AbortSignal,
+  record: (row: Omit<ProbeSampleRow, 'runId' | 'region'>) => void,
+): Promise<ProbeRegionResult | RegionFailure> {
+  const endpoint = runtimeEndpoint(clients, region);
+  try {
+    const cold: ProbeTimings[] = [];
+    for (let index = 0; index < samples; index++) {
+      const timings = coldTimings(await probeOnce(endpoint, region, false, signal));
+      cold.push(timings);
+      record({ at: Date.now(), connection: 'cold', ...timings });
+    }
+    const pool = clients.runtimeConnections(region).agent;
+    await probeOnce(endpoint, region, pool, signal); // makes sure the pool holds a connection: every sample after it is warm
+    const warm: number[] = [];
+    for (let index = 0; index < samples; index++) {
+      const times = await probeOnce(endpoint, region, pool, signal);
+      const ttfbMs = warmTtfb(times);
+      warm.push(ttfbMs);
+      record({ at: Date.now(), connection: 'warm', dnsMs: null, connectMs: null, tlsMs: null, ttfbMs, totalMs: null });
+    }
+    const warmStats = summarize(warm)!;
+    return {
+      endpoint: endpoint.origin,
+      cold: {
+        dnsMs: medianOrNull(cold.map((timing) => timing.dnsMs)),
+        connectMs: median(cold.map((timing) => timing.connectMs)),
+        tlsMs: medianOrNull(cold.map((timing) => timing.tlsMs)),
+        ttfbMs: median(cold.map((timing) => timing.ttfbMs)),
+        totalMs: median(cold.map((timing) => timing.totalMs)),
+      },
+      warm: { ttfbMs: warmStats },
+      samples,
+    };
+  } catch (error) {
+    if (signal.aborted) throw error;
+    const code = (error as NodeJS.ErrnoException).code ?? ((error as Error).message.startsWith('no answer') ? 'TIMEOUT' : 'NETWORK');
+    return { error: { code, message: `${endpoint.host}: ${(error as Error).message}` } };
+  }
+}
+
+export async function probeNetwork(
+  input: { regions: readonly string[]; samples: number },
+  { signal, emit }: StreamContext<ProbeChunk>,
+  dependencies: ProbeDependencies,
+): Promise<ProbeReport> {
+  const id = randomUUID();
+  const startedAt = new Date((dependencies.now ?? Date.now)()).toISOString();
+  const regions: ProbeReport['regions'] = {};
+  const rows: ProbeSampleRow[] = [];
+  await Promise.all(
+    input.regions.map(async (region) => {
+      try {
+        const result = await probeRegion(dependencies.clients, region, input.samples, signal, (row) => rows.push({ ...row, runId: id, region }));
+        regions[region] = result;
+        await emit({ region, result });
+      } catch {
+        // Cancelled: the regions that finished are reported.
+      }
+    }),
+  );
+  const report: ProbeReport = { id, startedAt, status: signal.aborted ? 'cancelled' : 'completed', regions };
+  if (dependencies.history) {
+    dependencies.history.addProbeSamples(rows);
+    await dependencies.history
+      .saveRun({ id, kind: 'probe', startedAt, finishedAt: new Date().toISOString(), target: null, status: report.status, report })
+      .catch(() => false);
+  }
+  return report;
+}

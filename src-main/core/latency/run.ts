@@ -1,0 +1,217 @@
+import { randomUUID } from 'node:crypto';
+import type { LatencyProgress, LatencyRouteReport, LatencyRunReport, ParsedLatencyRunInput, RegionFailure, StreamContext } from '../../../src-shared/contract';
+import { ERROR_CLASSES, type ErrorCounts } from '../../../src-shared/contract/latency';
+import type { RegionClients } from '../aws/region-clients';
+import { explainBedrockError } from '../playground/bedrock-errors';
+import { isRouteFatal } from './error-class';
+import type { LatencyHistory, SampleRow } from './history-store';
+import { measureRequest, RequestAborted, type FailedSample, type MeasuredSample } from './measure-request';
+import type { PlannedRoute } from './plan';
+import { runtimeEndpoint } from './probe';
+import { LATENCY_PROMPTS } from './prompts';
+import { percentile, round, summarize } from './stats';
+
+/**
+ * A latency run: every planned route at once, each with its warm-up (C connections opened, then `warmup` requests
+ * not counted) and then `runs` measured requests at concurrency C. Nothing is retried: a throttle is counted and
+ * the run goes on. A cancel aborts the requests in flight upstream and keeps what was measured. Progress goes out
+ * at most every 50 ms per route; samples go to the history in batches, never awaited by a request.
+ */
+
+export const PROGRESS_INTERVAL_MS = 50;
+const HISTORY_FLUSH_MS = 1_000;
+
+export interface RunDependencies {
+  clients: RegionClients;
+  history: LatencyHistory | null;
+}
+
+interface RouteState {
+  planned: PlannedRoute;
+  progress: LatencyProgress;
+  samples: MeasuredSample[];
+  errors: ErrorCounts;
+  opened: number;
+  reused: number;
+  servedLatency: Record<string, number>;
+  failure: RegionFailure | null;
+  ttfts: number[];
+}
+
+const noErrors = (): ErrorCounts => Object.fromEntries(ERROR_CLASSES.map((name) => [name, 0])) as ErrorCounts;
+
+function routeFailure(error: FailedSample, planned: PlannedRoute, profile: string | null): RegionFailure {
+  if (error.errorClass === 'timeout') {
+    return { error: { code: 'TIMEOUT', message: `No answer from ${planned.route.callRegion} within the request timeout: the region is not answering. Other regions were measured.` } };
+  }
+  const explained = explainBedrockError(error.error, planned.resolved, profile) as Error & { code?: string };
+  return { error: { code: explained.code ?? explained.name, message: explained.message } };
+}
+
+function routeReport(state: RouteState): LatencyRouteReport | RegionFailure {
+  if (state.failure) return state.failure;
+  const pick = (read: (sample: MeasuredSample) => number | null) => summarize(state.samples.map(read).filter((value): value is number => value !== null));
+  return {
+    route: state.planned.route,
+    samples: state.samples.length,
+    errors: state.errors,
+    ttftMs: pick((sample) => sample.ttftMs),
+    e2eMs: pick((sample) => sample.e2eMs),
+    interTokenMs: pick((sample) => sample.interTokenMs),
+    outputTokensPerSecond: pick((sample) => (sample.interTokenMs ? 1000 / sample.interTokenMs : null)),
+    endToEndTokensPerSecond: pick((sample) => (sample.outputTokens && sample.e2eMs > 0 ? (sample.outputTokens * 1000) / sample.e2eMs : null)),
+    serverLatencyMs: pick((sample) => sample.serverLatencyMs),
+    clientOverheadMs: pick((sample) => (sample.serverLatencyMs === null ? null : sample.e2eMs - sample.serverLatencyMs)),
+    largestGapMs: pick((sample) => sample.largestGapMs),
+    connectionsOpened: state.opened,
+    connectionsReused: state.reused,
+    ...(Object.keys(state.servedLatency).length > 0 ? { servedLatency: state.servedLatency } : {}),
+  };
+}
+
+export async function runLatency(
+  input: ParsedLatencyRunInput,
+  routes: PlannedRoute[],
+  { signal, emit }: StreamContext<LatencyProgress>,
+  dependencies: RunDependencies,
+  unavailable: Record<string, { code: string; message: string }> = {},
+): Promise<LatencyRunReport> {
+  const id = randomUUID();
+  const startedAt = new Date().toISOString();
+  const prompt = LATENCY_PROMPTS[input.promptSize];
+  const { clients, history } = dependencies;
+  const states: RouteState[] = routes.map((planned) => ({
+    planned,
+    progress: { key: planned.key, route: planned.route, done: 0, total: input.runs, errors: 0, p50TtftMs: null, phase: 'warmup' },
+    samples: [],
+    errors: noErrors(),
+    opened: 0,
+    reused: 0,
+    servedLatency: {},
+    failure: null,
+    ttfts: [],
+  }));
+
+  const dirty = new Set<RouteState>(states);
+  let emitting = Promise.resolve();
+  const sendProgress = () => {
+    const changed = [...dirty];
+    dirty.clear();
+    emitting = emitting.then(async () => {
+      for (const state of changed) await emit({ ...state.progress }).catch(() => {});
+    });
+  };
+  const ticker = setInterval(sendProgress, PROGRESS_INTERVAL_MS);
+  const flusher = history ? setInterval(() => void history.flush(), HISTORY_FLUSH_MS) : null;
+  sendProgress();
+
+  const record = (state: RouteState, outcome: MeasuredSample | FailedSample) => {
+    const { planned } = state;
+    if (outcome.reusedSocket === true) state.reused++;
+    if (outcome.reusedSocket === false) state.opened++;
+    if (outcome.ok) {
+      state.samples.push(outcome);
+      const at = state.ttfts.findIndex((value) => value > outcome.ttftMs);
+      state.ttfts.splice(at === -1 ? state.ttfts.length : at, 0, outcome.ttftMs);
+      state.progress.p50TtftMs = round(percentile(state.ttfts, 0.5));
+      if (input.latency === 'optimized' && outcome.servedLatency && outcome.servedLatency !== 'optimized') {
+        state.servedLatency[outcome.servedLatency] = (state.servedLatency[outcome.servedLatency] ?? 0) + 1;
+      }
+    } else {
+      state.errors[outcome.errorClass]++;
+      state.progress.errors++;
+    }
+    state.progress.done++;
+    dirty.add(state);
+    history?.addSamples([
+      {
+        runId: id,
+        at: Date.now(),
+        target: input.target,
+        modelId: planned.resolved.modelId,
+        routeKey: planned.key,
+        region: planned.route.callRegion,
+        invokeId: planned.route.invokeId,
+        kind: planned.route.kind,
+        errorClass: outcome.ok ? null : outcome.errorClass,
+        ttftMs: outcome.ok ? outcome.ttftMs : null,
+        e2eMs: outcome.ok ? outcome.e2eMs : null,
+        interTokenMs: outcome.ok ? outcome.interTokenMs : null,
+        outputTokens: outcome.ok ? outcome.outputTokens : null,
+        serverLatencyMs: outcome.ok ? outcome.serverLatencyMs : null,
+        largestGapMs: outcome.ok ? outcome.largestGapMs : null,
+        reusedSocket: outcome.reusedSocket,
+      } satisfies SampleRow,
+    ]);
+  };
+
+  const measureRoute = async (state: RouteState) => {
+    const { route } = state.planned;
+    const plan = {
+      client: clients.runtimeClient(route.callRegion, { retries: false, streaming: true }),
+      invokeId: route.invokeId,
+      prompt,
+      maxTokens: input.maxTokens,
+      latency: input.latency,
+      timeoutMs: input.requestTimeoutMs,
+    };
+    try {
+      if (input.warmup > 0) {
+        // C connections opened before measuring, so no measured request pays a handshake.
+        const pool = clients.runtimeConnections(route.callRegion);
+        const endpoint = runtimeEndpoint(clients, route.callRegion);
+        await Promise.all(Array.from({ length: input.concurrency }, () => pool.warmUp(endpoint, Math.min(input.requestTimeoutMs, 10_000))));
+        for (let index = 0; index < input.warmup; index++) {
+          const outcome = await measureRequest(plan, signal);
+          if (!outcome.ok && isRouteFatal(outcome.errorClass)) {
+            state.failure = routeFailure(outcome, state.planned, clients.profile);
+            return;
+          }
+        }
+      }
+      state.progress.phase = 'measuring';
+      dirty.add(state);
+      let next = 0;
+      const worker = async () => {
+        while (next < input.runs && !signal.aborted) {
+          next++;
+          record(state, await measureRequest(plan, signal));
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(input.concurrency, input.runs) }, worker));
+    } catch (error) {
+      if (!(error instanceof RequestAborted)) throw error;
+    } finally {
+      state.progress.phase = state.failure ? 'failed' : 'done';
+      dirty.add(state);
+    }
+  };
+
+  try {
+    await Promise.all(states.map(measureRoute));
+  } finally {
+    clearInterval(ticker);
+    if (flusher) clearInterval(flusher);
+    sendProgress();
+    await emitting;
+  }
+
+  const report: LatencyRunReport = {
+    id,
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    target: input.target,
+    runs: input.runs,
+    concurrency: input.concurrency,
+    options: { warmup: input.warmup, promptSize: input.promptSize, maxTokens: input.maxTokens, latency: input.latency, autoProfile: input.autoProfile },
+    status: signal.aborted ? 'cancelled' : 'completed',
+    regions: { ...Object.fromEntries(Object.entries(unavailable).map(([region, error]) => [region, { error }])), ...Object.fromEntries(states.map((state) => [state.planned.key, routeReport(state)])) },
+    stored: false,
+  };
+  if (history) {
+    report.stored = await history
+      .saveRun({ id, kind: 'latency', startedAt, finishedAt: report.finishedAt, target: input.target, status: report.status, report })
+      .catch(() => false);
+  }
+  return report;
+}
