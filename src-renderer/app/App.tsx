@@ -7,6 +7,7 @@ import { StatusBar } from '../status/StatusBar';
 import { FailureBanner } from '../status/FailureBanner';
 import { useDiscoveryStatus } from '../status/use-discovery-status';
 import { MatrixPage } from '../matrix/MatrixPage';
+import { SkipToMatrix } from '../matrix/SkipToMatrix';
 import { ProfilesPage } from '../profiles/ProfilesPage';
 import { SettingsPage } from '../settings/SettingsPage';
 import { LatencyPage } from '../latency/LatencyPage';
@@ -100,6 +101,7 @@ function Dashboard() {
   const snapshot = status.catalog.data;
   return (
     <div className={`app${status.failure && snapshot ? ' with-banner' : ''}`}>
+      <SkipToMatrix />
       <header className="app-header">
         <div className="brand" aria-label="Bedrock Atlas">
           <span className="brand-mark" aria-hidden>

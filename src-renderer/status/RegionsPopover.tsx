@@ -92,7 +92,7 @@ export function RegionsPopover({
           Every failed region answered: {sharedDetail}
         </p>
       ) : null}
-      <table className="dense region-table">
+      <table className="dense regions-status-table">
         <tbody>
           {rows.map((row) => (
             <tr key={row.region} className={row.ok ? undefined : 'failed'}>

@@ -67,10 +67,12 @@ export function StatusBar({ refresh, status }: { refresh: Refresh; status: Disco
             onClick={() => setRegionsOpen(!regionsOpen)}
             aria-expanded={regionsOpen}
             aria-haspopup="dialog"
-            title="Each region's answer"
+            title={snapshot.meta.source === 'bundled' ? 'The regions as recorded in the bundled data' : "Each region's answer"}
             data-testid="region-summary"
           >
-            {okCount} regions ok{failedCount > 0 ? ` · ${failedCount} failed` : ''}
+            {snapshot.meta.source === 'bundled' && failedScanRegions === 0
+              ? `${regions.length} regions in the bundled data`
+              : `${okCount} regions ok${failedCount > 0 ? ` · ${failedCount} failed` : ''}`}
           </button>
           {warnings.length > 0 ? (
             <button
