@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import type { AtlasStreams, ConverseResult } from '../../src-shared/contract';
+import { AtlasError } from '../../src-shared/envelope';
+import { messagesFor, PaneSession } from './pane-session';
+
+/** A stream under the test's control: chunks pushed by hand, then a result or an error. */
+function fakeStreams() {
+  const control = { push: (_text: string) => {}, finish: (_result: ConverseResult) => {}, fail: (_error: Error) => {}, cancels: 0, inputs: [] as unknown[] };
+  const streams = {
+    converse: (input: unknown, onChunk: (chunk: { text: string }) => void) => {
+      control.inputs.push(input);
+      let reject!: (error: Error) => void;
+      const result = new Promise<ConverseResult>((resolve, fail) => {
+        control.finish = resolve;
+        reject = fail;
+      });
+      control.push = (text) => onChunk({ text });
+      control.fail = (error) => reject(error);
+      return {
+        result,
+        cancel: () => {
+          control.cancels++;
+          reject(new AtlasError({ name: 'StreamCancelled', code: 'CANCELLED', message: 'The stream was cancelled.' }));
+        },
+      };
+    },
+  } as unknown as AtlasStreams;
+  return { streams, control };
+}
+
+/** Flushes only when the test says a frame happened. */
+function manualFrames() {
+  const queued: (() => void)[] = [];
+  return { schedule: (flush: () => void) => queued.push(flush), frame: () => queued.splice(0).forEach((flush) => flush()), queued };
+}
+
+const request = { target: 'm', region: 'us-east-1' };
+const result = (text: string) => ({ text, stopReason: 'end_turn', usage: null, metrics: { ttftMs: 1, e2eMs: 2, outputTokensPerSecond: null, serverLatencyMs: null }, route: { invokeId: 'm', callRegion: 'us-east-1', kind: 'on-demand' }, served: {}, api: 'ConverseStream' }) as ConverseResult;
+
+describe('a pane’s session', () => {
+  it('shows streamed text at most once per frame, and nothing is lost', async () => {
+    const { streams, control } = fakeStreams();
+    const frames = manualFrames();
+    const session = new PaneSession(frames.schedule);
+    let notified = 0;
+    session.subscribe(() => notified++);
+    const sent = session.send(streams, request, [{ text: 'hi' }]);
+    const afterStart = notified;
+    for (const token of ['a', 'b', 'c', 'd']) control.push(token);
+    expect(frames.queued).toHaveLength(1);
+    expect(notified).toBe(afterStart);
+    frames.frame();
+    expect(notified).toBe(afterStart + 1);
+    expect(session.getSnapshot().streamingText).toBe('abcd');
+    control.push('e');
+    frames.frame();
+    control.finish(result('abcde'));
+    await sent;
+    expect(session.getSnapshot()).toMatchObject({ status: 'done', turns: [{ role: 'user' }, { role: 'assistant', content: [{ text: 'abcde' }] }] });
+  });
+
+  it('cancel keeps the partial text, and a second cancel is harmless', async () => {
+    const { streams, control } = fakeStreams();
+    const frames = manualFrames();
+    const session = new PaneSession(frames.schedule);
+    const sent = session.send(streams, request, [{ text: 'hi' }]);
+    control.push('partial ');
+    control.push('text');
+    session.cancel();
+    session.cancel();
+    await sent;
+    session.cancel();
+    const last = session.getSnapshot().turns.at(-1)!;
+    expect(session.getSnapshot().status).toBe('cancelled');
+    expect(last.content).toEqual([{ text: 'partial text' }]);
+    expect(last.error?.message).toMatch(/aborted upstream/);
+  });
+
+  it('a failure mid-stream keeps the text and the named error', async () => {
+    const { streams, control } = fakeStreams();
+    const session = new PaneSession(manualFrames().schedule);
+    const sent = session.send(streams, request, [{ text: 'hi' }]);
+    control.push('some ');
+    control.fail(new AtlasError({ name: 'ThrottlingException', code: 'THROTTLED', message: 'Bedrock throttled it' }));
+    await sent;
+    expect(session.getSnapshot().turns.at(-1)).toMatchObject({ content: [{ text: 'some ' }], error: { name: 'ThrottlingException', code: 'THROTTLED' } });
+  });
+
+  it('sends the whole conversation, leaving out exchanges whose answer never came', async () => {
+    const { streams, control } = fakeStreams();
+    const session = new PaneSession(manualFrames().schedule);
+    session.load([
+      { role: 'user', content: [{ text: 'one' }] },
+      { role: 'assistant', content: [{ text: 'first answer' }] },
+      { role: 'user', content: [{ text: 'two' }] },
+      { role: 'assistant', content: [{ text: '' }], error: { name: 'X', message: 'failed before any text' } },
+    ]);
+    const sent = session.send(streams, request, [{ text: 'three' }]);
+    control.finish(result('ok'));
+    await sent;
+    expect((control.inputs[0] as { messages: unknown }).messages).toEqual([
+      { role: 'user', content: [{ text: 'one' }] },
+      { role: 'assistant', content: [{ text: 'first answer' }] },
+      { role: 'user', content: [{ text: 'three' }] },
+    ]);
+    expect(messagesFor([])).toEqual([]);
+  });
+});
