@@ -57,7 +57,7 @@ function editDistance(a: string, b: string): number {
   return previous[b.length];
 }
 
-/** Ids close to what was typed: a shared stem first, then the fewest edits; at most three. */
+/** Ids close to what was typed: containing it, then the fewest edits (to the whole id or its start); at most three. */
 export function closeNames(document: CatalogDocument, target: string): string[] {
   const wanted = normalize(target);
   if (!wanted) return [];
@@ -65,7 +65,7 @@ export function closeNames(document: CatalogDocument, target: string): string[] 
   return candidates
     .map(({ id, name }) => {
       const forms = [normalize(id), normalize(name)];
-      const distance = Math.min(...forms.map((form) => (form.includes(wanted) || wanted.includes(form) ? 0 : editDistance(wanted, form.slice(0, wanted.length + 3)))));
+      const distance = Math.min(...forms.map((form) => (form.includes(wanted) ? 0 : Math.min(editDistance(wanted, form), editDistance(wanted, form.slice(0, wanted.length))))));
       return { id, distance };
     })
     .filter(({ distance }) => distance <= Math.max(2, Math.floor(wanted.length / 3)))

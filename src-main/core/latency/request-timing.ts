@@ -22,7 +22,9 @@ export class RequestTiming {
   attach(request: ClientRequest): void {
     if (this.attached) return;
     this.attached = true;
-    request.once('socket', () => (this.reusedSocket = request.reusedSocket));
+    // A pooled socket may already be assigned when the channel reports the request.
+    if (request.socket) this.reusedSocket = request.reusedSocket;
+    else request.once('socket', () => (this.reusedSocket = request.reusedSocket));
     request.once('finish', () => (this.sentAt = performance.now()));
   }
 }

@@ -1,0 +1,64 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AwsCredentialIdentity } from '@smithy/types';
+import { LatencyRunInputSchema, type LatencyProgress, type LatencyRunInput, type LatencyRunReport, type Settings } from '../../../src-shared/contract';
+import { createAtlasCore, type AtlasCore } from '../app/atlas-core';
+import { startEmulator, type RunningEmulator } from '../../emulator/server';
+import { BUNDLED_CATALOG, projectFile } from '../../cli/project-files';
+import { parseScenario, type ScenarioInput } from '../../emulator/scenario';
+
+/**
+ * The latency lab's tests and benchmark: a real composition root with its own data directory, against the real
+ * emulator over loopback HTTP, with the scenario and credentials each case needs.
+ */
+
+export const HAIKU_3 = 'anthropic.claude-3-haiku-20240307-v1:0';
+
+export interface EmulatedLab {
+  emulator: RunningEmulator;
+  core: AtlasCore;
+  dataDir: string;
+  run(input: LatencyRunInput, options?: { signal?: AbortSignal; onProgress?: (progress: LatencyProgress) => void }): Promise<LatencyRunReport>;
+  close(): Promise<void>;
+}
+
+export async function startEmulatedLab(
+  options: {
+    scenario?: ScenarioInput;
+    overrides?: Partial<Settings>;
+    credentials?: AwsCredentialIdentity;
+    dataDir?: string;
+    emulator?: RunningEmulator;
+    /** Fall back to the bundled catalog (credentials that the scan cannot use). */
+    bundledCatalog?: boolean;
+  } = {},
+): Promise<EmulatedLab> {
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'atlas-lab-')));
+  const emulator = options.emulator ?? (await startEmulator({ scenario: parseScenario(options.scenario ?? {}) }));
+  const core = await createAtlasCore({
+    name: 'Bedrock Atlas',
+    version: '0.0.0-test',
+    transport: 'web',
+    settingsPath: null,
+    overrides: { cacheMode: 'none', regions: ['us-east-1', 'eu-west-1'], dataDir, ...options.overrides },
+    endpointUrl: emulator.url,
+    bundledPath: options.bundledCatalog ? projectFile(BUNDLED_CATALOG) : null,
+    credentials: options.credentials ?? { accessKeyId: 'AKIDLAB', secretAccessKey: 'lab-secret' },
+    log: () => {},
+  });
+  return {
+    emulator,
+    core,
+    dataDir,
+    run: (input, { signal, onProgress } = {}) =>
+      core.streamHandlers.runLatency(LatencyRunInputSchema.parse(input), {
+        signal: signal ?? new AbortController().signal,
+        emit: async (progress) => onProgress?.(progress),
+      }),
+    close: async () => {
+      core.close();
+      if (!options.emulator) await emulator.close();
+    },
+  };
+}
