@@ -165,7 +165,7 @@ describe('backpressure', () => {
     const piece = 'x'.repeat(1_000);
     let produced = 0;
     const registry = new StreamRegistry({
-      converse: async (_input, { emit }) => {
+      converse: async (_input: unknown, { emit }: { emit: (chunk: { text: string }) => Promise<void> }) => {
         for (let index = 0; index < total; index++) {
           await emit({ text: `${index}:${piece}\n` });
           produced++;
