@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { request as httpRequest } from 'node:http';
 import { ConverseCommand, ConverseStreamCommand } from '@aws-sdk/client-bedrock-runtime';
 import { ListFoundationModelsCommand } from '@aws-sdk/client-bedrock';
-import { hello, readStream, useEmulator } from './emulator-harness';
+import { hello, pooledHandler, readStream, useEmulator } from './emulator-harness';
 
 const { emulator, runtime, control } = useEmulator();
 
 describe('connection counters', () => {
   it('split per region into runtime and control plane, counting each connection once', async () => {
-    const plane = control('us-west-2', { requestHandler: runtime('us-west-2', 'http1').config.requestHandler });
+    const plane = control('us-west-2', { requestHandler: pooledHandler('http1') });
     for (let call = 0; call < 4; call++) await plane.send(new ListFoundationModelsCommand({}));
     const pooled = runtime('us-west-2', 'http1');
     for (let call = 0; call < 3; call++) {

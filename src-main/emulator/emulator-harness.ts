@@ -20,6 +20,13 @@ export const hello = [{ role: 'user' as const, content: [{ text: 'Which region i
 export type Protocol = 'http1' | 'h2c';
 export const PROTOCOLS: Protocol[] = ['http1', 'h2c'];
 
+/** A request handler that reuses connections: for a control-plane client, or a runtime client built by hand. */
+export function pooledHandler(protocol: Protocol) {
+  return protocol === 'http1'
+    ? new NodeHttpHandler({ httpAgent: new Agent({ keepAlive: true }) })
+    : new NodeHttp2Handler({ disableConcurrentStreams: false });
+}
+
 export function useEmulator() {
   let emulator: RunningEmulator;
   const clients: { destroy(): void }[] = [];
@@ -33,11 +40,6 @@ export function useEmulator() {
   });
   afterAll(() => emulator.close());
 
-  const handler = (protocol: Protocol) =>
-    protocol === 'http1'
-      ? new NodeHttpHandler({ httpAgent: new Agent({ keepAlive: true }) })
-      : new NodeHttp2Handler({ disableConcurrentStreams: false });
-
   return {
     emulator: () => emulator,
     control(region: string, extra: Record<string, unknown> = {}) {
@@ -46,7 +48,7 @@ export function useEmulator() {
       return client;
     },
     runtime(region: string, protocol: Protocol | 'sdk-default' = 'h2c', extra: Record<string, unknown> = {}) {
-      const requestHandler = protocol === 'sdk-default' ? undefined : handler(protocol);
+      const requestHandler = protocol === 'sdk-default' ? undefined : pooledHandler(protocol);
       const client = new BedrockRuntimeClient({
         region,
         endpoint: emulator.url,

@@ -1,6 +1,5 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  BedrockClient,
   GetFoundationModelAvailabilityCommand,
   GetFoundationModelCommand,
   GetInferenceProfileCommand,
@@ -8,51 +7,13 @@ import {
   ListInferenceProfilesCommand,
   paginateListInferenceProfiles,
 } from '@aws-sdk/client-bedrock';
-import { BedrockRuntimeClient, ConverseCommand, ConverseStreamCommand } from '@aws-sdk/client-bedrock-runtime';
-import { Agent } from 'node:http';
-import { NodeHttp2Handler, NodeHttpHandler } from '@smithy/node-http-handler';
-import { loadEmulatorData } from './bedrock-data';
-import { EMULATOR_HEADER, startEmulator, type RunningEmulator } from './server';
-import { EMPTY_SCENARIO, parseScenario, loadBuiltInScenario } from './scenario';
+import { ConverseCommand, ConverseStreamCommand } from '@aws-sdk/client-bedrock-runtime';
+import { data, hello, pooledHandler, rejection, useEmulator } from './emulator-harness';
+import { EMULATOR_HEADER } from './server';
+import { parseScenario } from './scenario';
 import { COMMERCIAL_REGIONS } from '../../src-shared/regions';
 
-const credentials = { accessKeyId: 'AKIDEMULATOR', secretAccessKey: 'emulator-secret' };
-const data = loadEmulatorData();
-let emulator: RunningEmulator;
-const clients: { destroy(): void }[] = [];
-
-function control(region: string, extra: Record<string, unknown> = {}) {
-  const client = new BedrockClient({ region, endpoint: emulator.url, credentials, maxAttempts: 1, ...extra });
-  clients.push(client);
-  return client;
-}
-
-function runtime(region: string, extra: Record<string, unknown> = {}) {
-  const client = new BedrockRuntimeClient({ region, endpoint: emulator.url, credentials, maxAttempts: 1, ...extra });
-  clients.push(client);
-  return client;
-}
-
-const hello = [{ role: 'user' as const, content: [{ text: 'Which region is closest?' }] }];
-
-async function rejection(promise: Promise<unknown>) {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error & { $metadata?: { httpStatusCode?: number } };
-  }
-  throw new Error('expected the call to fail');
-}
-
-beforeAll(async () => {
-  emulator = await startEmulator({ data });
-});
-afterEach(() => {
-  emulator.setScenario(EMPTY_SCENARIO);
-  emulator.resetStats();
-  for (const client of clients.splice(0)) client.destroy();
-});
-afterAll(() => emulator.close());
+const { emulator, control, runtime } = useEmulator();
 
 describe('control plane', () => {
   it('answers every scanned region with its recorded models and disables the two unscanned ones', async () => {
@@ -149,7 +110,7 @@ describe('control plane', () => {
   });
 
   it('reports model access, denied access and pending agreements', async () => {
-    emulator.setScenario(
+    emulator().setScenario(
       parseScenario({
         accessDenied: [{ region: 'us-east-1', modelId: 'anthropic.claude-3-haiku-20240307-v1:0' }],
         agreementPending: [{ modelId: 'amazon.nova-2-lite-v1:0' }],
@@ -165,7 +126,7 @@ describe('control plane', () => {
   });
 
   it('announces itself and tags each answer with a request id', async () => {
-    const response = await fetch(`${emulator.url}/foundation-models`, {
+    const response = await fetch(`${emulator().url}/foundation-models`, {
       headers: { authorization: 'AWS4-HMAC-SHA256 Credential=AKID/20261122/eu-west-1/bedrock/aws4_request, Signature=x' },
     });
     expect(response.headers.get(EMULATOR_HEADER)).toBe('1');
@@ -173,11 +134,11 @@ describe('control plane', () => {
   });
 
   it('rejects unsigned calls, unknown routes and bad scenario bodies', async () => {
-    const unsigned = await fetch(`${emulator.url}/foundation-models`);
+    const unsigned = await fetch(`${emulator().url}/foundation-models`);
     expect(unsigned.status).toBe(403);
     expect(unsigned.headers.get('x-amzn-errortype')).toMatch(/^MissingAuthenticationTokenException:/);
-    expect((await fetch(`${emulator.url}/nope`)).status).toBe(404);
-    const badScenario = await fetch(`${emulator.url}/_emulator/scenario`, {
+    expect((await fetch(`${emulator().url}/nope`)).status).toBe(404);
+    const badScenario = await fetch(`${emulator().url}/_emulator/scenario`, {
       method: 'PUT',
       body: JSON.stringify({ throttle: [{ region: 'us-east-1' }] }),
     });
@@ -217,7 +178,7 @@ describe('runtime', () => {
   });
 
   it('sends the exact Bedrock errors for bad identifiers and denied access', async () => {
-    emulator.setScenario(parseScenario({ accessDenied: [{ modelId: 'anthropic.claude-3-haiku-20240307-v1:0' }] }));
+    emulator().setScenario(parseScenario({ accessDenied: [{ modelId: 'anthropic.claude-3-haiku-20240307-v1:0' }] }));
     const client = runtime('us-east-1');
     const unknown = await rejection(client.send(new ConverseCommand({ modelId: 'acme.nothing-v1:0', messages: hello })));
     expect([unknown.name, unknown.message]).toEqual(['ValidationException', 'The provided model identifier is invalid.']);
@@ -231,12 +192,12 @@ describe('runtime', () => {
       client.send(new ConverseCommand({ modelId: 'anthropic.claude-3-haiku-20240307-v1:0', messages: hello })),
     );
     expect([denied.name, denied.$metadata?.httpStatusCode]).toEqual(['AccessDeniedException', 403]);
-    const disabled = await rejection(runtime('me-central-1').send(new ConverseCommand({ modelId: 'x', messages: hello })));
+    const disabled = await rejection(runtime('me-central-1', 'sdk-default').send(new ConverseCommand({ modelId: 'x', messages: hello })));
     expect(disabled.name).toBe('UnrecognizedClientException');
   });
 
   it('rejects a malformed JSON body with 400', async () => {
-    const response = await fetch(`${emulator.url}/model/anthropic.claude-3-haiku-20240307-v1%3A0/converse`, {
+    const response = await fetch(`${emulator().url}/model/anthropic.claude-3-haiku-20240307-v1%3A0/converse`, {
       method: 'POST',
       headers: { authorization: 'AWS4-HMAC-SHA256 Credential=AKID/20261122/us-east-1/bedrock/aws4_request, Signature=x' },
       body: '{"messages": [',
@@ -246,7 +207,7 @@ describe('runtime', () => {
   });
 
   it('streams token by token over HTTP/2 with the configured timing', async () => {
-    emulator.setScenario(parseScenario({ timeToFirstTokenMs: { 'eu-west-1': 150 }, perTokenMs: { 'eu-west-1': 20 } }));
+    emulator().setScenario(parseScenario({ timeToFirstTokenMs: { 'eu-west-1': 150 }, perTokenMs: { 'eu-west-1': 20 } }));
     const started = performance.now();
     const response = await runtime('eu-west-1').send(
       new ConverseStreamCommand({ modelId: 'eu.amazon.nova-2-lite-v1:0', messages: hello, inferenceConfig: { maxTokens: 12 } }),
@@ -275,7 +236,7 @@ describe('runtime', () => {
   });
 
   it('delivers earlier tokens before a mid-stream exception', async () => {
-    emulator.setScenario(parseScenario({ midStreamErrors: [{ afterTokens: 4, exception: 'throttlingException' }] }));
+    emulator().setScenario(parseScenario({ midStreamErrors: [{ afterTokens: 4, exception: 'throttlingException' }] }));
     const response = await runtime('us-west-2').send(new ConverseStreamCommand({ modelId: 'us.amazon.nova-2-lite-v1:0', messages: hello }));
     const deltas: string[] = [];
     const failure = await rejection(
@@ -290,7 +251,7 @@ describe('runtime', () => {
 
 describe('faults', () => {
   it('throttles the first N calls of one region and operation, then lets calls through', async () => {
-    emulator.setScenario(parseScenario({ throttle: [{ region: 'eu-west-1', operation: 'ListFoundationModels', firstN: 2 }] }));
+    emulator().setScenario(parseScenario({ throttle: [{ region: 'eu-west-1', operation: 'ListFoundationModels', firstN: 2 }] }));
     const client = control('eu-west-1');
     for (let attempt = 0; attempt < 2; attempt++) {
       const error = await rejection(client.send(new ListFoundationModelsCommand({})));
@@ -305,7 +266,7 @@ describe('faults', () => {
   });
 
   it('throttles above a rate', async () => {
-    emulator.setScenario(parseScenario({ throttle: [{ region: 'us-east-2', ratePerSecond: 3 }] }));
+    emulator().setScenario(parseScenario({ throttle: [{ region: 'us-east-2', ratePerSecond: 3 }] }));
     const client = control('us-east-2');
     const results = await Promise.allSettled(Array.from({ length: 8 }, () => client.send(new ListFoundationModelsCommand({}))));
     const throttled = results.filter((result) => result.status === 'rejected');
@@ -314,7 +275,7 @@ describe('faults', () => {
   });
 
   it('injects 500 and 503 answers, and the SDK retries them', async () => {
-    emulator.setScenario(
+    emulator().setScenario(
       parseScenario({
         failures: [
           { region: 'eu-central-1', operation: 'ListFoundationModels', status: 503, firstN: 1 },
@@ -326,11 +287,11 @@ describe('faults', () => {
     expect(retried.modelSummaries!.length).toBeGreaterThan(0);
     const failed = await rejection(control('eu-north-1').send(new ListFoundationModelsCommand({})));
     expect([failed.name, failed.$metadata?.httpStatusCode]).toEqual(['InternalServerException', 500]);
-    expect(emulator.stats().requests['eu-central-1'].ListFoundationModels).toBe(2);
+    expect(emulator().stats().requests['eu-central-1'].ListFoundationModels).toBe(2);
   });
 
   it('hangs a region until the client gives up', async () => {
-    emulator.setScenario(parseScenario({ hang: ['ap-southeast-2'] }));
+    emulator().setScenario(parseScenario({ hang: ['ap-southeast-2'] }));
     const client = control('ap-southeast-2');
     const started = performance.now();
     const error = await rejection(client.send(new ListFoundationModelsCommand({}), { abortSignal: AbortSignal.timeout(300) }));
@@ -339,13 +300,13 @@ describe('faults', () => {
   });
 
   it('marks extra regions as not enabled', async () => {
-    emulator.setScenario(parseScenario({ notEnabled: ['sa-east-1'] }));
+    emulator().setScenario(parseScenario({ notEnabled: ['sa-east-1'] }));
     const error = await rejection(control('sa-east-1').send(new ListInferenceProfilesCommand({})));
     expect([error.name, error.$metadata?.httpStatusCode]).toEqual(['UnrecognizedClientException', 403]);
   });
 
   it('adds per-region control-plane latency', async () => {
-    emulator.setScenario(parseScenario({ controlPlaneLatencyMs: { 'ap-northeast-1': 200, '*': 0 } }));
+    emulator().setScenario(parseScenario({ controlPlaneLatencyMs: { 'ap-northeast-1': 200, '*': 0 } }));
     const slowStart = performance.now();
     await control('ap-northeast-1').send(new ListFoundationModelsCommand({}));
     const slow = performance.now() - slowStart;
@@ -356,26 +317,19 @@ describe('faults', () => {
   });
 
   it('counts connections: keep-alive clients reuse one per region', async () => {
-    const client = control('us-west-2', { requestHandler: new NodeHttpHandler({ httpAgent: new Agent({ keepAlive: true }) }) });
+    const client = control('us-west-2', { requestHandler: pooledHandler('http1') });
     for (let call = 0; call < 10; call++) await client.send(new ListFoundationModelsCommand({}));
     // The runtime client's default HTTP/2 handler isolates every request in its own session; sharing one
     // session needs `disableConcurrentStreams: false`.
-    const pooled = runtime('us-west-2', { requestHandler: new NodeHttp2Handler({ disableConcurrentStreams: false }) });
+    const pooled = runtime('us-west-2', 'h2c');
     for (let call = 0; call < 5; call++) await pooled.send(new ConverseCommand({ modelId: 'us.amazon.nova-2-lite-v1:0', messages: hello }));
-    let stats = emulator.stats();
+    let stats = emulator().stats();
     expect(stats.requests['us-west-2']).toEqual({ ListFoundationModels: 10, Converse: 5 });
     expect(stats.connections['us-west-2']).toBe(2);
 
-    const isolated = runtime('us-west-1');
+    const isolated = runtime('us-west-1', 'sdk-default');
     for (let call = 0; call < 3; call++) await isolated.send(new ConverseCommand({ modelId: 'us.amazon.nova-2-lite-v1:0', messages: hello }));
-    stats = emulator.stats();
+    stats = emulator().stats();
     expect(stats.connections['us-west-1']).toBe(3);
-  });
-
-  it('ships a realistic scenario with ocean-crossing latencies', () => {
-    const realistic = loadBuiltInScenario('realistic');
-    expect(realistic.controlPlaneLatencyMs['us-east-1']).toBeLessThan(100);
-    expect(realistic.controlPlaneLatencyMs['ap-southeast-2']).toBeGreaterThanOrEqual(150);
-    expect(Object.keys(realistic.controlPlaneLatencyMs)).toHaveLength(33);
   });
 });

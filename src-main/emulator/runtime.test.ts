@@ -59,21 +59,22 @@ describe('CountTokens', () => {
 
 describe.each(PROTOCOLS)('latency mode and service tier over %s', (protocol) => {
   it('serves optimized latency faster for a model that offers it, and says so in the metadata', async () => {
-    emulator().setScenario(parseScenario({ timeToFirstTokenMs: { '*': 200 }, perTokenMs: { '*': 10 } }));
+    emulator().setScenario(parseScenario({ timeToFirstTokenMs: { '*': 600 }, perTokenMs: { '*': 40 } }));
     const client = runtime('us-east-1', protocol);
     const ask = async (latency: 'standard' | 'optimized') => {
-      const started = performance.now();
       const response = await client.send(
         new ConverseStreamCommand({ modelId: NOVA_PRO_US, messages: hello, inferenceConfig: { maxTokens: 6 }, performanceConfig: { latency } }),
       );
       const read = await readStream(response.stream);
-      return { ttft: read.arrivals[0] - started, served: read.metadata?.performanceConfig?.latency };
+      return { serverMs: read.metadata!.metrics!.latencyMs!, served: read.metadata?.performanceConfig?.latency };
     };
     const standard = await ask('standard');
     const optimized = await ask('optimized');
     expect([standard.served, optimized.served]).toEqual(['standard', 'optimized']);
-    expect(standard.ttft).toBeGreaterThanOrEqual(195);
-    expect(optimized.ttft).toBeLessThan(standard.ttft - 40);
+    // Standard: 600 + 5 × 40 ms. Optimized: TTFT × 0.7 and tokens × 0.5, 520 ms. A busy machine only adds lateness.
+    expect(standard.serverMs).toBeGreaterThanOrEqual(800);
+    expect(optimized.serverMs).toBeGreaterThanOrEqual(520);
+    expect(optimized.serverMs).toBeLessThan(800);
     const plain = await readStream(
       (await client.send(new ConverseStreamCommand({ modelId: NOVA_PRO_US, messages: hello, inferenceConfig: { maxTokens: 2 } }))).stream,
     );
@@ -131,7 +132,7 @@ describe('runtime validation', () => {
     const elapsed = performance.now() - started;
     expect(answer.usage!.outputTokens).toBe(11);
     expect(answer.metrics!.latencyMs).toBeGreaterThanOrEqual(120 + 10 * 10);
-    expect(answer.metrics!.latencyMs).toBeLessThan(120 + 10 * 10 + 25);
+    expect(answer.metrics!.latencyMs).toBeLessThan(120 + 10 * 10 + 150);
     expect(elapsed).toBeGreaterThanOrEqual(answer.metrics!.latencyMs! - 1);
   });
 });
