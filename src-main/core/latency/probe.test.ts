@@ -1,0 +1,47 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ProbeChunk, ProbeRegionResult, RegionFailure } from '../../../src-shared/contract';
+import { startEmulatedLab, type EmulatedLab } from './emulated-lab';
+
+const labs: EmulatedLab[] = [];
+afterEach(async () => {
+  await Promise.all(labs.splice(0).map((lab) => lab.close()));
+});
+
+describe('network probe', () => {
+  it('times DNS, connect and first byte cold and warm per region, all regions at once', async () => {
+    const lab = await startEmulatedLab({ scenario: { connectionSetupMs: { 'us-east-1': 30, 'eu-west-1': 120 } } });
+    labs.push(lab);
+    const chunks: ProbeChunk[] = [];
+    const started = performance.now();
+    const report = await lab.core.streamHandlers.probeNetwork(
+      { regions: ['us-east-1', 'eu-west-1', 'ap-southeast-2'], samples: 3 },
+      { signal: new AbortController().signal, emit: async (chunk) => void chunks.push(chunk) },
+    );
+    const elapsed = performance.now() - started;
+    const east = report.regions['us-east-1'] as ProbeRegionResult;
+    const west = report.regions['eu-west-1'] as ProbeRegionResult;
+    expect(east).toMatchObject({ endpoint: lab.emulator.url, samples: 3, cold: { dnsMs: null, tlsMs: null } });
+    // The handshake delay is paid by a new connection's first request: in the cold first byte, never the warm one.
+    expect(east.cold.ttfbMs).toBeGreaterThanOrEqual(29);
+    expect(west.cold.ttfbMs).toBeGreaterThanOrEqual(119);
+    expect(west.cold.totalMs).toBeGreaterThan(west.cold.ttfbMs);
+    expect(west.warm.ttfbMs.p50).toBeLessThan(60);
+    // Sequential regions would take 3 × 3 cold samples; at once it is the slowest region's 3 samples and a bit.
+    expect(elapsed).toBeLessThan(3 * 120 + 3 * 30 + 500);
+    expect(chunks.map((chunk) => chunk.region).sort()).toEqual(['ap-southeast-2', 'eu-west-1', 'us-east-1']);
+    expect(report.status).toBe('completed');
+    const { runs } = await lab.core.handlers.latencyHistory({ limit: 1 }, { signal: new AbortController().signal });
+    expect(runs[0]).toMatchObject({ id: report.id, kind: 'probe', regions: { 'eu-west-1': { samples: 6 } } });
+  });
+
+  it('ends at once when cancelled, with the regions that finished, leaving a hanging region out', async () => {
+    const lab = await startEmulatedLab({ scenario: { hang: ['eu-west-1'] } });
+    labs.push(lab);
+    const abort = new AbortController();
+    setTimeout(() => abort.abort(), 1_500);
+    const report = await lab.core.streamHandlers.probeNetwork({ regions: ['us-east-1', 'eu-west-1'], samples: 2 }, { signal: abort.signal, emit: async () => {} });
+    expect(report.status).toBe('cancelled');
+    expect(report.regions['us-east-1']).toMatchObject({ samples: 2 });
+    expect(report.regions['eu-west-1'] as RegionFailure | undefined).toBeUndefined();
+  });
+});
