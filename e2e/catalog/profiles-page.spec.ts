@@ -76,6 +76,8 @@ test.describe('profiles page', () => {
     const inView = '.profile-card:nth-child(-n+8)';
     expect((await linesPerToken(page, `${inView} .id-token`)).filter((entry) => !entry.endsWith(': 1'))).toEqual([]);
     expect((await linesPerToken(page, `${inView} th.source-region, ${inView} .region-chips li`)).filter((entry) => !entry.endsWith(': 1'))).toEqual([]);
+    await page.getByLabel('Callable from region').selectOption('eu-west-3');
+    expect((await linesPerToken(page, `${inView} .served-from .region-id`)).filter((entry) => !entry.endsWith(': 1'))).toEqual([]);
 
     const card = page.getByTestId('profile-card').first();
     const profileId = await card.getAttribute('data-profile');

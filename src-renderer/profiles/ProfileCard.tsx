@@ -2,7 +2,7 @@ import { memo } from 'react';
 import type { CatalogDocument, CatalogProfile } from '../../src-shared/catalog/document';
 import { modelById } from '../../src-shared/catalog/queries';
 import { CopyButton, IdText } from '../matrix/panel-parts';
-import { describeServedFrom, routingGrid, type RoutingGrid } from './profile-model';
+import { routingGrid, servedFrom, type RoutingGrid } from './profile-model';
 
 /** Sources × destinations: a dot where a request sent from that row's region may be served in that column's. */
 function RoutingTable({ profile, grid, from }: { profile: CatalogProfile; grid: RoutingGrid; from: string }) {
@@ -65,6 +65,33 @@ function GlobalRouting({ grid, from }: { grid: RoutingGrid; from: string }) {
   );
 }
 
+/** One line answering "from my region, where may my request be served?"; region names never break. */
+function ServedFromLine({ grid, from }: { grid: RoutingGrid; from: string }) {
+  const answer = servedFrom(grid, from);
+  const region = (name: string) => <span className="region-id">{name}</span>;
+  return (
+    <p className="served-from" data-testid="served-from">
+      {answer.kind === 'not-callable' ? (
+        <>Not callable from {region(from)}.</>
+      ) : (
+        <>
+          From {region(from)}: served in{' '}
+          {answer.kind === 'anywhere' ? (
+            <>any supported commercial region (data can leave your geography).</>
+          ) : (
+            answer.regions.map((name, index) => (
+              <span key={name}>
+                {region(name)}
+                {index < answer.regions.length - 1 ? ', ' : '.'}
+              </span>
+            ))
+          )}
+        </>
+      )}
+    </p>
+  );
+}
+
 export const ProfileCard = memo(function ProfileCard({ document, profile, from }: { document: CatalogDocument; profile: CatalogProfile; from: string }) {
   const grid = routingGrid(document, profile);
   const model = modelById(document, profile.modelId);
@@ -97,11 +124,7 @@ export const ProfileCard = memo(function ProfileCard({ document, profile, from }
           {grid.sources.length} source{grid.sources.length === 1 ? '' : 's'}
         </span>
       </header>
-      {from ? (
-        <p className="served-from" data-testid="served-from">
-          {describeServedFrom(grid, from)}
-        </p>
-      ) : null}
+      {from ? <ServedFromLine grid={grid} from={from} /> : null}
       {grid.global ? <GlobalRouting grid={grid} from={from} /> : <RoutingTable profile={profile} grid={grid} from={from} />}
     </article>
   );

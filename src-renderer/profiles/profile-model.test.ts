@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CatalogDocument, CatalogProfile } from '../../src-shared/catalog/document';
-import { describeServedFrom, routingGrid, visibleProfiles, type ProfileFilters } from './profile-model';
+import { routingGrid, servedFrom, visibleProfiles, type ProfileFilters } from './profile-model';
 
 function profile(profileId: string, scope: string, modelId: string, routes: Record<string, string[]>): CatalogProfile {
   return { profileId, name: profileId, description: '', scope, modelId, routes, ...(scope === 'global' ? { global: true } : {}) };
@@ -32,15 +32,16 @@ describe('routingGrid', () => {
     expect(grid.destinations).toEqual(['us-east-1', 'us-east-2', 'us-west-2']);
     expect(grid.serves('us-west-2', 'us-east-1')).toBe(true);
     expect(grid.serves('us-west-2', 'us-east-2')).toBe(false);
-    expect(describeServedFrom(grid, 'us-east-1')).toBe('From us-east-1: served in us-east-1, us-east-2.');
-    expect(describeServedFrom(grid, 'eu-west-1')).toBe('Not callable from eu-west-1.');
+    expect(servedFrom(grid, 'us-east-1')).toEqual({ kind: 'regions', regions: ['us-east-1', 'us-east-2'] });
+    expect(servedFrom(grid, 'eu-west-1')).toEqual({ kind: 'not-callable' });
   });
 
   it('a global profile has sources and may be served anywhere', () => {
     const grid = routingGrid(document, document.profiles['global.a.alpha-v1']);
     expect(grid.global).toBe(true);
     expect(grid.destinations).toEqual([]);
-    expect(describeServedFrom(grid, 'ap-south-1')).toMatch(/any supported commercial region/);
+    expect(servedFrom(grid, 'ap-south-1')).toEqual({ kind: 'anywhere' });
+    expect(servedFrom(grid, 'ca-west-1')).toEqual({ kind: 'not-callable' });
   });
 });
 

@@ -78,10 +78,11 @@ export function visibleProfiles(document: CatalogDocument, filters: ProfileFilte
     });
 }
 
-/** Where a request sent from `source` may be served, in words. */
-export function describeServedFrom(grid: RoutingGrid, source: string): string {
-  if (!grid.sources.includes(source)) return `Not callable from ${source}.`;
-  if (grid.global) return `From ${source}: served in any supported commercial region (data can leave your geography).`;
-  const served = grid.destinations.filter((destination) => grid.serves(source, destination));
-  return `From ${source}: served in ${served.join(', ')}.`;
+/** Where a request sent from `source` may be served: nowhere (not a source), anywhere (global), or these regions. */
+export type ServedFrom = { kind: 'not-callable' } | { kind: 'anywhere' } | { kind: 'regions'; regions: string[] };
+
+export function servedFrom(grid: RoutingGrid, source: string): ServedFrom {
+  if (!grid.sources.includes(source)) return { kind: 'not-callable' };
+  if (grid.global) return { kind: 'anywhere' };
+  return { kind: 'regions', regions: grid.destinations.filter((destination) => grid.serves(source, destination)) };
 }
