@@ -15,9 +15,9 @@ export const SERVICE_TIERS = ['priority', 'default', 'flex', 'reserved'] as cons
 export type ServiceTierType = (typeof SERVICE_TIERS)[number];
 
 /** Bedrock's image limits: 20 images a request, 3.75 MB each (5 MB once base64-encoded), 8000 px a side. */
-export const MAX_IMAGES = 20;
-export const MAX_IMAGE_BASE64_BYTES = 5 * 1024 * 1024;
-export const MAX_IMAGE_SIDE = 8000;
+const MAX_IMAGES = 20;
+const MAX_IMAGE_BASE64_BYTES = 5 * 1024 * 1024;
+const MAX_IMAGE_SIDE = 8000;
 
 const FIVE_MINUTES = 5 * 60_000;
 
@@ -44,7 +44,7 @@ function enumError(path: string, value: unknown, allowed: readonly string[]) {
   );
 }
 
-export function parseJsonBody(text: string): unknown {
+function parseJsonBody(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {

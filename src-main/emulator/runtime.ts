@@ -58,7 +58,7 @@ export async function answerRuntime(deps: RuntimeDeps, call: RuntimeCall): Promi
   if (call.operation === 'CountTokens') return countTokens(deps, call);
   const { region, identifier, operation } = call;
   const scenario = deps.scenario();
-  const { model } = resolveInvocationTarget(deps.data, call.regionData, identifier);
+  const model = resolveInvocationTarget(deps.data, call.regionData, identifier);
   const modelId = model.modelId;
   if (isAccessDenied(scenario, region, modelId)) throw new BedrockError(403, 'AccessDeniedException', MESSAGES.accessDenied);
   const fault = deps.faults().beforeAnswer({ region, operation, modelId, identifier });

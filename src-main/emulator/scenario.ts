@@ -78,7 +78,7 @@ const StreamSelection = {
 };
 const selectionMessage = { message: 'give at most one of firstN or probability (neither: every matching stream)' };
 
-export const MID_STREAM_EXCEPTIONS = [
+const MID_STREAM_EXCEPTIONS = [
   'throttlingException',
   'modelStreamErrorException',
   'internalServerException',
@@ -147,7 +147,6 @@ export const ScenarioSchema = z
 export type Scenario = z.output<typeof ScenarioSchema>;
 export type ScenarioInput = z.input<typeof ScenarioSchema>;
 export type MidStreamErrorRule = Scenario['midStreamErrors'][number];
-export type NetworkDropRule = Scenario['networkDrops'][number];
 
 export class ScenarioError extends Error {
   override readonly name = 'ScenarioError';

@@ -14,27 +14,20 @@ export function findProfile(regionData: RegionData, identifier: string): Inferen
   return regionData.profilesById.get(identifier);
 }
 
-export interface InvocationTarget {
-  /** The model the call reaches. */
-  model: FoundationModelSummaryWire;
-  /** Whether the identifier named an inference profile. */
-  viaProfile: boolean;
-}
-
 /** The model a runtime call reaches, or the exact error Bedrock gives for that identifier in that region. */
-export function resolveInvocationTarget(data: EmulatorData, regionData: RegionData, identifier: string): InvocationTarget {
+export function resolveInvocationTarget(data: EmulatorData, regionData: RegionData, identifier: string): FoundationModelSummaryWire {
   const profile = findProfile(regionData, identifier);
   if (profile) {
     const modelId = profile.models[profile.models.length - 1].modelArn.split('/').slice(1).join('/');
     const model = regionData.modelsById.get(modelId) ?? anyRegionModel(data, modelId);
     if (!model) throw new BedrockError(500, 'InternalServerException', `Profile ${identifier} names no known model.`);
-    return { model, viaProfile: true };
+    return model;
   }
   if (identifier.includes(':inference-profile/')) throw validation(MESSAGES.invalidModel);
   const model = findModel(regionData, identifier);
   if (!model) throw validation(MESSAGES.invalidModel);
   if (!model.inferenceTypesSupported.includes('ON_DEMAND')) throw validation(MESSAGES.onDemandUnsupported(model.modelId));
-  return { model, viaProfile: false };
+  return model;
 }
 
 export function anyRegionModel(data: EmulatorData, modelId: string): FoundationModelSummaryWire | undefined {

@@ -52,7 +52,7 @@ describe.each(PROTOCOLS)('timing served over %s', (protocol) => {
     expect(Math.max(...expected) - Math.min(...expected)).toBeGreaterThan(8);
     const client = runtime('us-west-2', protocol);
     // The server's own latencyMs (one token: the TTFT it served) leaves the client's jitter out. A busy machine can
-    // only make a timer late (by up to 100 ms on a loaded CI machine), so each figure lies at or above its draw.
+    // only make a timer late (by over 150 ms on a loaded CI machine), so each figure lies at or above its draw.
     for (let series = 0; series < 2; series++) {
       emulator().setScenario(scenario);
       for (const draw of expected) {
@@ -61,7 +61,7 @@ describe.each(PROTOCOLS)('timing served over %s', (protocol) => {
         );
         const served = (await readStream(response.stream)).metadata!.metrics!.latencyMs!;
         expect(served).toBeGreaterThanOrEqual(Math.floor(draw));
-        expect(served).toBeLessThan(draw + 150);
+        expect(served).toBeLessThan(draw + 400);
       }
     }
   });
@@ -81,7 +81,7 @@ describe.each(PROTOCOLS)('timing served over %s', (protocol) => {
       // No TTFT here: the server's latencyMs is the five gaps between six tokens.
       const served = (await readStream(response.stream)).metadata!.metrics!.latencyMs!;
       expect(served).toBeGreaterThanOrEqual(Math.floor(5 * draw));
-      expect(served).toBeLessThan(5 * draw + 150);
+      expect(served).toBeLessThan(5 * draw + 400);
     }
   });
 
