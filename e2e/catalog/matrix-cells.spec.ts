@@ -99,6 +99,9 @@ test.describe('the cell panel', () => {
       expect(row.buttonLines, `copy button of ${row.id} on one line`).toBeLessThanOrEqual(2);
       expect(row.tokens.every((lines) => lines === 1), `${row.id} never breaks inside a token`).toBe(true);
     }
+    const brokenRegions = await panel.locator('.region-name').evaluateAll((names) => names.filter((name) => name.getClientRects().length !== 1).map((name) => name.textContent));
+    expect(await panel.locator('.region-name').count()).toBeGreaterThan(3);
+    expect(brokenRegions, 'region names broken across lines').toEqual([]);
     const first = panel.getByTestId('best-routes').locator('li').first();
     await expect(first).toContainText("call us-east-1's endpoint — the region you are in");
     await expect(panel.getByTestId('best-routes')).not.toContainText('via ');

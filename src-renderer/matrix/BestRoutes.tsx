@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useAtlas } from '../api/atlas-context';
 import { ErrorNotice } from '../app/ErrorNotice';
-import { CopyableId } from './panel-parts';
+import { CopyableId, RegionText } from './panel-parts';
 import { describeCallRegion, describeMeasurement, type RouteWithMeasurement } from './route-text';
 
 export function BestRoutes({ modelId, region }: { modelId: string; region: string }) {
@@ -16,8 +16,10 @@ export function BestRoutes({ modelId, region }: { modelId: string; region: strin
     <ol className="best-routes" data-testid="best-routes">
       {(routes.data as RouteWithMeasurement[]).slice(0, 6).map((route) => (
         <li key={`${route.callRegion}:${route.invokeId}`}>
-          <CopyableId id={route.invokeId} note={describeCallRegion(route, region)} />
-          <div className="muted">{route.reason}</div>
+          <CopyableId id={route.invokeId} note={<RegionText text={describeCallRegion(route, region)} />} />
+          <div className="muted">
+            <RegionText text={route.reason} />
+          </div>
           <div className={`measured${route.measured ? '' : ' not-measured'}`} data-testid="route-measurement">
             {route.measured ? (
               describeMeasurement(route.measured, now)

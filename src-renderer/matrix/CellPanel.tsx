@@ -2,7 +2,7 @@ import type { KeyboardEvent } from 'react';
 import type { CatalogDocument, CatalogModel } from '../../src-shared/catalog/document';
 import { isGlobalProfile } from '../../src-shared/catalog/queries';
 import { CELL_STYLE, cellState, knownKind } from './cell-kind';
-import { Access, CopyableId, IdText } from './panel-parts';
+import { Access, CopyableId, IdText, RegionText } from './panel-parts';
 import { BestRoutes } from './BestRoutes';
 
 /** Escape closes a panel from anywhere inside it, after a click on "copy" too. */
@@ -27,7 +27,7 @@ export function RegionFailure({ document, region, modelId }: { document: Catalog
       <strong>⚠ The scan of {region} failed</strong> at {when}:{' '}
       {status.error ? (
         <>
-          <code>{status.error.code}</code> — {status.error.message}
+          <code>{status.error.code}</code> — <RegionText text={status.error.message} />
         </>
       ) : (
         'no reason was recorded'
@@ -103,9 +103,13 @@ export function CellPanel({ document, model, region, onClose }: { document: Cata
                 <li key={id}>
                   <IdText id={id} />
                   <div>
-                    {isGlobalProfile(document, id)
-                      ? 'any supported commercial region (global; data may leave your geography)'
-                      : `${region} → ${destinations.join(', ') || 'unknown'}`}
+                    <RegionText
+                      text={
+                        isGlobalProfile(document, id)
+                          ? 'any supported commercial region (global; data may leave your geography)'
+                          : `${region} → ${destinations.join(', ') || 'unknown'}`
+                      }
+                    />
                   </div>
                 </li>
               );

@@ -44,7 +44,7 @@ export function GridHeader({ document, data, spans, virtualColumns, nameWidth, i
       <div role="row" aria-rowindex={1} className="header-row" style={{ height: GROUP_ROW_HEIGHT }}>
         <div role="columnheader" aria-colindex={1} className="matrix-corner corner-top" style={{ width: nameWidth }} id={cellDomId(idPrefix, GROUP_ROW, -1)}>
           <span className="muted">
-            {data.modelRowIndexes.length} models × {data.regions.length} regions
+            {data.modelRowIndexes.length} model{data.modelRowIndexes.length === 1 ? '' : 's'} × {data.regions.length} region{data.regions.length === 1 ? '' : 's'}
           </span>
         </div>
         {spans.map((span) => {

@@ -11,9 +11,9 @@ const ACCESS_OPTIONS: { value: NonNullable<MatrixFilters['access']>; label: stri
 ];
 
 const SORTS: { value: MatrixSort; label: string }[] = [
-  { value: 'provider', label: 'Sort: provider' },
-  { value: 'name', label: 'Sort: name' },
-  { value: 'regions', label: 'Sort: most regions' },
+  { value: 'provider', label: 'By provider' },
+  { value: 'name', label: 'By name' },
+  { value: 'regions', label: 'By regions' },
 ];
 
 export interface Facets {
@@ -91,7 +91,7 @@ export function MatrixToolbar({ searchBox, ...props }: Props) {
         value={filters.regionGroup ?? ''}
         onChange={(event) => onFilters({ regionGroup: (event.target.value || undefined) as RegionGroup | undefined })}
       >
-        <option value="">Geographies</option>
+        <option value="">Geography</option>
         {Object.keys(REGION_GROUPS).map((group) => (
           <option key={group}>{group}</option>
         ))}
@@ -103,7 +103,7 @@ export function MatrixToolbar({ searchBox, ...props }: Props) {
           </option>
         ))}
       </select>
-      <label className="toggle" title="Models callable nowhere shown except through provisioned throughput (or only listed)">
+      <label className="toggle" title="Hides models that no region shown can call on demand or through a profile: provisioned throughput only, or only listed">
         <input type="checkbox" checked={view.hideProvisionedOnly} onChange={(event) => props.onView({ hideProvisionedOnly: event.target.checked })} />
         Hide provisioned-only
         {view.hideProvisionedOnly ? <span className="muted" data-testid="hidden-count">({props.hiddenProvisionedOnly} hidden)</span> : null}

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { Fragment, useState } from 'react';
+import { Fragment, useState, type ReactNode } from 'react';
 import type { ModelAccessStatus } from '../../src-shared/catalog/document';
 import { useAtlas } from '../api/atlas-context';
 import { ErrorNotice } from '../app/ErrorNotice';
@@ -24,6 +24,32 @@ export function IdText({ id, testId }: { id: string; testId?: string }) {
   );
 }
 
+const REGION_NAME = /\b[a-z]{2}(?:-[a-z]+)+-\d\b/g;
+
+/** Plain text in which region names (`ap-southeast-2`) never break at their hyphens. */
+export function RegionText({ text }: { text: string }) {
+  const pieces: (string | { region: string })[] = [];
+  let last = 0;
+  for (const match of text.matchAll(REGION_NAME)) {
+    pieces.push(text.slice(last, match.index), { region: match[0] });
+    last = match.index + match[0].length;
+  }
+  pieces.push(text.slice(last));
+  return (
+    <>
+      {pieces.map((piece, index) =>
+        typeof piece === 'string' ? (
+          piece
+        ) : (
+          <span key={index} className="region-name">
+            {piece.region}
+          </span>
+        ),
+      )}
+    </>
+  );
+}
+
 export function CopyButton({ text }: { text: string }) {
   const [copied, setCopied] = useState(false);
   return (
@@ -44,7 +70,7 @@ export function CopyButton({ text }: { text: string }) {
 }
 
 /** An id with its copy button beside it, on one line, whatever the id's length. */
-export function CopyableId({ id, note, testId }: { id: string; note?: string; testId?: string }) {
+export function CopyableId({ id, note, testId }: { id: string; note?: ReactNode; testId?: string }) {
   return (
     <div className="copyable-id">
       <div>
