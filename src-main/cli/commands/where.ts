@@ -85,6 +85,7 @@ export function whereCommand(io: CommandIo, version: string): Command {
     .argument('<model>', 'a model id, ARN, profile id, or a forgiving name ("claude 3 haiku")')
     .addOption(new Option('--from <region>', 'rank the routes from this region, best first').argParser(parseFromRegion))
     .addOption(new Option('--json', 'print {"modelId", "regions": {"<region>": {"how", "invokeIds"}}} (and "from", "routes" with --from)'))
+    .addOption(new Option('--refresh', 'ignore the cache and scan the regions now'))
     .addHelpText(
       'after',
       `
@@ -100,7 +101,7 @@ Examples:
   addAwsOptions(command);
   addCatalogOptions(command);
   return command.action(async (query: string, opts: Record<string, unknown>) => {
-    const { document } = await loadCatalog(opts, io, version);
+    const { document } = await loadCatalog(opts, io, version, opts.refresh === true);
     const model = getModel(document, query);
     if (!model) {
       const similar = listModels(document, { search: query.split(/\s+/)[0] }).slice(0, 5);
