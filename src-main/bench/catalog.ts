@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pLimit from 'p-limit';
@@ -36,8 +36,12 @@ async function timed<T>(run: () => Promise<T>): Promise<{ ms: number; value: T }
   return { ms: performance.now() - started, value };
 }
 
-/** Runs `bedrock-atlas catalog --refresh` against the emulator; resolves with the time until the process exits. */
-function runCliRefresh(): Promise<{ ms: number; code: number | null; stderr: string }> {
+/**
+ * Runs `bedrock-atlas catalog --refresh` against the emulator; resolves with the time until the process exits and
+ * until its first progress line (a region not enabled for the account answers at once, so that is about when the
+ * scan started: the rest before it is the CLI's start-up).
+ */
+function runCliRefresh(): Promise<{ ms: number; firstProgressMs: number; code: number | null; stderr: string }> {
   const bin = fileURLToPath(new URL('../../bin/bedrock-atlas.js', import.meta.url));
   const args = ['catalog', '--refresh', '--endpoint-url', emulator.url, '--cache-mode', 'none', '--no-bundled'];
   const started = performance.now();
@@ -46,8 +50,12 @@ function runCliRefresh(): Promise<{ ms: number; code: number | null; stderr: str
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ ms: performance.now() - started, code, stderr })));
+  let firstProgressMs = Number.NaN;
+  child.stderr.on('data', (chunk) => {
+    stderr += chunk;
+    if (Number.isNaN(firstProgressMs) && /\[ *1\/\d+\]/.test(stderr)) firstProgressMs = performance.now() - started;
+  });
+  return new Promise((resolve) => child.once('exit', (code) => resolve({ ms: performance.now() - started, firstProgressMs, code, stderr })));
 }
 
 try {
@@ -98,7 +106,9 @@ try {
 
   const ratio = parallel.ms / floor;
   const throttledRatio = throttled.ms / floor;
-  console.log('33-region scan, emulator scenario "realistic" (round trips as seen from us-east-1)');
+  // Every figure here is wall-clock time; a busy machine stretches all of them, so say how busy it was.
+  const [load] = loadavg();
+  console.log(`33-region scan, emulator scenario "realistic" (round trips as seen from us-east-1); load average ${load.toFixed(1)} on ${availableParallelism()} cores`);
   console.log(`  floor: slowest region alone, sequential (${slowestRegion}, median of 5) ${floor.toFixed(0).padStart(4)} ms`);
   console.log(`  seed design: regions one after another        ${sequential.ms.toFixed(0).padStart(6)} ms  (${(sequential.ms / floor).toFixed(1)}x floor)`);
   console.log(`  global pool of 10 workers                      ${pool.ms.toFixed(0).padStart(6)} ms  (${(pool.ms / floor).toFixed(1)}x floor)`);
@@ -133,7 +143,7 @@ try {
   const othersMs = Math.max(0, ...[...cli.stderr.matchAll(/ ok .*, (\d+) ms$/gm)].map((match) => Number(match[1])));
   const cliPassed = cli.code === 0 && cli.ms <= 9_000;
   console.log(
-    `  CLI catalog --refresh, one hanging region, the others done in ${othersMs} ms: exits in ${cli.ms.toFixed(0)} ms (start-up included)  target <= 9 s: ${verdict(cliPassed)}` +
+    `  CLI catalog --refresh, one hanging region, the others done in ${othersMs} ms: exits in ${cli.ms.toFixed(0)} ms (start-up ~${cli.firstProgressMs.toFixed(0)} ms, then ${(cli.ms - cli.firstProgressMs).toFixed(0)} ms)  target <= 9 s: ${verdict(cliPassed)}` +
       (cli.code === 0 ? '' : `\n    the CLI failed (exit ${cli.code}): ${cli.stderr.trim().split('\n').slice(-3).join(' | ')}`),
   );
   emulator.setScenario(realistic);
