@@ -9,7 +9,7 @@ import { routeKindLabel } from './describe-result';
 
 export type RoutePlan =
   | { ok: true; route: ResolvedRoute; lines: string[]; notes: string[] }
-  | { ok: false; code: string; message: string; fix: { label: string; target: string } | null };
+  | { ok: false; name: string; code: string; message: string; fix: { label: string; target: string } | null };
 
 function destinationsText(route: ResolvedRoute): string {
   if (route.kind === 'on-demand') return `served in ${route.callRegion}`;
@@ -18,14 +18,14 @@ function destinationsText(route: ResolvedRoute): string {
 }
 
 export function planRoute(document: CatalogDocument, target: string, region: string, autoRoute: boolean): RoutePlan {
-  if (target.trim() === '') return { ok: false, code: 'NO_TARGET', message: 'Choose a model or an inference profile.', fix: null };
+  if (target.trim() === '') return { ok: false, name: 'NoTarget', code: 'NO_TARGET', message: 'Choose a model or an inference profile.', fix: null };
   let route: ResolvedRoute;
   try {
     route = resolveRoute(document, target, region, { autoProfile: autoRoute });
   } catch (error) {
     if (!(error instanceof RouteError)) throw error;
     const best = error.name === 'NeedsInferenceProfile' ? bestProfile(document, resolveModelId(document, target, region), region) : null;
-    return { ok: false, code: error.code, message: error.message, fix: best ? { label: `Use ${best}`, target: best } : null };
+    return { ok: false, name: error.name, code: error.code, message: error.message, fix: best ? { label: `Use ${best}`, target: best } : null };
   }
   const notes: string[] = [];
   if (route.autoRoutedFrom) notes.push(`Routed automatically: ${route.autoRoutedFrom} is served in ${region} only through profiles, so ${route.invokeId} is called.`);

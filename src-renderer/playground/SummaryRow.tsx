@@ -1,0 +1,36 @@
+import { formatMs, formatSpeed } from '../../src-shared/playground/describe-result';
+import type { PaneSnapshot } from './pane-session';
+
+/** The last answer of every pane side by side: fastest TTFT, fastest output speed, tokens, and what failed and why. */
+export function SummaryRow({ snapshots }: { snapshots: PaneSnapshot[] }) {
+  const last = snapshots.map((snapshot) => (snapshot.status === 'streaming' ? null : snapshot.turns.findLast((turn) => turn.role === 'assistant') ?? null));
+  if (last.every((turn) => turn === null)) return null;
+  const ttfts = last.map((turn) => turn?.result?.metrics.ttftMs ?? null);
+  const speeds = last.map((turn) => turn?.result?.metrics.outputTokensPerSecond ?? null);
+  const best = (values: (number | null)[], better: (a: number, b: number) => boolean) =>
+    values.reduce<number | null>((found, value, index) => (value !== null && (found === null || better(value, values[found]!)) ? index : found), null);
+  const fastestTtft = best(ttfts, (a, b) => a < b);
+  const fastestSpeed = best(speeds, (a, b) => a > b);
+  const failures = last.flatMap((turn, index) => (turn?.error && turn.error.code !== 'CANCELLED' ? [`Pane ${index + 1}: ${turn.error.name} — ${turn.error.message}`] : []));
+  return (
+    <section className="pg-summary" aria-label="Comparison summary" data-testid="summary">
+      <p>
+        <strong>Fastest TTFT:</strong> {fastestTtft === null ? '–' : `Pane ${fastestTtft + 1} (${formatMs(ttfts[fastestTtft])})`}
+      </p>
+      <p>
+        <strong>Fastest output:</strong> {fastestSpeed === null ? '–' : `Pane ${fastestSpeed + 1} (${formatSpeed(speeds[fastestSpeed])})`}
+      </p>
+      <p>
+        <strong>Tokens:</strong>{' '}
+        {last
+          .map((turn, index) => `P${index + 1} ${turn?.result?.usage ? `${turn.result.usage.inputTokens}→${turn.result.usage.outputTokens}` : '–'}`)
+          .join(' · ')}
+      </p>
+      {failures.length > 0 ? (
+        <p className="pg-summary-failures" role="alert">
+          <strong>Failed:</strong> {failures.join(' | ')}
+        </p>
+      ) : null}
+    </section>
+  );
+}

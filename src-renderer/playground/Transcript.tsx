@@ -1,0 +1,44 @@
+import { memo } from 'react';
+import type { LatencyMode, ServiceTier } from '../../src-shared/contract';
+import type { PaneSnapshot, Turn } from './pane-session';
+import { FailureNote, ResponseFooter } from './ResponseFooter';
+
+/** A finished turn never changes: memoised, so a streaming answer re-renders only itself. */
+const FinishedTurn = memo(function FinishedTurn({ turn, asked }: { turn: Turn; asked: { latency?: LatencyMode; serviceTier?: ServiceTier } }) {
+  const text = turn.content.map((block) => ('text' in block ? block.text : '')).join('');
+  const images = turn.content.filter((block) => 'image' in block).length;
+  if (turn.role === 'user') {
+    return (
+      <div className="pg-turn pg-user">
+        <span className="pg-role">You</span>
+        <div className="pg-text">{text}</div>
+        {images > 0 ? <span className="pg-images">{images} image{images === 1 ? '' : 's'}</span> : null}
+      </div>
+    );
+  }
+  return (
+    <div className="pg-turn pg-assistant">
+      {text ? <div className="pg-text" data-testid="answer">{text}</div> : null}
+      {turn.result ? <ResponseFooter result={turn.result} asked={asked} /> : null}
+      {turn.error ? <FailureNote error={turn.error} /> : null}
+    </div>
+  );
+});
+
+export function Transcript({ snapshot, asked }: { snapshot: PaneSnapshot; asked: { latency?: LatencyMode; serviceTier?: ServiceTier } }) {
+  return (
+    <div className="pg-transcript" aria-live="off">
+      {snapshot.turns.map((turn, index) => (
+        <FinishedTurn key={index} turn={turn} asked={asked} />
+      ))}
+      {snapshot.status === 'streaming' ? (
+        <div className="pg-turn pg-assistant pg-streaming">
+          <div className="pg-text" data-testid="streaming-answer">
+            {snapshot.streamingText}
+            <span className="pg-caret" aria-hidden />
+          </div>
+        </div>
+      ) : null}
+    </div>
+  );
+}
