@@ -56,7 +56,7 @@ export function generateAnswer(modelId: string, body: ConverseRequestBody): Gene
     tokens.push(index === 0 ? word.charAt(0).toUpperCase() + word.slice(1) : ` ${word}`);
   }
   let stopReason: GeneratedAnswer['stopReason'] = length < naturalLength ? 'max_tokens' : 'end_turn';
-  const stopSequences = body.inferenceConfig?.stopSequences ?? [];
+  const stopSequences = Array.isArray(body.inferenceConfig?.stopSequences) ? body.inferenceConfig.stopSequences : [];
   if (stopSequences.length > 0) {
     let text = '';
     for (let index = 0; index < tokens.length; index++) {

@@ -83,7 +83,7 @@ export function parseConverseRequest(text: string): ConverseRequest {
 export function parseCountTokensRequest(text: string): number {
   const body = parseJsonBody(text) as { input?: { converse?: ConverseRequestBody; invokeModel?: { body?: string } } } | null;
   const input = typeof body === 'object' && body !== null ? body.input : undefined;
-  if (input?.converse !== undefined) {
+  if (typeof input?.converse === 'object' && input.converse !== null) {
     if (!Array.isArray(input.converse.messages)) throw validation('The model returned the following errors: messages: field required');
     return readPrompt(input.converse).totalTokens;
   }
@@ -93,11 +93,19 @@ export function parseCountTokensRequest(text: string): number {
   throw validation("1 validation error detected: Value null at 'input' failed to satisfy constraint: Member must not be null");
 }
 
+/** A member that must be a list, as the SDK always sends it; anything else is a body no SDK would produce. */
+function listAt(value: unknown, path: string): ContentBlock[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw new BedrockError(400, 'SerializationException', `Expected a list at ${path}.`);
+  return value as ContentBlock[];
+}
+
 function readPrompt(body: ConverseRequestBody): PromptTokens {
   const located: { block: ContentBlock; message?: number; content: number }[] = [];
-  for (const [content, block] of (body.system ?? []).entries()) located.push({ block, content });
-  for (const [message, turn] of (body.messages ?? []).entries()) {
-    for (const [content, block] of (turn?.content ?? []).entries()) located.push({ block, message, content });
+  for (const [content, block] of listAt(body.system, 'system').entries()) located.push({ block, content });
+  for (const [message, turn] of listAt(body.messages, 'messages').entries()) {
+    const blocks = listAt((turn as { content?: unknown } | null)?.content, `messages.${message}.content`);
+    for (const [content, block] of blocks.entries()) located.push({ block, message, content });
   }
   const imageCount = located.filter(({ block }) => block?.image !== undefined).length;
   if (imageCount > MAX_IMAGES) throw modelError(`too many images and documents: ${imageCount} + 0 > ${MAX_IMAGES}`);

@@ -123,6 +123,23 @@ describe('runtime validation', () => {
     expect(embedding.message).toMatch(/^This action doesn't support the model that you provided/);
   });
 
+  it('refuses bodies no SDK would send with a 400 naming the member', async () => {
+    const post = (body: unknown) =>
+      fetch(`${emulator().url}/model/${encodeURIComponent(HAIKU)}/converse`, {
+        method: 'POST',
+        headers: { authorization: 'AWS4-HMAC-SHA256 Credential=AKID/20261122/us-east-1/bedrock/aws4_request, Signature=x' },
+        body: JSON.stringify(body),
+      });
+    const notAList = await post({ messages: [{ role: 'user', content: 'hello' }] });
+    expect([notAList.status, notAList.headers.get('x-amzn-errortype')?.split(':')[0]]).toEqual([400, 'SerializationException']);
+    expect((await notAList.json()).message).toBe('Expected a list at messages.0.content.');
+    const noMessages = await post({ system: [{ text: 'hi' }] });
+    expect(noMessages.status).toBe(400);
+    expect((await noMessages.json()).message).toMatch(/messages: field required/);
+    const zeroTokens = await post({ messages: [], inferenceConfig: { maxTokens: 0 } });
+    expect((await zeroTokens.json()).message).toMatch(/'inferenceConfig\.maxTokens' failed to satisfy constraint/);
+  });
+
   it('reports Converse latencyMs consistent with the scenario’s delays', async () => {
     emulator().setScenario(parseScenario({ timeToFirstTokenMs: { 'eu-west-1': 120 }, perTokenMs: { 'eu-west-1': 10 } }));
     const started = performance.now();
