@@ -85,7 +85,7 @@ export function describeShownInstead(snapshot: CatalogSnapshot): string {
 }
 
 /** "2026-11-23 09:12" in the user's time zone: a date and a time anyone can read, without seconds. */
-export function formatWhen(iso: string): string {
+function formatWhen(iso: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
   const pad = (value: number) => String(value).padStart(2, '0');

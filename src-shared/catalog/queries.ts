@@ -243,8 +243,6 @@ export function bestRegions(
  */
 export type CallHow = 'on-demand' | 'geo-profile' | 'global-profile' | 'provisioned' | 'listed' | 'none' | 'unknown';
 
-export const CALL_HOWS: readonly CallHow[] = ['on-demand', 'geo-profile', 'global-profile', 'provisioned', 'listed', 'none', 'unknown'];
-
 export interface RegionCall {
   how: CallHow;
   /** The ids to pass as modelId in this region, best first: the bare id when on demand, then geo, then global profiles. */
