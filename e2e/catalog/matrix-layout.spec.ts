@@ -29,6 +29,24 @@ test.describe('matrix rows: variants, provisioned-only models and sorting', () =
     await expect(cell(page, 'amazon.nova-pro-v1:0:300k', 'us-east-1')).toHaveAttribute('data-kind', 'provisioned-only');
   });
 
+  test('from the keyboard, Enter on a base model’s name shows and hides its variants', async ({ page, host }) => {
+    await page.goto(host.url);
+    await page.getByLabel('Hide provisioned-only').uncheck();
+    await page.getByRole('searchbox', { name: 'Search models' }).fill('amazon.nova-premier');
+    const grid = page.getByTestId('matrix');
+    const base = grid.locator('.row-header[data-model="amazon.nova-premier-v1:0"]');
+    await expect(base).toHaveAttribute('aria-expanded', 'false');
+    await grid.focus();
+    await page.keyboard.press('Control+Home');
+    await page.keyboard.press('ArrowLeft');
+    await expect(base).toHaveAttribute('aria-selected', 'true');
+    await page.keyboard.press('Enter');
+    await expect(base).toHaveAttribute('aria-expanded', 'true');
+    await expect(grid.locator('.row-header.variant .variant-suffix')).toHaveText([':8k', ':20k', ':1000k', ':mm']);
+    await page.keyboard.press('Enter');
+    await expect(grid.locator('.row-header.variant')).toHaveCount(0);
+  });
+
   test('rows sort by name, by provider, or by the number of regions where callable', async ({ page, host }) => {
     await page.goto(host.url);
     const grid = page.getByTestId('matrix');

@@ -17,8 +17,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
       await page.screenshot({ path: `test-results/screens/matrix-${colorScheme}-${viewport.width}.png` });
       if (readme) await page.screenshot({ path: `docs/screenshots/matrix-${colorScheme}.png` });
 
-      await page.getByRole('searchbox', { name: 'Search models' }).fill('claude sonnet 4.5');
-      const target = cell(page, 'anthropic.claude-sonnet-4-5-20250929-v1:0', 'eu-west-1');
+      const target = cell(page, 'amazon.nova-2-lite-v1:0', 'eu-west-1');
       await target.click();
       await expect(page.getByTestId('best-routes')).toBeVisible();
       await expect(page.getByTestId('access-status')).toBeVisible();
@@ -26,7 +25,6 @@ for (const colorScheme of ['light', 'dark'] as const) {
       await page.screenshot({ path: `test-results/screens/cell-panel-${colorScheme}-${viewport.width}.png` });
       if (readme && colorScheme === 'light') await page.screenshot({ path: 'docs/screenshots/cell-panel.png' });
 
-      await page.getByRole('searchbox', { name: 'Search models' }).fill('');
       await page.locator('.region-header[data-region="eu-west-1"]').click();
       await expect(page.getByTestId('region-panel')).toBeVisible();
       await page.mouse.move(600, viewport.height - 8);

@@ -68,7 +68,7 @@ export function CellPanel({ document, model, region, onClose }: { document: Cata
       <RegionFailure document={document} region={region} modelId={model.modelId} />
       {route.profileOnly ? (
         <p className="warning" data-testid="profile-only-note">
-          Calling <code>{model.modelId}</code> directly in {region} fails with “on-demand throughput isn’t supported”. Use an
+          Calling <code>{model.modelId}</code> directly in <span className="region-name">{region}</span> fails with “on-demand throughput isn’t supported”. Use an
           inference profile id below.
         </p>
       ) : null}

@@ -159,7 +159,8 @@ export function buildMatrix(document: CatalogDocument, filters: MatrixFilters, v
       provider = model.providerName;
       rows.push({ kind: 'provider', provider, count: tops.filter((candidate) => candidate.providerName === provider).length });
     }
-    const variants = variantsOf.get(model.modelId) ?? [];
+    // Natural order: :8k, :20k, :1000k, then named variants.
+    const variants = (variantsOf.get(model.modelId) ?? []).sort((a, b) => a.modelId.localeCompare(b.modelId, 'en', { numeric: true }));
     const expanded = variants.length > 0 && view.expanded.has(model.modelId);
     pushModel({ kind: 'model', model, callableRegions: callable.get(model.modelId)!, variants: variants.length, expanded });
     if (!expanded) continue;
