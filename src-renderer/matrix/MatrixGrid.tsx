@@ -194,7 +194,10 @@ export function MatrixGrid({ document, data, active, onActivate, onOpenCell, onO
         aria-activedescendant={activeId}
         onKeyDown={onKeyDown}
         onFocus={(event) => {
-          if (event.target === event.currentTarget && !active) onActivate(firstVisibleCell());
+          if (event.target !== event.currentTarget) return;
+          // Start where the user is looking; an active cell scrolled away by the mouse comes back into view.
+          if (!active) onActivate(firstVisibleCell());
+          else reveal();
         }}
         onMouseOver={onMouseOver}
         onClick={(event) => {
