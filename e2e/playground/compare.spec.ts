@@ -1,0 +1,167 @@
+import type { Page } from '@playwright/test';
+import { setScenario } from '../fixtures/processes';
+import { emulatorStats, expect, test } from './playground-fixture';
+
+const HAIKU = 'anthropic.claude-3-haiku-20240307-v1:0';
+const HAIKU_45 = 'anthropic.claude-haiku-4-5-20251001-v1:0';
+
+async function setPane(page: Page, index: number, target: string, region: string) {
+  const pane = page.getByTestId(`pane-${index}`);
+  await pane.getByLabel(`Pane ${index} model or profile`).fill(target);
+  await pane.getByLabel(`Pane ${index} region`).selectOption(region);
+  return pane;
+}
+
+async function twoPanes(page: Page) {
+  await setPane(page, 1, HAIKU, 'us-east-1');
+  await page.getByRole('button', { name: 'Add pane' }).click();
+  return [page.getByTestId('pane-1'), await setPane(page, 2, HAIKU, 'eu-west-1')];
+}
+
+async function send(page: Page, text: string) {
+  await page.getByLabel('Prompt', { exact: true }).fill(text);
+  await page.getByLabel('Prompt', { exact: true }).press('Control+Enter');
+}
+
+test.describe('playground: a 2-pane compare against the emulator', () => {
+  test('streams token by token in both panes, then shows each answer’s figures and the summary', async ({ page, playground, emulator }) => {
+    void playground;
+    await setScenario(emulator.url, { perTokenMs: { '*': 25 }, timeToFirstTokenMs: { '*': 50 } });
+    const [first, second] = await twoPanes(page);
+    await expect(first.getByTestId('route-plan')).toContainText(`invoke ${HAIKU}`);
+    await expect(second.getByTestId('route-plan')).toContainText('endpoint bedrock-runtime.eu-west-1');
+    await send(page, 'Tell me about regions.');
+
+    // Text grows while the stream runs: seen partially before the answer is complete.
+    const streaming = first.getByTestId('streaming-answer');
+    await expect(streaming).toBeVisible();
+    const early = (await streaming.textContent())!.length;
+    await expect.poll(async () => ((await streaming.textContent()) ?? '').length, { timeout: 5_000 }).toBeGreaterThan(early + 5);
+    await expect(second.getByTestId('streaming-answer')).toBeVisible();
+
+    for (const pane of [first, second]) {
+      await expect(pane.getByTestId('response-footer')).toContainText(/TTFT\s*\d+ ms/);
+      await expect(pane.getByTestId('response-footer')).toContainText(/Tokens\s*\d+ in \/ \d+ out/);
+      await expect(pane.getByTestId('response-footer')).toContainText('Stop');
+    }
+    await expect(second.getByTestId('response-footer')).toContainText(`${HAIKU} · eu-west-1 · on demand`);
+    const summary = page.getByTestId('summary');
+    await expect(summary).toContainText(/Fastest TTFT: Pane [12] \(\d+ ms\)/);
+    await expect(summary).toContainText(/Fastest output: Pane [12] \([\d.]+ tok\/s\)/);
+  });
+
+  test('Cancel aborts one pane upstream and keeps its partial text; the other pane finishes', async ({ page, playground, emulator }) => {
+    void playground;
+    await setScenario(emulator.url, { perTokenMs: { '*': 40 }, timeToFirstTokenMs: { '*': 50 } });
+    const [first, second] = await twoPanes(page);
+    await send(page, 'A long story, please.');
+    await expect.poll(async () => ((await first.getByTestId('streaming-answer').textContent()) ?? '').length).toBeGreaterThan(10);
+    const cancel = first.getByRole('button', { name: 'Cancel' });
+    await cancel.click();
+    await expect(first.getByText('Cancelled: the request was aborted upstream; the text that had arrived is kept.')).toBeVisible();
+    await expect(first.getByTestId('answer')).not.toBeEmpty();
+    await expect.poll(async () => (await emulatorStats(emulator.url)).abortedStreams['us-east-1'] ?? 0).toBe(1);
+    await expect(second.getByTestId('response-footer')).toBeVisible({ timeout: 30_000 });
+    expect((await emulatorStats(emulator.url)).abortedStreams['eu-west-1'] ?? 0).toBe(0);
+  });
+
+  test('a bare id that needs a profile is caught before sending, and one click uses the best profile', async ({ page, playground, emulator }) => {
+    void playground;
+    const pane = await setPane(page, 1, HAIKU_45, 'us-east-1');
+    const plan = pane.getByTestId('route-plan');
+    await expect(plan).toContainText('only through inference profiles');
+    await expect(plan).toContainText(`us.${HAIKU_45}`);
+    await plan.getByRole('button', { name: `Use us.${HAIKU_45}` }).click();
+    await expect(pane.getByLabel('Pane 1 model or profile')).toHaveValue(`us.${HAIKU_45}`);
+    await expect(plan).toContainText('geo profile');
+    await expect(plan).toContainText(/may be served in us-east-1, /);
+    await send(page, 'hello');
+    await expect(pane.getByTestId('response-footer')).toContainText(`us.${HAIKU_45} · us-east-1 · geo profile`);
+    expect((await emulatorStats(emulator.url)).requests['us-east-1']?.ConverseStream).toBe(1);
+  });
+
+  test('route automatically: the best profile is called silently and the answer’s footer says so', async ({ page, playground }) => {
+    void playground;
+    const pane = await setPane(page, 1, HAIKU_45, 'us-east-1');
+    await page.getByLabel('Route automatically').check();
+    await expect(pane.getByTestId('route-plan')).toContainText('Routed automatically');
+    await send(page, 'hello');
+    await expect(pane.getByTestId('response-footer')).toContainText(`routed automatically from ${HAIKU_45}`);
+  });
+
+  test('a profile not offered in the region names where it is, and nothing is sent', async ({ page, playground, emulator }) => {
+    void playground;
+    const pane = await setPane(page, 1, `eu.${HAIKU_45}`, 'us-east-1');
+    await expect(pane.getByTestId('route-plan')).toContainText(/is not offered in us-east-1\. Call it from .*eu-west-1/);
+    await send(page, 'hello');
+    await expect(pane.getByRole('alert')).toContainText('NotOfferedInRegion');
+    expect((await emulatorStats(emulator.url)).requests['us-east-1']?.ConverseStream ?? 0).toBe(0);
+  });
+
+  test('shows the served tier and latency, and flags an optimized request served as standard', async ({ page, playground, emulator }) => {
+    void playground;
+    await setScenario(emulator.url, { perTokenMs: { '*': 5 }, optimizedQuota: [{ region: '*', modelId: '*', afterRequests: 0 }] });
+    const pane = await setPane(page, 1, 'amazon.nova-pro-v1:0', 'us-east-1');
+    await pane.getByText('Parameters').click();
+    await pane.getByLabel('Latency').selectOption('optimized');
+    await pane.getByLabel('Service tier').selectOption('priority');
+    await send(page, 'hello');
+    const served = pane.getByTestId('served');
+    await expect(served).toContainText('Served: standard latency, priority tier');
+    await expect(served).toContainText('⚠ asked optimized latency, served standard');
+  });
+
+  test('refuses an empty prompt and maxTokens out of range before anything is sent', async ({ page, playground, emulator }) => {
+    void playground;
+    const pane = await setPane(page, 1, HAIKU, 'us-east-1');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'The prompt is empty' })).toBeVisible();
+    await pane.getByText('Parameters').click();
+    await pane.getByLabel('maxTokens').fill('999999');
+    await send(page, 'hello');
+    await expect(pane.getByRole('alert')).toContainText('maxTokens may be at most 200000');
+    expect((await emulatorStats(emulator.url)).requests['us-east-1']?.ConverseStream ?? 0).toBe(0);
+  });
+
+  test('closing the tab mid-stream aborts the request upstream', async ({ page, playground, emulator }) => {
+    void playground;
+    await setScenario(emulator.url, { perTokenMs: { '*': 50 } });
+    await setPane(page, 1, HAIKU, 'us-east-1');
+    await send(page, 'A long story, please.');
+    await expect(page.getByTestId('streaming-answer')).not.toBeEmpty();
+    await page.close();
+    await expect.poll(async () => (await emulatorStats(emulator.url)).abortedStreams['us-east-1'] ?? 0, { timeout: 5_000 }).toBe(1);
+  });
+
+  test('saves the conversation: listed, searchable, reopened, exported and deleted; copy as code has the exact call', async ({ page, playground }) => {
+    void playground;
+    await setPane(page, 1, HAIKU, 'eu-west-1');
+    await send(page, 'What is a sovereign region?');
+    await expect(page.getByTestId('response-footer')).toBeVisible();
+    await page.getByRole('button', { name: 'Copy as code' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Copy as code' });
+    await expect(dialog.getByTestId('code')).toContainText(`--region eu-west-1`);
+    await expect(dialog.getByTestId('code')).toContainText(`--model-id '${HAIKU}'`);
+    await dialog.getByRole('tab', { name: 'Python (boto3)' }).click();
+    await expect(dialog.getByTestId('code')).toContainText('region_name="eu-west-1"');
+    await page.keyboard.press('Escape');
+    await expect(dialog).toBeHidden();
+
+    await page.getByRole('button', { name: 'New conversation' }).click();
+    await page.getByRole('button', { name: 'History' }).click();
+    const history = page.getByRole('complementary', { name: 'Saved conversations' });
+    await history.getByLabel('Search saved conversations').fill('sovereign');
+    const entry = history.getByRole('button', { name: /^What is a sovereign region\?/ });
+    await expect(entry).toBeVisible();
+    const download = page.waitForEvent('download');
+    await history.getByRole('button', { name: 'Export What is a sovereign region? as Markdown' }).click();
+    expect((await download).suggestedFilename()).toBe('What-is-a-sovereign-region.md');
+    await entry.click();
+    await expect(page.getByTestId('pane-1').getByTestId('answer')).not.toBeEmpty();
+    await expect(page.getByTestId('pane-1').getByLabel('Pane 1 region')).toHaveValue('eu-west-1');
+    await page.getByRole('button', { name: 'History' }).click();
+    await history.getByLabel('Search saved conversations').fill('sovereign');
+    await history.getByRole('button', { name: 'Delete What is a sovereign region?' }).click();
+    await expect(history.getByText('Nothing matches.')).toBeVisible();
+  });
+});
