@@ -57,15 +57,20 @@ test.describe('profiles page', () => {
 
   test('sorts by scope, model or number of source regions', async ({ page, host }) => {
     await openProfiles(page, host.url);
+    // The list follows the controls a frame later (a deferred value): poll until it has.
+    const inOrder = (values: string[], compare: (a: string, b: string) => number) =>
+      values.length > 1 && values.every((value, index) => index === 0 || compare(values[index - 1], value) <= 0);
     await page.getByLabel('Sort profiles').selectOption('sources');
-    const counts = (await page.locator('.source-count').allTextContents()).map((text) => parseInt(text, 10));
-    expect(counts).toEqual([...counts].sort((a, b) => b - a));
+    await expect.poll(async () => inOrder(await page.locator('.source-count').allTextContents(), (a, b) => parseInt(b, 10) - parseInt(a, 10))).toBe(true);
     await page.getByLabel('Sort profiles').selectOption('model');
-    const names = await page.locator('.model-line .model-name').allTextContents();
-    expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b)));
+    await expect.poll(async () => inOrder(await page.locator('.model-line .profile-model-name').allTextContents(), (a, b) => a.localeCompare(b))).toBe(true);
     await page.getByLabel('Sort profiles').selectOption('scope');
-    const scopes = await page.locator('.profile-card .scope').allTextContents();
-    expect(scopes.indexOf('global')).toBeGreaterThan(scopes.lastIndexOf('us'));
+    await expect
+      .poll(async () => {
+        const scopes = await page.locator('.profile-card .scope').allTextContents();
+        return scopes.indexOf('global') > scopes.lastIndexOf('us');
+      })
+      .toBe(true);
   });
 
   test('ids never break inside a token, region names never break, and each id has a copy button that copies it', async ({ browser, host }) => {
@@ -77,6 +82,7 @@ test.describe('profiles page', () => {
     expect((await linesPerToken(page, `${inView} .id-token`)).filter((entry) => !entry.endsWith(': 1'))).toEqual([]);
     expect((await linesPerToken(page, `${inView} th.source-region, ${inView} .region-chips li`)).filter((entry) => !entry.endsWith(': 1'))).toEqual([]);
     await page.getByLabel('Callable from region').selectOption('eu-west-3');
+    await expect(page.getByTestId('served-from').first()).toBeVisible();
     expect((await linesPerToken(page, `${inView} .served-from .region-id`)).filter((entry) => !entry.endsWith(': 1'))).toEqual([]);
 
     const card = page.getByTestId('profile-card').first();
@@ -108,9 +114,9 @@ test.describe('profiles page', () => {
     await page.keyboard.press('Tab');
     await expect(page.getByLabel('Sort profiles')).toBeFocused();
     await expect(page.getByTestId('profile-card')).not.toHaveCount(0);
-    for (const id of await page.getByTestId('profile-card').evaluateAll((cards) => cards.map((card) => card.getAttribute('data-profile')))) {
-      expect(id).toContain('nova-2-lite');
-    }
+    await expect
+      .poll(() => page.getByTestId('profile-card').evaluateAll((cards) => cards.every((card) => card.getAttribute('data-profile')?.includes('nova-2-lite'))))
+      .toBe(true);
   });
 
   for (const colorScheme of ['light', 'dark'] as const) {
