@@ -38,8 +38,12 @@ test.describe('profiles page', () => {
       });
     const globalBadge = await badgeStyle(global.locator('.scope'));
     await page.getByLabel('Scope').selectOption('');
-    await page.getByLabel('Sort profiles').selectOption('scope');
-    expect(await badgeStyle(page.getByTestId('profile-card').first().locator('.scope'))).toBe(globalBadge);
+    const geo = page.getByTestId('profile-card').first();
+    await expect(geo).not.toHaveAttribute('data-profile', /^global\./);
+    expect(await badgeStyle(geo.locator('.scope'))).toBe(globalBadge);
+    expect(await geo.evaluate((element) => getComputedStyle(element).borderLeftWidth)).toBe(
+      await page.locator('.profile-card[data-profile^="global."]').first().evaluate((element) => getComputedStyle(element).borderLeftWidth),
+    );
   });
 
   test('profiles callable from a region: only those, each saying where that region’s requests may go', async ({ page, host }) => {
