@@ -25,6 +25,17 @@ const FinishedTurn = memo(function FinishedTurn({ turn, asked }: { turn: Turn; a
   );
 });
 
+/** Text that only grows, in fixed-size pieces: each frame replaces only the last piece, however long the answer. */
+const PIECE = 2048;
+const Piece = memo(function Piece({ text }: { text: string }) {
+  return <span>{text}</span>;
+});
+function StreamingText({ text }: { text: string }) {
+  const pieces: string[] = [];
+  for (let start = 0; start < text.length; start += PIECE) pieces.push(text.slice(start, start + PIECE));
+  return pieces.map((piece, index) => <Piece key={index} text={piece} />);
+}
+
 export function Transcript({ snapshot, asked }: { snapshot: PaneSnapshot; asked: { latency?: LatencyMode; serviceTier?: ServiceTier } }) {
   return (
     <div className="pg-transcript" aria-live="off">
@@ -34,7 +45,7 @@ export function Transcript({ snapshot, asked }: { snapshot: PaneSnapshot; asked:
       {snapshot.status === 'streaming' ? (
         <div className="pg-turn pg-assistant pg-streaming">
           <div className="pg-text" data-testid="streaming-answer">
-            {snapshot.streamingText}
+            <StreamingText text={snapshot.streamingText} />
             <span className="pg-caret" aria-hidden />
           </div>
         </div>

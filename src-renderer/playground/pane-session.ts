@@ -2,8 +2,9 @@ import type { AtlasStreams, ContentBlock, ConverseFailure, ConverseInput, Conver
 
 /**
  * One pane's conversation as a small external store, outside React Query: a fast stream appends to a pending
- * buffer and the screen is updated at most once per animation frame, whatever the token rate. Components read
- * it through useSyncExternalStore, so only the pane that changed renders.
+ * buffer and the screen is updated at most once per animation frame, whatever the token rate (a chunk that
+ * follows a quiet frame is shown at once, so a slow stream is not held back a frame). Components read it
+ * through useSyncExternalStore, so only the pane that changed renders.
  */
 
 export interface Turn {
@@ -23,6 +24,9 @@ export interface PaneSnapshot {
 }
 
 export type Scheduler = (flush: () => void) => void;
+
+/** One frame at 60 Hz: the screen is updated at most this often. */
+const FRAME_MS = 16;
 
 /** At most one flush per animation frame; a hidden tab (no frames) still gets its text within a second. */
 export const frameScheduler: Scheduler = (flush) => {
@@ -60,7 +64,13 @@ export class PaneSession {
   private flushScheduled = false;
   private call: StreamCall<ConverseResult> | null = null;
 
-  constructor(private readonly schedule: Scheduler = frameScheduler) {}
+  /** When the screen last got text: a chunk after a quiet frame is shown at once, a burst waits for the next frame. */
+  private lastFlushAt = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    private readonly schedule: Scheduler = frameScheduler,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
 
   subscribe = (listener: () => void) => {
     this.listeners.add(listener);
@@ -76,6 +86,7 @@ export class PaneSession {
 
   private flush = () => {
     this.flushScheduled = false;
+    this.lastFlushAt = this.now();
     if (!this.pending) return;
     const streamingText = this.snapshot.streamingText + this.pending;
     this.pending = '';
@@ -86,7 +97,8 @@ export class PaneSession {
     this.pending += text;
     if (this.flushScheduled) return;
     this.flushScheduled = true;
-    this.schedule(this.flush);
+    if (this.now() - this.lastFlushAt >= FRAME_MS) queueMicrotask(this.flush);
+    else this.schedule(this.flush);
   };
 
   /** The input is complete but for the messages: the pane's turns plus this prompt. Resolves when the answer ends. */
