@@ -126,6 +126,11 @@ export class LatencyHistory {
     this.samples.push(...rows);
   }
 
+  /** Samples buffered and not yet written. */
+  pending(): number {
+    return this.samples.length;
+  }
+
   addProbeSamples(rows: ProbeSampleRow[]): void {
     this.probes.push(...rows);
   }
@@ -150,10 +155,11 @@ export class LatencyHistory {
       ]);
       await db.run(`insert into latency_samples (${SAMPLE_COLUMNS}) values ${values}`, params);
     }
-    for (const row of probes) {
-      await db.run('insert into probe_samples values ($1, $2::timestamp, $3, $4, $5, $6, $7, $8, $9)', [
-        row.runId, iso(row.at), row.region, row.connection, row.dnsMs, row.connectMs, row.tlsMs, row.ttfbMs, row.totalMs,
-      ]);
+    for (let start = 0; start < probes.length; start += BATCH_ROWS) {
+      const batch = probes.slice(start, start + BATCH_ROWS);
+      const values = batch.map((_, index) => `(${Array.from({ length: 9 }, (__, column) => `$${index * 9 + column + 1}`).join(', ')})`).join(', ');
+      const params = batch.flatMap((row) => [row.runId, iso(row.at), row.region, row.connection, row.dnsMs, row.connectMs, row.tlsMs, row.ttfbMs, row.totalMs]);
+      await db.run(`insert into probe_samples values ${values}`, params);
     }
     if (samples.length > 0) await this.prune(db);
   }

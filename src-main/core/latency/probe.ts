@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { request as httpRequest, type Agent, type ClientRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { Socket } from 'node:net';
@@ -74,10 +75,15 @@ function probeOnce(endpoint: URL, region: string, agent: Agent | false, signal: 
     req.on('error', fail);
     req.on('socket', (socket: Socket) => {
       const at = () => performance.now();
-      socket.once('lookup', () => (times.lookup = at()));
-      socket.once('connect', () => (times.connect = at()));
-      socket.once('secureConnect', () => (times.secureConnect = at()));
-      socket.once('data', () => (times.firstByte ??= at()));
+      if (!req.reusedSocket) {
+        // Set-up events of a new connection only: a pooled socket has had them, and listeners left on it would pile up.
+        socket.once('lookup', () => (times.lookup = at()));
+        socket.once('connect', () => (times.connect = at()));
+        socket.once('secureConnect', () => (times.secureConnect = at()));
+      }
+      const firstByte = () => (times.firstByte ??= at());
+      socket.once('data', firstByte);
+      req.once('close', () => socket.off('data', firstByte));
     });
     req.once('finish', () => (times.sent = performance.now()));
     req.on('response', (response) => {
@@ -161,6 +167,7 @@ export async function probeNetwork(
 ): Promise<ProbeReport> {
   const id = randomUUID();
   const startedAt = new Date((dependencies.now ?? Date.now)()).toISOString();
+  setMaxListeners(0, signal); // one listener per request in flight, every region at once
   const regions: ProbeReport['regions'] = {};
   const rows: ProbeSampleRow[] = [];
   await Promise.all(

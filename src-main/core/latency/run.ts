@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import type { LatencyProgress, LatencyRouteReport, LatencyRunReport, ParsedLatencyRunInput, RegionFailure, StreamContext } from '../../../src-shared/contract';
 import { ERROR_CLASSES, type ErrorCounts } from '../../../src-shared/contract/latency';
 import type { RegionClients } from '../aws/region-clients';
@@ -15,11 +16,13 @@ import { percentile, round, summarize } from './stats';
  * A latency run: every planned route at once, each with its warm-up (C connections opened, then `warmup` requests
  * not counted) and then `runs` measured requests at concurrency C. Nothing is retried: a throttle is counted and
  * the run goes on. A cancel aborts the requests in flight upstream and keeps what was measured. Progress goes out
- * at most every 50 ms per route; samples go to the history in batches, never awaited by a request.
+ * at most every 50 ms per route; samples go to the history after the run (in batches for a very long one), never
+ * awaited by a request.
  */
 
 export const PROGRESS_INTERVAL_MS = 50;
-const HISTORY_FLUSH_MS = 1_000;
+/** Samples kept in memory before a write during a run; smaller runs are written once, after their last request. */
+const HISTORY_BATCH_SAMPLES = 5_000;
 
 export interface RunDependencies {
   clients: RegionClients;
@@ -78,6 +81,7 @@ export async function runLatency(
 ): Promise<LatencyRunReport> {
   const id = randomUUID();
   const startedAt = new Date().toISOString();
+  setMaxListeners(0, signal); // every request in flight listens for the cancel
   const prompt = LATENCY_PROMPTS[input.promptSize];
   const { clients, history } = dependencies;
   const states: RouteState[] = routes.map((planned) => ({
@@ -102,7 +106,6 @@ export async function runLatency(
     });
   };
   const ticker = setInterval(sendProgress, PROGRESS_INTERVAL_MS);
-  const flusher = history ? setInterval(() => void history.flush(), HISTORY_FLUSH_MS) : null;
   sendProgress();
 
   const record = (state: RouteState, outcome: MeasuredSample | FailedSample) => {
@@ -143,6 +146,7 @@ export async function runLatency(
         reusedSocket: outcome.reusedSocket,
       } satisfies SampleRow,
     ]);
+    if (history && history.pending() >= HISTORY_BATCH_SAMPLES) void history.flush();
   };
 
   const measureRoute = async (state: RouteState) => {
@@ -191,7 +195,6 @@ export async function runLatency(
     await Promise.all(states.map(measureRoute));
   } finally {
     clearInterval(ticker);
-    if (flusher) clearInterval(flusher);
     sendProgress();
     await emitting;
   }
