@@ -42,8 +42,8 @@ async function countPrompt(clients: RegionClients, plan: RunPlan, size: ParsedLa
 export const latencyFeature: Feature<LatencyHistory> = {
   name: 'latency',
   rebuildOn: ['awsProfile', 'cacheMode', 'cacheDir', 'maxAgeHours'],
-  create: ({ use, settings }) => {
-    const history = new LatencyHistory(() => use(historyFeature).database(), () => settings().historyLimit);
+  create: ({ use, settings, log }) => {
+    const history = new LatencyHistory(() => use(historyFeature).database(), () => settings().historyLimit, log);
     const live = new Set<AbortController>();
     const catalog = () => use(catalogFeature).get();
 

@@ -106,6 +106,8 @@ export class LatencyHistory {
   constructor(
     private readonly database: () => Promise<HistoryDatabase>,
     private readonly limit: () => number,
+    /** A write that failed: the run's figures stand, the user is told its samples were not kept. */
+    private readonly log: (line: string) => void = () => {},
   ) {}
 
   private async open(): Promise<HistoryDatabase> {
@@ -140,7 +142,9 @@ export class LatencyHistory {
     const samples = this.samples.splice(0);
     const probes = this.probes.splice(0);
     if (samples.length === 0 && probes.length === 0) return this.writing;
-    this.writing = this.writing.then(() => this.write(samples, probes)).catch(() => {});
+    this.writing = this.writing
+      .then(() => this.write(samples, probes))
+      .catch((error: Error) => this.log(`Latency history: ${samples.length + probes.length} samples could not be written (${error.message}).`));
     return this.writing;
   }
 

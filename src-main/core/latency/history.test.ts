@@ -4,6 +4,7 @@ import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { LatencyRunInputSchema } from '../../../src-shared/contract';
 import { HISTORY_FILE_NAME, openHistoryDatabase, type HistoryDatabase } from '../storage/history-database';
 import { HAIKU_3, startEmulatedLab, type EmulatedLab } from './emulated-lab';
 import { LatencyHistory, sinceInstant, type SampleRow } from './history-store';
@@ -140,5 +141,30 @@ describe('latency history that cannot be kept', () => {
       holder.kill();
     }
     expect(await readFile(path)).toBeTruthy();
+  });
+});
+
+describe('latency history and settings', () => {
+  it('moves to a new data directory when dataDir changes, and keeps feeding bestRegions after a catalog rebuild', async () => {
+    const { run, core, dataDir } = await lab();
+    await run(FAST);
+    const moved = await mkdtemp(join(tmpdir(), 'atlas-lab-moved-'));
+    await core.handlers.updateSettings({ dataDir: moved }, { signal });
+    expect(await core.handlers.historyStatus(undefined, { signal })).toMatchObject({ path: join(moved, HISTORY_FILE_NAME), samples: 0 });
+    await run(FAST);
+    await core.handlers.updateSettings({ maxAgeHours: 5 }, { signal });
+    const best = await core.handlers.bestRegions({ modelId: HAIKU_3, fromRegion: 'us-east-1' }, { signal });
+    expect(best.find((route) => route.callRegion === 'us-east-1')?.measured).toMatchObject({ samples: 3 });
+    expect(dataDir).not.toBe(moved);
+  });
+
+  it('counts the prompt with CountTokens where the model offers it', async () => {
+    const { core } = await lab();
+    const estimate = await core.handlers.estimateLatencyRun(
+      LatencyRunInputSchema.parse({ target: 'anthropic.claude-haiku-4-5', regions: ['us-east-1'], promptSize: 'large' }),
+      { signal },
+    );
+    expect(estimate.prompt).toMatchObject({ size: 'large', countedBy: 'CountTokens' });
+    expect(estimate.prompt.inputTokens).toBeGreaterThan(1900);
   });
 });
