@@ -1,6 +1,6 @@
 import { test, expect } from '../fixtures/atlas';
 import { setScenario, startEmulator, startWebHost } from '../fixtures/processes';
-import { cell } from './matrix-grid';
+import { cell } from '../fixtures/matrix-grid';
 
 const HAIKU = 'anthropic.claude-3-haiku-20240307-v1:0';
 

@@ -1,5 +1,5 @@
 import { test, expect } from '../fixtures/atlas';
-import { activePlacement, cell, expectActiveCellVisible, pressAndCheck } from './matrix-grid';
+import { activePlacement, cell, expectActiveCellVisible, pressAndCheck } from '../fixtures/matrix-grid';
 
 test.describe('matrix keyboard use', () => {
   for (const viewport of [

@@ -1,5 +1,5 @@
 import { test, expect } from '../fixtures/atlas';
-import { cell } from './matrix-grid';
+import { cell } from '../fixtures/matrix-grid';
 
 test.describe('matrix rows: variants, provisioned-only models and sorting', () => {
   test('variants sit under their base model, expandable, with their suffix in full; provisioned-only rows are hidden by default and the toolbar says so', async ({ page, host }) => {

@@ -1,5 +1,5 @@
 import { test, expect } from '../fixtures/atlas';
-import { cell } from './matrix-grid';
+import { cell } from '../fixtures/matrix-grid';
 
 /** The matrix in both themes and both sizes, for review; the 1440x900 ones are the README's. */
 for (const colorScheme of ['light', 'dark'] as const) {

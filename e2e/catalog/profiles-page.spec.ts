@@ -57,6 +57,12 @@ test.describe('profiles page', () => {
     expect(count).toBeLessThan(total);
     for (const text of await page.getByTestId('served-from').allTextContents()) expect(text).toMatch(/^From eu-west-3: served in /);
     await expect(cards.first().locator('tr.from-here th, li.from-here')).toHaveText('eu-west-3');
+
+    // The choice is in the address: a reload (or a link) comes back to the same list.
+    await expect(page).toHaveURL(/#\/profiles\?from=eu-west-3$/);
+    await page.reload();
+    await expect(page.getByLabel('Callable from region')).toHaveValue('eu-west-3');
+    await expect(page.getByTestId('profile-count')).toHaveText(new RegExp(`^${count} of ${total} `));
   });
 
   test('sorts by scope, model or number of source regions', async ({ page, host }) => {
