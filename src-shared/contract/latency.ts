@@ -243,5 +243,8 @@ export const latencyMethods = {
 
 export const latencyStreams = {
   probeNetwork: stream<ProbeChunk, ProbeReport>()(ProbeInputSchema),
-  runLatency: stream<LatencyRunChunk, LatencyRunReport>()(LatencyRunInputSchema),
+  /** Progress is a snapshot of one route: while the caller reads slowly, a newer one of the same route replaces it. */
+  runLatency: stream<LatencyRunChunk, LatencyRunReport>()(LatencyRunInputSchema, {
+    coalesce: (previous, next) => (previous.key === next.key ? next : undefined),
+  }),
 };

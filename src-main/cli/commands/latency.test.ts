@@ -56,6 +56,8 @@ describe('bedrock-atlas latency, history, rank and probe', () => {
     [['probe', '--samples', '0'], /samples must be at least 1/],
     [['history', '--since', 'yesterday'], /since is a duration \(30m, 12h, 7d, 4w\) or an ISO date/],
     [['rank', '--target', HAIKU, '--from', 'mars-1'], /Unknown region "mars-1"/],
+    [['rank', '--target', 'no-such-model-anywhere', '--from', 'us-east-1'], /No model or inference profile matches "no-such-model-anywhere"/],
+    [['history', '--data-dir', ''], /"" is not a directory path/],
   ])('exits 2 with the reason for %j', async (args, message) => {
     const result = await cli(args);
     expect(result.code).toBe(2);

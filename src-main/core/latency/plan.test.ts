@@ -36,3 +36,13 @@ describe('metrics', () => {
     expect(summarize([])).toBeNull();
   });
 });
+
+describe('progress while the caller reads slowly', () => {
+  it('lets a newer snapshot of a route replace the queued one, and keeps routes apart', async () => {
+    const { latencyStreams } = await import('../../../src-shared/contract/latency');
+    const progress = (key: string, done: number) => ({ key, route: { invokeId: 'm', callRegion: key, kind: 'on-demand' as const }, done, total: 10, errors: 0, p50TtftMs: null, phase: 'measuring' as const });
+    const coalesce = latencyStreams.runLatency.coalesce!;
+    expect(coalesce(progress('us-east-1', 1), progress('us-east-1', 2))).toEqual(progress('us-east-1', 2));
+    expect(coalesce(progress('us-east-1', 1), progress('eu-west-1', 1))).toBeUndefined();
+  });
+});
