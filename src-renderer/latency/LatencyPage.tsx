@@ -1,15 +1,175 @@
-/** The latency lab is a later issue; this page says what it will do rather than showing invented numbers. */
+import { useQuery } from '@tanstack/react-query';
+import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import type { CatalogDocument } from '../../src-shared/catalog/document';
+import type { LatencyRunChunk, LatencyRunReport } from '../../src-shared/contract/latency';
+import { useAtlas } from '../api/atlas-context';
+import { useCatalog } from '../catalog/use-catalog';
+import { useChartTheme } from './charts/chart-theme';
+import { fromHistoryRun, fromReport, type RunFigures } from './figures';
+import { HelpPanel } from './HelpPanel';
+import { HistorySection } from './HistorySection';
+import { LiveStream } from './live-stream';
+import { ProbePanel } from './ProbePanel';
+import { ProgressTable } from './ProgressTable';
+import { RankingTable } from './RankingTable';
+import { RunForm } from './RunForm';
+import { RunResults } from './RunResults';
+import { DEFAULT_OPTIONS, describeTarget, presetRegions, runInput, type RunOptions } from './run-options';
+import './latency.css';
+
 export function LatencyPage() {
+  const catalog = useCatalog();
+  if (catalog.error) {
+    return (
+      <section className="empty-state">
+        <h1>Latency lab</h1>
+        <p className="lat-error">The catalog is not available, so there is nothing to measure yet: {(catalog.error as Error).message}</p>
+      </section>
+    );
+  }
+  if (!catalog.data) {
+    return (
+      <section className="empty-state" aria-busy="true">
+        <h1>Latency lab</h1>
+        <p>Loading the catalog…</p>
+      </section>
+    );
+  }
+  return <LatencyLab document={catalog.data.document} />;
+}
+
+const PREFERRED_TARGETS = ['anthropic.claude-3-haiku-20240307-v1:0', 'amazon.nova-lite-v1:0', 'amazon.nova-micro-v1:0'];
+
+function useDebounced<T>(value: T, delayMs: number): T {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setSettled(value), delayMs);
+    return () => clearTimeout(timer);
+  }, [value, delayMs]);
+  return settled;
+}
+
+/** A stored cancelled run appears once the core has saved its partial samples: ask a few times. */
+async function savedRun(find: () => Promise<RunFigures | null>): Promise<RunFigures | null> {
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const run = await find();
+    if (run) return run;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+  return null;
+}
+
+function LatencyLab({ document }: { document: CatalogDocument }) {
+  const { api, streams } = useAtlas();
+  const theme = useChartTheme();
+  const [options, setOptions] = useState<RunOptions>(() => {
+    const target = PREFERRED_TARGETS.find((id) => Object.hasOwn(document.models, id)) ?? Object.keys(document.models)[0] ?? '';
+    return { ...DEFAULT_OPTIONS, target, regions: presetRegions(document, target, 'callable') };
+  });
+  const [run] = useState(() => new LiveStream<LatencyRunChunk, LatencyRunReport>((chunk) => chunk.key));
+  const live = useSyncExternalStore(run.subscribe, run.getSnapshot);
+  const [figures, setFigures] = useState<{ run: RunFigures; target: string } | null>(null);
+  const [confirming, setConfirming] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  const checked = runInput(options);
+  const pendingInput = useDebounced(checked.ok ? checked.input : null, 250);
+  const estimate = useQuery({
+    queryKey: ['estimateLatencyRun', pendingInput],
+    queryFn: () => api.estimateLatencyRun(pendingInput!),
+    enabled: pendingInput !== null,
+    retry: false,
+  });
+  const described = useMemo(() => describeTarget(document, options.target), [document, options.target]);
+  const targetId = described?.id ?? options.target.trim();
+  const regions = Object.keys(document.regions);
+  const running = live.status === 'running';
+
+  const start = async (confirmed: boolean) => {
+    if (!checked.ok || !estimate.data) return;
+    if (estimate.data.needsConfirmation && !confirmed) return setConfirming(true);
+    setConfirming(false);
+    setNotice(null);
+    setFigures(null);
+    const startedAt = new Date().toISOString();
+    const target = targetId;
+    const input = { ...checked.input, confirmed };
+    await run.start((onChunk) => streams.runLatency(input, onChunk));
+    const ended = run.getSnapshot();
+    if (ended.result) return setFigures({ run: fromReport(ended.result), target });
+    if (ended.status === 'cancelled') {
+      const partial = await savedRun(async () => {
+        const stored = await api.latencyHistory({ target, since: startedAt, limit: 1 });
+        return stored.runs[0] ? fromHistoryRun(stored.runs[0]) : null;
+      });
+      if (partial) setFigures({ run: { ...partial, status: 'cancelled' }, target });
+      else setNotice('Cancelled before any sample was stored: nothing to show.');
+    }
+  };
+
+  const progressRows = Object.values(live.rows);
   return (
-    <section className="empty-state" aria-labelledby="latency-title">
-      <h1 id="latency-title">Latency lab</h1>
-      <p>Not measured yet. The latency lab arrives in a later release and will measure, per region and route:</p>
-      <ul>
-        <li>network round trips, cold (new connection) and warm (pooled)</li>
-        <li>time to first token and output tokens per second, streaming</li>
-        <li>p50 / p90 / p99 over runs, errors and throttles, with history and a ranking</li>
-      </ul>
-      <p>Until then the Matrix ranks routes by access type (on demand, geo profile, global profile).</p>
-    </section>
+    <div className="lat-page">
+      <header className="lat-page-header">
+        <h1>Latency lab</h1>
+        <p className="muted">How fast each region and route is from here: network to last token, with history and a ranking.</p>
+        <HelpPanel />
+      </header>
+
+      <div className="lat-top">
+        <RunForm
+          document={document}
+          options={options}
+          onChange={(next) => {
+            setOptions(next);
+            setConfirming(false);
+          }}
+          estimate={{
+            data: estimate.data ?? null,
+            error: checked.ok ? (estimate.error ? (estimate.error as Error).message : null) : null,
+            pending: estimate.isFetching || (checked.ok && JSON.stringify(pendingInput) !== JSON.stringify(checked.input)),
+          }}
+          problem={checked.ok ? null : checked.message}
+          running={running}
+          onStart={() => void start(false)}
+          onCancel={() => run.cancel()}
+        />
+        <section className="lat-live" aria-labelledby="lat-live-title" data-testid="live">
+          <h2 id="lat-live-title">
+            Progress{' '}
+            {live.status === 'running' ? <span className="lat-badge">running</span> : null}
+            {live.status === 'cancelled' ? <span className="lat-badge lat-badge-warn">cancelled</span> : null}
+            {live.status === 'done' ? <span className="lat-badge lat-badge-ok">done</span> : null}
+          </h2>
+          {confirming && estimate.data ? (
+            <div className="lat-confirm" role="alertdialog" aria-labelledby="lat-confirm-text">
+              <p id="lat-confirm-text">
+                This run sends {estimate.data.requests + estimate.data.warmupRequests} requests to AWS (about {estimate.data.inputTokens.toLocaleString()} input and up to {estimate.data.outputTokens.toLocaleString()} output tokens). It costs money.
+              </p>
+              <button type="button" className="primary" onClick={() => void start(true)} autoFocus>
+                Send {estimate.data.requests + estimate.data.warmupRequests} requests
+              </button>
+              <button type="button" onClick={() => setConfirming(false)}>
+                Back
+              </button>
+            </div>
+          ) : null}
+          {live.status === 'idle' && !confirming ? <p className="lat-empty">No run yet. Choose a target and regions, check the estimate, then press Start. Progress per route appears here as samples arrive.</p> : null}
+          {live.status !== 'idle' ? <ProgressTable rows={progressRows} cancelled={live.status === 'cancelled'} /> : null}
+          {live.status === 'failed' && live.error ? (
+            <p className="lat-error" role="alert">
+              The run did not start: {live.error.message}
+            </p>
+          ) : null}
+          {live.status === 'cancelled' ? <p className="lat-warn-text">Cancelled: requests in flight were aborted upstream; the samples measured so far are kept and stored, marked cancelled.</p> : null}
+          {notice ? <p className="muted">{notice}</p> : null}
+        </section>
+      </div>
+
+      {figures ? <RunResults run={figures.run} target={figures.target} theme={theme} /> : null}
+      <ProbePanel regions={options.regions} theme={theme} />
+      <HistorySection target={targetId} theme={theme} refreshKey={figures?.run.id ?? null} />
+      <RankingTable target={targetId} regions={regions} defaultHome={regions.includes('us-east-1') ? 'us-east-1' : (regions[0] ?? 'us-east-1')} refreshKey={figures?.run.id ?? null} />
+    </div>
   );
 }

@@ -1,0 +1,78 @@
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useAtlas } from '../api/atlas-context';
+import { HistoryChart, WindowPicker } from './charts/HistoryChart';
+import { saveBlob } from './charts/chart-png';
+import type { ChartTheme } from './charts/chart-theme';
+import type { HistoryWindow } from './figures';
+
+const FORMATS = [
+  { format: 'csv', label: 'CSV' },
+  { format: 'json', label: 'JSON' },
+  { format: 'parquet', label: 'Parquet' },
+] as const;
+
+function bytesOf(base64: string): Uint8Array<ArrayBuffer> {
+  const binary = atob(base64);
+  const bytes = new Uint8Array(binary.length);
+  for (let index = 0; index < binary.length; index++) bytes[index] = binary.charCodeAt(index);
+  return bytes;
+}
+
+/** The target's stored samples over a window: the time series, and the raw samples as CSV, JSON or Parquet. */
+export function HistorySection({ target, theme, refreshKey }: { target: string; theme: ChartTheme; refreshKey: string | null }) {
+  const { api } = useAtlas();
+  const [window, setWindow] = useState<HistoryWindow>('24h');
+  const [exportState, setExportState] = useState<string | null>(null);
+  const series = useQuery({
+    queryKey: ['latencySeries', 'history', target, window, refreshKey],
+    queryFn: () => api.latencySeries({ target, since: window, metric: 'ttftMs' }),
+    enabled: target.trim() !== '',
+  });
+  const status = useQuery({ queryKey: ['historyStatus', refreshKey], queryFn: () => api.historyStatus() });
+
+  const exportAs = async (format: 'csv' | 'json' | 'parquet') => {
+    setExportState(`Exporting ${format.toUpperCase()}…`);
+    try {
+      const file = await api.exportLatency({ format, target, since: window });
+      saveBlob(new Blob([bytesOf(file.base64)], { type: file.mimeType }), file.fileName);
+      setExportState(`Saved ${file.fileName}.`);
+    } catch (error) {
+      setExportState(`Export failed: ${(error as Error).message}`);
+    }
+  };
+
+  const points = series.data?.points ?? [];
+  return (
+    <section className="lat-history" aria-labelledby="lat-history-title" data-testid="history">
+      <header className="lat-section-header">
+        <h2 id="lat-history-title">History</h2>
+        <span className="lat-export" role="group" aria-label="Export the samples">
+          Export samples:
+          {FORMATS.map(({ format, label }) => (
+            <button key={format} type="button" onClick={() => void exportAs(format)} disabled={!target.trim()}>
+              {label}
+            </button>
+          ))}
+        </span>
+        <span className="muted" role="status">
+          {exportState}
+        </span>
+      </header>
+      {status.data && status.data.state === 'off' ? <p className="lat-warn-text">History is off: {status.data.warnings.join(' ') || 'the database could not be opened'}. Runs still work; their samples are not kept.</p> : null}
+      {series.error ? (
+        <p className="lat-error" role="alert">
+          {(series.error as Error).message}
+        </p>
+      ) : null}
+      {points.length > 0 ? (
+        <HistoryChart points={points} window={window} onWindow={setWindow} theme={theme} />
+      ) : (
+        <div className="lat-empty">
+          <p>{series.isPending && target.trim() ? 'Loading the history…' : `No stored samples for this target in the last ${window}. Start a run: every sample is kept, so later runs draw a line over time.`}</p>
+          <WindowPicker window={window} onWindow={setWindow} />
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,200 @@
+import { useId, useMemo } from 'react';
+import type { CatalogDocument } from '../../src-shared/catalog/document';
+import { PROMPT_SIZES, type LatencyEstimate } from '../../src-shared/contract/latency';
+import { REGION_GROUPS, type RegionGroup } from '../../src-shared/regions';
+import { fixFor } from './figures';
+import { describeTarget, offersOptimized, presetRegions, type RegionPreset, type RunOptions } from './run-options';
+
+export interface RunFormProps {
+  document: CatalogDocument;
+  options: RunOptions;
+  onChange(options: RunOptions): void;
+  estimate: { data: LatencyEstimate | null; error: string | null; pending: boolean };
+  /** Why Start cannot be pressed yet (a field out of range), in words. */
+  problem: string | null;
+  running: boolean;
+  onStart(): void;
+  onCancel(): void;
+}
+
+const PROMPT_LABELS = { small: 'small (~30 tokens)', medium: 'medium (~500)', large: 'large (~2000)' } as const;
+
+/** Target, regions, load and options; the estimate of what the run spends, then Start or Cancel. */
+export function RunForm({ document, options, onChange, estimate, problem, running, onStart, onCancel }: RunFormProps) {
+  const id = useId();
+  const set = (patch: Partial<RunOptions>) => onChange({ ...options, ...patch });
+  const described = useMemo(() => describeTarget(document, options.target), [document, options.target]);
+  const optimized = offersOptimized(document, options.target);
+  const regions = Object.keys(document.regions);
+  const preset = (value: RegionPreset) => set({ regions: presetRegions(document, options.target, value) });
+  const toggleRegion = (region: string) => set({ regions: options.regions.includes(region) ? options.regions.filter((name) => name !== region) : [...options.regions, region] });
+  const targets = useMemo(
+    () => [
+      ...Object.values(document.models)
+        .filter((model) => model.outputModalities.includes('TEXT') && model.streaming !== false)
+        .map((model) => ({ value: model.modelId, label: `${model.providerName} ${model.modelName}` })),
+      ...Object.values(document.profiles).map((profile) => ({ value: profile.profileId, label: `${profile.name} (${profile.scope} profile)` })),
+    ],
+    [document],
+  );
+
+  return (
+    <form
+      className="lat-form"
+      aria-label="Latency run"
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (!running) onStart();
+      }}
+    >
+      <label className="lat-field lat-target">
+        <span>Model or profile</span>
+        <input list={`${id}-targets`} value={options.target} onChange={(event) => set({ target: event.target.value })} placeholder="Search by name or id" spellCheck={false} disabled={running} />
+        <small className="muted" data-testid="target-described">
+          {options.target.trim() ? (described?.label ?? 'No model or profile matches: pick one from the list.') : 'Type a name (claude 3 haiku), a model id or a profile id.'}
+        </small>
+      </label>
+      <datalist id={`${id}-targets`}>
+        {targets.map((option) => (
+          <option key={option.value} value={option.value} label={option.label} />
+        ))}
+      </datalist>
+
+      <fieldset className="lat-regions" disabled={running}>
+        <legend>
+          Regions <span className="muted">({options.regions.length} chosen)</span>
+        </legend>
+        <div className="lat-presets">
+          <button type="button" onClick={() => preset('callable')}>
+            Where it’s callable
+          </button>
+          <select aria-label="Regions of a geography" value="" onChange={(event) => event.target.value && preset(event.target.value as RegionGroup)}>
+            <option value="">Geography…</option>
+            {Object.keys(REGION_GROUPS).map((group) => (
+              <option key={group} value={group}>
+                {group}
+              </option>
+            ))}
+          </select>
+          <button type="button" onClick={() => preset('all')}>
+            All
+          </button>
+          <button type="button" onClick={() => set({ regions: [] })}>
+            None
+          </button>
+        </div>
+        <details className="lat-region-list">
+          <summary>{options.regions.length > 0 ? options.regions.join(', ') : 'No region chosen'}</summary>
+          <div className="lat-region-grid">
+            {regions.map((region) => (
+              <label key={region}>
+                <input type="checkbox" checked={options.regions.includes(region)} onChange={() => toggleRegion(region)} />
+                {region}
+              </label>
+            ))}
+          </div>
+        </details>
+      </fieldset>
+
+      <fieldset className="lat-load" disabled={running}>
+        <legend>Load and prompt</legend>
+        <label className="lat-field">
+          <span>Runs per route</span>
+          <input type="number" min={1} max={1000} value={options.runs} onChange={(event) => set({ runs: event.target.valueAsNumber })} />
+        </label>
+        <label className="lat-field">
+          <span>Concurrency</span>
+          <input type="number" min={1} max={32} value={options.concurrency} onChange={(event) => set({ concurrency: event.target.valueAsNumber })} />
+        </label>
+        <label className="lat-field">
+          <span>Max tokens</span>
+          <input type="number" min={1} max={4096} value={options.maxTokens} onChange={(event) => set({ maxTokens: event.target.valueAsNumber })} />
+        </label>
+        <label className="lat-field">
+          <span>Prompt size</span>
+          <select value={options.promptSize} onChange={(event) => set({ promptSize: event.target.value as RunOptions['promptSize'] })}>
+            {PROMPT_SIZES.map((size) => (
+              <option key={size} value={size}>
+                {estimate.data?.prompt.size === size ? `${size} (${estimate.data.prompt.inputTokens} tokens)` : PROMPT_LABELS[size]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="lat-field">
+          <span>Latency mode</span>
+          <select value={options.latency} onChange={(event) => set({ latency: event.target.value as RunOptions['latency'] })}>
+            <option value="standard">standard</option>
+            <option value="optimized" disabled={!optimized}>
+              optimized{optimized ? '' : ' (not offered by this model)'}
+            </option>
+          </select>
+        </label>
+        <label className="lat-check">
+          <input type="checkbox" checked={options.autoProfile} onChange={(event) => set({ autoProfile: event.target.checked })} />
+          Auto-profile <span className="muted">(a region that serves the model only through profiles uses the best one)</span>
+        </label>
+        <label className="lat-check">
+          <input type="checkbox" checked={options.compareRoutes} onChange={(event) => set({ compareRoutes: event.target.checked })} />
+          Compare routes <span className="muted">(direct and every profile of each region, side by side)</span>
+        </label>
+      </fieldset>
+
+      <Estimate estimate={estimate} options={options} onFix={(fix) => (fix === 'auto-profile' ? set({ autoProfile: true }) : preset('callable'))} />
+      {problem ? (
+        <p className="lat-error" role="alert">
+          {problem}
+        </p>
+      ) : null}
+      <div className="lat-actions">
+        {running ? (
+          <button type="button" className="lat-cancel" onClick={onCancel}>
+            Cancel
+          </button>
+        ) : (
+          <button type="submit" className="primary" disabled={problem !== null || estimate.pending || estimate.error !== null || !estimate.data || estimate.data.requests === 0}>
+            Start
+          </button>
+        )}
+      </div>
+    </form>
+  );
+}
+
+function Estimate({ estimate, options, onFix }: { estimate: RunFormProps['estimate']; options: RunOptions; onFix(fix: 'auto-profile' | 'callable-regions'): void }) {
+  if (estimate.error) {
+    return (
+      <p className="lat-error" role="alert" data-testid="estimate">
+        {estimate.error}
+      </p>
+    );
+  }
+  const data = estimate.data;
+  if (!data) return <p className="muted" data-testid="estimate">{estimate.pending ? 'Estimating…' : 'Choose a target and regions to see what the run will send.'}</p>;
+  const unavailable = Object.entries(data.unavailable);
+  return (
+    <div className="lat-estimate" data-testid="estimate" aria-live="polite">
+      <p>
+        <strong>{data.requests}</strong> requests ({Object.keys(data.routes).length} routes × {options.runs}) + {data.warmupRequests} warm-up · about <strong>{data.inputTokens.toLocaleString()}</strong> input and up to{' '}
+        <strong>{data.outputTokens.toLocaleString()}</strong> output tokens · prompt {data.prompt.inputTokens} tokens ({data.prompt.countedBy === 'CountTokens' ? 'counted by Bedrock' : 'estimated'})
+        {data.simulated ? <span className="lat-badge">simulated: no cost</span> : null}
+      </p>
+      {unavailable.length > 0 ? (
+        <ul className="lat-unavailable" aria-label="Regions that cannot be measured">
+          {unavailable.map(([region, failure]) => {
+            const fix = fixFor(failure.code);
+            return (
+              <li key={region}>
+                <strong>{region}</strong>: {failure.message}
+                {fix ? (
+                  <button type="button" className="link-button" onClick={() => onFix(fix)}>
+                    {fix === 'auto-profile' ? 'Turn on auto-profile' : 'Use the regions where it’s callable'}
+                  </button>
+                ) : null}
+              </li>
+            );
+          })}
+        </ul>
+      ) : null}
+    </div>
+  );
+}
