@@ -4,6 +4,7 @@ import { isGlobalProfile } from '../../src-shared/catalog/queries';
 import { CELL_STYLE, cellState, knownKind } from './cell-kind';
 import { Access, CopyableId, IdText, RegionText } from './panel-parts';
 import { BestRoutes } from './BestRoutes';
+import './panels.css';
 
 /** Escape closes a panel from anywhere inside it, after a click on "copy" too. */
 export function onPanelKey(onClose: () => void) {

@@ -6,6 +6,7 @@ import { Cell, CellTooltip, ModelTooltip, RegionTooltip, RowHeader, cellDomId, d
 import { GridHeader, groupSpans, HEADER_HEIGHT } from './GridHeader';
 import { GridTooltip, createTooltipStore } from './GridTooltip';
 import { GROUP_ROW, NAME_COLUMN, REGION_ROW, firstAtOrAfter, nextPosition, revealScroll, type GridPosition } from './grid-navigation';
+import './grid.css';
 
 export const NAME_WIDTH = 320;
 

@@ -4,6 +4,7 @@ import { regionGroupOf } from '../../src-shared/regions';
 import { CELL_STYLE, cellState, isCallable, knownKind, type CellKind } from './cell-kind';
 import { IdText } from './panel-parts';
 import { RegionFailure, onPanelKey } from './CellPanel';
+import './panels.css';
 
 type SortKey = 'model' | 'provider' | 'how';
 const HOW_ORDER: CellKind[] = ['on-demand', 'geo-profile', 'global-profile'];
