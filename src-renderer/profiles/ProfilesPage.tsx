@@ -9,9 +9,19 @@ import './profiles.css';
  * Every inference profile with its routing as a small grid, answering "from my region, where may my request be
  * served?". Pick a region to keep only the profiles callable from it and to read their answer in one line.
  */
+/** `#/profiles?from=eu-west-3`: the region filter lives in the address, so it can be linked to and survives a reload. */
+function fromInHash(): string {
+  return new URLSearchParams(window.location.hash.split('?')[1] ?? '').get('from') ?? '';
+}
+
+function writeFromToHash(region: string) {
+  const query = region ? `?from=${encodeURIComponent(region)}` : '';
+  history.replaceState(null, '', `${window.location.pathname}${window.location.search}#/profiles${query}`);
+}
+
 export function ProfilesPage() {
   const catalog = useCatalog();
-  const [filters, setFilters] = useState<ProfileFilters>({ search: '', scope: '', callableFrom: '', sort: 'scope' });
+  const [filters, setFilters] = useState<ProfileFilters>(() => ({ search: '', scope: '', callableFrom: fromInHash(), sort: 'scope' }));
   const deferred = useDeferredValue(filters);
   const document = catalog.data?.document;
 
@@ -36,7 +46,14 @@ export function ProfilesPage() {
           onChange={(event) => update({ search: event.target.value })}
           aria-label="Search profiles"
         />
-        <select value={filters.callableFrom} onChange={(event) => update({ callableFrom: event.target.value })} aria-label="Callable from region">
+        <select
+          value={filters.callableFrom}
+          onChange={(event) => {
+            update({ callableFrom: event.target.value });
+            writeFromToHash(event.target.value);
+          }}
+          aria-label="Callable from region"
+        >
           <option value="">Callable from any region</option>
           {sourceRegions.map((region) => (
             <option key={region} value={region}>
