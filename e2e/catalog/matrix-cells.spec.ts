@@ -1,8 +1,15 @@
 import { test, expect } from '../fixtures/atlas';
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { setScenario, startEmulator, startWebHost } from '../fixtures/processes';
 import { cell } from '../fixtures/matrix-grid';
 
 const HAIKU = 'anthropic.claude-3-haiku-20240307-v1:0';
+const BIN = fileURLToPath(new URL('../../bin/bedrock-atlas.js', import.meta.url));
 
 test.describe('what a cell says', () => {
   test('a region whose scan failed shows unknown cells, and the panel says when, why, and the last known state', async ({ page }) => {
@@ -116,5 +123,29 @@ test.describe('the cell panel', () => {
     expect(await measurements.count()).toBe(await page.getByTestId('best-routes').locator('li').count());
     await measurements.first().getByRole('link', { name: 'run the latency lab' }).click();
     await expect(page).toHaveURL(/#\/latency$/);
+  });
+
+  test('once the latency lab has measured a route, the panel shows its figures there', async ({ page }) => {
+    const emulator = await startEmulator();
+    const dataDir = mkdtempSync(join(tmpdir(), 'atlas-e2e-data-'));
+    const env = { ...process.env, AWS_ACCESS_KEY_ID: 'AKIDE2E', AWS_SECRET_ACCESS_KEY: 'e2e-secret', AWS_REGION: 'us-east-1' };
+    await promisify(execFile)(
+      process.execPath,
+      [BIN, 'latency', '--target', HAIKU, '--regions', 'us-east-1', '--runs', '3', '--warmup', '0', '--endpoint-url', emulator.url, '--data-dir', dataDir, '--cache-mode', 'none'],
+      { env, timeout: 60_000 },
+    );
+    const host = await startWebHost(emulator.url, ['--data-dir', dataDir]);
+    try {
+      await page.goto(host.url);
+      await cell(page, HAIKU, 'us-east-1').click();
+      const routes = page.getByTestId('best-routes').locator('li');
+      await expect(routes.first()).toContainText(HAIKU);
+      await expect(routes.first().getByTestId('route-measurement')).toHaveText(/^time to first token p50 \d+ ms · 3 samples · measured (just now|\d+ min ago)$/);
+      // Routes the lab has not measured still say how to get figures.
+      await expect(routes.nth(1).getByTestId('route-measurement')).toHaveText('not measured yet — run the latency lab');
+    } finally {
+      await host.stop();
+      await emulator.stop();
+    }
   });
 });

@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useAtlas } from '../api/atlas-context';
 import { ErrorNotice } from '../app/ErrorNotice';
 import { CopyableId, RegionText } from './panel-parts';
-import { describeCallRegion, describeMeasurement, type RouteWithMeasurement } from './route-text';
+import { describeCallRegion, describeMeasurement } from './route-text';
 
 export function BestRoutes({ modelId, region }: { modelId: string; region: string }) {
   const { api } = useAtlas();
@@ -14,7 +14,7 @@ export function BestRoutes({ modelId, region }: { modelId: string; region: strin
   const now = routes.dataUpdatedAt;
   return (
     <ol className="best-routes" data-testid="best-routes">
-      {(routes.data as RouteWithMeasurement[]).slice(0, 6).map((route) => (
+      {routes.data.slice(0, 6).map((route) => (
         <li key={`${route.callRegion}:${route.invokeId}`}>
           <CopyableId id={route.invokeId} note={<RegionText text={describeCallRegion(route, region)} />} />
           <div className="muted">

@@ -1,14 +1,8 @@
 import type { RankedRoute } from '../../src-shared/contract';
 import { describeAge } from '../../src-shared/describe-age';
 
-/** What the latency lab measured for one route; the contract's RankedRoute carries it once the lab has run. */
-export interface MeasuredFigures {
-  ttftP50Ms: number;
-  samples: number;
-  measuredAt: string;
-}
-
-export type RouteWithMeasurement = RankedRoute & { measured?: MeasuredFigures };
+/** What the latency lab measured for one route (p50 time to first token, how many samples, when). */
+export type MeasuredFigures = NonNullable<RankedRoute['measured']>;
 
 export const NOT_MEASURED = 'not measured yet — run the latency lab';
 
