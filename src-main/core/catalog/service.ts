@@ -126,7 +126,12 @@ export class CatalogService {
   async modelAccess(modelId: string, regions: readonly string[]): Promise<Record<string, ModelAccess>> {
     await this.get();
     const loaded = this.current!;
-    const known = loaded.document.access?.[modelId] ?? {};
+    // Own properties only: "__proto__" or "constructor" is an unknown model, never Object's prototype.
+    if (!Object.hasOwn(loaded.document.models, modelId)) {
+      throw Object.assign(new Error(`Unknown model "${modelId}": access is asked for a model id from the catalog.`), { name: 'UnknownModel', code: 'UNKNOWN_MODEL' });
+    }
+    const accessOf = (id: string) => (loaded.document.access && Object.hasOwn(loaded.document.access, id) ? loaded.document.access[id] : {});
+    const known = accessOf(modelId);
     const missing = regions.filter((region) => !known[region] || known[region].status === 'unknown');
     if (missing.length > 0) {
       const fetched = await Promise.all(missing.map(async (region) => [region, await this.fetchAccess(modelId, region)] as const));
@@ -135,8 +140,8 @@ export class CatalogService {
       loaded.document = { ...loaded.document, access };
       if (loaded.document.source !== 'bundled') await this.options.cache.save(loaded.document);
     }
-    const all = loaded.document.access?.[modelId] ?? {};
-    return Object.fromEntries(regions.map((region) => [region, all[region]]).filter(([, value]) => value !== undefined));
+    const all = accessOf(modelId);
+    return Object.fromEntries(regions.filter((region) => Object.hasOwn(all, region)).map((region) => [region, all[region]]));
   }
 
   private async fetchAccess(modelId: string, region: string): Promise<ModelAccess> {
