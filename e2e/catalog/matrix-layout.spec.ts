@@ -158,3 +158,22 @@ test.describe('matrix density at 1440x900', () => {
     await expect(grid.locator('.region-header[data-region^="eu-"]')).toHaveCount(8);
   });
 });
+
+test.describe('links into the matrix', () => {
+  test('#/matrix?model=ID (the Profiles page’s link) shows that model’s row as the active one, even when filters hid it', async ({ page, host }) => {
+    await page.goto(host.url);
+    const grid = page.getByTestId('matrix');
+    await expect(grid.locator('.cell').first()).toBeVisible();
+    // Far down the list: the grid scrolls to it.
+    await page.evaluate(() => (window.location.hash = `#/matrix?model=${encodeURIComponent('writer.palmyra-x5-v1:0')}`));
+    const writer = grid.locator('.row-header[data-model="writer.palmyra-x5-v1:0"]');
+    await expect(writer).toBeInViewport();
+    await expect(grid.locator('.matrix-row.active-row .row-header')).toHaveAttribute('data-model', 'writer.palmyra-x5-v1:0');
+
+    // A provisioned-only variant, hidden by default and folded under its base.
+    await page.evaluate(() => (window.location.hash = `#/matrix?model=${encodeURIComponent('amazon.nova-pro-v1:0:300k')}`));
+    await expect(page.getByLabel('Hide provisioned-only')).not.toBeChecked();
+    await expect(grid.locator('.matrix-row.active-row .row-header')).toHaveAttribute('data-model', 'amazon.nova-pro-v1:0:300k');
+    await expect(grid.locator('.row-header[data-model="amazon.nova-pro-v1:0:300k"]')).toBeInViewport();
+  });
+});

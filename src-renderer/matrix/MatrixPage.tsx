@@ -6,13 +6,18 @@ import { MatrixToolbar, type Facets } from './MatrixToolbar';
 import { MatrixLegend } from './MatrixLegend';
 import { CellPanel } from './CellPanel';
 import { RegionPanel } from './RegionPanel';
-import { buildColumns, buildMatrix, DEFAULT_VIEW, download, matrixCsv, type MatrixFilters, type MatrixView } from './matrix-model';
+import { buildColumns, buildMatrix, DEFAULT_VIEW, download, matrixCsv, splitVariant, type MatrixFilters, type MatrixView } from './matrix-model';
 import type { GridPosition } from './grid-navigation';
 import './matrix.css';
 
 type Panel = { kind: 'cell'; modelId: string; region: string } | { kind: 'region'; region: string } | null;
 
 const LEGEND_KEY = 'bedrock-atlas.matrix.legend';
+
+/** `#/matrix?model=ID` (the Profiles page links here) asks for that model's row. */
+function modelFromHash(): string | null {
+  return new URLSearchParams(window.location.hash.split('?')[1] ?? '').get('model');
+}
 
 function uniqueSorted(values: Iterable<string>): string[] {
   return [...new Set(values)].sort((a, b) => a.localeCompare(b));
@@ -32,6 +37,8 @@ export function MatrixPage() {
   const [active, setActive] = useState<GridPosition | null>(null);
   const [panel, setPanel] = useState<Panel>(null);
   const [legendOpen, setLegendOpen] = useState(() => localStorage.getItem(LEGEND_KEY) !== 'closed');
+  const [linkedModel, setLinkedModel] = useState(modelFromHash);
+  const [linkAttempts, setLinkAttempts] = useState(0);
   const searchBox = useRef<HTMLInputElement>(null);
   const document = catalog.data?.document;
 
@@ -60,8 +67,16 @@ export function MatrixPage() {
         onEscape();
       }
     };
+    const onHash = () => {
+      setLinkedModel(modelFromHash());
+      setLinkAttempts(0);
+    };
     window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
+    window.addEventListener('hashchange', onHash);
+    return () => {
+      window.removeEventListener('keydown', onKey);
+      window.removeEventListener('hashchange', onHash);
+    };
   }, []);
 
   const facets: Facets = useMemo(() => {
@@ -86,6 +101,28 @@ export function MatrixPage() {
     );
   }
   if (!document || !data) return null;
+
+  // A linked model becomes the active row; when filters hide it, they are cleared once (and its base expanded).
+  if (linkedModel) {
+    const position = data.modelRowIndexes.findIndex((index) => {
+      const row = data.rows[index];
+      return row.kind === 'model' && row.model.modelId === linkedModel;
+    });
+    if (position >= 0 || linkAttempts > 0 || !document.models[linkedModel]) {
+      setLinkedModel(null);
+      if (position >= 0) {
+        const row = data.rows[data.modelRowIndexes[position]];
+        const callable = data.columns.findIndex((column) => column.kind === 'region' && row.kind === 'model' && row.model.regions[column.region]);
+        setActive({ row: position, column: Math.max(0, callable) });
+      }
+    } else {
+      const base = splitVariant(linkedModel)?.base;
+      setLinkAttempts(1);
+      setSearch('');
+      setFilters({});
+      setView((current) => ({ ...current, hideProvisionedOnly: false, expanded: base ? new Set([...current.expanded, base]) : current.expanded }));
+    }
+  }
 
   const updateFilters = (patch: Partial<MatrixFilters>) => {
     setFilters((current) => ({ ...current, ...patch }));
