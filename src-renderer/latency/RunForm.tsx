@@ -147,11 +147,12 @@ export function RunForm({ document, options, onChange, estimate, problem, runnin
       ) : null}
       <div className="lat-actions">
         {running ? (
-          <button type="button" className="lat-cancel" onClick={onCancel}>
+          // Keys keep the two buttons apart: a reused node that turned into the submit button mid-click would start a new run.
+          <button key="cancel" type="button" className="lat-cancel" onClick={onCancel}>
             Cancel
           </button>
         ) : (
-          <button type="submit" className="primary" disabled={problem !== null || estimate.pending || estimate.error !== null || !estimate.data || estimate.data.requests === 0}>
+          <button key="start" type="submit" className="primary" disabled={problem !== null || estimate.pending || estimate.error !== null || !estimate.data || estimate.data.requests === 0}>
             Start
           </button>
         )}

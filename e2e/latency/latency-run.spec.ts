@@ -1,0 +1,123 @@
+import { readFile } from 'node:fs/promises';
+import { configureRun, expect, HAIKU, openLatencyPage, test } from './latency-fixture';
+
+test.describe('latency page: runs against the emulator in the browser', () => {
+  test('a small run shows live progress, then the charts, the figures and the ranking', async ({ page, host }) => {
+    await openLatencyPage(page, host.url);
+    const form = await configureRun(page, { target: HAIKU, regions: ['us-east-1', 'eu-west-1', 'ap-northeast-1'], runs: 6, concurrency: 2, maxTokens: 16 });
+    await expect(page.getByTestId('estimate')).toContainText('18 requests (3 routes × 6) + 3 warm-up');
+    await expect(page.getByTestId('estimate')).toContainText('simulated: no cost');
+    await form.getByRole('button', { name: 'Start' }).click();
+
+    const progress = page.getByTestId('progress');
+    await expect(progress.locator('tbody tr')).toHaveCount(3);
+    await expect(page.getByTestId('live')).toContainText('done', { timeout: 30_000 });
+    await expect(progress).toContainText('6 / 6');
+
+    const results = page.getByTestId('run-results');
+    for (const chart of ['chart-ttft', 'chart-e2e', 'chart-speed', 'chart-distribution']) {
+      await expect(results.getByTestId(chart).locator('svg.recharts-surface')).toBeVisible();
+    }
+    await expect(results.getByTestId('chart-ttft').locator('.recharts-bar-rectangle')).toHaveCount(3);
+    await expect(results.getByTestId('chart-ttft').locator('.recharts-errorBar')).not.toHaveCount(0);
+    await expect(results.getByTestId('chart-distribution').locator('.recharts-bar-rectangle')).toHaveCount(3);
+    await expect(results.getByTestId('chart-speed')).toContainText('end-to-end tokens/s (includes TTFT)');
+    const figures = results.getByTestId('figures');
+    await expect(figures.locator('tbody tr')).toHaveCount(3);
+    await expect(figures.locator('tbody tr').first()).toContainText(/\d+ ms \/ \d+ ms \/ \d+ ms/);
+
+    // The ranking: every measured route first, by p50 TTFT, with its sample count.
+    const ranked = page.getByTestId('ranking').getByTestId('ranked-route');
+    await expect(ranked.first()).toContainText(/\d+ ms/);
+    const measured = await ranked.evaluateAll((rows) =>
+      rows.map((row) => row.children[4].textContent ?? '').filter((text) => text.endsWith(' ms')).map((text) => Number.parseInt(text, 10)),
+    );
+    expect(measured.length).toBe(3);
+    expect(measured).toEqual([...measured].sort((a, b) => a - b));
+    await expect(ranked.first()).toContainText('6');
+
+    // The history has the run's samples, one line per route.
+    await expect(page.getByTestId('chart-history').locator('.recharts-line')).toHaveCount(3);
+  });
+
+  test('Cancel mid-run keeps the partial results, marked cancelled', async ({ page, host }) => {
+    await openLatencyPage(page, host.url);
+    const form = await configureRun(page, { target: HAIKU, regions: ['us-east-1', 'us-west-2'], runs: 200, concurrency: 1, maxTokens: 24 });
+    await expect(page.getByTestId('estimate')).toContainText('400 requests');
+    await form.getByRole('button', { name: 'Start' }).click();
+    const firstRow = page.getByTestId('progress').locator('tbody tr').first();
+    await expect.poll(async () => Number.parseInt((await firstRow.locator('td').nth(2).textContent())!.trim(), 10), { timeout: 30_000 }).toBeGreaterThanOrEqual(3);
+    await form.getByRole('button', { name: 'Cancel' }).click();
+
+    await expect(page.getByTestId('live')).toContainText('cancelled');
+    await expect(page.getByTestId('live')).toContainText('the samples measured so far are kept');
+    await expect(form.getByRole('button', { name: 'Start' })).toBeEnabled();
+    const results = page.getByTestId('run-results');
+    await expect(results).toContainText('cancelled: partial results');
+    await expect(results.getByTestId('chart-ttft').locator('.recharts-bar-rectangle')).toHaveCount(2);
+    const samples = await results.getByTestId('figures').locator('tbody tr td:nth-child(2)').allTextContents();
+    for (const count of samples.map(Number)) {
+      expect(count).toBeGreaterThan(0);
+      expect(count).toBeLessThan(200);
+    }
+  });
+
+  test('bad input is refused with what to change; a profile-only model names the fix', async ({ page, host }) => {
+    await openLatencyPage(page, host.url);
+    const form = await configureRun(page, { target: HAIKU, regions: ['us-east-1'], runs: 0, concurrency: 1, maxTokens: 16 });
+    await expect(form.getByRole('alert')).toContainText('runs must be between 1 and 1000');
+    await expect(form.getByRole('button', { name: 'Start' })).toBeDisabled();
+    await form.getByLabel('Runs per route').fill('5');
+    await form.getByLabel('Concurrency').fill('40');
+    await expect(form.getByRole('alert')).toContainText('concurrency must be between 1 and 32');
+    await form.getByLabel('Concurrency').fill('1');
+
+    await form.getByLabel('Model or profile').fill('no such model at all');
+    await expect(page.getByTestId('target-described')).toContainText('No model or profile matches');
+    await expect(page.getByTestId('estimate')).toContainText('No model or inference profile matches');
+
+    await form.getByLabel('Model or profile').fill('anthropic.claude-haiku-4-5-20251001-v1:0');
+    await form.getByLabel(/Auto-profile/).uncheck();
+    const estimate = page.getByTestId('estimate');
+    await expect(estimate).toContainText('only through inference profiles');
+    await estimate.getByRole('button', { name: 'Turn on auto-profile' }).click();
+    await expect(form.getByLabel(/Auto-profile/)).toBeChecked();
+    await expect(estimate).toContainText('5 requests (1 routes × 5)');
+  });
+
+  test('Probe network shows cold vs warm per region', async ({ page, host }) => {
+    await openLatencyPage(page, host.url);
+    await configureRun(page, { target: HAIKU, regions: ['us-east-1', 'eu-west-1', 'ap-northeast-1'], runs: 5, concurrency: 1, maxTokens: 16 });
+    const probe = page.getByTestId('probe');
+    await expect(probe).toContainText('Not probed yet');
+    await probe.getByLabel('Samples').fill('3');
+    await probe.getByRole('button', { name: 'Probe network' }).click();
+    const chart = probe.getByTestId('chart-network');
+    await expect(chart.locator('svg.recharts-surface')).toBeVisible({ timeout: 30_000 });
+    await expect(chart.locator('.recharts-yAxis .recharts-cartesian-axis-tick')).toHaveCount(3);
+    await expect(chart).toContainText('first byte (warm, pooled)');
+    await expect(probe.getByRole('button', { name: 'Probe network' })).toBeEnabled();
+  });
+
+  test('exports: the samples as CSV and a chart as PNG', async ({ page, host }) => {
+    await openLatencyPage(page, host.url);
+    const form = await configureRun(page, { target: HAIKU, regions: ['us-west-2'], runs: 3, concurrency: 1, maxTokens: 8 });
+    await form.getByRole('button', { name: 'Start' }).click();
+    await expect(page.getByTestId('run-results').getByTestId('chart-ttft').locator('svg.recharts-surface')).toBeVisible({ timeout: 30_000 });
+
+    const csv = page.waitForEvent('download');
+    await page.getByTestId('history').getByRole('button', { name: 'CSV' }).click();
+    const csvFile = await csv;
+    expect(csvFile.suggestedFilename()).toBe('latency-samples.csv');
+    const text = await readFile((await csvFile.path())!, 'utf8');
+    expect(text.split('\n')[0]).toContain('ttft_ms');
+
+    const png = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export Time to first token as PNG' }).click();
+    const pngFile = await png;
+    expect(pngFile.suggestedFilename()).toBe('latency-chart-ttft.png');
+    const bytes = await readFile((await pngFile.path())!);
+    expect([...bytes.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    expect(bytes.length).toBeGreaterThan(2000);
+  });
+});
