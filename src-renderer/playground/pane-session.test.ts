@@ -38,11 +38,10 @@ const request = { target: 'm', region: 'us-east-1' };
 const result = (text: string) => ({ text, stopReason: 'end_turn', usage: null, metrics: { ttftMs: 1, e2eMs: 2, outputTokensPerSecond: null, serverLatencyMs: null }, route: { invokeId: 'm', callRegion: 'us-east-1', kind: 'on-demand' }, served: {}, api: 'ConverseStream' }) as ConverseResult;
 
 describe('a pane’s session', () => {
-  it('shows the first chunk at once, then at most once per frame, and nothing is lost', async () => {
+  it('shows the first chunk of a frame at once, the rest at the frame’s end, and nothing is lost', async () => {
     const { streams, control } = fakeStreams();
     const frames = manualFrames();
-    let clock = 1000;
-    const session = new PaneSession(frames.schedule, () => clock);
+    const session = new PaneSession(frames.schedule);
     let notified = 0;
     session.subscribe(() => notified++);
     const sent = session.send(streams, request, [{ text: 'hi' }]);
@@ -50,16 +49,17 @@ describe('a pane’s session', () => {
     control.push('a');
     await Promise.resolve();
     expect(session.getSnapshot().streamingText).toBe('a');
-    clock += 5;
     for (const token of ['b', 'c', 'd']) control.push(token);
+    await Promise.resolve();
     expect(frames.queued).toHaveLength(1);
     expect(notified).toBe(afterStart + 1);
     frames.frame();
     expect(notified).toBe(afterStart + 2);
     expect(session.getSnapshot().streamingText).toBe('abcd');
-    clock += 30;
+    frames.frame();
     control.push('e');
     await Promise.resolve();
+    expect(session.getSnapshot().streamingText).toBe('abcde');
     control.finish(result('abcde'));
     await sent;
     expect(session.getSnapshot()).toMatchObject({ status: 'done', turns: [{ role: 'user' }, { role: 'assistant', content: [{ text: 'abcde' }] }] });

@@ -25,10 +25,8 @@ export interface PaneSnapshot {
 
 export type Scheduler = (flush: () => void) => void;
 
-/** One frame at 60 Hz: the screen is updated at most this often. */
-const FRAME_MS = 16;
 
-/** At most one flush per animation frame; a hidden tab (no frames) still gets its text within a second. */
+/** The end of the current animation frame; a hidden tab (no frames) still gets its text within a second. */
 export const frameScheduler: Scheduler = (flush) => {
   let done = false;
   const run = () => {
@@ -61,16 +59,13 @@ export class PaneSession {
   private snapshot: PaneSnapshot = { turns: [], status: 'idle', streamingText: '' };
   private readonly listeners = new Set<() => void>();
   private pending = '';
-  private flushScheduled = false;
+  /** A flush is queued for the end of this task. */
+  private flushQueued = false;
+  /** The screen got text in this frame: more waits for the frame's end. */
+  private frameBusy = false;
   private call: StreamCall<ConverseResult> | null = null;
 
-  /** When the screen last got text: a chunk after a quiet frame is shown at once, a burst waits for the next frame. */
-  private lastFlushAt = Number.NEGATIVE_INFINITY;
-
-  constructor(
-    private readonly schedule: Scheduler = frameScheduler,
-    private readonly now: () => number = () => performance.now(),
-  ) {}
+  constructor(private readonly schedule: Scheduler = frameScheduler) {}
 
   subscribe = (listener: () => void) => {
     this.listeners.add(listener);
@@ -85,20 +80,28 @@ export class PaneSession {
   }
 
   private flush = () => {
-    this.flushScheduled = false;
-    this.lastFlushAt = this.now();
+    this.flushQueued = false;
     if (!this.pending) return;
     const streamingText = this.snapshot.streamingText + this.pending;
     this.pending = '';
     this.set({ ...this.snapshot, streamingText });
+    if (!this.frameBusy) {
+      this.frameBusy = true;
+      this.schedule(this.frameEnded);
+    }
   };
 
+  private frameEnded = () => {
+    this.frameBusy = false;
+    this.flush();
+  };
+
+  /** A chunk in a frame that has shown nothing yet is shown now; later ones in that frame wait for its end. */
   private onChunk = (text: string) => {
     this.pending += text;
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
-    if (this.now() - this.lastFlushAt >= FRAME_MS) queueMicrotask(this.flush);
-    else this.schedule(this.flush);
+    if (this.frameBusy || this.flushQueued) return;
+    this.flushQueued = true;
+    queueMicrotask(this.flush);
   };
 
   /** The input is complete but for the messages: the pane's turns plus this prompt. Resolves when the answer ends. */
