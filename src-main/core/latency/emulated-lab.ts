@@ -5,7 +5,6 @@ import type { AwsCredentialIdentity } from '@smithy/types';
 import { LatencyRunInputSchema, type LatencyProgress, type LatencyRunInput, type LatencyRunReport, type Settings } from '../../../src-shared/contract';
 import { createAtlasCore, type AtlasCore } from '../app/atlas-core';
 import { startEmulator, type RunningEmulator } from '../../emulator/server';
-import { BUNDLED_CATALOG, projectFile } from '../../cli/project-files';
 import { parseScenario, type ScenarioInput } from '../../emulator/scenario';
 
 /**
@@ -30,8 +29,8 @@ export async function startEmulatedLab(
     credentials?: AwsCredentialIdentity;
     dataDir?: string;
     emulator?: RunningEmulator;
-    /** Fall back to the bundled catalog (credentials that the scan cannot use). */
-    bundledCatalog?: boolean;
+    /** A catalog to fall back to (credentials that the scan cannot use). */
+    bundledPath?: string;
   } = {},
 ): Promise<EmulatedLab> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'atlas-lab-')));
@@ -43,7 +42,7 @@ export async function startEmulatedLab(
     settingsPath: null,
     overrides: { cacheMode: 'none', regions: ['us-east-1', 'eu-west-1'], dataDir, ...options.overrides },
     endpointUrl: emulator.url,
-    bundledPath: options.bundledCatalog ? projectFile(BUNDLED_CATALOG) : null,
+    bundledPath: options.bundledPath ?? null,
     credentials: options.credentials ?? { accessKeyId: 'AKIDLAB', secretAccessKey: 'lab-secret' },
     log: () => {},
   });

