@@ -37,7 +37,8 @@ const api = (method: string, body: unknown, token = host.token) =>
 beforeAll(async () => {
   const rendererDir = await mkdtemp(join(tmpdir(), 'atlas-renderer-'));
   await writeFile(join(rendererDir, 'index.html'), '<!doctype html><title>Bedrock Atlas</title>');
-  host = await startWebHost({ dispatcher: createDispatcher(handlers), subscribe: (listener) => hub.subscribe(listener), rendererDir });
+  await writeFile(join(rendererDir, 'index.html'), '<!doctype html><html><head><title>Bedrock Atlas</title></head></html>');
+  host = await startWebHost({ dispatcher: createDispatcher(handlers), subscribe: (listener) => hub.subscribe(listener), rendererDir, launchCommand: 'npm start' });
 });
 afterAll(() => host.close());
 
@@ -114,5 +115,10 @@ describe('browser host', () => {
     const { value } = await reader.read();
     expect(value).toBe(`event: catalog.scanFinished\ndata: ${JSON.stringify(event.payload)}\n\n`);
     controller.abort();
+  });
+
+  it('names its launch command in the page, for the page shown without a token', async () => {
+    const page = await (await fetch(`${host.url}/`)).text();
+    expect(page).toContain('<meta name="bedrock-atlas-launch-command" content="npm start"></head>');
   });
 });

@@ -52,6 +52,8 @@ export interface WebHostOptions {
   streams?: StreamRegistry;
   /** Events that bring a newly connected event client up to date (the current catalog). */
   snapshotEvents?: () => AtlasEvent[];
+  /** How the user started this host (`npm start` or `bedrock-atlas web`), named on the page shown without a token. */
+  launchCommand?: string;
   /** A request body must arrive within this long (a client holding a slow body is cut off). */
   bodyTimeoutMs?: number;
   /** The built renderer (out/renderer). */
@@ -237,6 +239,11 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       content = await readFile(file);
     } catch {
       throw new HttpError(404, 'NOT_FOUND', `No file ${path}`);
+    }
+    if (relative === 'index.html' && options.launchCommand) {
+      // The token page needs the command to name before it has a token to ask the API with; it is no secret.
+      const meta = `<meta name="bedrock-atlas-launch-command" content="${options.launchCommand.replace(/[^a-z -]/gi, '')}">`;
+      content = Buffer.from(content.toString('utf8').replace('</head>', `${meta}</head>`));
     }
     response.writeHead(200, {
       'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',

@@ -65,7 +65,7 @@ export function App() {
   });
   const unauthorized = isUnauthorized(appInfo.error);
   useTheme(!unauthorized && !appInfo.isPending);
-  if (unauthorized) return <TokenPage launchCommand={appInfo.data?.launchCommand ?? null} />;
+  if (unauthorized) return <TokenPage launchCommand={appInfo.data?.launchCommand ?? launchCommandOfPage()} />;
   if (appInfo.isPending) return <div className="app" aria-busy="true" />;
   return <Dashboard />;
 }
@@ -142,4 +142,10 @@ function Dashboard() {
       </ErrorBoundary>
     </div>
   );
+}
+
+/** The browser host names its launch command in the page itself, for the page shown before any API call works. */
+function launchCommandOfPage(): AppInfo['launchCommand'] | null {
+  const content = document.querySelector<HTMLMetaElement>('meta[name="bedrock-atlas-launch-command"]')?.content;
+  return content === 'npm start' || content === 'bedrock-atlas web' ? content : null;
 }

@@ -28,12 +28,13 @@ export function webCommand(io: CommandIo, version: string): Command {
     const projectRoot = projectFile('.');
     if (rendererBuildIsStale(projectRoot)) await buildRenderer(projectRoot, io.stderr);
     const launch = readLaunchOptions(command);
+    // npm tells the processes that `npm start` runs which script that was.
+    const launchCommand = process.env.npm_lifecycle_event === 'start' ? 'npm start' : 'bedrock-atlas web';
     const core = await createAtlasCore({
       name: 'Bedrock Atlas',
       version,
       transport: 'web',
-      // npm tells the processes that `npm start` runs which script that was.
-      launchCommand: process.env.npm_lifecycle_event === 'start' ? 'npm start' : 'bedrock-atlas web',
+      launchCommand,
       settingsPath: defaultSettingsPath(),
       overrides: launch.overrides,
       endpointUrl: launch.endpointUrl,
@@ -44,6 +45,7 @@ export function webCommand(io: CommandIo, version: string): Command {
       port: opts.port as number,
       dispatcher: core.dispatcher,
       streams: core.streams,
+      launchCommand,
       snapshotEvents: core.snapshotEvents,
       subscribe: (listener) => core.events.subscribe(listener),
       rendererDir: projectFile('out/renderer'),
