@@ -19,7 +19,7 @@ test.describe('latency page: runs against the emulator in the browser', () => {
       await expect(results.getByTestId(chart).locator('svg.recharts-surface')).toBeVisible();
     }
     await expect(results.getByTestId('chart-ttft').locator('.recharts-bar-rectangle')).toHaveCount(3);
-    await expect(results.getByTestId('chart-ttft').locator('.recharts-errorBar')).not.toHaveCount(0);
+    await expect(results.getByTestId('chart-ttft').locator('.recharts-bar-rectangle line')).toHaveCount(12);
     await expect(results.getByTestId('chart-distribution').locator('.recharts-bar-rectangle')).toHaveCount(3);
     await expect(results.getByTestId('chart-speed')).toContainText('end-to-end tokens/s (includes TTFT)');
     const figures = results.getByTestId('figures');
@@ -32,9 +32,10 @@ test.describe('latency page: runs against the emulator in the browser', () => {
     const measured = await ranked.evaluateAll((rows) =>
       rows.map((row) => row.children[4].textContent ?? '').filter((text) => text.endsWith(' ms')).map((text) => Number.parseInt(text, 10)),
     );
-    expect(measured.length).toBe(3);
+    // Other tests of this worker may have measured more routes of the same model: at least this run's three.
+    expect(measured.length).toBeGreaterThanOrEqual(3);
     expect(measured).toEqual([...measured].sort((a, b) => a - b));
-    await expect(ranked.first()).toContainText('6');
+    await expect(ranked.filter({ hasText: 'ap-northeast-1' }).first()).toContainText(/\d+ ms/);
 
     // The history has the run's samples, one line per route.
     await expect(page.getByTestId('chart-history').locator('.recharts-line')).toHaveCount(3);

@@ -92,9 +92,6 @@ export interface WhiskerRow {
   p50: number;
   p90: number;
   p99: number;
-  /** Recharts error bars are offsets from the bar's value: [below, above]. */
-  toP90: [number, number];
-  toP99: [number, number];
   samples: number;
 }
 
@@ -103,7 +100,7 @@ export function whiskerRows(routes: RouteFigures[], metric: 'ttftMs' | 'e2eMs'):
   return routes.flatMap((route) => {
     const stats = route[metric];
     if (!stats) return [];
-    return [{ key: route.key, p50: stats.p50, p90: stats.p90, p99: stats.p99, toP90: [0, stats.p90 - stats.p50], toP99: [0, stats.p99 - stats.p50], samples: route.samples }];
+    return [{ key: route.key, p50: stats.p50, p90: stats.p90, p99: stats.p99, samples: route.samples }];
   });
 }
 
