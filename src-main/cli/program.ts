@@ -19,10 +19,13 @@ Examples:
   bedrock-atlas where "claude 3 haiku"               how that model can be called in every region
   bedrock-atlas where nova-2-lite --from eu-west-3   the ranked routes from your region
   bedrock-atlas catalog --json > catalog.json        the whole catalog document
+  bedrock-atlas probe                                DNS, TCP, TLS and first byte to every region, cold and warm
+  bedrock-atlas latency --target "claude 3 haiku"    TTFT, E2E and output speed where that model is callable
+  bedrock-atlas rank --target nova-lite --from eu-west-1   its routes from your region, fastest measured first
   bedrock-atlas emulator --port 4010                 an offline Bedrock; then add --endpoint-url http://127.0.0.1:4010
 
 Every command that talks to Bedrock takes the shared options (--endpoint-url, --profile, --regions, --cache-mode,
---cache-dir, --max-age-hours, --no-bundled): see \`bedrock-atlas <command> --help\`.`;
+--cache-dir, --max-age-hours, --no-bundled, --data-dir): see \`bedrock-atlas <command> --help\`.`;
 
 export function buildProgram(io: CommandIo, version: string): Command {
   const program = new Command('bedrock-atlas')
