@@ -2,7 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import type { CatalogDocument } from '../../src-shared/catalog/document';
 import { ConverseInputSchema, type ContentBlock, type Conversation, type ConversationInput, type ConverseFailure } from '../../src-shared/contract';
-import { takesImages } from '../../src-shared/playground/model-options';
+import { offersOptimizedLatency, takesImages } from '../../src-shared/playground/model-options';
 import { applyPreset, PRESETS, type PresetId } from '../../src-shared/playground/presets';
 import { planRoute } from '../../src-shared/playground/route-plan';
 import { useAtlas } from '../api/atlas-context';
@@ -129,6 +129,9 @@ function Playground({ document }: { document: CatalogDocument }) {
         if (!plan.ok) return refuse({ name: plan.name, code: plan.code, message: plan.message });
         if (images.length > 0 && !takesImages(plan.route.model)) {
           return refuse({ name: 'ImagesNotAccepted', code: 'IMAGES_NOT_ACCEPTED', message: `${plan.route.modelId} does not take images (its input: ${plan.route.model?.inputModalities.join(', ') ?? 'unknown'}). Remove the image or choose a model that takes images.` });
+        }
+        if (config.latency === 'optimized' && !offersOptimizedLatency(plan.route.modelId)) {
+          return refuse({ name: 'LatencyModeNotOffered', code: 'LATENCY_NOT_OFFERED', message: `${plan.route.modelId} does not offer latency-optimized inference: set Latency to standard or leave it unset.` });
         }
         let request: ReturnType<typeof requestOf>;
         try {

@@ -11,7 +11,12 @@ export function SummaryRow({ snapshots }: { snapshots: PaneSnapshot[] }) {
     values.reduce<number | null>((found, value, index) => (value !== null && (found === null || better(value, values[found]!)) ? index : found), null);
   const fastestTtft = best(ttfts, (a, b) => a < b);
   const fastestSpeed = best(speeds, (a, b) => a > b);
-  const failures = last.flatMap((turn, index) => (turn?.error && turn.error.code !== 'CANCELLED' ? [`Pane ${index + 1}: ${turn.error.name} — ${turn.error.message}`] : []));
+  // The pane has the whole message; here its first sentence is enough to say why.
+  const brief = (message: string) => {
+    const sentence = /^.*?[.:](?=\s|$)/.exec(message)?.[0] ?? message;
+    return sentence.length > 140 ? `${sentence.slice(0, 139)}…` : sentence;
+  };
+  const failures = last.flatMap((turn, index) => (turn?.error && turn.error.code !== 'CANCELLED' ? [`Pane ${index + 1}: ${turn.error.name} — ${brief(turn.error.message)}`] : []));
   return (
     <section className="pg-summary" aria-label="Comparison summary" data-testid="summary">
       <p>
