@@ -21,7 +21,7 @@ Examples:
   bedrock-atlas catalog --json > catalog.json        the whole catalog document
   bedrock-atlas probe                                DNS, TCP, TLS and first byte to every region, cold and warm
   bedrock-atlas latency --target "claude 3 haiku"    TTFT, E2E and output speed where that model is callable
-  bedrock-atlas rank --target nova-lite --from eu-west-1   its routes from your region, fastest measured first
+  bedrock-atlas rank --target nova-lite              its routes from your region (--from), fastest measured first
   bedrock-atlas emulator --port 4010                 an offline Bedrock; then add --endpoint-url http://127.0.0.1:4010
 
 Every command that talks to Bedrock takes the shared options (--endpoint-url, --profile, --regions, --cache-mode,
