@@ -25,10 +25,10 @@ describe('describeCause names the fix', () => {
   });
 });
 
-function snapshot(source: CatalogSnapshot['meta']['source'], warnings: string[] = []): CatalogSnapshot {
+function snapshot(source: CatalogSnapshot['meta']['source'], warnings: string[] = [], discoveryFailure?: CatalogSnapshot['meta']['discoveryFailure']): CatalogSnapshot {
   return {
     document: { schemaVersion: 1, generatedAt: '2026-08-21T10:00:00.000Z', source, regions: {}, models: {}, profiles: {} },
-    meta: { source, simulated: false, ageMs: 5 * 60_000, cacheMode: 'file', cachePath: null, warnings },
+    meta: { source, simulated: false, ageMs: 5 * 60_000, cacheMode: 'file', cachePath: null, warnings, ...(discoveryFailure ? { discoveryFailure } : {}) },
   };
 }
 
@@ -54,15 +54,15 @@ describe('discoveryFailure', () => {
     expect(discoveryFailure(snapshot('api', ['2 regions failed: me-south-1 (X), me-central-1 (X)']), idle, context)).toBeNull();
   });
 
-  it('after a reload, reads the cause from the service warning of a failed refresh or a bundled start-up', () => {
+  it('after a reload, reads the cause from the snapshot of a failed refresh or a bundled start-up', () => {
     const refresh = discoveryFailure(
-      snapshot('cache', ['Refresh failed in every region; keeping the data from 2026-08-21T10:00:00.000Z. 33 regions: SSOTokenExpired: expired']),
+      snapshot('cache', [], { at: '2026-11-23T01:00:00.000Z', reasons: ['us-east-1: SSOTokenExpired: expired', 'eu-west-1: SSOTokenExpired: expired'] }),
       idle,
       context,
     );
     expect(refresh?.cause).toBe('credentials expired: run aws sso login --profile work');
     const startup = discoveryFailure(
-      snapshot('bundled', ['Showing the bundled catalog from 2026-08-21: live discovery failed (us-east-1, eu-west-1: Error: connect ECONNREFUSED 127.0.0.1:9).']),
+      snapshot('bundled', [], { at: '2026-11-23T01:00:00.000Z', reasons: ['us-east-1, eu-west-1: Error: connect ECONNREFUSED 127.0.0.1:9'] }),
       idle,
       context,
     );

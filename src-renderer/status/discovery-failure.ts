@@ -49,12 +49,9 @@ export function describeCause(reasons: readonly string[], context: FailureContex
   return first ? `every region failed: ${first.length > 160 ? `${first.slice(0, 157)}…` : first}` : 'every region failed';
 }
 
-const REFRESH_FAILED = /^Refresh failed in every region; keeping the data from \S+\. (.*)$/s;
-const STARTUP_FAILED = /^Showing the bundled catalog from \S+: live discovery failed \((.*)\)\.$/s;
-
 /**
  * The failure to show, if the last discovery answered in no region. A scan seen live gives each region's error;
- * after a reload only the service's warning is left, which still carries the reasons.
+ * after a reload the snapshot's `discoveryFailure` still carries the reasons.
  */
 export function discoveryFailure(snapshot: CatalogSnapshot | undefined, scan: ScanOutcome, context: FailureContext): DiscoveryFailure | null {
   const progress = Object.values(scan.regions);
@@ -63,10 +60,8 @@ export function discoveryFailure(snapshot: CatalogSnapshot | undefined, scan: Sc
     const reasons = Object.values(regions).map((error) => `${error.code}: ${error.message}`);
     return { cause: describeCause(reasons, context), regions, key: scan.scanId };
   }
-  for (const warning of snapshot?.meta.warnings ?? []) {
-    const reasons = REFRESH_FAILED.exec(warning)?.[1] ?? STARTUP_FAILED.exec(warning)?.[1];
-    if (reasons !== undefined) return { cause: describeCause([reasons], context), regions: {}, key: warning };
-  }
+  const failure = snapshot?.meta.discoveryFailure;
+  if (failure) return { cause: describeCause(failure.reasons, context), regions: {}, key: failure.at };
   return null;
 }
 

@@ -13,6 +13,14 @@ export interface CatalogMeta {
   cachePath: string | null;
   /** Human-readable warnings collected while loading (ignored cache file, unwritable directory, failed regions). */
   warnings: string[];
+  /** The last discovery answered in no region: what is shown is older (a kept copy, or the bundled data). */
+  discoveryFailure?: DiscoveryFailure;
+}
+
+export interface DiscoveryFailure {
+  at: string;
+  /** What failed, one line each ("us-east-1: ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:9"). */
+  reasons: string[];
 }
 
 export interface CatalogSnapshot {

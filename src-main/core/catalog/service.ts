@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { GetFoundationModelAvailabilityCommand } from '@aws-sdk/client-bedrock';
 import { CatalogDocumentSchema, type CatalogDocument, type ModelAccess } from '../../../src-shared/catalog/document';
 import { bestRegions, getModel } from '../../../src-shared/catalog/queries';
-import type { AtlasHandlers, CatalogSnapshot, RankedRoute } from '../../../src-shared/contract';
+import type { AtlasHandlers, CatalogSnapshot, DiscoveryFailure, RankedRoute } from '../../../src-shared/contract';
 import type { AtlasEvent } from '../../../src-shared/events';
 import type { RegionClients } from '../aws/region-clients';
 import { buildCatalogDocument } from './build-document';
@@ -44,6 +44,8 @@ export interface CatalogServiceOptions {
 interface Loaded {
   document: CatalogDocument;
   warnings: string[];
+  /** Set while what is shown is not from the discovery just attempted, because it answered in no region. */
+  discoveryFailure?: DiscoveryFailure;
 }
 
 /** A scan that answered without its stragglers, kept until they arrive so they can be merged in. */
@@ -187,6 +189,7 @@ export class CatalogService {
         cacheMode: this.options.cache.mode,
         cachePath: this.options.cache.mode === 'file' ? this.options.cache.path : null,
         warnings,
+        ...(loaded.discoveryFailure ? { discoveryFailure: loaded.discoveryFailure } : {}),
       },
     };
   }
@@ -214,7 +217,7 @@ export class CatalogService {
         const document = await this.readBundled(this.options.bundledPath);
         const warning = `Showing the bundled catalog from ${document.generatedAt.slice(0, 10)}: live discovery failed (${apiWarnings.join('; ')}).`;
         this.options.log(warning);
-        return { document, warnings: [...cached.warnings, warning] };
+        return { document, warnings: [...cached.warnings, warning], discoveryFailure: { at: new Date(this.now()).toISOString(), reasons: apiWarnings } };
       } catch (error) {
         steps.push(`bundled: ${(error as Error).message}`);
       }
@@ -282,7 +285,8 @@ export class CatalogService {
     const previous = this.current?.document.source === 'bundled' ? null : (this.current?.document ?? null);
     if (ok === 0 && this.current) {
       const warning = `Refresh failed in every region; keeping the data from ${this.current.document.generatedAt}. ${summarize(failures)}`;
-      return (this.current = { document: this.current.document, warnings: [warning] });
+      const discoveryFailure = { at: new Date(this.now()).toISOString(), reasons: failures };
+      return (this.current = { document: this.current.document, warnings: [warning], discoveryFailure });
     }
     if (ok === 0) return { document: buildCatalogDocument(scans, { generatedAt: new Date(this.now()) }), warnings: [summarize(failures)] };
 
