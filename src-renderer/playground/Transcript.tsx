@@ -1,4 +1,4 @@
-import { memo } from 'react';
+import { memo, useLayoutEffect, useRef } from 'react';
 import type { LatencyMode, ServiceTier } from '../../src-shared/contract';
 import type { PaneSnapshot, Turn } from './pane-session';
 import { FailureNote, ResponseFooter } from './ResponseFooter';
@@ -48,8 +48,24 @@ function StreamingText({ text }: { text: string }) {
 }
 
 export function Transcript({ snapshot, asked }: { snapshot: PaneSnapshot; asked: { latency?: LatencyMode; serviceTier?: ServiceTier } }) {
+  const box = useRef<HTMLDivElement>(null);
+  const following = useRef(true);
+  // Keep the newest text in view while the reader is at the bottom; scrolling up to read stops the following.
+  useLayoutEffect(() => {
+    if (following.current && box.current) box.current.scrollTop = box.current.scrollHeight;
+  }, [snapshot]);
   return (
-    <div className="pg-transcript" aria-live="off">
+    <div
+      ref={box}
+      className="pg-transcript"
+      aria-live="off"
+      tabIndex={0}
+      aria-label="Conversation"
+      onScroll={(event) => {
+        const element = event.currentTarget;
+        following.current = element.scrollHeight - element.scrollTop - element.clientHeight < 24;
+      }}
+    >
       {snapshot.turns.map((turn, index) => (
         <FinishedTurn key={index} turn={turn} asked={asked} />
       ))}
