@@ -22,7 +22,7 @@ export function ProgressTable({ rows, cancelled }: { rows: LatencyProgress[]; ca
         {rows.map((row) => (
           <tr key={row.key} data-route={row.key}>
             <th scope="row">{routeLabel(row.key)}</th>
-            <td>
+            <td title={row.route.invokeId}>
               <code>{row.route.invokeId}</code>
             </td>
             <td>{cancelled && row.phase !== 'done' && row.phase !== 'failed' ? 'cancelled' : PHASES[row.phase]}</td>

@@ -18,8 +18,11 @@ export function RunResults({ run, target, theme }: { run: RunFigures; target: st
     queryKey: ['latencySeries', 'run', run.id, target],
     queryFn: () => api.latencySeries({ target, since: run.startedAt, metric: 'ttftMs' }),
   });
-  const keys = useMemo(() => new Set(run.routes.map((route) => route.key)), [run]);
-  const boxes = useMemo(() => boxRows((samples.data?.points ?? []).filter((point) => keys.has(point.region))), [samples.data, keys]);
+  // This run's routes only, in the report's order like the other charts.
+  const boxes = useMemo(() => {
+    const order = run.routes.map((route) => route.key);
+    return boxRows((samples.data?.points ?? []).filter((point) => order.includes(point.region))).sort((a, b) => order.indexOf(a.key) - order.indexOf(b.key));
+  }, [samples.data, run]);
   const ttft = whiskerRows(run.routes, 'ttftMs');
   const e2e = whiskerRows(run.routes, 'e2eMs');
   const speed = speedRows(run.routes);

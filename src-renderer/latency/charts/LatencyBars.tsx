@@ -2,7 +2,7 @@ import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxi
 import type { WhiskerRow } from '../figures';
 import { ChartFrame } from './ChartFrame';
 import type { ChartTheme } from './chart-theme';
-import { barChartHeight, formatMs, routeLabel } from './route-label';
+import { barChartHeight, formatMs, niceCeil, routeLabel } from './route-label';
 
 interface BarShapeProps {
   x?: number;
@@ -46,7 +46,7 @@ export function LatencyBars({ title, metric, rows, theme, color, testId }: { tit
       <ResponsiveContainer width="100%" height={barChartHeight(data.length)}>
         <BarChart data={data} layout="vertical" margin={{ top: 4, right: 24, bottom: 4, left: 4 }} title={title} desc={`p50 ${metric} per route with p90 and p99 whiskers`}>
           <CartesianGrid horizontal={false} stroke={theme.grid} />
-          <XAxis type="number" unit=" ms" domain={[0, Math.max(1, ...rows.map((row) => row.p99)) * 1.04]} tickFormatter={(value: number) => String(Math.round(value))} tick={{ fill: theme.muted, fontSize: 11 }} stroke={theme.grid} />
+          <XAxis type="number" unit=" ms" domain={[0, niceCeil(Math.max(...rows.map((row) => row.p99)))]} tick={{ fill: theme.muted, fontSize: 11 }} stroke={theme.grid} />
           <YAxis type="category" dataKey="label" width={150} tick={{ fill: theme.text, fontSize: 11 }} stroke={theme.grid} />
           <Tooltip
             isAnimationActive={false}

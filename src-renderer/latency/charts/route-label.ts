@@ -9,3 +9,10 @@ export function routeLabel(key: string): string {
 export const barChartHeight = (rows: number) => Math.max(120, rows * 30 + 48);
 
 export const formatMs = (value: number) => `${Math.round(value)} ms`;
+
+/** The next round number at or above a value (1, 2, 2.5 or 5 times a power of ten): an axis end worth reading. */
+export function niceCeil(value: number): number {
+  if (!(value > 0)) return 1;
+  const power = 10 ** Math.floor(Math.log10(value));
+  return ([1, 2, 2.5, 5, 10].find((step) => step * power >= value) ?? 10) * power;
+}
