@@ -44,12 +44,18 @@ describe('history database', () => {
     const path = join(dir, HISTORY_FILE_NAME);
     const holder = spawn(
       process.execPath,
-      ['-e', `const {DuckDBInstance}=require('@duckdb/node-api');DuckDBInstance.create(${JSON.stringify(path)}).then(i=>i.connect()).then(()=>{console.log('held');setInterval(()=>{},1000)})`],
+      ['-e', `const {DuckDBInstance}=require('@duckdb/node-api');DuckDBInstance.create(${JSON.stringify(path)}).then(i=>i.connect()).then(async c=>{await c.run('create table if not exists held (v integer)');await c.run('checkpoint');console.log('held');setInterval(()=>{},1000)})`],
       { stdio: ['ignore', 'pipe', 'inherit'], cwd: process.cwd() },
     );
     try {
       await new Promise<void>((resolve) => holder.stdout!.on('data', () => resolve()));
-      const db = await open(dir);
+      // The holder has written to the file, so its lock is in place; allow the OS a moment all the same.
+      let db = await open(dir);
+      for (let attempt = 0; attempt < 20 && db.state.status !== 'off'; attempt++) {
+        db.close();
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        db = await open(dir);
+      }
       expect(db.state).toMatchObject({ status: 'off', reason: 'locked' });
       expect(db.warnings[0]).toMatch(new RegExp(`in use by another running Bedrock Atlas \\(PID ${holder.pid}\\)`));
       expect(await db.all('select 1')).toEqual([]);
