@@ -9,8 +9,13 @@ export function CopyAsCodeDialog({ call, onClose }: { call: CallToCopy; onClose(
   const code = callAsCode(language, call);
   useEffect(() => {
     const element = dialog.current;
+    // The dialog leaves the page when closed: focus goes back to the button that opened it.
+    const opener = document.activeElement as HTMLElement | null;
     element?.showModal();
-    return () => element?.close();
+    return () => {
+      element?.close();
+      opener?.focus();
+    };
   }, []);
   const copy = () =>
     navigator.clipboard.writeText(code).then(

@@ -121,7 +121,8 @@ function Playground({ document }: { document: CatalogDocument }) {
     setPrompt('');
     setImages([]);
     setTokenCounts({});
-    const title = conversation.title ?? (prompt.trim().slice(0, 80) || 'Image prompt');
+    const words = prompt.trim().replace(/\s+/g, ' ');
+    const title = conversation.title ?? (words.length > 80 ? `${words.slice(0, 79).replace(/\s\S*$/, '')}…` : words || 'Image prompt');
     await Promise.all(
       panes.map(async ({ config, session }) => {
         const refuse = (failure: ConverseFailure) => session.refuse(content, failure);

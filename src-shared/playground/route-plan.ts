@@ -25,7 +25,9 @@ export function planRoute(document: CatalogDocument, target: string, region: str
   } catch (error) {
     if (!(error instanceof RouteError)) throw error;
     const best = error.name === 'NeedsInferenceProfile' ? bestProfile(document, resolveModelId(document, target, region), region) : null;
-    return { ok: false, name: error.name, code: error.code, message: error.message, fix: best ? { label: `Use ${best}`, target: best } : null };
+    // The pane's switch is called "Route automatically"; the core's message names the API's autoProfile.
+    const message = error.message.replace('turn on auto-profile', 'turn on “Route automatically”');
+    return { ok: false, name: error.name, code: error.code, message, fix: best ? { label: `Use ${best}`, target: best } : null };
   }
   const notes: string[] = [];
   if (route.autoRoutedFrom) notes.push(`Routed automatically: ${route.autoRoutedFrom} is served in ${region} only through profiles, so ${route.invokeId} is called.`);
