@@ -9,18 +9,20 @@ import type { ConverseInput, ConverseResult, StreamContext } from '../../../src-
 import type { CatalogDocument } from '../../../src-shared/catalog/document';
 import { resolveRoute, type ResolvedRoute } from '../../../src-shared/catalog/resolve-route';
 import type { RegionClients } from '../aws/region-clients';
+import { RequestTiming, timedRequest } from '../latency/request-timing';
 import { explainBedrockError } from './bedrock-errors';
 
 /**
  * One conversation turn through one route: pre-flight from the catalog (a bare id that needs a profile is caught
  * before the call), then ConverseStream through the region's pooled runtime client, text forwarded delta by
- * delta, metrics as the latency lab defines them. A model without streaming is called with Converse.
+ * delta, metrics as the latency lab defines them (from the request's last byte handed to the socket, never
+ * retried silently: a throttle is shown, not hidden in a longer TTFT). A model without streaming is called with
+ * Converse.
  */
 
 export interface ConverseDependencies {
   clients: RegionClients;
   catalog: () => Promise<CatalogDocument>;
-  now?: () => number;
 }
 
 export function toSdkMessages(input: Pick<ConverseInput, 'messages'>): SdkMessage[] {
@@ -56,7 +58,7 @@ export async function converse(
   { signal, emit }: StreamContext<{ text: string }>,
   dependencies: ConverseDependencies,
 ): Promise<ConverseResult> {
-  const now = dependencies.now ?? (() => performance.now());
+  const now = () => performance.now();
   const route = resolveRoute(await dependencies.catalog(), input.target, input.region, { autoProfile: input.autoProfile });
   const resultRoute = {
     invokeId: route.invokeId,
@@ -64,15 +66,18 @@ export async function converse(
     kind: route.kind,
     ...(route.autoRoutedFrom ? { autoRoutedFrom: route.autoRoutedFrom } : {}),
   };
-  const client = dependencies.clients.runtimeClient(route.callRegion, { streaming: route.model?.streaming !== false });
+  const client = dependencies.clients.runtimeClient(route.callRegion, { retries: false, streaming: route.model?.streaming !== false });
+  const timing = new RequestTiming();
+  /** When the request left: its last byte on the socket, or (before it had one) when it was given to the SDK. */
+  const sentAt = (fallback: number) => timing.sentAt ?? fallback;
   const request = buildRequest(input, route);
 
   if (route.model?.streaming === false) {
     const started = now();
-    const answer = await client.send(new ConverseCommand(request), { abortSignal: signal }).catch((error: unknown) => {
+    const answer = await timedRequest(timing, () => client.send(new ConverseCommand(request), { abortSignal: signal })).catch((error: unknown) => {
       throw explainBedrockError(error, route, dependencies.clients.profile);
     });
-    const e2eMs = now() - started;
+    const e2eMs = now() - sentAt(started);
     const text = (answer.output?.message?.content ?? []).map((block) => block.text ?? '').join('');
     if (text) await emit({ text });
     return {
@@ -96,17 +101,17 @@ export async function converse(
   let serverLatencyMs: number | null = null;
   const served: ConverseResult['served'] = {};
   try {
-    const response = await client.send(new ConverseStreamCommand(request), { abortSignal: signal });
+    const response = await timedRequest(timing, () => client.send(new ConverseStreamCommand(request), { abortSignal: signal }));
     for await (const event of response.stream ?? []) {
       const delta = event.contentBlockDelta?.delta?.text;
       if (delta) {
-        const at = now() - started;
+        const at = now() - sentAt(started);
         ttftMs ??= at;
         lastDeltaMs = at;
         text += delta;
         await emit({ text: delta });
       } else if (event.messageStop) {
-        messageStopMs = now() - started;
+        messageStopMs = now() - sentAt(started);
         stopReason = event.messageStop.stopReason ?? null;
       } else if (event.metadata) {
         const meta = event.metadata;
@@ -120,7 +125,7 @@ export async function converse(
     if (signal.aborted) throw error;
     throw explainBedrockError(error, route, dependencies.clients.profile, text);
   }
-  const e2eMs = Math.max(lastDeltaMs ?? 0, messageStopMs ?? 0, ttftMs ?? 0) || now() - started;
+  const e2eMs = Math.max(lastDeltaMs ?? 0, messageStopMs ?? 0, ttftMs ?? 0) || now() - sentAt(started);
   return {
     text,
     stopReason,
