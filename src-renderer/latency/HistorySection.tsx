@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import { useAtlas } from '../api/atlas-context';
 import { HistoryChart, WindowPicker } from './charts/HistoryChart';
 import { saveBlob } from './charts/chart-png';
@@ -20,7 +20,7 @@ function bytesOf(base64: string): Uint8Array<ArrayBuffer> {
 }
 
 /** The target's stored samples over a window: the time series, and the raw samples as CSV, JSON or Parquet. */
-export function HistorySection({ target, theme, refreshKey }: { target: string; theme: ChartTheme; refreshKey: string | null }) {
+export const HistorySection = memo(function HistorySection({ target, theme, refreshKey }: { target: string; theme: ChartTheme; refreshKey: string | null }) {
   const { api } = useAtlas();
   const [window, setWindow] = useState<HistoryWindow>('24h');
   const [exportState, setExportState] = useState<string | null>(null);
@@ -75,4 +75,4 @@ export function HistorySection({ target, theme, refreshKey }: { target: string; 
       )}
     </section>
   );
-}
+});

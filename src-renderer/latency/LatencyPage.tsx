@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
-import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { useEffect, useMemo, useState, useSyncExternalStore, type ReactNode } from 'react';
 import type { CatalogDocument } from '../../src-shared/catalog/document';
-import type { LatencyRunChunk, LatencyRunReport } from '../../src-shared/contract/latency';
+import type { LatencyEstimate, LatencyRunChunk, LatencyRunReport } from '../../src-shared/contract/latency';
 import { useAtlas } from '../api/atlas-context';
 import { useCatalog } from '../catalog/use-catalog';
 import { useChartTheme } from './charts/chart-theme';
@@ -67,7 +67,8 @@ function LatencyLab({ document }: { document: CatalogDocument }) {
     return { ...DEFAULT_OPTIONS, target, regions: presetRegions(document, target, 'callable') };
   });
   const [run] = useState(() => new LiveStream<LatencyRunChunk, LatencyRunReport>((chunk) => chunk.key));
-  const live = useSyncExternalStore(run.subscribe, run.getSnapshot);
+  // Only the run's status here: progress rows re-render the progress table alone, never the charts below.
+  const status = useSyncExternalStore(run.subscribe, () => run.getSnapshot().status);
   const [figures, setFigures] = useState<{ run: RunFigures; target: string } | null>(null);
   const [confirming, setConfirming] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
@@ -82,8 +83,8 @@ function LatencyLab({ document }: { document: CatalogDocument }) {
   });
   const described = useMemo(() => describeTarget(document, options.target), [document, options.target]);
   const targetId = described?.id ?? options.target.trim();
-  const regions = Object.keys(document.regions);
-  const running = live.status === 'running';
+  const regions = useMemo(() => Object.keys(document.regions), [document]);
+  const running = status === 'running';
 
   const start = async (confirmed: boolean) => {
     if (!checked.ok || !estimate.data) return;
@@ -107,7 +108,6 @@ function LatencyLab({ document }: { document: CatalogDocument }) {
     }
   };
 
-  const progressRows = Object.values(live.rows);
   return (
     <div className="lat-page">
       <header className="lat-page-header">
@@ -134,36 +134,7 @@ function LatencyLab({ document }: { document: CatalogDocument }) {
           onStart={() => void start(false)}
           onCancel={() => run.cancel()}
         />
-        <section className="lat-live" aria-labelledby="lat-live-title" data-testid="live">
-          <h2 id="lat-live-title">
-            Progress{' '}
-            {live.status === 'running' ? <span className="lat-badge">running</span> : null}
-            {live.status === 'cancelled' ? <span className="lat-badge lat-badge-warn">cancelled</span> : null}
-            {live.status === 'done' ? <span className="lat-badge lat-badge-ok">done</span> : null}
-          </h2>
-          {confirming && estimate.data ? (
-            <div className="lat-confirm" role="alertdialog" aria-labelledby="lat-confirm-text">
-              <p id="lat-confirm-text">
-                This run sends {estimate.data.requests + estimate.data.warmupRequests} requests to AWS (about {estimate.data.inputTokens.toLocaleString()} input and up to {estimate.data.outputTokens.toLocaleString()} output tokens). It costs money.
-              </p>
-              <button type="button" className="primary" onClick={() => void start(true)} autoFocus>
-                Send {estimate.data.requests + estimate.data.warmupRequests} requests
-              </button>
-              <button type="button" onClick={() => setConfirming(false)}>
-                Back
-              </button>
-            </div>
-          ) : null}
-          {live.status === 'idle' && !confirming ? <p className="lat-empty">No run yet. Choose a target and regions, check the estimate, then press Start. Progress per route appears here as samples arrive.</p> : null}
-          {live.status !== 'idle' ? <ProgressTable rows={progressRows} cancelled={live.status === 'cancelled'} /> : null}
-          {live.status === 'failed' && live.error ? (
-            <p className="lat-error" role="alert">
-              The run did not start: {live.error.message}
-            </p>
-          ) : null}
-          {live.status === 'cancelled' ? <p className="lat-warn-text">Cancelled: requests in flight were aborted upstream; the samples measured so far are kept and stored, marked cancelled.</p> : null}
-          {notice ? <p className="muted">{notice}</p> : null}
-        </section>
+        <LiveSection run={run} confirmation={confirming && estimate.data ? <Confirmation estimate={estimate.data} onConfirm={() => void start(true)} onBack={() => setConfirming(false)} /> : null} notice={notice} />
       </div>
 
       {figures ? <RunResults run={figures.run} target={figures.target} theme={theme} /> : null}
@@ -171,5 +142,47 @@ function LatencyLab({ document }: { document: CatalogDocument }) {
       <HistorySection target={targetId} theme={theme} refreshKey={figures?.run.id ?? null} />
       <RankingTable target={targetId} regions={regions} defaultHome={regions.includes('us-east-1') ? 'us-east-1' : (regions[0] ?? 'us-east-1')} refreshKey={figures?.run.id ?? null} />
     </div>
+  );
+}
+
+function Confirmation({ estimate, onConfirm, onBack }: { estimate: LatencyEstimate; onConfirm(): void; onBack(): void }) {
+  const requests = estimate.requests + estimate.warmupRequests;
+  return (
+    <div className="lat-confirm" role="alertdialog" aria-labelledby="lat-confirm-text">
+      <p id="lat-confirm-text">
+        This run sends {requests} requests to AWS (about {estimate.inputTokens.toLocaleString()} input and up to {estimate.outputTokens.toLocaleString()} output tokens). It costs money.
+      </p>
+      <button type="button" className="primary" onClick={onConfirm} autoFocus>
+        Send {requests} requests
+      </button>
+      <button type="button" onClick={onBack}>
+        Back
+      </button>
+    </div>
+  );
+}
+
+/** The live part: the only component that re-renders on every progress flush. */
+function LiveSection({ run, confirmation, notice }: { run: LiveStream<LatencyRunChunk, LatencyRunReport>; confirmation: ReactNode; notice: string | null }) {
+  const live = useSyncExternalStore(run.subscribe, run.getSnapshot);
+  return (
+    <section className="lat-live" aria-labelledby="lat-live-title" data-testid="live">
+      <h2 id="lat-live-title">
+        Progress{' '}
+        {live.status === 'running' ? <span className="lat-badge">running</span> : null}
+        {live.status === 'cancelled' ? <span className="lat-badge lat-badge-warn">cancelled</span> : null}
+        {live.status === 'done' ? <span className="lat-badge lat-badge-ok">done</span> : null}
+      </h2>
+      {confirmation}
+      {live.status === 'idle' && !confirmation ? <p className="lat-empty">No run yet. Choose a target and regions, check the estimate, then press Start. Progress per route appears here as samples arrive.</p> : null}
+      {live.status !== 'idle' ? <ProgressTable rows={Object.values(live.rows)} cancelled={live.status === 'cancelled'} /> : null}
+      {live.status === 'failed' && live.error ? (
+        <p className="lat-error" role="alert">
+          The run did not start: {live.error.message}
+        </p>
+      ) : null}
+      {live.status === 'cancelled' ? <p className="lat-warn-text">Cancelled: requests in flight were aborted upstream; the samples measured so far are kept and stored, marked cancelled.</p> : null}
+      {notice ? <p className="muted">{notice}</p> : null}
+    </section>
   );
 }

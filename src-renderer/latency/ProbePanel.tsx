@@ -1,4 +1,4 @@
-import { useMemo, useState, useSyncExternalStore } from 'react';
+import { memo, useMemo, useState, useSyncExternalStore } from 'react';
 import type { ProbeChunk, ProbeReport } from '../../src-shared/contract/latency';
 import { useAtlas } from '../api/atlas-context';
 import { NetworkChart } from './charts/NetworkChart';
@@ -7,7 +7,7 @@ import { networkRows } from './figures';
 import { LiveStream } from './live-stream';
 
 /** "Probe network": DNS, TCP, TLS and first byte per region, cold vs warm, arriving region by region. */
-export function ProbePanel({ regions, theme }: { regions: string[]; theme: ChartTheme }) {
+export const ProbePanel = memo(function ProbePanel({ regions, theme }: { regions: string[]; theme: ChartTheme }) {
   const { streams } = useAtlas();
   const [probe] = useState(() => new LiveStream<ProbeChunk, ProbeReport>((chunk) => chunk.region));
   const snapshot = useSyncExternalStore(probe.subscribe, probe.getSnapshot);
@@ -57,4 +57,4 @@ export function ProbePanel({ regions, theme }: { regions: string[]; theme: Chart
       {rows.length > 0 ? <NetworkChart rows={rows} theme={theme} /> : null}
     </section>
   );
-}
+});

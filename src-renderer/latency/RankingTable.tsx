@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import { describeAge } from '../../src-shared/describe-age';
 import { useAtlas } from '../api/atlas-context';
 
@@ -25,7 +25,7 @@ function CopyButton({ text }: { text: string }) {
 }
 
 /** The target's routes from a home region, by measured p50 TTFT, then by access type for those not measured. */
-export function RankingTable({ target, regions, defaultHome, refreshKey }: { target: string; regions: string[]; defaultHome: string; refreshKey: string | null }) {
+export const RankingTable = memo(function RankingTable({ target, regions, defaultHome, refreshKey }: { target: string; regions: string[]; defaultHome: string; refreshKey: string | null }) {
   const { api } = useAtlas();
   const [home, setHome] = useState(defaultHome);
   const ranking = useQuery({
@@ -92,4 +92,4 @@ export function RankingTable({ target, regions, defaultHome, refreshKey }: { tar
       ) : null}
     </section>
   );
-}
+});

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { useMemo } from 'react';
+import { memo, useMemo } from 'react';
 import type { LatencyStats } from '../../src-shared/contract/latency';
 import { useAtlas } from '../api/atlas-context';
 import { DistributionChart } from './charts/DistributionChart';
@@ -12,7 +12,7 @@ import { boxRows, speedRows, whiskerRows, type RouteFigures, type RunFigures } f
 const ms = (stats: LatencyStats | null, pick: keyof LatencyStats = 'p50') => (stats ? `${Math.round(stats[pick])} ms` : '–');
 
 /** One run's figures: the charts, the table of every figure per route, and the routes that failed with their fix. */
-export function RunResults({ run, target, theme }: { run: RunFigures; target: string; theme: ChartTheme }) {
+export const RunResults = memo(function RunResults({ run, target, theme }: { run: RunFigures; target: string; theme: ChartTheme }) {
   const { api } = useAtlas();
   const samples = useQuery({
     queryKey: ['latencySeries', 'run', run.id, target],
@@ -48,7 +48,7 @@ export function RunResults({ run, target, theme }: { run: RunFigures; target: st
       )}
     </section>
   );
-}
+});
 
 function Failures({ failures }: { failures: RunFigures['failures'] }) {
   return (
