@@ -164,4 +164,34 @@ test.describe('playground: a 2-pane compare against the emulator', () => {
     await history.getByRole('button', { name: 'Delete What is a sovereign region?' }).click();
     await expect(history.getByText('Nothing matches.')).toBeVisible();
   });
+
+  test('images: a file that is not an image or is too large is refused when attached; a model without image input is refused before sending', async ({ page, playground, emulator }) => {
+    void playground;
+    const pane = await setPane(page, 1, 'amazon.nova-micro-v1:0', 'us-east-1');
+    const input = page.getByTestId('image-input');
+    await input.setInputFiles({ name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from('not an image at all') });
+    await expect(page.getByRole('alert').filter({ hasText: 'notes.png is not a PNG, JPEG, GIF or WebP image' })).toBeVisible();
+    const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000010000000100806000000', 'hex');
+    await input.setInputFiles({ name: 'huge.png', mimeType: 'image/png', buffer: Buffer.concat([png, Buffer.alloc(4 * 1024 * 1024)]) });
+    await expect(page.getByRole('alert').filter({ hasText: 'huge.png is 4.00 MB; Bedrock accepts at most 3.75 MB per image' })).toBeVisible();
+    await input.setInputFiles({ name: 'chart.png', mimeType: 'image/png', buffer: Buffer.concat([png, Buffer.alloc(64)]) });
+    await expect(page.getByText('chart.png (png)')).toBeVisible();
+    await send(page, 'What is in this chart?');
+    await expect(pane.getByRole('alert')).toContainText('amazon.nova-micro-v1:0 does not take images');
+    expect((await emulatorStats(emulator.url)).requests['us-east-1']?.ConverseStream ?? 0).toBe(0);
+  });
+
+  test('keyboard only: Ctrl+Enter sends to every pane, Escape cancels them all', async ({ page, playground, emulator }) => {
+    void playground;
+    await setScenario(emulator.url, { perTokenMs: { '*': 60 } });
+    await twoPanes(page);
+    const prompt = page.getByLabel('Prompt', { exact: true });
+    await prompt.focus();
+    await page.keyboard.type('A long story, please.');
+    await page.keyboard.press('Control+Enter');
+    await expect(page.getByTestId('pane-2').getByTestId('streaming-answer')).not.toBeEmpty();
+    await page.keyboard.press('Escape');
+    for (const index of [1, 2]) await expect(page.getByTestId(`pane-${index}`).getByText(/^Cancelled: the request was aborted upstream/)).toBeVisible();
+    await expect.poll(async () => Object.values((await emulatorStats(emulator.url)).abortedStreams).reduce((sum, count) => sum + count, 0)).toBe(2);
+  });
 });
