@@ -10,9 +10,9 @@ export const barChartHeight = (rows: number) => Math.max(120, rows * 30 + 48);
 
 export const formatMs = (value: number) => `${Math.round(value)} ms`;
 
-/** The next round number at or above a value (1, 2, 2.5 or 5 times a power of ten): an axis end worth reading. */
+/** The next round number at or above a value (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 times a power of ten): an axis end worth reading. */
 export function niceCeil(value: number): number {
   if (!(value > 0)) return 1;
   const power = 10 ** Math.floor(Math.log10(value));
-  return ([1, 2, 2.5, 5, 10].find((step) => step * power >= value) ?? 10) * power;
+  return ([1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10].find((step) => step * power >= value) ?? 10) * power;
 }
