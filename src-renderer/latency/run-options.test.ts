@@ -1,9 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import bundled from '../../bundled/bedrock_catalog_bundled.json';
 import type { CatalogDocument } from '../../src-shared/catalog/document';
 import { callableRegions, DEFAULT_OPTIONS, describeTarget, offersOptimized, presetRegions, runInput, type RunOptions } from './run-options';
 
-const document = JSON.parse(readFileSync(new URL('../../bundled/bedrock_catalog_bundled.json', import.meta.url), 'utf8')) as CatalogDocument;
+// The renderer reads no files: the bundled catalog comes in as a module.
+const document = bundled as CatalogDocument;
 const HAIKU = 'anthropic.claude-3-haiku-20240307-v1:0';
 const HAIKU_45 = 'anthropic.claude-haiku-4-5-20251001-v1:0';
 const options = (patch: Partial<RunOptions> = {}): RunOptions => ({ ...DEFAULT_OPTIONS, target: HAIKU, regions: ['us-east-1'], ...patch });
