@@ -1,4 +1,4 @@
-import { useId, useMemo } from 'react';
+import { memo, useId, useMemo } from 'react';
 import type { CatalogDocument } from '../../src-shared/catalog/document';
 import { SERVICE_TIERS } from '../../src-shared/contract';
 import { offersOptimizedLatency } from '../../src-shared/playground/model-options';
@@ -31,7 +31,8 @@ export function Pane({ index, config, session, document, regions, autoRoute, tok
   const modelId = plan.ok ? plan.route.modelId : null;
   const optimized = modelId !== null && offersOptimizedLatency(modelId);
   const set = (patch: Partial<PaneConfig>) => onChange({ ...config, ...patch });
-  const asked = { ...(config.latency ? { latency: config.latency } : {}), ...(config.serviceTier ? { serviceTier: config.serviceTier } : {}) };
+  // Stable while the settings are: finished turns are memoised on it and must not redraw at every streamed frame.
+  const asked = useMemo(() => ({ ...(config.latency ? { latency: config.latency } : {}), ...(config.serviceTier ? { serviceTier: config.serviceTier } : {}) }), [config.latency, config.serviceTier]);
   const streaming = snapshot.status === 'streaming';
 
   return (
@@ -158,8 +159,11 @@ export function Pane({ index, config, session, document, regions, autoRoute, tok
   );
 }
 
-/** Every model that answers in text and every profile, searchable by id or name through the browser's list. */
-function TargetOptions({ id, document }: { id: string; document: CatalogDocument }) {
+/**
+ * Every model that answers in text and every profile, searchable by id or name through the browser's list.
+ * Memoised: hundreds of options must not be compared again at every streamed frame.
+ */
+const TargetOptions = memo(function TargetOptions({ id, document }: { id: string; document: CatalogDocument }) {
   const options = useMemo(
     () => [
       ...Object.values(document.models)
@@ -176,4 +180,4 @@ function TargetOptions({ id, document }: { id: string; document: CatalogDocument
       ))}
     </datalist>
   );
-}
+});

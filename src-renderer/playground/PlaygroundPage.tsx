@@ -14,7 +14,7 @@ import { describeIssues, newPaneConfig, requestOf, type PaneConfig } from './pan
 import { messagesFor, PaneSession } from './pane-session';
 import { PromptBox, type AttachedImage } from './PromptBox';
 import { SummaryRow } from './SummaryRow';
-import { useSessions } from './use-sessions';
+import { useAnyStreaming } from './use-sessions';
 import './playground.css';
 
 const MAX_PANES = 4;
@@ -55,8 +55,7 @@ function Playground({ document }: { document: CatalogDocument }) {
   const [historyOpen, setHistoryOpen] = useState(false);
   const [codeFor, setCodeFor] = useState<PaneState | null>(null);
   const sessions = useMemo(() => panes.map((pane) => pane.session), [panes]);
-  const snapshots = useSessions(sessions);
-  const busy = snapshots.some((snapshot) => snapshot.status === 'streaming');
+  const busy = useAnyStreaming(sessions);
 
   const updatePane = (id: string, config: PaneConfig) => setPanes((current) => current.map((pane) => (pane.config.id === id ? { ...pane, config } : pane)));
   const addPane = () => {
@@ -260,7 +259,7 @@ function Playground({ document }: { document: CatalogDocument }) {
             />
           ))}
         </div>
-        <SummaryRow snapshots={snapshots} />
+        <SummaryRow sessions={sessions} />
         <PromptBox
           prompt={prompt}
           system={system}

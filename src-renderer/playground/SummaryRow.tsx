@@ -1,8 +1,10 @@
 import { formatMs, formatSpeed } from '../../src-shared/playground/describe-result';
-import type { PaneSnapshot } from './pane-session';
+import type { PaneSession } from './pane-session';
+import { useSessions } from './use-sessions';
 
 /** The last answer of every pane side by side: fastest TTFT, fastest output speed, tokens, and what failed and why. */
-export function SummaryRow({ snapshots }: { snapshots: PaneSnapshot[] }) {
+export function SummaryRow({ sessions }: { sessions: PaneSession[] }) {
+  const snapshots = useSessions(sessions);
   const last = snapshots.map((snapshot) => (snapshot.status === 'streaming' ? null : snapshot.turns.findLast((turn) => turn.role === 'assistant') ?? null));
   if (last.every((turn) => turn === null)) return null;
   const ttfts = last.map((turn) => turn?.result?.metrics.ttftMs ?? null);

@@ -24,3 +24,15 @@ export function useSessions(sessions: PaneSession[]): PaneSnapshot[] {
   }, [sessions]);
   return useSyncExternalStore(subscribe, read);
 }
+
+/** Whether any pane is streaming: the page re-renders when that changes, not at every streamed frame. */
+export function useAnyStreaming(sessions: PaneSession[]): boolean {
+  const subscribe = useCallback(
+    (listener: () => void) => {
+      const unsubscribes = sessions.map((session) => session.subscribe(listener));
+      return () => unsubscribes.forEach((unsubscribe) => unsubscribe());
+    },
+    [sessions],
+  );
+  return useSyncExternalStore(subscribe, () => sessions.some((session) => session.getSnapshot().status === 'streaming'));
+}
