@@ -25,27 +25,10 @@ const FinishedTurn = memo(function FinishedTurn({ turn, asked }: { turn: Turn; a
   );
 });
 
-/**
- * Text that only grows, in pieces of about 2 KB cut after a space, each its own block: a frame re-lays out only
- * the last piece instead of the whole answer (one inline run of 100 KB costs a long task per frame). While it
- * streams, a line may end early where a piece ends; the finished answer is one block again.
- */
-const PIECE = 2048;
-const Piece = memo(function Piece({ text, last }: { text: string; last: boolean }) {
-  return <span className={last ? undefined : 'pg-piece'}>{text}</span>;
+/** A completed piece of a streaming answer never changes: each is its own block, so a frame lays out only the tail. */
+const Piece = memo(function Piece({ text }: { text: string }) {
+  return <span className="pg-piece">{text}</span>;
 });
-function StreamingText({ text }: { text: string }) {
-  const pieces: string[] = [];
-  let start = 0;
-  while (text.length - start > PIECE) {
-    const cut = text.indexOf(' ', start + PIECE);
-    if (cut < 0) break;
-    pieces.push(text.slice(start, cut + 1));
-    start = cut + 1;
-  }
-  pieces.push(text.slice(start));
-  return pieces.map((piece, index) => <Piece key={index} text={piece} last={index === pieces.length - 1} />);
-}
 
 export function Transcript({ snapshot, asked }: { snapshot: PaneSnapshot; asked: { latency?: LatencyMode; serviceTier?: ServiceTier } }) {
   const box = useRef<HTMLDivElement>(null);
@@ -72,7 +55,10 @@ export function Transcript({ snapshot, asked }: { snapshot: PaneSnapshot; asked:
       {snapshot.status === 'streaming' ? (
         <div className="pg-turn pg-assistant pg-streaming">
           <div className="pg-text" data-testid="streaming-answer">
-            <StreamingText text={snapshot.streamingText} />
+            {snapshot.streamingPieces.map((piece, index) => (
+              <Piece key={index} text={piece} />
+            ))}
+            {snapshot.streamingTail}
             <span className="pg-caret" aria-hidden />
           </div>
         </div>

@@ -65,6 +65,29 @@ describe('a pane’s session', () => {
     expect(session.getSnapshot()).toMatchObject({ status: 'done', turns: [{ role: 'user' }, { role: 'assistant', content: [{ text: 'abcde' }] }] });
   });
 
+  it('cuts a long answer into stable pieces after a space, so a frame redraws only the tail', async () => {
+    const { streams, control } = fakeStreams();
+    const frames = manualFrames();
+    const session = new PaneSession(frames.schedule);
+    const sent = session.send(streams, request, [{ text: 'hi' }]);
+    const words = Array.from({ length: 1200 }, (_, index) => `word${index} `);
+    control.push(words.slice(0, 600).join(''));
+    await Promise.resolve();
+    const first = session.getSnapshot();
+    expect(first.streamingPieces.length).toBeGreaterThan(0);
+    expect(first.streamingPieces.every((piece) => piece.length >= 2048 && piece.endsWith(' '))).toBe(true);
+    frames.frame();
+    control.push(words.slice(600).join(''));
+    await Promise.resolve();
+    const second = session.getSnapshot();
+    expect(second.streamingPieces.slice(0, first.streamingPieces.length)).toEqual(first.streamingPieces);
+    expect(second.streamingPieces.join('') + second.streamingTail).toBe(words.join(''));
+    expect(second.streamingTail.length).toBeLessThanOrEqual(2048 + 12);
+    control.finish(result(words.join('')));
+    await sent;
+    expect(session.getSnapshot()).toMatchObject({ streamingPieces: [], streamingTail: '' });
+  });
+
   it('cancel keeps the partial text, and a second cancel is harmless', async () => {
     const { streams, control } = fakeStreams();
     const frames = manualFrames();

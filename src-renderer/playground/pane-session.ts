@@ -21,7 +21,16 @@ export interface PaneSnapshot {
   status: PaneStatus;
   /** The text of the answer being streamed (also in the last turn once it ends). */
   streamingText: string;
+  /**
+   * The same text for the screen: completed pieces of about 2 KB, cut after a space (the array changes only when
+   * a piece completes), and the growing tail. A frame then redraws the tail only, however long the answer.
+   */
+  streamingPieces: string[];
+  streamingTail: string;
 }
+
+const PIECE = 2048;
+const IDLE = { streamingText: '', streamingPieces: [] as string[], streamingTail: '' };
 
 export type Scheduler = (flush: () => void) => void;
 
@@ -56,7 +65,7 @@ export function messagesFor(turns: Turn[]): ConverseInput['messages'] {
 }
 
 export class PaneSession {
-  private snapshot: PaneSnapshot = { turns: [], status: 'idle', streamingText: '' };
+  private snapshot: PaneSnapshot = { turns: [], status: 'idle', ...IDLE };
   private readonly listeners = new Set<() => void>();
   private pending = '';
   /** A flush is queued for the end of this task. */
@@ -83,8 +92,16 @@ export class PaneSession {
     this.flushQueued = false;
     if (!this.pending) return;
     const streamingText = this.snapshot.streamingText + this.pending;
+    let streamingTail = this.snapshot.streamingTail + this.pending;
+    let streamingPieces = this.snapshot.streamingPieces;
     this.pending = '';
-    this.set({ ...this.snapshot, streamingText });
+    while (streamingTail.length > PIECE) {
+      const end = streamingTail.indexOf(' ', PIECE);
+      if (end < 0) break;
+      streamingPieces = [...streamingPieces, streamingTail.slice(0, end + 1)];
+      streamingTail = streamingTail.slice(end + 1);
+    }
+    this.set({ ...this.snapshot, streamingText, streamingPieces, streamingTail });
     if (!this.frameBusy) {
       this.frameBusy = true;
       this.schedule(this.frameEnded);
@@ -109,7 +126,7 @@ export class PaneSession {
     if (this.call) return;
     const turns = [...this.snapshot.turns, { role: 'user' as const, content: prompt }];
     const messages = messagesFor(turns);
-    this.set({ turns, status: 'streaming', streamingText: '' });
+    this.set({ turns, status: 'streaming', ...IDLE });
     const call = streams.converse({ ...request, messages }, (chunk) => this.onChunk(chunk.text));
     this.call = call;
     let answer: Turn;
@@ -131,12 +148,12 @@ export class PaneSession {
     }
     this.call = null;
     this.pending = '';
-    this.set({ turns: [...turns, answer], status, streamingText: '' });
+    this.set({ turns: [...turns, answer], status, ...IDLE });
   }
 
   /** Records a refusal made before sending (a bad parameter, a route that would fail), as an answer that never came. */
   refuse(prompt: ContentBlock[], failure: ConverseFailure): void {
-    this.set({ turns: [...this.snapshot.turns, { role: 'user', content: prompt }, { role: 'assistant', content: [{ text: '' }], error: failure }], status: 'failed', streamingText: '' });
+    this.set({ turns: [...this.snapshot.turns, { role: 'user', content: prompt }, { role: 'assistant', content: [{ text: '' }], error: failure }], status: 'failed', ...IDLE });
   }
 
   /** Aborts the stream upstream; the partial text is kept. Harmless when nothing runs or when called twice. */
@@ -150,7 +167,7 @@ export class PaneSession {
 
   load(turns: SavedTurn[]): void {
     this.cancel();
-    this.set({ turns: turns.map((turn) => ({ ...turn })), status: 'idle', streamingText: '' });
+    this.set({ turns: turns.map((turn) => ({ ...turn })), status: 'idle', ...IDLE });
   }
 
   clear(): void {
