@@ -122,3 +122,27 @@ test.describe('latency page: runs against the emulator in the browser', () => {
     expect(bytes.length).toBeGreaterThan(2000);
   });
 });
+
+test('the matrix overlay colours a measured cell by its p50 TTFT and writes the figure in it', async ({ page, host }) => {
+  await openLatencyPage(page, host.url);
+  const form = await configureRun(page, { target: 'claude 3 haiku', regions: ['eu-central-1'], runs: 3, concurrency: 1, maxTokens: 8 });
+  await form.getByRole('button', { name: 'Start' }).click();
+  await expect(page.getByTestId('live').locator('.lat-badge-ok')).toBeVisible({ timeout: 30_000 });
+
+  await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Matrix' }).click();
+  const toggle = page.getByRole('button', { name: 'TTFT overlay' });
+  await toggle.click();
+  await expect(toggle).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.getByTestId('ttft-overlay-legend')).toContainText(/p50 TTFT \(\d+ cells measured\)/);
+  const cell = page.locator(`.cell[data-model="${HAIKU}"][data-region="eu-central-1"]`);
+  await cell.scrollIntoViewIfNeeded();
+  const painted = await cell.evaluate((element) => ({ background: getComputedStyle(element).backgroundColor, figure: getComputedStyle(element, '::after').content }));
+  expect(['rgb(222, 235, 247)', 'rgb(158, 202, 225)', 'rgb(66, 146, 198)', 'rgb(8, 81, 156)', 'rgb(8, 48, 107)']).toContain(painted.background);
+  expect(painted.figure).toMatch(/^"\d+"$/);
+  const unmeasured = page.locator(`.cell[data-model="${HAIKU}"][data-region="us-east-1"]`);
+  expect(await unmeasured.evaluate((element) => getComputedStyle(element, '::after').content)).not.toMatch(/^"\d+"$/);
+
+  await toggle.click();
+  await expect(page.getByTestId('ttft-overlay-legend')).toHaveCount(0);
+  expect(await cell.evaluate((element) => getComputedStyle(element, '::after').content)).not.toMatch(/^"\d+"$/);
+});

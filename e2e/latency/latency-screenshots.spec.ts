@@ -33,6 +33,11 @@ for (const colorScheme of ['light', 'dark'] as const) {
         await page.locator('.lat-page').evaluate((element) => (element.scrollTop = 0));
         await page.screenshot({ path: `docs/screenshots/${name}.png` });
       }
+      // The matrix coloured by the run's p50 TTFT, for review.
+      await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Matrix' }).click();
+      await page.getByRole('button', { name: 'TTFT overlay' }).click();
+      await expect(page.getByTestId('ttft-overlay-legend')).toContainText('cells measured');
+      await page.screenshot({ path: `test-results/screens/matrix-ttft-overlay-${colorScheme}-${viewport.width}.png` });
       await context.close();
     });
   }

@@ -9,6 +9,7 @@ import { RegionPanel } from './RegionPanel';
 import { buildColumns, buildMatrix, DEFAULT_VIEW, download, matrixCsv, splitVariant, type MatrixFilters, type MatrixView } from './matrix-model';
 import type { GridPosition } from './grid-navigation';
 import './matrix.css';
+import { MatrixTtftOverlay } from '../latency/MatrixTtftOverlay';
 
 type Panel = { kind: 'cell'; modelId: string; region: string } | { kind: 'region'; region: string } | null;
 
@@ -172,6 +173,7 @@ export function MatrixPage() {
         onLegend={legend}
         onExportCsv={() => download(`bedrock-matrix-${stamp}.csv`, matrixCsv(document, data), 'text/csv')}
         onExportJson={() => download(`bedrock_catalog-${stamp}.json`, `${JSON.stringify(document, null, 2)}\n`, 'application/json')}
+        extra={<MatrixTtftOverlay document={document} />}
       />
       {legendOpen ? <MatrixLegend /> : <div hidden id="matrix-legend" />}
       <div className="matrix-body">

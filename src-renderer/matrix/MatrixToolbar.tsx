@@ -1,4 +1,4 @@
-import type { RefObject } from 'react';
+import type { ReactNode, RefObject } from 'react';
 import { REGION_GROUPS, type RegionGroup } from '../../src-shared/regions';
 import type { MatrixFilters, MatrixSort, MatrixView } from './matrix-model';
 
@@ -36,6 +36,8 @@ interface Props {
   onLegend: (open: boolean) => void;
   onExportCsv: () => void;
   onExportJson: () => void;
+  /** Another page's control that acts on the matrix (the latency lab's TTFT overlay). */
+  extra?: ReactNode;
 }
 
 /** One row of filters: search, facets, geography, sort, the provisioned-only switch, legend and exports. */
@@ -109,6 +111,7 @@ export function MatrixToolbar({ searchBox, ...props }: Props) {
         {view.hideProvisionedOnly ? <span className="muted" data-testid="hidden-count">({props.hiddenProvisionedOnly} hidden)</span> : null}
       </label>
       <span className="spacer" />
+      {props.extra}
       <button type="button" aria-expanded={props.legendOpen} aria-controls="matrix-legend" onClick={() => props.onLegend(!props.legendOpen)}>
         Legend {props.legendOpen ? '▴' : '▾'}
       </button>
