@@ -4,7 +4,7 @@ import { createServer, connect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Page } from '@playwright/test';
+import { chromium } from '@playwright/test';
 import type { ConverseResult, StreamHandlers } from '../../src-shared/contract';
 import { createAtlasCore, FEATURES } from '../core/app/atlas-core';
 import type { Feature } from '../core/app/feature';
@@ -116,7 +116,7 @@ const host = await startWebHost({
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--enable-precise-memory-info', '--js-flags=--expose-gc'],
+  args: ['--no-sandbox', '--disable-gpu'],
 });
 const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
 await page.goto(host.launchUrl);
@@ -219,22 +219,23 @@ async function round(prompt: string, panes: number): Promise<{ latencies: number
   const footers = await page.getByTestId('response-footer').count();
   await page.getByLabel('Prompt', { exact: true }).fill('bench:long');
   await page.getByLabel('Prompt', { exact: true }).press('Control+Enter');
-  const heap = async (target: Page) =>
-    target.evaluate(() => {
-      (window as unknown as { gc?: () => void }).gc?.();
-      return (performance as unknown as { memory: { usedJSHeapSize: number } }).memory.usedJSHeapSize;
-    });
+  // The page's heap after a full collection, through the DevTools protocol: what stays, not what awaits collection.
+  const devtools = await page.context().newCDPSession(page);
+  const heap = async () => {
+    await devtools.send('HeapProfiler.collectGarbage');
+    return (await devtools.send('Runtime.getHeapUsage')).usedSize;
+  };
   const mainHeap = () => {
     (globalThis as { gc?: () => void }).gc?.();
     return process.memoryUsage().heapUsed;
   };
   await sleep(Math.min(10_000, LONG_SECONDS * 200));
-  const pageSamples = [await heap(page)];
+  const pageSamples = [await heap()];
   const mainSamples = [mainHeap()];
   const started = performance.now();
   while (performance.now() - started < LONG_SECONDS * 1000 - 12_000) {
     await sleep(Math.min(15_000, LONG_SECONDS * 1000));
-    pageSamples.push(await heap(page));
+    pageSamples.push(await heap());
     mainSamples.push(mainHeap());
   }
   await page.waitForFunction((expected) => document.querySelectorAll('[data-testid="response-footer"]').length > expected, footers, { timeout: 60_000 });
@@ -272,7 +273,7 @@ core.close();
   const cliEnv: NodeJS.ProcessEnv = { ...process.env, AWS_ACCESS_KEY_ID: 'AKIDBENCH', AWS_SECRET_ACCESS_KEY: 'bench' };
   delete cliEnv.BEDROCK_ATLAS_ENDPOINT_URL;
   const gaps: number[] = [];
-  for (let run = 0; run < 8; run++) {
+  for (let run = 0; run < 20; run++) {
     firstTextFrameAt = 0;
     const gap = await new Promise<number>((resolve, reject) => {
       const child = spawn(
@@ -289,7 +290,7 @@ core.close();
   relay.close();
   const median = percentile(gaps, 50);
   console.log(
-    `CLI first token: arrival at the socket → on stdout, ${gaps.length} runs: median ${median.toFixed(2)} ms, max ${Math.max(...gaps).toFixed(2)} ms [${gaps.map((gap) => gap.toFixed(1)).join(', ')}] (target ≤ 5 ms) ${Math.max(...gaps) <= 5 ? 'OK' : 'OVER'}`,
+    `CLI first token: arrival at the socket → on stdout, ${gaps.length} runs: median ${median.toFixed(2)} ms, p95 ${percentile(gaps, 95).toFixed(2)} ms, max ${Math.max(...gaps).toFixed(2)} ms [${gaps.map((gap) => gap.toFixed(1)).join(', ')}] (target ≤ 5 ms) ${Math.max(...gaps) <= 5 ? 'OK' : 'OVER'}`,
   );
 }
 
