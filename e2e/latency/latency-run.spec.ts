@@ -120,6 +120,7 @@ test.describe('latency page: runs against the emulator in the browser', () => {
     const bytes = await readFile((await pngFile.path())!);
     expect([...bytes.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
     expect(bytes.length).toBeGreaterThan(2000);
+    await pngFile.saveAs('test-results/screens/latency-chart-export.png');
   });
 });
 
