@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { callAsCode, CODE_LANGUAGE_LABEL, CODE_LANGUAGES, type CallToCopy, type CodeLanguage } from '../../src-shared/playground/copy-as-code';
+import './panels.css';
 
 /** The exact call of one pane, in three languages, with a Copy button. Escape or Close returns focus to the page. */
 export function CopyAsCodeDialog({ call, onClose }: { call: CallToCopy; onClose(): void }) {

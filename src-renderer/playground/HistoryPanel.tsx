@@ -3,6 +3,7 @@ import { useState } from 'react';
 import type { Conversation } from '../../src-shared/contract';
 import { conversationAsJson, conversationAsMarkdown } from '../../src-shared/playground/export-conversation';
 import { useAtlas } from '../api/atlas-context';
+import './panels.css';
 
 export const CONVERSATIONS_KEY = ['conversations'] as const;
 
