@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { setScenario } from '../fixtures/processes';
 import { configureRun, expect, HAIKU, openLatencyPage, test } from './latency-fixture';
 
 test.describe('latency page: runs against the emulator in the browser', () => {
@@ -146,4 +147,60 @@ test('the matrix overlay colours a measured cell by its p50 TTFT and writes the 
   await toggle.click();
   await expect(page.getByTestId('ttft-overlay-legend')).toHaveCount(0);
   expect(await cell.evaluate((element) => getComputedStyle(element, '::after').content)).not.toMatch(/^"\d+"$/);
+});
+
+test('over 100 requests against real AWS, Start asks first and sends the run only once confirmed', async ({ page, host }) => {
+  // The emulator is never billed, so its estimate says "simulated": this test reads the host's real estimate and
+  // marks it as real AWS, to see the page's side of the rule.
+  await page.route('**/api/estimateLatencyRun', async (route) => {
+    const response = await route.fetch();
+    const body = (await response.json()) as { ok: boolean; value: { needsConfirmation: boolean; simulated: boolean } };
+    body.value = { ...body.value, needsConfirmation: true, simulated: false };
+    await route.fulfill({ response, json: body });
+  });
+  const started: unknown[] = [];
+  page.on('request', (request) => {
+    if (request.url().endsWith('/api/stream/runLatency')) started.push(request.postDataJSON());
+  });
+  await openLatencyPage(page, host.url);
+  const form = await configureRun(page, { target: HAIKU, regions: ['us-east-1', 'us-west-2'], runs: 60, concurrency: 4, maxTokens: 8 });
+  await expect(page.getByTestId('estimate')).toContainText('120 requests');
+  await expect(page.getByTestId('estimate')).not.toContainText('simulated');
+  await form.getByRole('button', { name: 'Start' }).click();
+
+  const dialog = page.getByRole('alertdialog');
+  await expect(dialog).toContainText('This run sends 122 requests to AWS');
+  expect(started).toHaveLength(0);
+  await dialog.getByRole('button', { name: 'Back' }).click();
+  await expect(dialog).toHaveCount(0);
+  expect(started).toHaveLength(0);
+
+  await form.getByRole('button', { name: 'Start' }).click();
+  await page.getByRole('alertdialog').getByRole('button', { name: 'Send 122 requests' }).click();
+  await expect(page.getByTestId('progress').locator('tbody tr')).toHaveCount(2);
+  expect(started).toEqual([expect.objectContaining({ confirmed: true, runs: 60 })]);
+  await form.getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByTestId('live')).toContainText('cancelled');
+});
+
+test('a route without access and a throttled one: the failure names the fix, throttles are counted and the run goes on', async ({ page, host, emulator }) => {
+  const realistic = JSON.parse(await readFile('src-main/emulator/scenarios/realistic.json', 'utf8')) as Record<string, unknown>;
+  await setScenario(emulator.url, {
+    ...realistic,
+    accessDenied: [{ region: 'eu-west-1', modelId: HAIKU }],
+    throttle: [{ region: 'us-west-2', operation: 'ConverseStream', firstN: 3 }],
+  });
+  try {
+    await openLatencyPage(page, host.url);
+    const form = await configureRun(page, { target: HAIKU, regions: ['us-west-2', 'eu-west-1'], runs: 6, concurrency: 1, maxTokens: 8 });
+    await form.getByRole('button', { name: 'Start' }).click();
+    const results = page.getByTestId('run-results');
+    await expect(results.getByTestId('run-failures')).toContainText('eu-west-1', { timeout: 30_000 });
+    await expect(results.getByTestId('run-failures')).toContainText('Request it in the Bedrock console');
+    const throttledRow = results.getByTestId('figures').locator('tbody tr').filter({ hasText: 'us-west-2' });
+    await expect(throttledRow).toContainText('throttled');
+    await expect(results).toContainText('Some requests were throttled: they are counted, never retried');
+  } finally {
+    await setScenario(emulator.url, realistic);
+  }
 });
