@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import type { CatalogDocument } from '../../src-shared/catalog/document';
 import { useAtlas } from '../api/atlas-context';
-import './latency.css';
+import './matrix-overlay.css';
 import { measuredTtftByCell, overlayCss, TTFT_BANDS } from './matrix-overlay';
 
 /**

@@ -1,6 +1,7 @@
 import { useId, useRef, useState, type ReactNode } from 'react';
 import { chartPngBlob, saveBlob, type LegendEntry } from './chart-png';
 import type { ChartTheme } from './chart-theme';
+import './charts.css';
 
 export interface ChartFrameProps {
   title: string;
