@@ -19,8 +19,14 @@ export function SummaryRow({ sessions }: { sessions: PaneSession[] }) {
     return sentence.length > 140 ? `${sentence.slice(0, 139)}…` : sentence;
   };
   const failures = last.flatMap((turn, index) => (turn?.error && turn.error.code !== 'CANCELLED' ? [`Pane ${index + 1}: ${turn.error.name} — ${brief(turn.error.message)}`] : []));
+  const waiting = snapshots.filter((snapshot) => snapshot.status === 'streaming').length;
   return (
     <section className="pg-summary" aria-label="Comparison summary" data-testid="summary">
+      {waiting > 0 ? (
+        <p className="pg-summary-waiting">
+          Still streaming: {waiting} pane{waiting === 1 ? '' : 's'} (the figures below are the finished ones)
+        </p>
+      ) : null}
       <p>
         <strong>Fastest TTFT:</strong> {fastestTtft === null ? '–' : `Pane ${fastestTtft + 1} (${formatMs(ttfts[fastestTtft])})`}
       </p>
