@@ -18,6 +18,12 @@ describe('the route plan shown before sending', () => {
     expect(plan.ok && plan.lines[3]).toMatch(/^may be served in us-east-1, .*us-west-2/);
   });
 
+  it('a global profile: anywhere, whatever the API happened to list for this region', () => {
+    const plan = planRoute(document, `global.${HAIKU_45}`, 'ap-northeast-1', false);
+    expect(plan.ok && plan.lines[2]).toBe('global profile');
+    expect(plan.ok && plan.lines[3]).toBe('may be served in any supported commercial region (global profile)');
+  });
+
   it('a bare id that needs a profile: says why and offers the best one, geo before global', () => {
     const plan = planRoute(document, HAIKU_45, 'us-east-1', false);
     expect(plan).toMatchObject({ ok: false, code: 'NEEDS_INFERENCE_PROFILE', fix: { target: `us.${HAIKU_45}` } });

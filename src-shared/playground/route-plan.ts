@@ -13,7 +13,8 @@ export type RoutePlan =
 
 function destinationsText(route: ResolvedRoute): string {
   if (route.kind === 'on-demand') return `served in ${route.callRegion}`;
-  if (route.destinations.length === 0) return 'may be served in any commercial region (global profile)';
+  // A global profile's listed routes are only what the API enumerated: it may serve anywhere.
+  if (route.kind === 'global-profile' || route.destinations.length === 0) return 'may be served in any supported commercial region (global profile)';
   return `may be served in ${route.destinations.join(', ')}`;
 }
 
