@@ -76,7 +76,8 @@ test.describe('status bar', () => {
     await page.goto(`${origin}/#/matrix`);
     const tokenPage = page.getByTestId('token-page');
     await expect(tokenPage).toBeVisible();
-    await expect(tokenPage).toContainText('Open the address that npm start or bedrock-atlas web printed in the terminal');
+    // The host writes how it was started into the page: this one was started with `bedrock-atlas web`.
+    await expect(tokenPage).toContainText('Open the address that bedrock-atlas web printed in the terminal where it runs');
     await expect(page.getByRole('button')).toHaveCount(0);
     await page.screenshot({ path: 'test-results/screens/token-page.png' });
     await page.waitForTimeout(3_000);

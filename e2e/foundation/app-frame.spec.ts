@@ -2,6 +2,8 @@ import { test, expect } from '../fixtures/atlas';
 
 test.describe('app frame over the browser host', () => {
   test('loads through the token URL, hides the token and navigates between pages', async ({ page, host }) => {
+    const console: string[] = [];
+    page.on('console', (message) => console.push(message.text()));
     await page.goto(host.url);
     await expect(page.getByRole('navigation', { name: 'Pages' })).toBeVisible();
     await expect(page).toHaveURL(/#\/matrix$/);
@@ -17,6 +19,9 @@ test.describe('app frame over the browser host', () => {
     }
     await page.keyboard.press('Alt+1');
     await expect(page.getByTestId('matrix')).toBeVisible();
+    // The host serves React's production bundle, even when a test runner's NODE_ENV was inherited at build time:
+    // only the development bundle asks for its DevTools (and runs StrictMode's double effects).
+    expect(console.filter((text) => text.includes('React DevTools'))).toEqual([]);
   });
 
   test('a call round-trips through the contract, and the API refuses calls without the token', async ({ page, host }) => {

@@ -21,6 +21,8 @@ test('keyboard only: open the page, set up and start a run, read the results, co
   await page.getByRole('navigation', { name: 'Pages' }).waitFor();
   await page.keyboard.press('Alt+3');
   await expect(page.getByRole('heading', { name: 'Latency lab' })).toBeVisible();
+  // The form appears once the catalog is loaded (a fresh host scans first): a user waits for it too.
+  await expect(page.getByTestId('target-described')).toBeVisible({ timeout: 30_000 });
 
   await tabTo(page, (element) => element.tag === 'INPUT' && element.label.startsWith('Model or profile'), 'the target');
   await page.keyboard.press('Control+A');

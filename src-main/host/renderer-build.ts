@@ -22,6 +22,15 @@ export async function buildRenderer(projectRoot: string, log: (line: string) => 
   log('Building the dashboard (first run or sources changed)...');
   const started = performance.now();
   const [{ build }, { rendererConfig }] = await Promise.all([import('vite'), import('../../build/renderer-config')]);
-  await build({ ...rendererConfig(projectRoot), configFile: false, logLevel: 'error' });
+  // Always a production bundle: a NODE_ENV inherited from a test runner (vitest sets "test") would otherwise make
+  // Vite build React's development bundle, whose StrictMode double effects users must never run.
+  const inherited = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ ...rendererConfig(projectRoot), mode: 'production', configFile: false, logLevel: 'error' });
+  } finally {
+    if (inherited === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = inherited;
+  }
   log(`Dashboard built in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
 }

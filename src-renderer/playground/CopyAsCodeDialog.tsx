@@ -12,11 +12,10 @@ export function CopyAsCodeDialog({ call, onClose }: { call: CallToCopy; onClose(
     const element = dialog.current;
     // The dialog leaves the page when closed: focus goes back to the button that opened it.
     const opener = document.activeElement as HTMLElement | null;
-    element?.showModal();
-    return () => {
-      element?.close();
-      opener?.focus();
-    };
+    if (element && !element.open) element.showModal();
+    // Unmounting removes the dialog from the page; closing it here would fire onClose, which a remount (React's
+    // StrictMode) would take as the user closing it.
+    return () => opener?.focus();
   }, []);
   const copy = () =>
     navigator.clipboard.writeText(code).then(
