@@ -1,5 +1,6 @@
 import { test, expect } from '../fixtures/atlas';
 import { cell } from '../fixtures/matrix-grid';
+import { readmeScreenshot } from '../fixtures/readme-screenshots';
 
 /** The matrix in both themes and both sizes, for review; the 1440x900 ones are the README's. */
 for (const colorScheme of ['light', 'dark'] as const) {
@@ -15,7 +16,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
       await expect(grid.locator('.cell').first()).toBeVisible();
       const readme = viewport.width === 1440;
       await page.screenshot({ path: `test-results/screens/matrix-${colorScheme}-${viewport.width}.png` });
-      if (readme) await page.screenshot({ path: `docs/screenshots/matrix-${colorScheme}.png` });
+      if (readme) await page.screenshot({ path: readmeScreenshot(`matrix-${colorScheme}.png`) });
 
       const target = cell(page, 'amazon.nova-2-lite-v1:0', 'eu-west-1');
       await target.click();
@@ -23,13 +24,13 @@ for (const colorScheme of ['light', 'dark'] as const) {
       await expect(page.getByTestId('access-status')).toBeVisible();
       await page.mouse.move(600, viewport.height - 8);
       await page.screenshot({ path: `test-results/screens/cell-panel-${colorScheme}-${viewport.width}.png` });
-      if (readme && colorScheme === 'light') await page.screenshot({ path: 'docs/screenshots/cell-panel.png' });
+      if (readme && colorScheme === 'light') await page.screenshot({ path: readmeScreenshot('cell-panel.png') });
 
       await page.locator('.region-header[data-region="eu-west-1"]').click();
       await expect(page.getByTestId('region-panel')).toBeVisible();
       await page.mouse.move(600, viewport.height - 8);
       await page.screenshot({ path: `test-results/screens/region-view-${colorScheme}-${viewport.width}.png` });
-      if (readme && colorScheme === 'light') await page.screenshot({ path: 'docs/screenshots/region-view.png' });
+      if (readme && colorScheme === 'light') await page.screenshot({ path: readmeScreenshot('region-view.png') });
       await context.close();
     });
   }

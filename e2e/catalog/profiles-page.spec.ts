@@ -1,5 +1,6 @@
 import { test, expect } from '../fixtures/atlas';
 import type { Page } from '@playwright/test';
+import { readmeScreenshot } from '../fixtures/readme-screenshots';
 
 async function openProfiles(page: Page, url: string) {
   await page.goto(url);
@@ -141,7 +142,7 @@ test.describe('profiles page', () => {
         await page.getByLabel('Callable from region').selectOption('eu-west-3');
         await page.getByLabel('Sort profiles').selectOption('model');
         await page.screenshot({ path: `test-results/screens/profiles-${colorScheme}-${viewport.width}.png` });
-        if (viewport.width === 1440) await page.screenshot({ path: `docs/screenshots/profiles-${colorScheme}.png` });
+        if (viewport.width === 1440) await page.screenshot({ path: readmeScreenshot(`profiles-${colorScheme}.png`) });
         await context.close();
       });
     }

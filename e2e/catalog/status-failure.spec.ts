@@ -1,6 +1,7 @@
 import { test, expect } from '../fixtures/atlas';
 import { setScenario, startEmulator, startWebHost } from '../fixtures/processes';
 import { COMMERCIAL_REGIONS } from '../../src-shared/regions';
+import { readmeScreenshot } from '../fixtures/readme-screenshots';
 
 /** Refreshes that answer in no region: the banner says why, what is on screen instead, and offers a Retry. */
 test.describe('a discovery that fails everywhere', () => {
@@ -20,7 +21,7 @@ test.describe('a discovery that fails everywhere', () => {
       await expect(banner.getByTestId('failure-shown-instead')).toHaveText(/^Showing the (catalog fetched|cached catalog from) \d{4}-\d\d-\d\d \d\d:\d\d \(.+\) instead\.$/);
       await expect(page.getByTestId('bedrock-state')).toHaveText('○ Bedrock not answering');
       await expect(page.getByTestId('region-summary')).toHaveText('0 regions ok · 33 failed');
-      await page.screenshot({ path: 'docs/screenshots/failure-banner.png' });
+      await page.screenshot({ path: readmeScreenshot('failure-banner.png') });
 
       await banner.getByRole('button', { name: 'Details' }).click();
       const popover = page.getByTestId('region-popover');

@@ -1,4 +1,5 @@
 import { configureRun, expect, HAIKU, openLatencyPage, REGIONS, test } from './latency-fixture';
+import { readmeScreenshot } from '../fixtures/readme-screenshots';
 
 /** The Latency page with real emulator figures, both themes and both sizes, for review; the 1440x900 ones are the README's. */
 for (const colorScheme of ['light', 'dark'] as const) {
@@ -31,7 +32,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
       if (viewport.width === 1440) {
         // The README's view: the run's set-up and progress above, the first charts below.
         await page.locator('.lat-page').evaluate((element) => (element.scrollTop = 0));
-        await page.screenshot({ path: `docs/screenshots/${name}.png` });
+        await page.screenshot({ path: readmeScreenshot(`${name}.png`) });
       }
       // The matrix coloured by the run's p50 TTFT, for review.
       await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Matrix' }).click();
