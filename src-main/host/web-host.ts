@@ -33,7 +33,7 @@ const MAX_STREAM_BODY_BYTES = 32_000_000;
 const BODY_TIMEOUT_MS = 10_000;
 const HEARTBEAT_MS = 15_000;
 
-const CONTENT_TYPES: Record<string, string> = {
+export const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',

@@ -1,4 +1,5 @@
 import { extname, join, normalize, sep } from 'node:path';
+import { CONTENT_TYPES } from '../host/web-host';
 
 /**
  * The desktop window's guards, written against the small part of Electron's API they use so that they are
@@ -66,16 +67,6 @@ export function guardContents(contents: GuardedContents, rendererUrl: string, op
   });
 }
 
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-};
 
 /** The built file an `app://` request names, or null for another host or a path that leaves the renderer folder. */
 export function resolveAppRequest(url: string, rendererDir: string): { file: string; contentType: string } | null {

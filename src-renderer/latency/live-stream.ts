@@ -1,4 +1,5 @@
 import type { StreamCall } from '../../src-shared/contract';
+import { frameScheduler, type Scheduler } from '../api/frame-scheduler';
 
 /**
  * A live stream's state outside React Query: chunks are keyed (one row per route or region) into a pending map,
@@ -16,19 +17,6 @@ export interface LiveSnapshot<Chunk, Result> {
   error: { name: string; code?: string; message: string } | null;
 }
 
-export type Scheduler = (flush: () => void) => void;
-
-/** At most one flush per animation frame; a hidden tab (no frames) is still updated within a second. */
-export const frameScheduler: Scheduler = (flush) => {
-  let done = false;
-  const run = () => {
-    if (done) return;
-    done = true;
-    flush();
-  };
-  requestAnimationFrame(run);
-  setTimeout(run, 1000);
-};
 
 export class LiveStream<Chunk, Result> {
   private snapshot: LiveSnapshot<Chunk, Result> = { status: 'idle', rows: {}, result: null, error: null };

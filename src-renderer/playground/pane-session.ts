@@ -1,4 +1,5 @@
 import type { AtlasStreams, ContentBlock, ConverseFailure, ConverseInput, ConverseResult, SavedTurn, StreamCall } from '../../src-shared/contract';
+import { frameScheduler, type Scheduler } from '../api/frame-scheduler';
 
 /**
  * One pane's conversation as a small external store, outside React Query: a fast stream appends to a pending
@@ -32,20 +33,6 @@ export interface PaneSnapshot {
 const PIECE = 2048;
 const IDLE = { streamingText: '', streamingPieces: [] as string[], streamingTail: '' };
 
-export type Scheduler = (flush: () => void) => void;
-
-
-/** The end of the current animation frame; a hidden tab (no frames) still gets its text within a second. */
-export const frameScheduler: Scheduler = (flush) => {
-  let done = false;
-  const run = () => {
-    if (done) return;
-    done = true;
-    flush();
-  };
-  requestAnimationFrame(run);
-  setTimeout(run, 1000);
-};
 
 const textOf = (turn: Turn) => turn.content.map((block) => ('text' in block ? block.text : '')).join('');
 
