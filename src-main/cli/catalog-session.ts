@@ -1,9 +1,7 @@
 import type { CatalogSnapshot } from '../../src-shared/contract';
 import type { AtlasEvent } from '../../src-shared/events';
 import { describeAge } from '../../src-shared/describe-age';
-import { createAtlasCore } from '../core/app/atlas-core';
-import { readAwsOptions, readCatalogOptions } from './options';
-import { BUNDLED_CATALOG, projectFile } from './project-files';
+import { openCommandCore } from './command-core';
 import type { CommandIo } from './io';
 
 function progressLine(event: AtlasEvent): string | null {
@@ -22,24 +20,7 @@ function progressLine(event: AtlasEvent): string | null {
  * stderr, the core closed before returning. `fresh` skips the cache (`--refresh`).
  */
 export async function loadCatalog(opts: Record<string, unknown>, io: CommandIo, version: string, fresh = false): Promise<CatalogSnapshot> {
-  const aws = readAwsOptions(opts);
-  const cache = readCatalogOptions(opts);
-  const core = await createAtlasCore({
-    name: 'bedrock-atlas',
-    version,
-    transport: 'web',
-    settingsPath: null,
-    overrides: {
-      ...(aws.regions ? { regions: aws.regions } : {}),
-      awsProfile: aws.profile,
-      cacheMode: cache.cacheMode,
-      cacheDir: cache.cacheDir,
-      maxAgeHours: cache.maxAgeHours,
-    },
-    endpointUrl: aws.endpointUrl,
-    bundledPath: cache.bundled ? projectFile(BUNDLED_CATALOG) : null,
-    log: (line) => io.stderr(line),
-  });
+  const core = await openCommandCore(opts, io, version);
   const unsubscribe = core.events.subscribe((event) => {
     const line = progressLine(event);
     if (line) io.stderr(line);

@@ -1,8 +1,9 @@
 import { Command, Option } from 'commander';
 import { HistoryQuerySchema, type HistoryRun } from '../../../src-shared/contract';
 import { addAwsOptions, addCatalogOptions } from '../options';
-import { openLabCore, parseCount, parseOrExplain } from './latency';
+import { parseCount, parseOrExplain } from './latency';
 import type { CommandIo } from '../io';
+import { openCommandCore } from '../command-core';
 
 /** `bedrock-atlas history`: stored runs and probes, newest first, with figures computed from their raw samples. */
 
@@ -28,7 +29,7 @@ export function historyCommand(io: CommandIo, version: string): Command {
       ...(opts.since ? { since: opts.since } : {}),
       limit: opts.limit,
     });
-    const core = await openLabCore(opts, io, version);
+    const core = await openCommandCore(opts, io, version);
     try {
       const status = await core.handlers.historyStatus(undefined, { signal: new AbortController().signal });
       io.stderr(status.state === 'off' ? `History is off: ${status.warnings.join(' ')}` : `History: ${status.path ?? 'in memory'}, ${status.samples} samples (limit ${status.limit})`);

@@ -1,9 +1,8 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { z } from 'zod';
 import { LatencyRunInputSchema, PROMPT_SIZES, type LatencyRouteReport, type LatencyRunReport, type LatencyStats, type RegionFailure } from '../../../src-shared/contract';
-import { createAtlasCore, type AtlasCore } from '../../core/app/atlas-core';
-import { addAwsOptions, addCatalogOptions, readAwsOptions, readCatalogOptions } from '../options';
-import { BUNDLED_CATALOG, projectFile } from '../project-files';
+import { addAwsOptions, addCatalogOptions } from '../options';
+import { openCommandCore } from '../command-core';
 import { UsageError, type CommandIo } from '../io';
 
 /**
@@ -13,29 +12,6 @@ import { UsageError, type CommandIo } from '../io';
  */
 
 export const EXIT_INTERRUPTED = 130;
-
-/** A core for one lab command: the shared options applied, logs on stderr. */
-export async function openLabCore(opts: Record<string, unknown>, io: CommandIo, version: string): Promise<AtlasCore> {
-  const aws = readAwsOptions(opts);
-  const cache = readCatalogOptions(opts);
-  return createAtlasCore({
-    name: 'bedrock-atlas',
-    version,
-    transport: 'web',
-    settingsPath: null,
-    overrides: {
-      ...(aws.regions ? { regions: aws.regions } : {}),
-      ...(aws.dataDir ? { dataDir: aws.dataDir } : {}),
-      awsProfile: aws.profile,
-      cacheMode: cache.cacheMode,
-      cacheDir: cache.cacheDir,
-      maxAgeHours: cache.maxAgeHours,
-    },
-    endpointUrl: aws.endpointUrl,
-    bundledPath: cache.bundled ? projectFile(BUNDLED_CATALOG) : null,
-    log: (line) => io.stderr(line),
-  });
-}
 
 /** Ctrl+C (or SIGTERM) aborts the work once; `release` stops listening. */
 export function interruptible(): { signal: AbortSignal; release: () => void } {
@@ -125,7 +101,7 @@ export function latencyCommand(io: CommandIo, version: string): Command {
       requestTimeoutMs: opts.timeoutMs,
       confirmed: opts.yes === true,
     });
-    const core = await openLabCore(opts, io, version);
+    const core = await openCommandCore(opts, io, version);
     const { signal, release } = interruptible();
     try {
       const estimate = await core.handlers.estimateLatencyRun(input, { signal }).catch(asUsageError);

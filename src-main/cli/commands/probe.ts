@@ -2,8 +2,9 @@ import { Command, Option } from 'commander';
 import { ProbeInputSchema, type ProbeRegionResult, type RegionFailure } from '../../../src-shared/contract';
 import { COMMERCIAL_REGIONS } from '../../../src-shared/regions';
 import { addAwsOptions, addCatalogOptions } from '../options';
-import { EXIT_INTERRUPTED, interruptible, openLabCore, parseCount, parseOrExplain } from './latency';
+import { EXIT_INTERRUPTED, interruptible, parseCount, parseOrExplain } from './latency';
 import type { CommandIo } from '../io';
+import { openCommandCore } from '../command-core';
 
 /** `bedrock-atlas probe`: DNS, TCP, TLS and time to first byte per region, cold and warm, all regions at once. */
 
@@ -19,7 +20,7 @@ export function probeCommand(io: CommandIo, version: string): Command {
   return command.action(async (opts: Record<string, unknown>) => {
     const input = parseOrExplain(ProbeInputSchema, { samples: opts.samples, ...(opts.regions ? { regions: opts.regions } : {}) });
     const count = (input.regions ?? COMMERCIAL_REGIONS).length;
-    const core = await openLabCore(opts, io, version);
+    const core = await openCommandCore(opts, io, version);
     const { signal, release } = interruptible();
     try {
       io.stderr(`Probing ${count} regions, ${input.samples} cold and ${input.samples} warm samples each…`);

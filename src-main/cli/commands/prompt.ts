@@ -5,10 +5,8 @@ import { resolveRoute } from '../../../src-shared/catalog/resolve-route';
 import { checkImage, ImageRefused, toBase64 } from '../../../src-shared/playground/images';
 import { metricsLine } from '../../../src-shared/playground/describe-result';
 import { COMMERCIAL_REGIONS, isCommercialRegion } from '../../../src-shared/regions';
-import { createAtlasCore } from '../../core/app/atlas-core';
-import { readLaunchOptions } from '../app-options';
+import { openCommandCore } from '../command-core';
 import { addAwsOptions, addCatalogOptions } from '../options';
-import { BUNDLED_CATALOG, projectFile } from '../project-files';
 import { printable, UsageError, type CommandIo } from '../io';
 
 /**
@@ -144,17 +142,7 @@ Examples:
   addCatalogOptions(command);
   return command.action(async (text: string | undefined, opts: Record<string, unknown>) => {
     const input = await buildInput(text, opts, terminal, io);
-    const launch = readLaunchOptions(command);
-    const core = await createAtlasCore({
-      name: 'bedrock-atlas',
-      version,
-      transport: 'web',
-      settingsPath: null,
-      overrides: launch.overrides,
-      endpointUrl: launch.endpointUrl,
-      bundledPath: launch.bundled ? projectFile(BUNDLED_CATALOG) : null,
-      log: (line) => io.stderr(line),
-    });
+    const core = await openCommandCore(opts, io, version);
     const abort = new AbortController();
     const stopListening = terminal.onInterrupt(() => abort.abort());
     try {

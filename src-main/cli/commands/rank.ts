@@ -2,7 +2,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { COMMERCIAL_REGIONS, isCommercialRegion } from '../../../src-shared/regions';
 import { addAwsOptions, addCatalogOptions } from '../options';
 import { UsageError, type CommandIo } from '../io';
-import { openLabCore } from './latency';
+import { openCommandCore } from '../command-core';
 
 /** `bedrock-atlas rank`: a target's routes from a home region, by measured p50 TTFT, then by access type. */
 
@@ -23,7 +23,7 @@ export function rankCommand(io: CommandIo, version: string): Command {
   return command.action(async (opts: Record<string, unknown>) => {
     const envRegion = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
     const from = (opts.from as string | undefined) ?? (envRegion && isCommercialRegion(envRegion) ? envRegion : 'us-east-1');
-    const core = await openLabCore(opts, io, version);
+    const core = await openCommandCore(opts, io, version);
     try {
       const { routes } = await core.handlers.rankRoutes({ target: opts.target as string, from }, { signal: new AbortController().signal }).catch((error: Error & { code?: string }) => {
         throw error.code === 'UNKNOWN_TARGET' ? new UsageError(error.message) : error;
