@@ -4,6 +4,7 @@ import type { SettingName, Settings } from '../../src-shared/contract';
 import { REGION_GROUPS } from '../../src-shared/regions';
 import { useAtlas } from '../api/atlas-context';
 import { ErrorNotice } from '../app/ErrorNotice';
+import './settings.css';
 
 export function SettingsPage() {
   const { api } = useAtlas();
