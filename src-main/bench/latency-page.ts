@@ -9,7 +9,7 @@ import { openHistoryDatabase } from '../core/storage/history-database';
 import { parseScenario } from '../emulator/scenario';
 import { startEmulator } from '../emulator/server';
 import { buildRenderer, rendererBuildIsStale } from '../host/renderer-build';
-import { startWebHost } from '../host/web-host';
+import { startHostForCore } from '../host/web-host';
 
 /**
  * npm run bench:latency-page — the Latency page's speed targets, measured end to end: the real core and browser
@@ -77,15 +77,7 @@ const core = await createAtlasCore({
   credentials: { accessKeyId: 'AKIDBENCH', secretAccessKey: 'bench' },
   log: () => {},
 });
-const host = await startWebHost({
-  port: 0,
-  dispatcher: core.dispatcher,
-  streams: core.streams,
-  snapshotEvents: core.snapshotEvents,
-  subscribe: (listener) => core.events.subscribe(listener),
-  rendererDir: join(projectRoot, 'out/renderer'),
-  log: () => {},
-});
+const host = await startHostForCore(core, { port: 0, rendererDir: join(projectRoot, 'out/renderer'), log: () => {} });
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],

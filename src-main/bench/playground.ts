@@ -12,7 +12,7 @@ import { playgroundFeature } from '../core/playground/feature';
 import { parseScenario } from '../emulator/scenario';
 import { startEmulator } from '../emulator/server';
 import { buildRenderer, rendererBuildIsStale } from '../host/renderer-build';
-import { startWebHost } from '../host/web-host';
+import { startHostForCore } from '../host/web-host';
 
 /**
  * npm run bench:playground — the playground's speed targets, measured end to end: the real core and browser host
@@ -104,15 +104,7 @@ const core = await createAtlasCore({
   log: () => {},
   features: FEATURES.map((feature) => (feature === playgroundFeature ? timedPlayground : feature)),
 });
-const host = await startWebHost({
-  port: 0,
-  dispatcher: core.dispatcher,
-  streams: core.streams,
-  snapshotEvents: core.snapshotEvents,
-  subscribe: (listener) => core.events.subscribe(listener),
-  rendererDir: join(projectRoot, 'out/renderer'),
-  log: () => {},
-});
+const host = await startHostForCore(core, { port: 0, rendererDir: join(projectRoot, 'out/renderer'), log: () => {} });
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',

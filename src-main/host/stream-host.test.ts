@@ -10,7 +10,7 @@ import { StreamRegistry } from '../core/api/stream-registry';
 import { EventHub } from '../core/app/event-hub';
 import { parseScenario } from '../emulator/scenario';
 import { LONG_PROMPT, startEmulatedCore, waitFor, type EmulatedCore } from '../testing/emulated-core';
-import { startWebHost, type WebHost } from './web-host';
+import { startHostForCore, startWebHost, type WebHost } from './web-host';
 
 /** Streams through the real browser host: the renderer's HTTP client or raw HTTP, the real core, the emulator. */
 
@@ -22,14 +22,7 @@ beforeAll(async () => {
   rendererDir = await mkdtemp(join(tmpdir(), 'atlas-renderer-'));
   await writeFile(join(rendererDir, 'index.html'), '<!doctype html><title>Bedrock Atlas</title>');
   setup = await startEmulatedCore();
-  host = await startWebHost({
-    dispatcher: setup.core.dispatcher,
-    streams: setup.core.streams,
-    snapshotEvents: setup.core.snapshotEvents,
-    subscribe: (listener) => setup.core.events.subscribe(listener),
-    rendererDir,
-    bodyTimeoutMs: 500,
-  });
+  host = await startHostForCore(setup.core, { rendererDir, bodyTimeoutMs: 500 });
 });
 afterAll(async () => {
   await host?.close();

@@ -6,6 +6,7 @@ import { extname, join, normalize, sep } from 'node:path';
 import type { AtlasEvent } from '../../src-shared/events';
 import type { Dispatcher } from '../core/api/dispatcher';
 import type { StreamRegistry } from '../core/api/stream-registry';
+import type { AtlasCore } from '../core/app/atlas-core';
 import { EventClient, streamSink } from './sse';
 
 /**
@@ -294,4 +295,15 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         server.closeAllConnections();
       }),
   };
+}
+
+/** The browser host for one composition root: its dispatcher, streams and events, and the current state first. */
+export function startHostForCore(core: AtlasCore, options: Omit<WebHostOptions, 'dispatcher' | 'streams' | 'snapshotEvents' | 'subscribe'>): Promise<WebHost> {
+  return startWebHost({
+    ...options,
+    dispatcher: core.dispatcher,
+    streams: core.streams,
+    snapshotEvents: core.snapshotEvents,
+    subscribe: (listener) => core.events.subscribe(listener),
+  });
 }

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { Command, Option } from 'commander';
 import { createAtlasCore } from '../../core/app/atlas-core';
 import { defaultSettingsPath } from '../../core/app/settings-store';
-import { startWebHost } from '../../host/web-host';
+import { startHostForCore } from '../../host/web-host';
 import { buildRenderer, rendererBuildIsStale } from '../../host/renderer-build';
 import { readLaunchOptions } from '../app-options';
 import { addAwsOptions, addCatalogOptions, parsePort } from '../options';
@@ -41,16 +41,7 @@ export function webCommand(io: CommandIo, version: string): Command {
       bundledPath: launch.bundled ? projectFile(BUNDLED_CATALOG) : null,
       log: io.stderr,
     });
-    const host = await startWebHost({
-      port: opts.port as number,
-      dispatcher: core.dispatcher,
-      streams: core.streams,
-      launchCommand,
-      snapshotEvents: core.snapshotEvents,
-      subscribe: (listener) => core.events.subscribe(listener),
-      rendererDir: projectFile('out/renderer'),
-      log: io.stderr,
-    });
+    const host = await startHostForCore(core, { port: opts.port as number, launchCommand, rendererDir: projectFile('out/renderer'), log: io.stderr });
     io.stdout(`Bedrock Atlas: ${host.launchUrl}`);
     if (opts.open !== false) openInBrowser(host.launchUrl);
     await waitForShutdown();
