@@ -4,7 +4,11 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { connectAtlas } from './api/transport';
 import { AtlasProvider } from './api/atlas-context';
 import { App } from './app/App';
+// One cascade in this order (component stylesheets imported by the pages come before these).
 import './styles.css';
+import './matrix/matrix-base.css';
+import './status/status-base.css';
+import './app/components.css';
 
 const client = connectAtlas();
 const queryClient = new QueryClient({

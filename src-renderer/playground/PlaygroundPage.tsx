@@ -16,6 +16,8 @@ import { PromptBox, type AttachedImage } from './PromptBox';
 import { SummaryRow } from './SummaryRow';
 import { useAnyStreaming } from './use-sessions';
 import './playground.css';
+import './pane.css';
+import './prompt.css';
 
 const MAX_PANES = 4;
 
