@@ -10,6 +10,9 @@ export default defineConfig({
   workers: 1,
   reporter: [['list']],
   outputDir: 'test-results',
+  // No spec touches the user's files: the run, and every process a spec starts, has a HOME of its own, and the run
+  // fails if anything under the real HOME's app directories was created or changed.
+  globalSetup: './e2e/fixtures/home-guard.ts',
   use: {
     viewport: { width: 1440, height: 900 },
     launchOptions: {

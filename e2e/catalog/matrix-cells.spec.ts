@@ -1,15 +1,9 @@
-import { test, expect } from '../fixtures/atlas';
+import { test, expect, HAIKU } from '../fixtures/atlas';
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { setScenario, startEmulator, startWebHost } from '../fixtures/processes';
+import { BIN, E2E_AWS_ENV, processHome, setScenario, startEmulator, startWebHost } from '../fixtures/processes';
 import { cell } from '../fixtures/matrix-grid';
-
-const HAIKU = 'anthropic.claude-3-haiku-20240307-v1:0';
-const BIN = fileURLToPath(new URL('../../bin/bedrock-atlas.js', import.meta.url));
 
 test.describe('what a cell says', () => {
   test('a region whose scan failed shows unknown cells, and the panel says when, why, and the last known state', async ({ page }) => {
@@ -127,8 +121,10 @@ test.describe('the cell panel', () => {
 
   test('once the latency lab has measured a route, the panel shows its figures there', async ({ page }) => {
     const emulator = await startEmulator();
-    const dataDir = mkdtempSync(join(tmpdir(), 'atlas-e2e-data-'));
-    const env = { ...process.env, AWS_ACCESS_KEY_ID: 'AKIDE2E', AWS_SECRET_ACCESS_KEY: 'e2e-secret', AWS_REGION: 'us-east-1' };
+    // The CLI's run and the host share one history database, in the CLI's own HOME.
+    const cli = processHome('latency');
+    const dataDir = join(cli.home, 'history');
+    const env = { ...process.env, ...cli.env, ...E2E_AWS_ENV };
     await promisify(execFile)(
       process.execPath,
       [BIN, 'latency', '--target', HAIKU, '--regions', 'us-east-1', '--runs', '3', '--warmup', '0', '--endpoint-url', emulator.url, '--data-dir', dataDir, '--cache-mode', 'none'],

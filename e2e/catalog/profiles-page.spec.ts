@@ -135,12 +135,25 @@ test.describe('profiles page', () => {
       { width: 1280, height: 720 },
       { width: 1440, height: 900 },
     ]) {
-      test(`screenshot ${colorScheme} ${viewport.width}x${viewport.height}`, async ({ browser, host }) => {
+      test(`in the ${colorScheme} theme at ${viewport.width}x${viewport.height}: the filtered list, sorted, nothing wider than the window (and a screenshot of it)`, async ({ browser, host }) => {
         const context = await browser.newContext({ colorScheme, viewport });
         const page = await context.newPage();
         await openProfiles(page, host.url);
+        // The page follows the OS theme by default.
+        await expect(page.locator('html')).toHaveAttribute('data-theme', colorScheme);
         await page.getByLabel('Callable from region').selectOption('eu-west-3');
         await page.getByLabel('Sort profiles').selectOption('model');
+        // What the screenshot shows: only profiles callable from eu-west-3, each saying where its requests go, by model.
+        await expect
+          .poll(async () => {
+            const models = await page.locator('.model-line .profile-model-name').allTextContents();
+            return models.length > 1 && models.every((model, index) => index === 0 || models[index - 1].localeCompare(model) <= 0);
+          })
+          .toBe(true);
+        const servedFrom = await page.getByTestId('served-from').allTextContents();
+        expect(servedFrom.length).toBe(await page.getByTestId('profile-card').count());
+        for (const text of servedFrom) expect(text).toMatch(/^From eu-west-3: served in /);
+        expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
         await page.screenshot({ path: `test-results/screens/profiles-${colorScheme}-${viewport.width}.png` });
         if (viewport.width === 1440) await page.screenshot({ path: readmeScreenshot(`profiles-${colorScheme}.png`) });
         await context.close();

@@ -1,6 +1,7 @@
 import { _electron as electron, test, expect } from '@playwright/test';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { processHome } from '../fixtures/processes';
 
 const root = join(import.meta.dirname, '..', '..');
 
@@ -23,7 +24,7 @@ test.describe('desktop window', () => {
   test.skip(!binary, 'No Electron binary on this machine: the browser-host specs cover the dashboard; these cover the window.');
 
   test('is sandboxed and context-isolated, and the bridge exposes exactly the contract', async () => {
-    const app = await electron.launch({ executablePath: binary!, args: [root], env: { ...process.env, AWS_ACCESS_KEY_ID: 'AKIDE2E', AWS_SECRET_ACCESS_KEY: 'x' } });
+    const app = await electron.launch({ executablePath: binary!, args: [root], env: { ...process.env, ...processHome('electron').env, AWS_ACCESS_KEY_ID: 'AKIDE2E', AWS_SECRET_ACCESS_KEY: 'x' } });
     try {
       const window = await app.firstWindow();
       // Sandbox + context isolation + no node integration: the page sees neither Node nor the preload's scope.

@@ -1,5 +1,8 @@
 import type { Page } from '@playwright/test';
-import { expect, HAIKU, test } from './latency-fixture';
+import { expect, HAIKU, test } from '../fixtures/atlas';
+import { LATENCY_HOST } from './latency-page';
+
+test.use(LATENCY_HOST);
 
 /** Presses Tab until the focused element matches (at most 80 presses), as a keyboard-only user would. */
 async function tabTo(page: Page, matches: (element: { tag: string; label: string; text: string; type: string }) => boolean, description: string) {
@@ -39,7 +42,11 @@ test('keyboard only: open the page, set up and start a run, read the results, co
   await tabTo(page, (element) => element.label.startsWith('Max tokens'), 'max tokens');
   await page.keyboard.press('Control+A');
   await page.keyboard.type('8');
-  await expect(page.getByTestId('estimate')).toContainText('4 requests (1 routes × 4)');
+  // Enter submits only once the estimate of this very form is in: while one is pending the Start button is
+  // disabled and Enter does nothing. The runs (4) and the max tokens (8: 5 requests × 8) must both show.
+  await expect(page.getByTestId('estimate')).toContainText('4 requests (1 routes × 4) + 1 warm-up');
+  await expect(page.getByTestId('estimate')).toContainText('up to 40 output tokens');
+  await expect(page.getByRole('button', { name: 'Start' })).toBeEnabled();
   await page.keyboard.press('Enter');
 
   await expect(page.getByTestId('live')).toContainText('done', { timeout: 30_000 });

@@ -1,6 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { setScenario } from '../fixtures/processes';
-import { configureRun, expect, HAIKU, openLatencyPage, test } from './latency-fixture';
+import { expect, HAIKU, test } from '../fixtures/atlas';
+import { configureRun, LATENCY_HOST, openLatencyPage } from './latency-page';
+
+test.use(LATENCY_HOST);
 
 test.describe('latency page: runs against the emulator in the browser', () => {
   test('a small run shows live progress, then the charts, the figures and the ranking', async ({ page, host }) => {

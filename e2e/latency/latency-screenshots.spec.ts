@@ -1,5 +1,8 @@
-import { configureRun, expect, HAIKU, openLatencyPage, REGIONS, test } from './latency-fixture';
+import { expect, FIVE_REGIONS, HAIKU, test } from '../fixtures/atlas';
+import { configureRun, LATENCY_HOST, openLatencyPage } from './latency-page';
 import { readmeScreenshot } from '../fixtures/readme-screenshots';
+
+test.use(LATENCY_HOST);
 
 /** The Latency page with real emulator figures, both themes and both sizes, for review; the 1440x900 ones are the README's. */
 for (const colorScheme of ['light', 'dark'] as const) {
@@ -12,7 +15,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
       const context = await browser.newContext({ colorScheme, viewport });
       const page = await context.newPage();
       await openLatencyPage(page, host.url);
-      const form = await configureRun(page, { target: HAIKU, regions: REGIONS, runs: 8, concurrency: 2, maxTokens: 16 });
+      const form = await configureRun(page, { target: HAIKU, regions: FIVE_REGIONS, runs: 8, concurrency: 2, maxTokens: 16 });
       await form.getByLabel(/Compare routes/).check();
       await form.locator('.lat-region-list summary').click();
       await form.getByRole('button', { name: 'Start' }).click();

@@ -1,8 +1,8 @@
 import type { Page } from '@playwright/test';
-import { setScenario } from '../fixtures/processes';
-import { emulatorStats, expect, test } from './playground-fixture';
+import { emulatorStats, setScenario } from '../fixtures/processes';
+import { expect, FIVE_REGIONS, HAIKU, test } from '../fixtures/atlas';
 
-const HAIKU = 'anthropic.claude-3-haiku-20240307-v1:0';
+test.use({ regions: FIVE_REGIONS });
 const HAIKU_45 = 'anthropic.claude-haiku-4-5-20251001-v1:0';
 
 async function setPane(page: Page, index: number, target: string, region: string) {
