@@ -45,4 +45,12 @@ export const RegionNameSchema = z.enum(COMMERCIAL_REGIONS as [string, ...string[
 });
 export const RegionListSchema = z.array(RegionNameSchema).min(1, 'Choose at least one region');
 
-export const ModelIdSchema = z.string().trim().min(1, 'A model id or name is required').max(300);
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
+/** Model and profile ids and ARNs are printable: a NUL or an escape in one is refused here, not deep in a handler. */
+export const ModelIdSchema = z
+  .string()
+  .trim()
+  .min(1, 'A model id or name is required')
+  .max(300)
+  .refine((value) => !CONTROL_CHARACTER.test(value), 'A model id may not contain control characters');

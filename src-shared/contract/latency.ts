@@ -20,9 +20,8 @@ export interface LatencyStats {
   stddev: number;
 }
 
-export const ERROR_CLASSES = ['throttled', 'accessDenied', 'validation', 'timeout', 'other'] as const;
-export type ErrorClass = (typeof ERROR_CLASSES)[number];
-export type ErrorCounts = Record<ErrorClass, number>;
+export { ERROR_CLASSES, type ErrorClass, type ErrorCounts } from '../errors';
+import type { ErrorCounts } from '../errors';
 
 export interface RegionFailure {
   error: { code: string; message: string };
@@ -171,9 +170,17 @@ export type LatencyRunChunk = LatencyProgress;
 
 // ---- History and ranking -------------------------------------------------------------------------------------
 
+const SINCE_UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
+/** A window longer than this means nothing for latency history, and a larger number is not a date any more. */
+const MAX_SINCE_MS = 100 * 365 * 86_400_000;
 const SinceSchema = z
   .string()
   .regex(/^(\d+[mhdw]|\d{4}-\d{2}-\d{2}(T[\d:.]+Z?)?)$/, 'since is a duration (30m, 12h, 7d, 4w) or an ISO date')
+  .refine((since) => {
+    const duration = /^(\d+)([mhdw])$/.exec(since);
+    if (duration) return Number(duration[1]) * SINCE_UNIT_MS[duration[2] as keyof typeof SINCE_UNIT_MS] <= MAX_SINCE_MS;
+    return !Number.isNaN(new Date(since).getTime());
+  }, 'since is at most 100 years back, and a date must exist')
   .optional();
 
 export const HistoryQuerySchema = z

@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { method, ModelIdSchema, RegionNameSchema, stream } from './define';
+import { MAX_BLOCKS_PER_MESSAGE, MAX_IMAGE_BYTES, MAX_IMAGES_PER_REQUEST, MAX_PROMPT_TEXT_CHARS, MAX_STOP_SEQUENCE_CHARS, MAX_STOP_SEQUENCES } from './limits';
+
+export { MAX_IMAGE_BYTES, MAX_IMAGES_PER_REQUEST } from './limits';
 
 /**
  * The playground's one stream: a conversation sent through one route (a model id, a profile id or ARN, from one
@@ -7,9 +10,6 @@ import { method, ModelIdSchema, RegionNameSchema, stream } from './define';
  */
 
 export const IMAGE_FORMATS = ['png', 'jpeg', 'gif', 'webp'] as const;
-/** Bedrock's Converse limits for images: 3.75 MB each, at most 20 per request. */
-export const MAX_IMAGE_BYTES = 3.75 * 1024 * 1024;
-export const MAX_IMAGES_PER_REQUEST = 20;
 export const MAX_OUTPUT_TOKENS = 200_000;
 
 const decodedBytes = (base64: string) => Math.floor((base64.length * 3) / 4) - (base64.endsWith('==') ? 2 : base64.endsWith('=') ? 1 : 0);
@@ -42,12 +42,34 @@ const ContentBlockSchema = z.custom<TextBlock | ImageBlock>((value) => blockSche
 export type ContentBlock = z.infer<typeof ContentBlockSchema>;
 
 const MessageSchema = z
-  .object({ role: z.enum(['user', 'assistant']), content: z.array(ContentBlockSchema).min(1, 'A message needs content') })
+  .object({
+    role: z.enum(['user', 'assistant']),
+    content: z.array(ContentBlockSchema).min(1, 'A message needs content').max(MAX_BLOCKS_PER_MESSAGE, `A message has at most ${MAX_BLOCKS_PER_MESSAGE} content blocks`),
+  })
   .strict();
 export type ConversationMessage = z.infer<typeof MessageSchema>;
 
 const hasText = (message: ConversationMessage) => message.content.some((block) => 'text' in block && block.text.trim() !== '');
 const imageCount = (messages: ConversationMessage[]) => messages.flatMap((message) => message.content).filter((block) => 'image' in block).length;
+
+/** All the text of a request, system prompt included, in characters. */
+export function promptTextLength(input: { system?: string; messages: ConversationMessage[] }): number {
+  let length = input.system?.length ?? 0;
+  for (const message of input.messages) for (const block of message.content) if ('text' in block) length += block.text.length;
+  return length;
+}
+
+/** A prompt over the limit is refused before it is sent (Bedrock drops such a request mid-upload), naming the limit. */
+function refuseLongPrompt(input: { system?: string; messages: ConversationMessage[] }, context: z.RefinementCtx): void {
+  const length = promptTextLength(input);
+  if (length > MAX_PROMPT_TEXT_CHARS) {
+    context.addIssue({
+      code: 'custom',
+      path: ['messages'],
+      message: `The prompt is ${length.toLocaleString('en-US')} characters; a request carries at most ${MAX_PROMPT_TEXT_CHARS.toLocaleString('en-US')} characters of text`,
+    });
+  }
+}
 
 export const LatencyModeSchema = z.enum(['standard', 'optimized']);
 export type LatencyMode = z.infer<typeof LatencyModeSchema>;
@@ -66,7 +88,10 @@ export const InferenceConfigSchema = z
     maxTokens: z.number().int().min(1, 'maxTokens must be at least 1').max(MAX_OUTPUT_TOKENS, `maxTokens may be at most ${MAX_OUTPUT_TOKENS}`).optional(),
     temperature: z.number().min(0).max(1).optional(),
     topP: z.number().min(0).max(1).optional(),
-    stopSequences: z.array(z.string().min(1)).max(4).optional(),
+    stopSequences: z
+      .array(z.string().min(1, 'A stop sequence is at least 1 character').max(MAX_STOP_SEQUENCE_CHARS, `A stop sequence is at most ${MAX_STOP_SEQUENCE_CHARS} characters`))
+      .max(MAX_STOP_SEQUENCES, `At most ${MAX_STOP_SEQUENCES} stop sequences`)
+      .optional(),
   })
   .strict();
 export type InferenceConfig = z.infer<typeof InferenceConfigSchema>;
@@ -89,7 +114,8 @@ export const ConverseInputSchema = z
     /** Call a bare model id that this region serves only through profiles through the best profile, and say so. */
     autoProfile: z.boolean().optional(),
   })
-  .strict();
+  .strict()
+  .superRefine(refuseLongPrompt);
 export type ConverseInput = z.infer<typeof ConverseInputSchema>;
 
 export interface ConverseRoute {
@@ -128,7 +154,8 @@ export interface ConverseFailure {
 
 export const CountTokensInputSchema = z
   .object({ target: ModelIdSchema, region: RegionNameSchema, messages: MessagesSchema, system: SystemSchema.optional() })
-  .strict();
+  .strict()
+  .superRefine(refuseLongPrompt);
 export type CountTokensInput = z.input<typeof CountTokensInputSchema>;
 
 export interface TokenCount {
@@ -139,6 +166,22 @@ export interface TokenCount {
 }
 
 // ---- Conversations kept in the history database ----------------------------------------------------------------
+
+const nullableNumber = z.number().nullable();
+/** An answer as kept with its turn: what the history list, the search and the exports read must be there. */
+const SavedResultSchema = z
+  .object({
+    text: z.string(),
+    stopReason: z.string().nullable(),
+    usage: z.object({ inputTokens: z.number(), outputTokens: z.number(), totalTokens: z.number() }).passthrough().nullable(),
+    metrics: z.object({ ttftMs: nullableNumber, e2eMs: z.number(), outputTokensPerSecond: nullableNumber, serverLatencyMs: nullableNumber }).passthrough(),
+    route: z
+      .object({ invokeId: z.string().min(1), callRegion: z.string().min(1), kind: z.enum(['on-demand', 'geo-profile', 'global-profile']), autoRoutedFrom: z.string().optional() })
+      .passthrough(),
+    served: z.object({ latency: z.string().optional(), serviceTier: z.string().optional() }).passthrough(),
+    api: z.enum(['ConverseStream', 'Converse']),
+  })
+  .passthrough() as unknown as z.ZodType<ConverseResult>;
 
 /** One pane of a saved session: its route and parameters, and the turns it exchanged. */
 export const SavedPaneSchema = z
@@ -156,7 +199,7 @@ export const SavedPaneSchema = z
             role: z.enum(['user', 'assistant']),
             content: z.array(ContentBlockSchema),
             /** The answer's figures and route (assistant turns). */
-            result: z.custom<ConverseResult>((value) => typeof value === 'object' && value !== null).optional(),
+            result: SavedResultSchema.optional(),
             /** Why the answer stopped early; its text so far is in `content`. */
             error: z.object({ name: z.string(), code: z.string().optional(), message: z.string() }).strict().optional(),
           })

@@ -1,14 +1,18 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ExportedFile, HistoryRun, HistoryStatus, LatencyStats, SeriesPoint } from '../../../src-shared/contract/latency';
-import type { HistoryDatabase } from '../storage/history-database';
+import { csvRow } from '../../../src-shared/text/csv';
+import type { HistoryDatabase, HistoryStatements } from '../storage/history-database';
 import { round } from './stats';
 
 /**
  * The lab's tables in the history database: runs and probes, and every raw sample, so any percentile over any
- * window can be asked later. Samples are buffered and written in batches by `flush`, away from the requests being
- * timed; the oldest are removed beyond the history limit.
+ * window can be asked later. A run's samples are buffered while it runs (away from the requests being timed) and
+ * written with its run row in one transaction by `saveRun`, so a run is either stored whole or not at all; every
+ * query reads samples through their run, so a sample without one is never shown. The oldest samples are removed
+ * beyond the history limit. Every value reaches SQL as a bound parameter.
  */
 
 export interface SampleRow {
@@ -73,17 +77,45 @@ export const SCHEMA = [
 
 const SAMPLE_COLUMNS = 'run_id, measured_at, target, model_id, route_key, region, invoke_id, kind, error_class, ttft_ms, e2e_ms, itl_ms, output_tokens, server_ms, gap_ms, reused';
 const BATCH_ROWS = 500;
+const MAX_SINCE_MS = 100 * 365 * 86_400_000;
+const UNITS_MS = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
 
-/** `7d`, `12h`, `30m`, `4w` or an ISO date → the instant it means. */
+export class InvalidSince extends Error {
+  override readonly name = 'ValidationError';
+  readonly code = 'INVALID_ARGUMENT';
+}
+
+/** `7d`, `12h`, `30m`, `4w` or an ISO date → the instant it means; a window past 100 years or a date that is none is refused. */
 export function sinceInstant(since: string | undefined, now = Date.now()): Date | null {
   if (!since) return null;
   const duration = /^(\d+)([mhdw])$/.exec(since);
-  if (duration) return new Date(now - Number(duration[1]) * { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }[duration[2] as 'm']);
-  return new Date(since);
+  if (duration) {
+    const span = Number(duration[1]) * UNITS_MS[duration[2] as keyof typeof UNITS_MS];
+    if (!Number.isFinite(span) || span > MAX_SINCE_MS) throw new InvalidSince(`since: ${since} reaches back more than 100 years`);
+    return new Date(now - span);
+  }
+  const instant = new Date(since);
+  if (Number.isNaN(instant.getTime())) throw new InvalidSince(`since: ${JSON.stringify(since)} is not a date`);
+  return instant;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
-const quote = (text: string) => `'${text.replace(/'/g, "''")}'`;
+
+/** Placeholders for bound values: `add(value)` gives `$n`, `values` the list to bind. */
+function parameters() {
+  const values: (string | number | boolean | null)[] = [];
+  return {
+    values,
+    add: (value: string | number | boolean | null) => {
+      values.push(value);
+      return `$${values.length}`;
+    },
+    list: (items: readonly string[]) => items.map((item) => {
+      values.push(item);
+      return `$${values.length}`;
+    }).join(', '),
+  };
+}
 
 function statsColumns(column: string, alias: string): string {
   return `count(${column}) as ${alias}_n, quantile_cont(${column}, 0.5) as ${alias}_p50, quantile_cont(${column}, 0.9) as ${alias}_p90,
@@ -97,16 +129,17 @@ function readStats(row: Record<string, unknown>, alias: string): LatencyStats | 
   return { p50: value('p50'), p90: value('p90'), p99: value('p99'), mean: value('mean'), min: value('min'), max: value('max'), stddev: value('sd') };
 }
 
+const METRIC_COLUMNS = { ttftMs: 's.ttft_ms', e2eMs: 's.e2e_ms', outputTokensPerSecond: '1000.0 / nullif(s.itl_ms, 0)' } as const;
+
 export class LatencyHistory {
   private readonly prepared = new WeakSet<HistoryDatabase>();
   private samples: SampleRow[] = [];
   private probes: ProbeSampleRow[] = [];
-  private writing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly database: () => Promise<HistoryDatabase>,
     private readonly limit: () => number,
-    /** A write that failed: the run's figures stand, the user is told its samples were not kept. */
+    /** A run that could not be stored: its figures stand, the user is told it was not kept. */
     private readonly log: (line: string) => void = () => {},
   ) {}
 
@@ -130,26 +163,60 @@ export class LatencyHistory {
 
   /** Samples buffered and not yet written. */
   pending(): number {
-    return this.samples.length;
+    return this.samples.length + this.probes.length;
   }
 
   addProbeSamples(rows: ProbeSampleRow[]): void {
     this.probes.push(...rows);
   }
 
-  /** Writes what is buffered; writes are serialized, so a flush never overtakes an earlier one. */
+  /**
+   * Nothing is written ahead of its run any more: samples wait for `saveRun`, which writes them with the run row
+   * in one transaction. Kept so that a caller flushing mid-run stays harmless.
+   */
   flush(): Promise<void> {
-    const samples = this.samples.splice(0);
-    const probes = this.probes.splice(0);
-    if (samples.length === 0 && probes.length === 0) return this.writing;
-    this.writing = this.writing
-      .then(() => this.write(samples, probes))
-      .catch((error: Error) => this.log(`Latency history: ${samples.length + probes.length} samples could not be written (${error.message}).`));
-    return this.writing;
+    return Promise.resolve();
   }
 
-  private async write(samples: SampleRow[], probes: ProbeSampleRow[]): Promise<void> {
-    const db = await this.open();
+  private takeBuffered(runId: string): { samples: SampleRow[]; probes: ProbeSampleRow[] } {
+    const samples = this.samples.filter((row) => row.runId === runId);
+    const probes = this.probes.filter((row) => row.runId === runId);
+    this.samples = this.samples.filter((row) => row.runId !== runId);
+    this.probes = this.probes.filter((row) => row.runId !== runId);
+    return { samples, probes };
+  }
+
+  /**
+   * Writes the run row and every sample buffered for it in one transaction. True only once the commit
+   * succeeded; false (and one line to the log) when history is off or the write failed, and then nothing of the
+   * run is in the file.
+   */
+  async saveRun(run: RunRow): Promise<boolean> {
+    const { samples, probes } = this.takeBuffered(run.id);
+    let db: HistoryDatabase;
+    try {
+      db = await this.open();
+    } catch (error) {
+      this.log(`Latency history: run ${run.id} and its ${samples.length + probes.length} samples could not be stored (${(error as Error).message.split('\n')[0]}).`);
+      return false;
+    }
+    if (db.state.status === 'off') return false;
+    try {
+      await db.transaction(async (tx) => {
+        await this.insertSamples(tx, samples, probes);
+        await tx.run('insert or replace into latency_runs values ($1, $2, $3::timestamp, $4::timestamp, $5, $6, $7::json)', [
+          run.id, run.kind, run.startedAt, run.finishedAt, run.target, run.status, JSON.stringify(run.report),
+        ]);
+        if (samples.length > 0) await this.prune(tx);
+      });
+      return true;
+    } catch (error) {
+      this.log(`Latency history: run ${run.id} and its ${samples.length + probes.length} samples could not be stored (${(error as Error).message.split('\n')[0]}).`);
+      return false;
+    }
+  }
+
+  private async insertSamples(tx: HistoryStatements, samples: SampleRow[], probes: ProbeSampleRow[]): Promise<void> {
     for (let start = 0; start < samples.length; start += BATCH_ROWS) {
       const batch = samples.slice(start, start + BATCH_ROWS);
       const values = batch.map((_, index) => `(${Array.from({ length: 16 }, (__, column) => `$${index * 16 + column + 1}`).join(', ')})`).join(', ');
@@ -157,38 +224,24 @@ export class LatencyHistory {
         row.runId, iso(row.at), row.target, row.modelId, row.routeKey, row.region, row.invokeId, row.kind, row.errorClass,
         row.ttftMs, row.e2eMs, row.interTokenMs, row.outputTokens, row.serverLatencyMs, row.largestGapMs, row.reusedSocket,
       ]);
-      await db.run(`insert into latency_samples (${SAMPLE_COLUMNS}) values ${values}`, params);
+      await tx.run(`insert into latency_samples (${SAMPLE_COLUMNS}) values ${values}`, params);
     }
     for (let start = 0; start < probes.length; start += BATCH_ROWS) {
       const batch = probes.slice(start, start + BATCH_ROWS);
       const values = batch.map((_, index) => `(${Array.from({ length: 9 }, (__, column) => `$${index * 9 + column + 1}`).join(', ')})`).join(', ');
       const params = batch.flatMap((row) => [row.runId, iso(row.at), row.region, row.connection, row.dnsMs, row.connectMs, row.tlsMs, row.ttfbMs, row.totalMs]);
-      await db.run(`insert into probe_samples values ${values}`, params);
+      await tx.run(`insert into probe_samples values ${values}`, params);
     }
-    if (samples.length > 0) await this.prune(db);
   }
 
   /** Keeps the newest `limit` samples. */
-  private async prune(db: HistoryDatabase): Promise<void> {
-    const limit = this.limit();
-    await db.run(
-      `delete from latency_samples where seq <= (select seq from latency_samples order by seq desc limit 1 offset ${Math.floor(limit)})`,
-    );
-  }
-
-  async saveRun(run: RunRow): Promise<boolean> {
-    await this.flush();
-    const db = await this.open();
-    if (db.state.status === 'off') return false;
-    await db.run('insert or replace into latency_runs values ($1, $2, $3::timestamp, $4::timestamp, $5, $6, $7::json)', [
-      run.id, run.kind, run.startedAt, run.finishedAt, run.target, run.status, JSON.stringify(run.report),
-    ]);
-    return true;
+  private async prune(tx: HistoryStatements): Promise<void> {
+    await tx.run('delete from latency_samples where seq <= (select seq from latency_samples order by seq desc limit 1 offset $1)', [Math.floor(this.limit())]);
   }
 
   async status(): Promise<HistoryStatus> {
     const db = await this.open();
-    const [row] = await db.all<{ n: bigint }>('select count(*) as n from latency_samples');
+    const [row] = await db.all<{ n: bigint }>('select count(*) as n from latency_samples s join latency_runs r on r.id = s.run_id');
     const state = db.state;
     return {
       state: state.status,
@@ -200,26 +253,39 @@ export class LatencyHistory {
   }
 
   async runs(query: { target?: string; regions?: string[]; since?: string; limit: number }): Promise<HistoryRun[]> {
-    const db = await this.open();
     const since = sinceInstant(query.since);
-    const conditions = [
-      ...(query.target ? [`(r.target = ${quote(query.target)} or r.id in (select run_id from latency_samples where model_id = ${quote(query.target)} or invoke_id = ${quote(query.target)}))`] : []),
-      ...(since ? [`r.started_at >= ${quote(since.toISOString())}::timestamp`] : []),
-      ...(query.regions ? [`r.id in (select run_id from latency_samples where region in (${query.regions.map(quote).join(', ')}) union select run_id from probe_samples where region in (${query.regions.map(quote).join(', ')}))`] : []),
-    ];
+    const db = await this.open();
+    const p = parameters();
+    const conditions: string[] = [];
+    if (query.target) {
+      const target = p.add(query.target);
+      conditions.push(`(r.target = ${target} or exists (select 1 from latency_samples s where s.run_id = r.id and (s.model_id = ${target} or s.invoke_id = ${target})))`);
+    }
+    if (since) conditions.push(`r.started_at >= ${p.add(since.toISOString())}::timestamp`);
+    if (query.regions) {
+      const regions = p.list(query.regions);
+      conditions.push(`(exists (select 1 from latency_samples s where s.run_id = r.id and s.region in (${regions}))
+        or exists (select 1 from probe_samples ps where ps.run_id = r.id and ps.region in (${regions})))`);
+    }
     const runs = await db.all<{ id: string; kind: 'latency' | 'probe'; started_at: string; target: string | null; status: 'completed' | 'cancelled' }>(
       `select id, kind, strftime(started_at, '%Y-%m-%dT%H:%M:%S.%gZ') as started_at, target, status from latency_runs r
-       ${conditions.length > 0 ? `where ${conditions.join(' and ')}` : ''} order by r.started_at desc limit ${query.limit}`,
+       ${conditions.length > 0 ? `where ${conditions.join(' and ')}` : ''} order by r.started_at desc limit ${p.add(query.limit)}`,
+      p.values,
     );
     if (runs.length === 0) return [];
-    const ids = runs.map((run) => quote(run.id)).join(', ');
-    const regionFilter = query.regions ? `and region in (${query.regions.map(quote).join(', ')})` : '';
+    const q = parameters();
+    const ids = q.list(runs.map((run) => run.id));
+    const regionFilter = query.regions ? `and s.region in (${q.list(query.regions)})` : '';
     const aggregates = await db.all<Record<string, unknown>>(
-      `select run_id, route_key, ${statsColumns('ttft_ms', 'ttft')}, ${statsColumns('e2e_ms', 'e2e')}, ${statsColumns('1000.0 / nullif(itl_ms, 0)', 'ots')}
-       from latency_samples where run_id in (${ids}) and error_class is null ${regionFilter} group by run_id, route_key`,
+      `select s.run_id, s.route_key, ${statsColumns('s.ttft_ms', 'ttft')}, ${statsColumns('s.e2e_ms', 'e2e')}, ${statsColumns('1000.0 / nullif(s.itl_ms, 0)', 'ots')}
+       from latency_samples s join latency_runs r on r.id = s.run_id
+       where s.run_id in (${ids}) and s.error_class is null ${regionFilter} group by s.run_id, s.route_key`,
+      q.values,
     );
     const probeCounts = await db.all<{ run_id: string; region: string; n: bigint }>(
-      `select run_id, region, count(*) as n from probe_samples where run_id in (${ids}) ${regionFilter} group by run_id, region`,
+      `select s.run_id, s.region, count(*) as n from probe_samples s join latency_runs r on r.id = s.run_id
+       where s.run_id in (${ids}) ${regionFilter} group by s.run_id, s.region`,
+      q.values,
     );
     return runs.map((run) => ({
       id: run.id,
@@ -238,15 +304,30 @@ export class LatencyHistory {
     }));
   }
 
-  async series(query: { target: string; regions?: string[]; since?: string; metric: 'ttftMs' | 'e2eMs' | 'outputTokensPerSecond' }): Promise<SeriesPoint[]> {
-    const db = await this.open();
+  /** The samples' filter shared by the series and the export, as SQL over `s` with its values bound. */
+  private sampleFilter(p: ReturnType<typeof parameters>, query: { target?: string; regions?: string[]; since?: string; runId?: string }): string[] {
     const since = sinceInstant(query.since);
-    const column = { ttftMs: 'ttft_ms', e2eMs: 'e2e_ms', outputTokensPerSecond: '1000.0 / nullif(itl_ms, 0)' }[query.metric];
+    const conditions: string[] = [];
+    if (query.target) {
+      const target = p.add(query.target);
+      conditions.push(`(s.target = ${target} or s.model_id = ${target} or s.invoke_id = ${target})`);
+    }
+    if (since) conditions.push(`s.measured_at >= ${p.add(since.toISOString())}::timestamp`);
+    if (query.regions) conditions.push(`s.region in (${p.list(query.regions)})`);
+    if (query.runId) conditions.push(`s.run_id = ${p.add(query.runId)}`);
+    return conditions;
+  }
+
+  async series(query: { target: string; regions?: string[]; since?: string; metric: 'ttftMs' | 'e2eMs' | 'outputTokensPerSecond' }): Promise<SeriesPoint[]> {
+    const p = parameters();
+    const conditions = this.sampleFilter(p, query);
+    const db = await this.open();
+    const column = METRIC_COLUMNS[query.metric];
     const rows = await db.all<{ at: string; route_key: string; value: number }>(
-      `select strftime(measured_at, '%Y-%m-%dT%H:%M:%S.%gZ') as at, route_key, ${column} as value from latency_samples
-       where error_class is null and (target = ${quote(query.target)} or model_id = ${quote(query.target)} or invoke_id = ${quote(query.target)})
-       ${since ? `and measured_at >= ${quote(since.toISOString())}::timestamp` : ''} ${query.regions ? `and region in (${query.regions.map(quote).join(', ')})` : ''}
-       and ${column} is not null order by measured_at limit 100000`,
+      `select strftime(s.measured_at, '%Y-%m-%dT%H:%M:%S.%gZ') as at, s.route_key, ${column} as value
+       from latency_samples s join latency_runs r on r.id = s.run_id
+       where s.error_class is null and ${conditions.join(' and ')} and ${column} is not null order by s.measured_at limit 100000`,
+      p.values,
     );
     return rows.map((row) => ({ at: row.at, region: row.route_key, value: round(row.value) }));
   }
@@ -255,31 +336,44 @@ export class LatencyHistory {
   async measured(modelId: string, sinceMs: number): Promise<MeasuredRoute[]> {
     const db = await this.open();
     const rows = await db.all<{ invoke_id: string; region: string; p50: number; n: bigint; last: string }>(
-      `select invoke_id, region, quantile_cont(ttft_ms, 0.5) as p50, count(*) as n, strftime(max(measured_at), '%Y-%m-%dT%H:%M:%S.%gZ') as last
-       from latency_samples where model_id = $1 and error_class is null and measured_at >= $2::timestamp group by invoke_id, region`,
+      `select s.invoke_id, s.region, quantile_cont(s.ttft_ms, 0.5) as p50, count(*) as n, strftime(max(s.measured_at), '%Y-%m-%dT%H:%M:%S.%gZ') as last
+       from latency_samples s join latency_runs r on r.id = s.run_id
+       where s.model_id = $1 and s.error_class is null and s.measured_at >= $2::timestamp group by s.invoke_id, s.region`,
       [modelId, iso(sinceMs)],
     );
     return rows.map((row) => ({ invokeId: row.invoke_id, region: row.region, ttftP50Ms: round(row.p50), samples: Number(row.n), measuredAt: row.last }));
   }
 
+  /**
+   * The samples as a file. CSV is written here, cell by cell through `csvRow` (a model id cannot become a
+   * spreadsheet formula); JSON and Parquet by DuckDB's COPY from a temporary table filled with bound values
+   * (COPY itself takes no parameters, and its only literal is the path of our own temporary directory).
+   */
   async export(query: { format: 'csv' | 'json' | 'parquet'; target?: string; since?: string; runId?: string }): Promise<ExportedFile> {
+    const p = parameters();
+    const conditions = this.sampleFilter(p, query);
     const db = await this.open();
     if (db.state.status === 'off') throw new Error(`Nothing to export: ${db.state.message}`);
-    const since = sinceInstant(query.since);
-    const conditions = [
-      ...(query.target ? [`(target = ${quote(query.target)} or model_id = ${quote(query.target)} or invoke_id = ${quote(query.target)})`] : []),
-      ...(since ? [`measured_at >= ${quote(since.toISOString())}::timestamp`] : []),
-      ...(query.runId ? [`run_id = ${quote(query.runId)}`] : []),
-    ];
-    const dir = await mkdtemp(join(tmpdir(), 'atlas-export-'));
     const fileName = `latency-samples.${query.format}`;
+    const mimeType = { csv: 'text/csv', json: 'application/json', parquet: 'application/vnd.apache.parquet' }[query.format];
+    const select = `select ${SAMPLE_COLUMNS.split(', ').map((column) => (column === 'measured_at' ? `strftime(s.measured_at, '%Y-%m-%dT%H:%M:%S.%gZ') as measured_at` : `s.${column}`)).join(', ')}
+      from latency_samples s join latency_runs r on r.id = s.run_id ${conditions.length > 0 ? `where ${conditions.join(' and ')}` : ''} order by s.seq`;
+    if (query.format === 'csv') {
+      const rows = await db.all<Record<string, string | number | boolean | null | bigint>>(select, p.values);
+      const columns = SAMPLE_COLUMNS.split(', ');
+      const lines = [columns.join(','), ...rows.map((row) => csvRow(columns.map((column) => (typeof row[column] === 'bigint' ? Number(row[column]) : (row[column] as string | number | boolean | null)))))];
+      return { fileName, mimeType, base64: Buffer.from(`${lines.join('\n')}\n`, 'utf8').toString('base64') };
+    }
+    const dir = await mkdtemp(join(tmpdir(), 'atlas-export-'));
     const path = join(dir, fileName);
+    const table = `export_${randomUUID().replace(/-/g, '')}`;
     try {
-      const format = { csv: 'csv, header true', json: 'json, array true', parquet: 'parquet' }[query.format];
-      await db.run(
-        `copy (select * exclude (seq) from latency_samples ${conditions.length > 0 ? `where ${conditions.join(' and ')}` : ''} order by seq) to ${quote(path)} (format ${format})`,
-      );
-      const mimeType = { csv: 'text/csv', json: 'application/json', parquet: 'application/vnd.apache.parquet' }[query.format];
+      const format = { json: 'json, array true', parquet: 'parquet' }[query.format];
+      await db.transaction(async (tx) => {
+        await tx.run(`create temporary table ${table} as ${select}`, p.values);
+        await tx.run(`copy ${table} to '${path.replace(/'/g, "''")}' (format ${format})`);
+        await tx.run(`drop table ${table}`);
+      });
       return { fileName, mimeType, base64: (await readFile(path)).toString('base64') };
     } finally {
       await rm(dir, { recursive: true, force: true });

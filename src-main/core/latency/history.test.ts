@@ -56,7 +56,7 @@ describe('latency history', () => {
     databases.push(db);
     const history = new LatencyHistory(async () => db, () => 1000);
     history.addSamples(Array.from({ length: 1500 }, (_, index) => sample(index)));
-    await history.flush();
+    expect(await history.saveRun({ id: 'run-1', kind: 'latency', startedAt: '2026-11-20T00:00:00Z', finishedAt: null, target: 'm', status: 'completed', report: {} })).toBe(true);
     const [row] = await db.all<{ n: bigint; oldest: number }>('select count(*) as n, min(ttft_ms) as oldest from latency_samples');
     expect(Number(row.n)).toBe(1000);
     expect(row.oldest).toBe(500);
@@ -91,6 +91,51 @@ describe('latency history', () => {
     const best = await core.handlers.bestRegions({ modelId: HAIKU_3, fromRegion: 'us-east-1' }, { signal });
     expect(best.find((route) => route.callRegion === 'eu-west-1')?.measured).toMatchObject({ samples: 3, ttftP50Ms: expect.any(Number) });
     expect(best.find((route) => route.callRegion === 'ap-northeast-1')?.measured).toBeUndefined();
+  });
+
+  it('binds every value: a quote or a NUL in a target is a value to match, never SQL', async () => {
+    const db = await openHistoryDatabase({ dataDir: null });
+    databases.push(db);
+    const history = new LatencyHistory(async () => db, () => 1000);
+    const hostile = "m' or '1'='1\u0000; drop table latency_runs; --";
+    history.addSamples([sample(1, { target: hostile, modelId: hostile, invokeId: hostile }), sample(2)]);
+    expect(await history.saveRun({ id: 'run-1', kind: 'latency', startedAt: '2026-11-20T00:00:00Z', finishedAt: null, target: hostile, status: 'completed', report: {} })).toBe(true);
+    expect((await history.runs({ target: hostile, limit: 10 })).map((run) => run.target)).toEqual([hostile]);
+    expect(await history.runs({ target: "x' or '1'='1", limit: 10 })).toEqual([]);
+    expect(await history.series({ target: hostile, metric: 'ttftMs' })).toHaveLength(1);
+    const csv = await history.export({ format: 'csv', target: hostile });
+    expect(Buffer.from(csv.base64, 'base64').toString('utf8').trim().split('\n')).toHaveLength(2);
+  });
+
+  it('shows no sample without its run: a run and its samples are stored together or not at all', async () => {
+    const db = await openHistoryDatabase({ dataDir: null });
+    databases.push(db);
+    const history = new LatencyHistory(async () => db, () => 1000);
+    await history.status(); // creates the tables
+    // Samples left by a process killed before its run row existed (the old, two-statement write).
+    await db.run(`insert into latency_samples (run_id, measured_at, target, model_id, route_key, region, invoke_id, kind, ttft_ms)
+      values ('orphan', '2026-11-20T00:00:00Z', 'm', 'm', 'us-east-1', 'us-east-1', 'm', 'on-demand', 5)`);
+    expect(await history.series({ target: 'm', metric: 'ttftMs' })).toEqual([]);
+    expect((await history.status()).samples).toBe(0);
+    expect(await history.measured('m', 0)).toEqual([]);
+    expect(Buffer.from((await history.export({ format: 'csv' })).base64, 'base64').toString('utf8').trim().split('\n')).toHaveLength(1);
+  });
+
+  it('reports a run as stored only when its commit succeeded', async () => {
+    const db = await openHistoryDatabase({ dataDir: null });
+    databases.push(db);
+    const logged: string[] = [];
+    const failingCommit = { ...db, transaction: () => Promise.reject(new Error('IO Error: disk full')) };
+    const history = new LatencyHistory(async () => failingCommit, () => 1000, (line) => logged.push(line));
+    history.addSamples([sample(1), sample(2)]);
+    expect(await history.saveRun({ id: 'run-1', kind: 'latency', startedAt: '2026-11-20T00:00:00Z', finishedAt: null, target: 'm', status: 'completed', report: {} })).toBe(false);
+    expect(logged).toEqual([expect.stringMatching(/run run-1 and its 2 samples could not be stored \(IO Error: disk full\)/)]);
+    expect(history.pending()).toBe(0);
+  });
+
+  it('refuses a window that is no date instead of failing inside', () => {
+    expect(() => sinceInstant('99999999999999999999d')).toThrow(/more than 100 years/);
+    expect(() => sinceInstant('2026-13-45')).toThrow(/is not a date/);
   });
 
   it('reads a duration or an ISO date as the start of a window', () => {

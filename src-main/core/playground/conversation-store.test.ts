@@ -18,7 +18,15 @@ async function storeIn(dataDir: string | null) {
   return new ConversationStore(async () => database);
 }
 
-const result = { text: 'Regions are places.', route: { invokeId: 'us.amazon.nova-pro-v1:0', callRegion: 'us-east-1', kind: 'geo-profile' } } as ConverseResult;
+const result: ConverseResult = {
+  text: 'Regions are places.',
+  stopReason: 'end_turn',
+  usage: null,
+  metrics: { ttftMs: 100, e2eMs: 200, outputTokensPerSecond: null, serverLatencyMs: null },
+  route: { invokeId: 'us.amazon.nova-pro-v1:0', callRegion: 'us-east-1', kind: 'geo-profile' },
+  served: {},
+  api: 'ConverseStream',
+};
 
 function conversation(title: string, prompt: string, region = 'us-east-1'): ConversationInput {
   return {
@@ -90,9 +98,15 @@ describe('saved conversations', () => {
     ['five panes', { title: 'x', panes: Array.from({ length: 5 }, () => conversation('x', 'y').panes[0]) }, /At most 4 panes/],
     ['an empty title', { ...conversation('x', 'y'), title: '  ' }, /needs a title/],
     ['an id that is not a UUID', { ...conversation('x', 'y'), id: '../etc' }, /is a UUID/],
+    [
+      'an answer whose result is empty',
+      { ...conversation('x', 'y'), panes: [{ ...conversation('x', 'y').panes[0], turns: [{ role: 'assistant', content: [{ text: 'a' }], result: {} }] }] },
+      /^panes\.0\.turns\.0\.result\.text: /,
+    ],
+    ['a NUL in a target', { ...conversation('x', 'y'), panes: [{ ...conversation('x', 'y').panes[0], target: 'amazon.nova\u0000' }] }, /^panes\.0\.target: A model id may not contain control characters/],
   ])('refuses a conversation with %s', (_case, input, message) => {
     const parsed = ConversationSchema.safeParse(input);
     expect(parsed.success).toBe(false);
-    expect(parsed.error!.issues.map((issue) => issue.message).join('; ')).toMatch(message);
+    expect(parsed.error!.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')).toMatch(message);
   });
 });

@@ -30,7 +30,7 @@ export class ConversationNotFound extends Error {
 function searchText(conversation: ConversationInput): string {
   const parts = [conversation.title, conversation.system ?? ''];
   for (const pane of conversation.panes) {
-    parts.push(pane.target, pane.region, pane.turns.find((turn) => turn.result)?.result?.route.invokeId ?? '');
+    parts.push(pane.target, pane.region, pane.turns.find((turn) => turn.result)?.result?.route?.invokeId ?? '');
     for (const turn of pane.turns) for (const block of turn.content) if ('text' in block) parts.push(block.text);
   }
   return parts.join('\n').toLowerCase();
@@ -75,15 +75,18 @@ export class ConversationStore {
     const updatedAt = this.now().toISOString();
     const historyOff = ConversationStore.historyOff(database);
     if (historyOff) return { id, updatedAt, saved: false, historyOff };
-    const existing = await database.all<{ created_at: string }>('select created_at from playground_conversations where id = $id', { id });
-    const createdAt = existing[0]?.created_at ?? updatedAt;
-    const document: Conversation = { ...input, id, createdAt, updatedAt };
     const turns = input.panes.reduce((sum, pane) => sum + pane.turns.length, 0);
-    await database.run(
-      `insert or replace into playground_conversations (id, title, created_at, updated_at, routes, turns, search_text, document)
-       values ($id, $title, $createdAt, $updatedAt, $routes, $turns, $searchText, $document)`,
-      { id, title: input.title, createdAt, updatedAt, routes: JSON.stringify(routesOf(input)), turns, searchText: searchText(input), document: JSON.stringify(document) },
-    );
+    // Read and write in one transaction: `saved` is true only once the commit succeeded.
+    await database.transaction(async (tx) => {
+      const existing = await tx.all<{ created_at: string }>('select created_at from playground_conversations where id = $id', { id });
+      const createdAt = existing[0]?.created_at ?? updatedAt;
+      const document: Conversation = { ...input, id, createdAt, updatedAt };
+      await tx.run(
+        `insert or replace into playground_conversations (id, title, created_at, updated_at, routes, turns, search_text, document)
+         values ($id, $title, $createdAt, $updatedAt, $routes, $turns, $searchText, $document)`,
+        { id, title: input.title, createdAt, updatedAt, routes: JSON.stringify(routesOf(input)), turns, searchText: searchText(input), document: JSON.stringify(document) },
+      );
+    });
     return { id, updatedAt, saved: true };
   }
 
@@ -93,8 +96,8 @@ export class ConversationStore {
     const rows = await database.all<SummaryRow>(
       `select id, title, created_at, updated_at, routes, turns from playground_conversations
        ${search ? "where search_text like $pattern escape '\\'" : ''}
-       order by updated_at desc limit ${Math.max(1, Math.min(500, options.limit ?? 100))}`,
-      search ? { pattern: likePattern(search) } : undefined,
+       order by updated_at desc limit $limit`,
+      { limit: Math.max(1, Math.min(500, Math.floor(options.limit ?? 100))), ...(search ? { pattern: likePattern(search) } : {}) },
     );
     const conversations: ConversationSummary[] = rows.map((row) => ({
       id: row.id,

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { chmod, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, stat, truncate, writeFile } from 'node:fs/promises';
+import { open as openFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultDataDir, HISTORY_FILE_NAME, openHistoryDatabase, type HistoryDatabase } from './history-database';
@@ -80,6 +81,103 @@ describe('history database', () => {
     await chmod(dir, 0o500);
     const db = await open(join(dir, 'data'));
     expect(db.state).toMatchObject({ status: 'off', reason: 'unwritable' });
+  });
+
+  it('creates the file 0600 in a 0700 directory: it holds prompts and answers', async () => {
+    const dir = join(await mkdtemp(join(tmpdir(), 'atlas-history-')), 'data');
+    const db = await open(dir);
+    await db.ensureSchema(['create table if not exists t (v integer)']);
+    expect((await stat(dir)).mode & 0o777).toBe(0o700);
+    expect((await stat(join(dir, HISTORY_FILE_NAME))).mode & 0o777).toBe(0o600);
+  });
+
+  /** A file with a valid header and damaged blocks: DuckDB opens it, and only reading the blocks shows the damage. */
+  async function damagedFile(damage: 'half' | 'tail'): Promise<string> {
+    const dir = await mkdtemp(join(tmpdir(), 'atlas-history-'));
+    const db = await open(dir);
+    await db.ensureSchema(['create table if not exists t (a varchar, b double)']);
+    await db.run("insert into t select 'row ' || range, range from range(200000)");
+    await db.run('checkpoint');
+    db.close();
+    const path = join(dir, HISTORY_FILE_NAME);
+    const size = (await stat(path)).size;
+    if (damage === 'half') await truncate(path, Math.floor(size / 2));
+    else {
+      const handle = await openFile(path, 'r+');
+      await handle.write(Buffer.from(Array.from({ length: 60_000 }, (_, index) => (index * 7919) & 255)), 0, 60_000, size - 70_000);
+      await handle.close();
+    }
+    return dir;
+  }
+
+  it.each(['half', 'tail'] as const)('detects a file damaged past its header (%s) at open, moves it aside and starts afresh, once', async (damage) => {
+    const dir = await damagedFile(damage);
+    const db = await open(dir);
+    expect(db.state.status).toBe('open');
+    expect(db.warnings).toHaveLength(1);
+    expect(db.warnings[0]).toMatch(/could not be read .* moved to .*corrupt-.* a new one started/);
+    expect((await readdir(dir)).filter((name) => name.includes('.corrupt-'))).toHaveLength(1);
+    await db.ensureSchema(['create table if not exists t (a varchar, b double)']);
+    await db.run("insert into t values ('fresh', 1)");
+    expect(await db.all('select a from t')).toEqual([{ a: 'fresh' }]);
+  });
+
+  it('an I/O error on the file while writing moves it aside, starts a new one with the same tables, and says so once', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'atlas-history-'));
+    const logged: string[] = [];
+    const db = await openHistoryDatabase({ dataDir: dir, now: () => new Date('2026-11-23T01:02:03.000Z'), log: (line) => logged.push(line) });
+    opened.push(db);
+    await db.ensureSchema(['create table if not exists t (v integer)']);
+    await db.run('checkpoint');
+    // The write-ahead log cannot be created (a directory stands in its place): DuckDB fails with an I/O error.
+    await mkdir(join(dir, `${HISTORY_FILE_NAME}.wal`));
+    await expect(db.transaction((tx) => tx.run('insert into t values (1)'))).rejects.toThrow(/Failed to commit: Cannot open file/);
+    await expect(db.run('insert into t values (2)')).resolves.toBeUndefined();
+    await expect(db.run('insert into t values (3)')).resolves.toBeUndefined();
+    expect(await db.all('select v from t order by v')).toEqual([{ v: 2 }, { v: 3 }]);
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toMatch(/failed while writing .* moved to .*corrupt-2026-11-23T01-02-03-000Z and a new one started/);
+    expect(db.warnings).toEqual(logged);
+    expect((await readdir(dir)).sort()).toEqual([HISTORY_FILE_NAME, `${HISTORY_FILE_NAME}.corrupt-2026-11-23T01-02-03-000Z`, `${HISTORY_FILE_NAME}.corrupt-2026-11-23T01-02-03-000Z.wal`, `${HISTORY_FILE_NAME}.wal`].sort());
+  });
+
+  it('a transaction commits all of its statements or none', async () => {
+    const db = await open(await mkdtemp(join(tmpdir(), 'atlas-history-')));
+    await db.ensureSchema(['create table if not exists t (v integer primary key)']);
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.run('insert into t values (1)');
+        await tx.run('insert into t values (1)'); // a duplicate key: the whole transaction fails
+      }),
+    ).rejects.toThrow(/Duplicate key|constraint/i);
+    expect(await db.all('select * from t')).toEqual([]);
+    await db.transaction(async (tx) => {
+      await tx.run('insert into t values (1)');
+      await tx.run('insert into t values (2)');
+    });
+    expect(await db.all('select v from t order by v')).toEqual([{ v: 1 }, { v: 2 }]);
+  });
+
+  it('a statement of another feature waits for an open transaction instead of joining it', async () => {
+    const db = await open(await mkdtemp(join(tmpdir(), 'atlas-history-')));
+    await db.ensureSchema(['create table if not exists t (v integer primary key)', 'create table if not exists u (v integer)']);
+    const order: string[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const failing = db.transaction(async (tx) => {
+      await tx.run('insert into t values (1)');
+      order.push('transaction wrote');
+      await held;
+      throw new Error('the run failed');
+    });
+    const other = db.run('insert into u values (7)').then(() => order.push('other wrote'));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    release();
+    await expect(failing).rejects.toThrow('the run failed');
+    await other;
+    expect(order).toEqual(['transaction wrote', 'other wrote']);
+    expect(await db.all('select * from t')).toEqual([]);
+    expect(await db.all('select * from u')).toEqual([{ v: 7 }]);
   });
 
   it('lives in the platform data directory', () => {

@@ -8,7 +8,7 @@ import type { Feature } from '../app/feature';
  * and a new data directory means a new database.
  */
 export interface HistoryAccess {
-  /** The database, opened on first call; warnings (a file moved aside, history off) go to the log once. */
+  /** The database, opened on first call; warnings (a file moved aside, at open or later, history off) go to the log once. */
   database(): Promise<HistoryDatabase>;
 }
 
@@ -21,7 +21,7 @@ export const historyFeature: Feature<HistoryAccess> = {
     return {
       exports: {
         database: () =>
-          (opening ??= openHistoryDatabase({ dataDir }).then((database) => {
+          (opening ??= openHistoryDatabase({ dataDir, log }).then((database) => {
             for (const warning of database.warnings) log(warning);
             return database;
           })),
