@@ -5,6 +5,7 @@ import { CELL_STYLE, cellState, knownKind } from './cell-kind';
 import { Access, CopyableId, IdText, RegionText } from './panel-parts';
 import { BestRoutes } from './BestRoutes';
 import './panels.css';
+import { visibleText } from '../../src-shared/text/visible-text';
 
 /** Escape closes a panel from anywhere inside it, after a click on "copy" too. */
 export function onPanelKey(onClose: () => void) {
@@ -53,9 +54,9 @@ export function CellPanel({ document, model, region, onClose }: { document: Cata
     <aside className="side-panel" aria-label={`${model.modelName} in ${region}`} data-testid="cell-panel" onKeyDown={onPanelKey(onClose)}>
       <header>
         <div>
-          <h2>{model.modelName}</h2>
+          <h2>{visibleText(model.modelName)}</h2>
           <div className="muted">
-            {model.providerName} · from <strong>{region}</strong>
+            {visibleText(model.providerName)} · from <strong>{region}</strong>
           </div>
         </div>
         <button type="button" className="link-button close" onClick={onClose} aria-label="Close panel (Escape)">
@@ -129,7 +130,7 @@ export function CellPanel({ document, model, region, onClose }: { document: Cata
       <CopyableId id={model.modelId} />
       <dl className="facts">
         <dt>Lifecycle</dt>
-        <dd>{model.lifecycle}</dd>
+        <dd>{visibleText(model.lifecycle)}</dd>
         <dt>Input</dt>
         <dd>{model.inputModalities.join(', ') || '–'}</dd>
         <dt>Output</dt>

@@ -3,6 +3,7 @@ import type { CatalogDocument } from '../../src-shared/catalog/document';
 import { regionGroupOf } from '../../src-shared/regions';
 import { CELL_KINDS, CELL_STYLE, cellState, type CellKind } from './cell-kind';
 import type { MatrixColumn, ModelRow } from './matrix-model';
+import { visibleText } from '../../src-shared/text/visible-text';
 
 /** The pieces of one matrix row: the model's row header and its cells. */
 
@@ -97,9 +98,9 @@ export function RowHeader({
     >
       <div className="row-header-line">
         {row.suffix ? (
-          <span className="variant-suffix">{row.suffix}</span>
+          <span className="variant-suffix">{visibleText(row.suffix)}</span>
         ) : (
-          <span className="model-label">{model.modelName}</span>
+          <span className="model-label">{visibleText(model.modelName)}</span>
         )}
         {model.lifecycle !== 'ACTIVE' ? <span className="lifecycle">{model.lifecycle.toLowerCase()}</span> : null}
         {showCallable ? (
@@ -119,7 +120,7 @@ export function RowHeader({
           </button>
         ) : null}
       </div>
-      <code className="model-id">{model.modelId}</code>
+      <code className="model-id">{visibleText(model.modelId)}</code>
     </div>
   );
 }
@@ -131,16 +132,16 @@ export function CellTooltip({ document, modelId, region }: { document: CatalogDo
   const status = document.regions[region];
   return (
     <>
-      <strong>{model?.modelName ?? modelId}</strong> in <strong>{region}</strong>
+      <strong>{visibleText(model?.modelName ?? modelId)}</strong> in <strong>{region}</strong>
       <span className="muted"> · {regionGroupOf(region) ?? 'other'}</span>
-      <code className="tooltip-id">{modelId}</code>
+      <code className="tooltip-id">{visibleText(modelId)}</code>
       <div className={`tooltip-kind kind-${state.kind}`}>
         <span className="cell-symbol">{CELL_STYLE[state.kind].symbol}</span> {CELL_STYLE[state.kind].explanation}
         {state.alsoProfiles ? ' Also through inference profiles.' : ''}
       </div>
       {state.regionFailed && status?.error ? (
         <div className="tooltip-failure">
-          Last scan failed: {status.error.code}: {status.error.message}
+          Last scan failed: {visibleText(status.error.code)}: {visibleText(status.error.message)}
         </div>
       ) : null}
       <div className="muted">Click or Enter: ids to call from {region}</div>
@@ -152,11 +153,11 @@ export function ModelTooltip({ row }: { row: ModelRow }) {
   const { model } = row;
   return (
     <>
-      <strong>{model.modelName}</strong> <span className="muted">· {model.providerName}</span>
-      <code className="tooltip-id">{model.modelId}</code>
+      <strong>{visibleText(model.modelName)}</strong> <span className="muted">· {visibleText(model.providerName)}</span>
+      <code className="tooltip-id">{visibleText(model.modelId)}</code>
       <div>
         Callable (on demand or through a profile) in {row.callableRegions} of the regions shown · {model.lifecycle.toLowerCase()}
-        {row.variantOf ? ` · variant ${row.suffix} of ${row.variantOf}` : ''}
+        {row.variantOf ? ` · variant ${visibleText(row.suffix)} of ${visibleText(row.variantOf)}` : ''}
       </div>
       {row.variants > 0 ? <div className="muted">{row.variants} variants (context window or modality): Enter or click ▸ to show them.</div> : null}
     </>

@@ -7,6 +7,7 @@ import { GridHeader, groupSpans, HEADER_HEIGHT } from './GridHeader';
 import { GridTooltip, createTooltipStore } from './GridTooltip';
 import { GROUP_ROW, NAME_COLUMN, REGION_ROW, firstAtOrAfter, nextPosition, revealScroll, type GridPosition } from './grid-navigation';
 import './grid.css';
+import { visibleText } from '../../src-shared/text/visible-text';
 
 export const NAME_WIDTH = 320;
 
@@ -237,7 +238,7 @@ export function MatrixGrid({ document, data, active, onActivate, onOpenCell, onO
                 return (
                   <div key={virtualRow.key} role="row" aria-rowindex={virtualRow.index + 3} className="matrix-row provider-row" style={style}>
                     <div role="rowheader" aria-colindex={1} aria-colspan={data.columns.length + 1} className="provider-label" style={{ width: NAME_WIDTH }}>
-                      {row.provider} <span className="muted">{row.count}</span>
+                      {visibleText(row.provider)} <span className="muted">{row.count}</span>
                     </div>
                   </div>
                 );

@@ -1,6 +1,7 @@
 import type { ReactNode, RefObject } from 'react';
 import { REGION_GROUPS, type RegionGroup } from '../../src-shared/regions';
 import type { MatrixFilters, MatrixSort, MatrixView } from './matrix-model';
+import { visibleText } from '../../src-shared/text/visible-text';
 
 const ACCESS_OPTIONS: { value: NonNullable<MatrixFilters['access']>; label: string }[] = [
   { value: 'on-demand', label: 'On demand' },
@@ -56,7 +57,9 @@ export function MatrixToolbar({ searchBox, ...props }: Props) {
       <select aria-label="Provider" value={filters.providers?.[0] ?? ''} onChange={(event) => onFilters({ providers: event.target.value ? [event.target.value] : undefined })}>
         <option value="">Providers</option>
         {facets.providers.map((provider) => (
-          <option key={provider}>{provider}</option>
+          <option key={provider} value={provider}>
+            {visibleText(provider)}
+          </option>
         ))}
       </select>
       <select aria-label="Modality" value={filters.modality ?? ''} onChange={(event) => onFilters({ modality: event.target.value || undefined })}>

@@ -5,6 +5,7 @@ import { CELL_STYLE, cellState, isCallable, knownKind, type CellKind } from './c
 import { IdText } from './panel-parts';
 import { RegionFailure, onPanelKey } from './CellPanel';
 import './panels.css';
+import { visibleText } from '../../src-shared/text/visible-text';
 
 type SortKey = 'model' | 'provider' | 'how';
 const HOW_ORDER: CellKind[] = ['on-demand', 'geo-profile', 'global-profile'];
@@ -89,10 +90,10 @@ export function RegionPanel({ document, region, onClose }: { document: CatalogDo
             {rows.map((entry) => (
               <tr key={entry.modelId} data-model={entry.modelId}>
                 <td>
-                  <div>{entry.modelName}</div>
+                  <div>{visibleText(entry.modelName)}</div>
                   <IdText id={entry.modelId} />
                 </td>
-                <td>{entry.provider}</td>
+                <td>{visibleText(entry.provider)}</td>
                 <td className={`how kind-${entry.how}`}>
                   <span className="cell-symbol">{CELL_STYLE[entry.how].symbol}</span> {CELL_STYLE[entry.how].short}
                 </td>

@@ -52,6 +52,18 @@ describe('the matrix rows', () => {
     expect(matrixCsv(document, collapsed).trim().split('\n')).toHaveLength(1 + 5);
   });
 
+  it('exports hostile catalog names as text: no formula, no control character', () => {
+    const hostile: CatalogDocument = {
+      ...document,
+      models: {
+        'evil.model-v1:0': model('evil.model-v1:0', '=HYPERLINK("http://evil","Nova")', '@Provider\u001b[31m', { 'us-east-1': onDemand }),
+      },
+    };
+    const lines = matrixCsv(hostile, buildMatrix(hostile, {}, { ...DEFAULT_VIEW, hideProvisionedOnly: false })).trim().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[1].startsWith(`"'@Provider[31m",evil.model-v1:0,"'=HYPERLINK(""http://evil"",""Nova"")",ACTIVE`)).toBe(true);
+  });
+
   it('shows a variant whose base is filtered out as a row of its own', () => {
     const data = buildMatrix(document, { search: '300k' }, { ...DEFAULT_VIEW, hideProvisionedOnly: false });
     expect(modelIds(data.rows)).toEqual(['amazon.nova-pro-v1:0:300k']);

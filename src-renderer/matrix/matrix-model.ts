@@ -2,6 +2,7 @@ import type { CatalogDocument, CatalogModel } from '../../src-shared/catalog/doc
 import { cellRoute, listModels, type ModelFilters } from '../../src-shared/catalog/queries';
 import { COMMERCIAL_REGIONS, REGION_GROUPS, regionGroupOf, type RegionGroup } from '../../src-shared/regions';
 import { cellState, isCallable } from './cell-kind';
+import { csvRow } from '../../src-shared/text/csv';
 
 /** What the matrix shows, computed once per data, filter or view change so that scrolling does no work. */
 
@@ -200,14 +201,10 @@ export function buildMatrix(document: CatalogDocument, filters: MatrixFilters, v
   };
 }
 
-function csvField(value: string): string {
-  return /[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
-
-/** The filtered matrix as CSV: one row per model, one column per region with how it can be called there. */
+/** The filtered matrix as CSV: one row per model, one column per region with how it can be called there; no cell can be a formula. */
 export function matrixCsv(document: CatalogDocument, data: MatrixData): string {
   const header = ['provider', 'model_id', 'model_name', 'lifecycle', ...data.regions];
-  const lines = [header.join(',')];
+  const lines = [csvRow(header)];
   for (const model of data.models) {
     const cells = data.regions.map((region) => {
       const state = cellState(document, model.modelId, region);
@@ -217,7 +214,7 @@ export function matrixCsv(document: CatalogDocument, data: MatrixData): string {
       const extras = [...(route.onDemand && route.geoProfiles.length > 0 ? ['+geo'] : []), ...(route.onDemand && route.globalProfiles.length > 0 ? ['+global'] : [])];
       return [route.primary, ...extras].join(' ');
     });
-    lines.push([model.providerName, model.modelId, model.modelName, model.lifecycle, ...cells].map(csvField).join(','));
+    lines.push(csvRow([model.providerName, model.modelId, model.modelName, model.lifecycle, ...cells]));
   }
   return `${lines.join('\n')}\n`;
 }

@@ -3,6 +3,7 @@ import { Fragment, useState, type ReactNode } from 'react';
 import type { ModelAccessStatus } from '../../src-shared/catalog/document';
 import { useAtlas } from '../api/atlas-context';
 import { ErrorNotice } from '../app/ErrorNotice';
+import { visibleText } from '../../src-shared/text/visible-text';
 
 /** Small pieces shared by the cell panel and the region view. */
 
@@ -11,7 +12,7 @@ import { ErrorNotice } from '../app/ErrorNotice';
  * hyphen would make a copied-by-hand id look like two.
  */
 export function IdText({ id, testId }: { id: string; testId?: string }) {
-  const parts = id.split(/(?<=\.)/);
+  const parts = visibleText(id).split(/(?<=\.)/);
   return (
     <code className="id-text" data-testid={testId}>
       {parts.map((part, index) => (
@@ -27,7 +28,8 @@ export function IdText({ id, testId }: { id: string; testId?: string }) {
 const REGION_NAME = /\b[a-z]{2}(?:-[a-z]+)+-\d\b/g;
 
 /** Plain text in which region names (`ap-southeast-2`) never break at their hyphens. */
-export function RegionText({ text }: { text: string }) {
+export function RegionText({ text: raw }: { text: string }) {
+  const text = visibleText(raw);
   const pieces: (string | { region: string })[] = [];
   let last = 0;
   for (const match of text.matchAll(REGION_NAME)) {
@@ -103,7 +105,7 @@ export function Access({ modelId, region }: { modelId: string; region: string })
   return (
     <span className={`access access-${entry.status}`} data-testid="access-status" title={`checked ${entry.checkedAt}`}>
       {ACCESS_TEXT[entry.status]}
-      {entry.message ? <span className="muted"> — {entry.message}</span> : null}
+      {entry.message ? <span className="muted"> — {visibleText(entry.message)}</span> : null}
     </span>
   );
 }

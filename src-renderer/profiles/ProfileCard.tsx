@@ -3,13 +3,14 @@ import type { CatalogDocument, CatalogProfile } from '../../src-shared/catalog/d
 import { modelById } from '../../src-shared/catalog/queries';
 import { CopyButton, IdText } from '../matrix/panel-parts';
 import { routingGrid, servedFrom, type RoutingGrid } from './profile-model';
+import { visibleText } from '../../src-shared/text/visible-text';
 
 /** Sources × destinations: a dot where a request sent from that row's region may be served in that column's. */
 function RoutingTable({ profile, grid, from }: { profile: CatalogProfile; grid: RoutingGrid; from: string }) {
   return (
     <table className="routing-grid" data-testid="routing-grid">
       <caption className="visually-hidden">
-        Routing of {profile.profileId}: rows are the regions you call from, columns the regions that may serve the request.
+        Routing of {visibleText(profile.profileId)}: rows are the regions you call from, columns the regions that may serve the request.
       </caption>
       <thead>
         <tr>
@@ -100,7 +101,7 @@ export const ProfileCard = memo(function ProfileCard({ document, profile, from }
     <article className={`profile-card profile-${family}`} data-testid="profile-card" data-profile={profile.profileId} aria-labelledby={`profile-${profile.profileId}`}>
       <header className="profile-card-header">
         <span className={`scope scope-${family}`} title={grid.global ? 'Global profile: any supported commercial region' : `Geo profile: stays within ${profile.scope.toUpperCase()}`}>
-          {profile.scope}
+          {visibleText(profile.scope)}
         </span>
         <div className="profile-ids">
           <div className="id-line" id={`profile-${profile.profileId}`}>
@@ -110,7 +111,7 @@ export const ProfileCard = memo(function ProfileCard({ document, profile, from }
             </span>
           </div>
           <div className="id-line model-line">
-            <span className="profile-model-name">{model?.modelName ?? 'Model not in this catalog'}</span>
+            <span className="profile-model-name">{model ? visibleText(model.modelName) : 'Model not in this catalog'}</span>
             <span className="id-with-copy">
               <IdText id={profile.modelId} />
               <CopyButton text={profile.modelId} />

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Conversation, ConverseResult } from '../contract/playground';
-import { conversationAsJson, conversationAsMarkdown } from './export-conversation';
+import { codeBlock, conversationAsJson, conversationAsMarkdown } from './export-conversation';
 
 const result: ConverseResult = {
   text: 'Blue light scatters more.',
@@ -56,5 +56,56 @@ describe('exporting a conversation', () => {
     expect(markdown).toContain('NOTE asked optimized latency, served standard');
     expect(markdown).toContain('## Pane 2: anthropic.claude-3-haiku-20240307-v1:0 from eu-west-1');
     expect(markdown).toContain('**ThrottlingException:** Bedrock throttled it.');
+  });
+
+  describe('Markdown that cannot inject', () => {
+    const hostile = (text: string, title = 'Chat'): Conversation => ({
+      ...conversation,
+      title,
+      system: undefined,
+      panes: [{ target: 'amazon.nova-pro-v1:0', region: 'us-east-1', turns: [{ role: 'assistant', content: [{ text }], result }] }],
+    });
+    const body = (markdown: string) => markdown.split('**Model**')[1].split('<sub>')[0];
+
+    it('writes HTML from a model as text: no <script>, no <img onerror>, no raw tags at all', () => {
+      const markdown = body(conversationAsMarkdown(hostile('<script>alert(1)</script> and <img src=x onerror=alert(1)> & more')));
+      expect(markdown).not.toMatch(/<script|<img/i);
+      expect(markdown).toContain('&lt;script&gt;alert(1)&lt;/script&gt; and &lt;img src=x onerror=alert(1)&gt; &amp; more');
+    });
+
+    it('writes links from a model as text: no [text](javascript:…) and no <javascript:…> autolink', () => {
+      const markdown = body(conversationAsMarkdown(hostile('[click](javascript:alert(1)) <javascript:alert(2)> ![x](http://evil/p.png)')));
+      expect(markdown).not.toMatch(/(^|[^\\])\[click\]\(/);
+      expect(markdown).toContain('\\[click\\](javascript:alert(1))');
+      expect(markdown).toContain('&lt;javascript:alert(2)&gt;');
+      expect(markdown).toContain('!\\[x\\](http://evil/p.png)');
+    });
+
+    it('shows ESC and other control characters as their pictures, and bidi overrides as escapes', () => {
+      const markdown = body(conversationAsMarkdown(hostile('red \u001b[31mtext\u0007 \u202Egnp.exe')));
+      // eslint-disable-next-line no-control-regex
+      expect(markdown).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u202e]/);
+      // The stand-in for U+202E is the text `\u202E`, its backslash escaped for Markdown.
+      expect(markdown).toContain('red ␛\\[31mtext␇ \\\\u202Egnp.exe');
+    });
+
+    it('keeps a title with line breaks on its one heading line', () => {
+      const markdown = conversationAsMarkdown(hostile('Hi', 'Title\n# Injected heading\n<script>x</script>'));
+      expect(markdown.split('\n')[0]).toBe('# Title # Injected heading &lt;script&gt;x&lt;/script&gt;');
+      expect(markdown).not.toMatch(/^# Injected/m);
+    });
+
+    it('escapes Markdown structure that would start a line: headings, lists, quotes, tables', () => {
+      const markdown = body(conversationAsMarkdown(hostile('# big\n- item\n> quote\n| a | b |\n1. one')));
+      expect(markdown).toContain('\\# big\n\\- item\n&gt; quote\n\\| a \\| b \\|\n1\\. one');
+    });
+
+    it('fences code with more backticks than any run inside, so the code cannot close its block', () => {
+      expect(codeBlock('a ```` b')).toBe('`````\na ```` b\n`````');
+      const markdown = body(conversationAsMarkdown(hostile('Look:\n```js\nconst s = "````<script>";\n```\nDone.')));
+      expect(markdown).toContain('`````js\nconst s = "````<script>";\n`````');
+      expect(markdown).toContain('Look:');
+      expect(markdown).toContain('Done.');
+    });
   });
 });

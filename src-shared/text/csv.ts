@@ -7,7 +7,8 @@
 
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTERS = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g;
-const FORMULA_START = /^[=+\-@\t\r]/;
+/** A formula start, also behind leading spaces (some spreadsheets trim them) or where a line break was. */
+const FORMULA_START = /^(\s*[=+\-@]|\t)/;
 
 export function csvCell(value: string | number | boolean | null | undefined): string {
   if (value === null || value === undefined) return '';
