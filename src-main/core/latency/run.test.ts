@@ -1,7 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { LatencyRunInputSchema, type LatencyRouteReport, type LatencyRunReport, type RegionFailure } from '../../../src-shared/contract';
 import { BUNDLED_CATALOG, projectFile } from '../../cli/project-files';
+import { waitFor } from '../../testing/emulated-core';
 import { HAIKU_3, startEmulatedLab, type EmulatedLab } from './emulated-lab';
+import { PROGRESS_INTERVAL_MS } from './run';
 
 const labs: EmulatedLab[] = [];
 afterEach(async () => {
@@ -24,23 +26,24 @@ const failed = (report: LatencyRunReport, key: string) => {
 };
 
 describe('latency run: the figures', () => {
-  it('measures TTFT from the request leaving and inter-token latency within 5 % of a fixed emulator timing', async () => {
+  it('counts TTFT from before the request reaches the server, so it holds the whole server delay; E2E, ITL and the speeds follow their definitions', async () => {
     const { run } = await lab({ scenario: { timeToFirstTokenMs: { '*': 150 }, perTokenMs: { '*': 8 } } });
     const report = await run({ target: HAIKU_3, regions: ['us-east-1'], runs: 8, maxTokens: 20 });
     const route = measured(report, 'us-east-1');
     expect(route.samples).toBe(8);
-    // Never below the server's own delay (the clock starts when the request leaves, not after), and close above it.
-    // The ±5 ms figure is bench:latency's: here the emulator shares a saturated event loop with other test files.
-    expect(route.ttftMs!.p50).toBeGreaterThanOrEqual(148);
-    expect(route.ttftMs!.p50).toBeLessThan(150 + 25);
-    expect(Math.abs(route.interTokenMs!.p50 - 8) / 8).toBeLessThan(0.05);
-    expect(route.outputTokensPerSecond!.p50).toBeCloseTo(1000 / route.interTokenMs!.p50, 0);
-    // E2E = TTFT + 19 gaps of 8 ms; the end-to-end rate includes TTFT, so it is lower than the output speed.
-    expect(Math.abs(route.e2eMs!.p50 - (150 + 19 * 8)) / (150 + 19 * 8)).toBeLessThan(0.05);
-    expect(route.endToEndTokensPerSecond!.p50).toBeLessThan(route.outputTokensPerSecond!.p50);
-    expect(route.serverLatencyMs!.p50).toBeGreaterThan(290);
-    expect(route.largestGapMs!.p50).toBeGreaterThanOrEqual(route.interTokenMs!.p50 * 0.9);
+    // The in-process emulator shares this clock and writes the first token no sooner than 150 ms after it received
+    // the request, the 20th no sooner than 150 + 19 x 8 ms: a clock started any later than the request leaving
+    // (after the response headers, say) measures less. How close above the delay it lands is an accuracy figure,
+    // bench:latency's to check on a quiet machine, not a loaded test run's.
+    expect(route.ttftMs!.min).toBeGreaterThanOrEqual(150 - 0.01);
+    expect(route.e2eMs!.min).toBeGreaterThanOrEqual(150 + 19 * 8 - 0.01);
+    // Bedrock's own figure (the emulator's here) covers the same server time.
+    expect(route.serverLatencyMs!.min).toBeGreaterThanOrEqual(150 + 19 * 8);
     expect(route.ttftMs!.p50).toBeLessThanOrEqual(route.ttftMs!.p90);
+    // Output speed is 1 / ITL; the end-to-end rate includes TTFT, so it is lower than the output speed.
+    expect(route.outputTokensPerSecond!.p50).toBeCloseTo(1000 / route.interTokenMs!.p50, 0);
+    expect(route.endToEndTokensPerSecond!.p50).toBeLessThan(route.outputTokensPerSecond!.p50);
+    expect(route.largestGapMs!.p50).toBeGreaterThanOrEqual(route.interTokenMs!.p50 * 0.9);
     expect(report).toMatchObject({ status: 'completed', runs: 8, concurrency: 1, stored: true });
   }, 20_000);
 
@@ -168,17 +171,46 @@ describe('latency run: faults', () => {
     expect(measured(report, 'us-east-1').servedLatency).toEqual({ standard: 2 });
   });
 
-  it('sends live progress per route, at most every 50 ms, ending with done', async () => {
-    const { run } = await lab({ scenario: { timeToFirstTokenMs: { '*': 1 } } });
-    const seen: { key: string; at: number; phase: string; done: number }[] = [];
-    await run({ target: HAIKU_3, regions: ['us-east-1', 'eu-west-1'], runs: 40, concurrency: 4, maxTokens: 3 }, {
-      onProgress: (progress) => seen.push({ key: progress.key, at: performance.now(), phase: progress.phase, done: progress.done }),
-    });
-    for (const key of ['us-east-1', 'eu-west-1']) {
-      const updates = seen.filter((update) => update.key === key);
-      expect(updates.at(-1)).toMatchObject({ phase: 'done', done: 40 });
-      const gaps = updates.slice(1, -1).map((update, index) => update.at - updates[index].at);
-      expect(gaps.filter((gap) => gap < 40).length).toBe(0);
+  it('sends progress per route on a 50 ms ticker, not per sample: one update per tick at most, then the final one', async () => {
+    // Only the progress ticker's interval is faked: the run, the SDK and the emulator keep real timers and sockets.
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      const { run, emulator } = await lab({ scenario: { timeToFirstTokenMs: { '*': 20 }, perTokenMs: { '*': 1 } } });
+      const seen: { key: string; phase: string; done: number }[] = [];
+      const updatesOf = (key: string) => seen.filter((update) => update.key === key);
+      // A run far longer than the test (1000 requests of at least 20 ms each, two at a time), cancelled at the end.
+      const abort = new AbortController();
+      const finished = run({ target: HAIKU_3, regions: ['us-east-1', 'eu-west-1'], runs: 1000, concurrency: 2, maxTokens: 3 }, {
+        signal: abort.signal,
+        onProgress: (progress) => seen.push({ key: progress.key, phase: progress.phase, done: progress.done }),
+      });
+      // Samples are being measured (the warm-up's and some measured requests have reached the emulator)...
+      await waitFor(() => ['us-east-1', 'eu-west-1'].every((region) => (emulator.stats().requests[region]?.ConverseStream ?? 0) >= 6), 10_000);
+      await Promise.resolve();
+      // ...yet each route has sent only its first update: nothing goes out between ticks.
+      for (const key of ['us-east-1', 'eu-west-1']) expect(updatesOf(key)).toEqual([{ key, phase: 'warmup', done: 0 }]);
+      vi.advanceTimersByTime(PROGRESS_INTERVAL_MS - 1);
+      await waitFor(() => false, 20).catch(() => {});
+      for (const key of ['us-east-1', 'eu-west-1']) expect(updatesOf(key)).toHaveLength(1);
+      // One tick: one update per route, with what was measured so far.
+      vi.advanceTimersByTime(1);
+      await waitFor(() => seen.length === 4, 2_000);
+      for (const key of ['us-east-1', 'eu-west-1']) {
+        expect(updatesOf(key)).toHaveLength(2);
+        expect(updatesOf(key)[1]).toMatchObject({ phase: 'measuring', done: expect.any(Number) });
+        expect(updatesOf(key)[1].done).toBeLessThan(1000);
+      }
+      abort.abort();
+      const report = await finished;
+      // The end sends the final state at once, without waiting for a tick.
+      for (const key of ['us-east-1', 'eu-west-1']) {
+        expect(updatesOf(key)).toHaveLength(3);
+        const route = measured(report, key);
+        const errors = Object.values(route.errors).reduce((sum, count) => sum + count, 0);
+        expect(updatesOf(key)[2]).toEqual({ key, phase: 'done', done: route.samples + errors });
+      }
+    } finally {
+      vi.useRealTimers();
     }
   });
 });
