@@ -52,6 +52,8 @@ export interface EmulatorStats {
   controlPlaneConnections: Record<string, number>;
   /** Streams per region that the client closed before their end (a cancel reaching the server). */
   abortedStreams: Record<string, number>;
+  /** The most signed requests of one region the emulator held at once (received, not yet answered or closed). */
+  peakConcurrentRequests: Record<string, number>;
   /** Every TCP connection accepted, signed or not. */
   totalConnections: number;
 }
@@ -75,6 +77,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   let delays = new SeededStreams(scenario.seed);
   let requests: EmulatorStats['requests'] = {};
   let abortedStreams: EmulatorStats['abortedStreams'] = {};
+  let inFlight: Record<string, number> = {};
+  let peakConcurrentRequests: EmulatorStats['peakConcurrentRequests'] = {};
   let totalConnections = 0;
 
   /** Every rule, counter, draw and cached prompt starts over. */
@@ -87,6 +91,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const resetStats = () => {
     requests = {};
     abortedStreams = {};
+    inFlight = {};
+    peakConcurrentRequests = {};
     totalConnections = 0;
     connections.reset();
     restartScenario(scenario);
@@ -95,12 +101,28 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     requests: structuredClone(requests),
     ...connections.snapshot(),
     abortedStreams: { ...abortedStreams },
+    peakConcurrentRequests: { ...peakConcurrentRequests },
     totalConnections,
   });
 
   const countRequest = (region: string, operation: string) => {
     const perOperation = (requests[region] ??= {});
     perOperation[operation] = (perOperation[operation] ?? 0) + 1;
+  };
+
+  /** Counts a request of `region` as held until its response ends or its stream closes. */
+  const holdRequest = (region: string, response: EmulatorResponse) => {
+    const counts = inFlight;
+    counts[region] = (counts[region] ?? 0) + 1;
+    peakConcurrentRequests[region] = Math.max(peakConcurrentRequests[region] ?? 0, counts[region]);
+    let held = true;
+    const release = () => {
+      if (held) counts[region]--;
+      held = false;
+    };
+    // 'finish': the whole answer is handed to the socket, before the client can read it; 'close': a stream ended early.
+    response.once('finish', release);
+    response.once('close', release);
   };
 
   const isNotEnabled = (region: string) =>
@@ -119,6 +141,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     }
     const isRuntime = RUNTIME_OPERATIONS.includes(route.operation);
     countRequest(region, route.operation);
+    holdRequest(region, response);
     connections.attribute(request, region, isRuntime ? 'runtime' : 'controlPlane');
     if (/Credential=ASIAEXPIRED/.test(authorization)) {
       throw new BedrockError(403, 'ExpiredTokenException', 'The security token included in the request is expired');
