@@ -22,8 +22,11 @@ function openWindow(gate: IpcGate, id: number) {
     id,
     destroyed: false,
     sent: 0,
+    /** The ids of the streams this window was sent frames of. */
+    streamIds: new Set<string>(),
     send: (_channel: string, message: StreamFrameMessage) => {
       contents.sent++;
+      contents.streamIds.add(message.streamId);
       // ipcRenderer delivers asynchronously, in order.
       setImmediate(() => frameListeners.forEach((listener) => listener(message)));
     },
@@ -88,7 +91,7 @@ describe('streams over IPC', () => {
     });
   });
 
-  it('cancels from the renderer: the upstream request is aborted at the emulator within 100 ms', async () => {
+  it('cancels from the renderer: the upstream stream is closed at the emulator before its end', async () => {
     setup.emulator.setScenario(parseScenario({ perTokenMs: { '*': 20 } }));
     const window = openWindow(gateFor(1), 1);
     let chunks = 0;
@@ -97,8 +100,9 @@ describe('streams over IPC', () => {
     call.cancel();
     call.cancel(); // a second cancel is harmless
     await expect(call.result).rejects.toMatchObject({ name: 'StreamCancelled' });
-    const elapsed = await waitFor(() => (setup.emulator.stats().abortedStreams['us-east-1'] ?? 0) === 1, 1_000, 2);
-    expect(elapsed).toBeLessThan(100);
+    // The emulator counts a stream the client closed before its last token: a cancel that stopped only the IPC
+    // side would let the answer run to its end and never be counted. (How soon is bench:streams' figure.)
+    await waitFor(() => (setup.emulator.stats().abortedStreams['us-east-1'] ?? 0) === 1, 10_000);
     await waitFor(() => setup.core.streams.size === 0);
   });
 
@@ -111,10 +115,17 @@ describe('streams over IPC', () => {
     const second = closing.streams.converse(LONG_PROMPT, () => chunks++);
     void first.result.catch(() => {});
     void second.result.catch(() => {});
-    await waitFor(() => setup.core.streams.size === 2 && chunks > 1, 5_000);
-    // Another window cannot cancel them by id.
-    const ids = [...Array(2)].map(() => 'not-this-one');
-    expect(ids.every((id) => !setup.core.streams.cancel(id, 'webContents:9'))).toBe(true);
+    await waitFor(() => setup.core.streams.size === 2 && closing.contents.streamIds.size === 2, 5_000);
+    // Another window, through its own gate, cannot cancel them with their real ids...
+    const other = openWindow(gateFor(2), 2);
+    const ids = [...closing.contents.streamIds];
+    for (const id of ids) other.bridge.cancelStream(id);
+    for (const id of ids) expect(setup.core.streams.cancel(id, 'webContents:2')).toBe(false);
+    // ...they go on streaming to their window, and the emulator closed none of them.
+    const before = chunks;
+    await waitFor(() => chunks > before + 2, 5_000);
+    expect(setup.core.streams.size).toBe(2);
+    expect(setup.emulator.stats().abortedStreams['us-east-1'] ?? 0).toBe(0);
     closing.contents.destroyed = true;
     gate.senderGone(1);
     await waitFor(() => (setup.emulator.stats().abortedStreams['us-east-1'] ?? 0) === 2, 1_000);

@@ -171,6 +171,13 @@ Examples:
         }
         throw error;
       }
+      // An interrupted answer comes back as the text so far, marked cancelled.
+      if (result.cancelled) {
+        if (printed) terminal.write('\n');
+        io.stderr('Interrupted: the request was aborted upstream; the text above is what had arrived.');
+        process.exitCode = EXIT_INTERRUPTED;
+        return;
+      }
       if (opts.json) io.stdout(JSON.stringify(result, null, 2));
       else if (printed) terminal.write('\n');
       io.stderr(metricsLine(input, result));

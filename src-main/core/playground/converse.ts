@@ -122,8 +122,8 @@ export async function converse(
       }
     }
   } catch (error) {
-    if (signal.aborted) throw error;
-    throw explainBedrockError(error, route, dependencies.clients.profile, text);
+    // Cancelled: the answer so far is the result, marked cancelled below.
+    if (!signal.aborted) throw explainBedrockError(error, route, dependencies.clients.profile, text);
   }
   const e2eMs = Math.max(lastDeltaMs ?? 0, messageStopMs ?? 0, ttftMs ?? 0) || now() - sentAt(started);
   return {
@@ -134,6 +134,7 @@ export async function converse(
     route: resultRoute,
     served,
     api: 'ConverseStream',
+    ...(signal.aborted && messageStopMs === null ? { cancelled: true as const } : {}),
   };
 }
 
