@@ -1,5 +1,5 @@
 import { parseScenario, ScenarioError, type Scenario } from './scenario';
-import { readBody, sendJson, type EmulatorRequest, type EmulatorResponse } from './wire';
+import { sendJson, type EmulatorRequest, type EmulatorResponse } from './wire';
 
 /**
  * `/_emulator/...`: the unsigned loopback API that tests, benchmarks and the e2e suite use to change the scenario
@@ -8,6 +8,37 @@ import { readBody, sendJson, type EmulatorRequest, type EmulatorResponse } from 
  */
 
 export const CONTROL_PREFIX = '/_emulator/';
+/** A scenario is a few kilobytes (the realistic one about 2); a body past this is refused, not buffered. */
+export const MAX_CONTROL_BODY_BYTES = 1024 * 1024;
+
+class BodyTooLarge extends Error {}
+
+/** The body, or BodyTooLarge as soon as it passes the cap (declared or counted); the rest is not kept. */
+function readCappedBody(request: EmulatorRequest): Promise<string> {
+  return new Promise((resolve, reject) => {
+    if (Number(request.headers['content-length'] ?? 0) > MAX_CONTROL_BODY_BYTES) {
+      request.resume();
+      reject(new BodyTooLarge());
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let refused = false;
+    request.on('data', (chunk: Buffer) => {
+      if (refused) return;
+      size += chunk.length;
+      if (size > MAX_CONTROL_BODY_BYTES) {
+        refused = true;
+        chunks.length = 0;
+        reject(new BodyTooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+  });
+}
 
 export interface ControlApiDeps {
   port: () => number;
@@ -49,9 +80,13 @@ export async function answerControl(deps: ControlApiDeps, request: EmulatorReque
       return;
     case 'PUT /scenario':
       try {
-        deps.setScenario(parseScenario(JSON.parse(await readBody(request)), 'scenario body'));
+        deps.setScenario(parseScenario(JSON.parse(await readCappedBody(request)), 'scenario body'));
         sendJson(response, 200, { ok: true, scenario: deps.scenario() });
       } catch (error) {
+        if (error instanceof BodyTooLarge) {
+          sendJson(response, 413, { message: `A control body is at most ${MAX_CONTROL_BODY_BYTES} bytes` });
+          return;
+        }
         const message = error instanceof ScenarioError ? error.message : `Invalid scenario body: ${(error as Error).message}`;
         sendJson(response, 400, { message });
       }

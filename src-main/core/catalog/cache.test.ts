@@ -78,6 +78,15 @@ describe('catalog cache file hardening', () => {
     expect((await readdir(dir)).sort()).toEqual([liveWrite, otherTarget].sort());
   });
 
+  it('removes killed writes\' temporary files when it only saves (catalog --refresh never loads)', async () => {
+    const { dir, cache } = await fileCache();
+    const dead = exitedPid();
+    const leftovers = Array.from({ length: 11 }, (_, index) => `${CACHE_FILE_NAME}.${dead}.${index.toString(16).padStart(8, '0')}.tmp`);
+    for (const name of leftovers) await writeFile(join(dir, name), '{"partial":');
+    expect(await cache.save(documentAt(new Date().toISOString()))).toEqual([]);
+    expect(await readdir(dir)).toEqual([CACHE_FILE_NAME]);
+  });
+
   it('leaves no temporary file behind after saves', async () => {
     const { dir, cache } = await fileCache();
     await Promise.all(Array.from({ length: 5 }, () => cache.save(documentAt(new Date().toISOString()))));

@@ -79,6 +79,8 @@ export class CatalogCache {
     const stored = { ...document, source: 'api' as const };
     try {
       await mkdir(this.options.dir ?? defaultCacheDir(), { recursive: true });
+      // `catalog --refresh` saves without loading first: killed writes' leftovers are swept here too.
+      await removeStaleTemporaries(this.path!);
       await writeFileAtomic(this.path!, JSON.stringify({ ...stored, checksum: checksumOf(stored) }));
       return [];
     } catch (error) {
