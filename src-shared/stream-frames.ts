@@ -17,3 +17,12 @@ export interface StreamFrameMessage {
 
 /** A stream id chosen by the renderer before it starts the stream, so it can listen before any frame exists. */
 export const STREAM_ID_PATTERN = /^[A-Za-z0-9-]{8,64}$/;
+
+/**
+ * Whether a stream's result is the partial one of a cancelled stream: a handler that was cancelled returns what
+ * it had done, marked `cancelled: true` (an answer) or `status: 'cancelled'` (a latency run or probe report).
+ */
+export function isCancelledResult(result: unknown): boolean {
+  if (typeof result !== 'object' || result === null) return false;
+  return (result as { cancelled?: unknown }).cancelled === true || (result as { status?: unknown }).status === 'cancelled';
+}

@@ -106,7 +106,7 @@ describe('streams over the browser host', () => {
     await waitFor(() => setup.core.streams.size === 0);
   });
 
-  it('cancels from the renderer client, harmlessly twice, and upstream sees it', async () => {
+  it('cancels from the renderer client, harmlessly twice: upstream sees it, and the call ends with the partial answer marked cancelled', async () => {
     setup.emulator.setScenario(parseScenario({ perTokenMs: { '*': 20 } }));
     const client = createHttpClient({ baseUrl: host.url, token: host.token, reconnectDelayMs: () => 60_000 });
     let text = '';
@@ -114,9 +114,44 @@ describe('streams over the browser host', () => {
     await waitFor(() => text.length > 0, 5_000);
     call.cancel();
     call.cancel();
-    await expect(call.result).rejects.toMatchObject({ name: 'StreamCancelled', code: 'CANCELLED' });
+    const result = await call.result;
+    expect(result).toMatchObject({ cancelled: true, api: 'ConverseStream' });
+    // Every chunk that was sent arrived before the result, and the result holds exactly that text.
+    expect(result.text).toBe(text);
+    expect(result.text.length).toBeGreaterThan(0);
     await waitFor(() => (setup.emulator.stats().abortedStreams['us-east-1'] ?? 0) === 1, 1_000);
+    await waitFor(() => setup.core.streams.size === 0);
     client.close();
+  });
+
+  it('a cancel by id over HTTP keeps the response open for the partial result; an unknown id cancels nothing', async () => {
+    setup.emulator.setScenario(parseScenario({ perTokenMs: { '*': 20 } }));
+    const streamId = 'host-test-stream-1';
+    const response = await postStream('converse', LONG_PROMPT, { 'x-atlas-stream-id': streamId });
+    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let text = (await reader.read()).value ?? '';
+    const cancel = (id: string) =>
+      fetch(`${host.url}/api/stream-cancel`, { method: 'POST', headers: { authorization: `Bearer ${host.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ streamId: id }) }).then((answer) => answer.json());
+    expect(await cancel('no-such-stream-id')).toEqual({ ok: true, value: { cancelled: false } });
+    expect(await cancel(streamId)).toEqual({ ok: true, value: { cancelled: true } });
+    for (let read = await reader.read(); !read.done; read = await reader.read()) text += read.value;
+    const events = [...text.matchAll(/^event: (\w+)\ndata: (.*)$/gm)].map((match) => [match[1], JSON.parse(match[2])] as const);
+    expect(events.filter(([event]) => event !== 'chunk')).toEqual([['result', expect.objectContaining({ cancelled: true })]]);
+    expect(events[events.length - 1][0]).toBe('result');
+    await waitFor(() => (setup.emulator.stats().abortedStreams['us-east-1'] ?? 0) === 1, 1_000);
+  });
+
+  it('refuses a stream id that is malformed or already running', async () => {
+    setup.emulator.setScenario(parseScenario({ perTokenMs: { '*': 20 } }));
+    expect((await postStream('converse', LONG_PROMPT, { 'x-atlas-stream-id': 'bad id!' })).status).toBe(400);
+    const abort = new AbortController();
+    const first = await postStream('converse', LONG_PROMPT, { 'x-atlas-stream-id': 'host-test-stream-2' }, abort.signal);
+    const again = await postStream('converse', LONG_PROMPT, { 'x-atlas-stream-id': 'host-test-stream-2' });
+    expect(again.status).toBe(400);
+    expect(await again.json()).toMatchObject({ ok: false, error: { name: 'ValidationError', message: expect.stringContaining('already in use') } });
+    void first.body?.cancel().catch(() => {});
+    abort.abort();
+    await waitFor(() => setup.core.streams.size === 0, 2_000);
   });
 
   it('sends a reconnecting event client the current catalog first', async () => {

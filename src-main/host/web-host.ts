@@ -7,6 +7,7 @@ import type { AtlasEvent } from '../../src-shared/events';
 import type { Dispatcher } from '../core/api/dispatcher';
 import type { StreamRegistry } from '../core/api/stream-registry';
 import type { AtlasCore } from '../core/app/atlas-core';
+import { STREAM_ID_PATTERN } from '../../src-shared/stream-frames';
 import { EventClient, streamSink } from './sse';
 
 /**
@@ -152,6 +153,14 @@ function signalOfClient(response: ServerResponse): AbortSignal {
   return controller.signal;
 }
 
+/** The id a browser client chose for its stream, so that it can cancel it without closing the request. */
+function streamIdOf(request: IncomingMessage): string | null {
+  const id = request.headers['x-atlas-stream-id'];
+  if (typeof id !== 'string') return null;
+  if (!STREAM_ID_PATTERN.test(id)) throw new HttpError(400, 'INVALID_ARGUMENT', 'x-atlas-stream-id must be 8 to 64 letters, digits or dashes');
+  return id;
+}
+
 function tokensMatch(expected: string, header: string | undefined): boolean {
   const given = /^Bearer (.+)$/.exec(header ?? '')?.[1] ?? '';
   const a = Buffer.from(expected);
@@ -196,12 +205,15 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   /**
    * `POST /api/stream/<name>`: validates first (400 or 404 JSON before anything opens), then answers
    * text/event-stream with `chunk` frames and one `result` or `error`. The client closing the request cancels
-   * the stream, and with it the upstream Bedrock call.
+   * the stream, and with it the upstream Bedrock call. A client that names its stream (`x-atlas-stream-id`) can
+   * instead cancel it with `POST /api/stream-cancel` and keep reading: the stream then ends with its partial
+   * result, marked cancelled.
    */
   const serveStream = async (request: IncomingMessage, response: ServerResponse, name: string) => {
     const input = await readJsonBody(request, MAX_STREAM_BODY_BYTES, bodyTimeoutMs);
     if (!options.streams) throw new HttpError(404, 'UNKNOWN_METHOD', `Unknown stream "${name}"`);
-    const started = options.streams.start(name, input, streamSink(response), { signal: signalOfClient(response) });
+    const id = streamIdOf(request);
+    const started = options.streams.start(name, input, streamSink(response), { signal: signalOfClient(response), ...(id ? { id } : {}) });
     if (!started.ok) {
       sendJson(response, started.error.name === 'UnknownMethodError' ? 404 : 400, started);
       return;
@@ -220,6 +232,11 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     }
     if (request.method !== 'POST') throw new HttpError(405, 'METHOD_NOT_ALLOWED', 'API methods are called with POST');
     if (path.startsWith('/api/stream/')) return serveStream(request, response, decodePath(path.slice('/api/stream/'.length)));
+    if (path === '/api/stream-cancel') {
+      const { streamId } = ((await readJsonBody(request, MAX_BODY_BYTES, bodyTimeoutMs)) ?? {}) as { streamId?: unknown };
+      const cancelled = typeof streamId === 'string' && (options.streams?.cancel(streamId) ?? false);
+      return sendJson(response, 200, { ok: true, value: { cancelled } });
+    }
     const method = decodePath(path.slice('/api/'.length));
     const input = await readJsonBody(request, MAX_BODY_BYTES, bodyTimeoutMs);
     const envelope = await options.dispatcher.dispatch(method, input, { signal: signalOfClient(response) });

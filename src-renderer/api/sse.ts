@@ -1,18 +1,21 @@
-/** Reads a Server-Sent Events body, calling `onFrame` with each complete frame's event name and data text. */
+import { createParser } from 'eventsource-parser';
+
+/**
+ * Reads a Server-Sent Events body, calling `onFrame` with each event's name and data text, in order. The whole
+ * event-stream format, through eventsource-parser: LF, CRLF and CR line endings, `data:` over several lines
+ * (joined with newlines), comments and unknown fields ignored, and a UTF-8 character split across network chunks
+ * (decoded as a stream). An event without a name is a `message`, as in EventSource. A last event the body ends
+ * without a blank line after is still delivered: our host always ends a stream with its final event, and a
+ * proxy that drops the last newline must not lose it.
+ */
 export async function readServerSentEvents(body: ReadableStream<BufferSource>, onFrame: (event: string, data: string) => void): Promise<void> {
+  const parser = createParser({ onEvent: (message) => onFrame(message.event ?? 'message', message.data) });
   const reader = body.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = '';
   for (;;) {
     const { value, done } = await reader.read();
-    if (done) return;
-    buffer += value;
-    let boundary: number;
-    while ((boundary = buffer.indexOf('\n\n')) >= 0) {
-      const frame = buffer.slice(0, boundary);
-      buffer = buffer.slice(boundary + 2);
-      const event = /^event: (.+)$/m.exec(frame)?.[1];
-      const data = /^data: (.*)$/m.exec(frame)?.[1];
-      if (event && data !== undefined) onFrame(event, data);
-    }
+    if (done) break;
+    parser.feed(value);
   }
+  // Ends an unterminated last line and its event; a stream that ended cleanly has nothing pending.
+  parser.feed('\n\n');
 }

@@ -8,7 +8,10 @@ import { readServerSentEvents } from './sse';
 /**
  * The contract's streams from the renderer, over either transport, generated from the stream list. Each call
  * gives chunks to `onChunk` as they arrive and settles `result` with the one result (or the named error).
- * `cancel()` settles it at once with StreamCancelled and reaches the main process, which aborts upstream.
+ * `cancel()` asks the main process to abort upstream and keeps listening: the call then settles with the
+ * handler's partial result, marked cancelled (see isCancelledResult), or with StreamCancelled when the handler had
+ * nothing to show. Over HTTP, when the host cannot be asked (it does not know the stream yet, or is gone), the
+ * request is closed instead, which cancels upstream too and settles with StreamCancelled.
  */
 
 const cancelledError = () => new AtlasError({ name: 'StreamCancelled', code: 'CANCELLED', message: 'The stream was cancelled.' });
@@ -78,26 +81,26 @@ export function bridgeStreams(bridge: AtlasBridge): AtlasStreams {
     );
     return {
       result,
+      // The frames keep coming until the final one (the partial result); a second cancel is harmless upstream.
       cancel: () => {
-        if (handler.settled) return;
-        live.delete(streamId);
-        bridge.cancelStream(streamId);
-        handler.fail(cancelledError());
+        if (!handler.settled) bridge.cancelStream(streamId);
       },
     };
   });
 }
 
-/** Over loopback HTTP: `POST /api/stream/<name>` answered with Server-Sent Events; closing the request cancels. */
+/** Over loopback HTTP: `POST /api/stream/<name>` answered with Server-Sent Events, under an id the client chose. */
 export function httpStreams(baseUrl: string, authorization: string): AtlasStreams {
   return generate((name, input, onChunk) => {
+    const streamId = crypto.randomUUID();
     const abort = new AbortController();
     let handler!: ReturnType<typeof frameHandler>;
+    let cancelling = false;
     const result = new Promise<unknown>((resolve, reject) => (handler = frameHandler(onChunk, resolve, reject)));
     void (async () => {
       const response = await fetch(`${baseUrl}/api/stream/${name}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization },
+        headers: { 'content-type': 'application/json', authorization, 'x-atlas-stream-id': streamId },
         body: JSON.stringify(input ?? {}),
         signal: abort.signal,
       });
@@ -115,12 +118,25 @@ export function httpStreams(baseUrl: string, authorization: string): AtlasStream
       if (abort.signal.aborted) return handler.fail(cancelledError());
       handler.fail(new AtlasError({ name: 'ConnectionLost', code: 'CONNECTION_LOST', message: `The Bedrock Atlas host is not reachable (${error.message}).` }));
     });
+    /** Closing the request cancels upstream too, but nothing more can come back. */
+    const close = () => {
+      if (handler.settled) return;
+      abort.abort();
+      handler.fail(cancelledError());
+    };
     return {
       result,
       cancel: () => {
-        if (handler.settled) return;
-        handler.fail(cancelledError());
-        abort.abort();
+        if (handler.settled || cancelling) return;
+        cancelling = true;
+        void fetch(`${baseUrl}/api/stream-cancel`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization },
+          body: JSON.stringify({ streamId }),
+        })
+          .then((response) => response.json() as Promise<{ ok?: boolean; value?: { cancelled?: boolean } }>)
+          // Not cancelled: the host has not registered the stream yet (its request is still on the way), or it ended.
+          .then((answer) => answer.value?.cancelled !== true && close(), close);
       },
     };
   });

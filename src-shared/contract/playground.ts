@@ -141,6 +141,8 @@ export interface ConverseResult {
   served: { latency?: string; serviceTier?: string };
   /** How the call was made: ConverseStream, or Converse for a model without streaming. */
   api: 'ConverseStream' | 'Converse';
+  /** Set when the caller cancelled mid-answer: `text` is what had arrived, the figures are as far as it got. */
+  cancelled?: true;
 }
 
 /** What the response footer shows when the call ended early: the text so far is kept. */

@@ -9,6 +9,12 @@ import { issuesOf, UnknownMethodError, ValidationError } from './dispatcher';
  * here: `start` validates the input against the contract before anything runs (a bad argument never opens a
  * stream), then runs the handler with a signal and an `emit` that respects the reader's pace. `cancel` aborts
  * one stream, `cancelOwner` every stream of a closed window.
+ *
+ * A cancel aborts the handler's signal and nothing else: a handler that returns after it (with what it had done,
+ * marked cancelled: a latency report with `status: 'cancelled'`, an answer with `cancelled: true`) ends the
+ * stream with that result, over either transport, as long as the reader is still there. Only a handler that
+ * throws after the abort (it had nothing to show yet) ends it with StreamCancelled. A reader that went away (a
+ * closed request or window) gets nothing more.
  */
 
 export class StreamCancelledError extends Error {
@@ -54,6 +60,7 @@ export class StreamRegistry {
     if (!parsed.success) return { ok: false, error: serializeError(new ValidationError(name, issuesOf(parsed.error))) };
 
     const id = options.id ?? randomUUID();
+    if (this.live.has(id)) return { ok: false, error: serializeError(new ValidationError(name, [{ path: 'streamId', message: `${id} is already in use` }])) };
     const abort = new AbortController();
     if (options.signal) {
       if (options.signal.aborted) abort.abort();
@@ -69,11 +76,13 @@ export class StreamRegistry {
     const handler = this.handlers[name] as (input: unknown, context: { signal: AbortSignal; emit: (chunk: unknown) => Promise<void> }) => Promise<unknown>;
     const done = (async () => {
       try {
-        const result = await handler(parsed.data, { signal: abort.signal, emit: (chunk) => (abort.signal.aborted ? Promise.resolve() : pump.push(chunk)) });
+        // Chunks emitted after a cancel still go out (a latency run's last progress rows), before the result.
+        const result = await handler(parsed.data, { signal: abort.signal, emit: (chunk) => pump.push(chunk) });
         await pump.finish({ type: 'result', data: result });
       } catch (error) {
-        const serialized = abort.signal.aborted ? serializeError(new StreamCancelledError()) : serializeError(error);
-        if (!abort.signal.aborted) this.log(`stream ${name} failed: ${serialized.name}: ${serialized.message}`);
+        const cancelled = abort.signal.aborted;
+        const serialized = serializeError(cancelled ? new StreamCancelledError() : error);
+        if (!cancelled) this.log(`stream ${name} failed: ${serialized.name}: ${serialized.message}`);
         await pump.finish({ type: 'error', data: serialized });
       } finally {
         this.live.delete(id);
