@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pLimit from 'p-limit';
 import { COMMERCIAL_REGIONS } from '../../src-shared/regions';
-import { RegionClients } from '../core/aws/region-clients';
+import { AwsClientPool } from '../core/aws/client-pool';
 import { CACHE_FILE_NAME, CatalogCache } from '../core/catalog/cache';
 import { buildCatalogDocument } from '../core/catalog/build-document';
 import { scanCuttingOffStragglers, scanRegion, scanRegions, STRAGGLER_RULE } from '../core/catalog/discovery';
@@ -27,7 +27,7 @@ const credentials = { accessKeyId: 'AKIDBENCH', secretAccessKey: 'bench' };
 const data = loadEmulatorData();
 const realistic = loadBuiltInScenario('realistic');
 const emulator = await startEmulator({ scenario: realistic, data });
-const fresh = () => new RegionClients({ endpointUrl: emulator.url, credentials });
+const fresh = () => new AwsClientPool({ endpointUrl: emulator.url, credentials });
 const verdict = (pass: boolean) => (pass ? 'PASS' : 'FAIL');
 
 async function timed<T>(run: () => Promise<T>): Promise<{ ms: number; value: T }> {

@@ -1,10 +1,10 @@
 import { BedrockRuntimeClient, ConverseStreamCommand, type Message } from '@aws-sdk/client-bedrock-runtime';
-import { RegionClients } from '../core/aws/region-clients';
+import { AwsClientPool } from '../core/aws/client-pool';
 import { startEmulator } from '../emulator/server';
 import { parseScenario } from '../emulator/scenario';
 
 /**
- * npm run bench:connections — 50 sequential ConverseStream calls to one region through `RegionClients`, then 5
+ * npm run bench:connections — 50 sequential ConverseStream calls to one region through `AwsClientPool`, then 5
  * rounds of 3 concurrent calls, against the emulator. Prints the connections opened and reused, as counted by the
  * client's pool and by the emulator, and for comparison what the SDK's default (HTTP/2) client opens for the same
  * 50 calls. Targets: 1 connection for the 50 sequential calls; at most 3 for calls 3 at a time.
@@ -23,17 +23,17 @@ async function converseStream(client: BedrockRuntimeClient): Promise<void> {
 }
 
 try {
-  const sequentialClients = new RegionClients({ endpointUrl: emulator.url, credentials });
+  const sequentialClients = new AwsClientPool({ endpointUrl: emulator.url, credentials });
   const started = performance.now();
-  for (let call = 0; call < 50; call++) await converseStream(sequentialClients.runtimeClient(REGION, { streaming: true }));
+  for (let call = 0; call < 50; call++) await converseStream(sequentialClients.bedrockRuntime(REGION, { streaming: true }));
   const sequentialMs = performance.now() - started;
   const sequential = sequentialClients.connectionStats(REGION);
   const sequentialAtEmulator = emulator.stats().runtimeConnections[REGION];
   sequentialClients.destroy();
 
   emulator.resetStats();
-  const concurrentClients = new RegionClients({ endpointUrl: emulator.url, credentials });
-  for (let round = 0; round < 5; round++) await Promise.all([0, 1, 2].map(() => converseStream(concurrentClients.runtimeClient(REGION, { streaming: true }))));
+  const concurrentClients = new AwsClientPool({ endpointUrl: emulator.url, credentials });
+  for (let round = 0; round < 5; round++) await Promise.all([0, 1, 2].map(() => converseStream(concurrentClients.bedrockRuntime(REGION, { streaming: true }))));
   const concurrent = concurrentClients.connectionStats(REGION);
   const concurrentAtEmulator = emulator.stats().runtimeConnections[REGION];
   concurrentClients.destroy();
@@ -44,7 +44,7 @@ try {
   const sdkDefaultAtEmulator = emulator.stats().runtimeConnections[REGION];
   sdkDefault.destroy();
 
-  console.log(`Runtime connections to ${REGION} through RegionClients (HTTP/1.1 keep-alive pool), emulator`);
+  console.log(`Runtime connections to ${REGION} through AwsClientPool (HTTP/1.1 keep-alive pool), emulator`);
   console.log(
     `  50 sequential ConverseStream calls: ${sequential.opened} opened, ${sequential.reused} reused (emulator saw ${sequentialAtEmulator}), ${(sequentialMs / 50).toFixed(1)} ms per call  target 1 opened: ${verdict(sequential.opened === 1 && sequentialAtEmulator === 1)}`,
   );

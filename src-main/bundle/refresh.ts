@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { COMMERCIAL_REGIONS, parseRegionList } from '../../src-shared/regions';
 import type { CatalogDocument } from '../../src-shared/catalog/document';
-import { RegionClients } from '../core/aws/region-clients';
+import { AwsClientPool } from '../core/aws/client-pool';
 import { buildCatalogDocument } from '../core/catalog/build-document';
 import { scanRegions } from '../core/catalog/discovery';
 import { writeFileAtomic } from '../core/storage/atomic-write';
@@ -25,7 +25,7 @@ const { values } = parseArgs({
 const EMULATOR_DATA_AS_OF = '2026-08-21T00:00:00.000Z';
 
 const emulator = values.emulator ? await startEmulator() : null;
-const clients = new RegionClients({ endpointUrl: emulator?.url ?? null, profile: values.profile ?? null });
+const clients = new AwsClientPool({ endpointUrl: emulator?.url ?? null, profile: values.profile ?? null });
 try {
   const regions = values.regions === 'all' ? COMMERCIAL_REGIONS : parseRegionList(values.regions);
   process.stderr.write(`Scanning ${regions.length} regions${emulator ? ' of the emulator' : ''}...\n`);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ERROR_CLASSES } from '../errors';
 
 /**
  * The catalog document: one JSON format for the cache file, the bundled file, exports and `catalog --json`.
@@ -9,7 +10,8 @@ export const CATALOG_SCHEMA_VERSION = 1;
 export const CatalogSourceSchema = z.enum(['api', 'cache', 'bundled']);
 export type CatalogSource = z.infer<typeof CatalogSourceSchema>;
 
-export const RegionErrorSchema = z.object({ code: z.string(), message: z.string() });
+/** `errorClass`: the shared class (src-shared/errors.ts); absent in documents written before it existed. */
+export const RegionErrorSchema = z.object({ code: z.string(), errorClass: z.enum(ERROR_CLASSES).optional(), message: z.string() });
 export type RegionError = z.infer<typeof RegionErrorSchema>;
 
 export const RegionStatusSchema = z.object({

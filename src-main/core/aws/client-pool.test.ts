@@ -4,7 +4,7 @@ import { ListFoundationModelsCommand } from '@aws-sdk/client-bedrock';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import { startEmulator, type RunningEmulator } from '../../emulator/server';
 import { EMPTY_SCENARIO, parseScenario } from '../../emulator/scenario';
-import { RegionClients } from './region-clients';
+import { AwsClientPool } from './client-pool';
 import { cappedRetryStrategy, retryBackoffMs, RETRY_MAX_DELAY_MS } from './retry';
 
 const credentials = { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' };
@@ -13,15 +13,15 @@ const MODEL = 'us.amazon.nova-2-lite-v1:0';
 let emulator: RunningEmulator;
 const cleanup: (() => void)[] = [];
 
-function clients(options: Partial<ConstructorParameters<typeof RegionClients>[0]> = {}) {
-  const pool = new RegionClients({ endpointUrl: emulator.url, credentials, ...options });
+function clients(options: Partial<ConstructorParameters<typeof AwsClientPool>[0]> = {}) {
+  const pool = new AwsClientPool({ endpointUrl: emulator.url, credentials, ...options });
   cleanup.push(() => pool.destroy());
   return pool;
 }
 
-async function stream(pool: RegionClients, region: string, options: { retries?: boolean } = {}): Promise<string> {
+async function stream(pool: AwsClientPool, region: string, options: { retries?: boolean } = {}): Promise<string> {
   const response = await pool
-    .runtimeClient(region, { streaming: true, ...options })
+    .bedrockRuntime(region, { streaming: true, ...options })
     .send(new ConverseStreamCommand({ modelId: MODEL, messages: hello, inferenceConfig: { maxTokens: 8 } }));
   let text = '';
   for await (const event of response.stream!) text += event.contentBlockDelta?.delta?.text ?? '';
@@ -57,10 +57,10 @@ describe('runtime connections', () => {
 
   it('shares the pool between plain, streaming and no-retry clients of a region, and keeps regions apart', async () => {
     const pool = clients();
-    await pool.runtimeClient('us-east-1').send(new ConverseCommand({ modelId: MODEL, messages: hello }));
+    await pool.bedrockRuntime('us-east-1').send(new ConverseCommand({ modelId: MODEL, messages: hello }));
     await stream(pool, 'us-east-1', { retries: false });
     await stream(pool, 'us-east-1');
-    await pool.runtimeClient('us-east-2').send(new ConverseCommand({ modelId: MODEL, messages: hello }));
+    await pool.bedrockRuntime('us-east-2').send(new ConverseCommand({ modelId: MODEL, messages: hello }));
     expect(pool.connectionStats('us-east-1')).toEqual({ opened: 1, reused: 2 });
     expect(pool.connectionStats('us-east-2')).toEqual({ opened: 1, reused: 0 });
     expect(pool.connectionStats('eu-west-1')).toEqual({ opened: 0, reused: 0 });
@@ -72,7 +72,7 @@ describe('runtime connections', () => {
     emulator.setScenario(parseScenario({ timeToFirstTokenMs: { '*': 600 } }));
     const pool = clients({ runtimeTimeouts: { readTimeoutMs: 250, streamReadTimeoutMs: 5_000 } });
     expect(await stream(pool, 'us-east-1')).not.toBe('');
-    await expect(pool.runtimeClient('us-east-1', { retries: false }).send(new ConverseCommand({ modelId: MODEL, messages: hello }))).rejects.toMatchObject({
+    await expect(pool.bedrockRuntime('us-east-1', { retries: false }).send(new ConverseCommand({ modelId: MODEL, messages: hello }))).rejects.toMatchObject({
       name: 'TimeoutError',
       message: expect.stringMatching(/timed out after 250 ms of inactivity/),
     });
@@ -134,7 +134,7 @@ describe('retries', () => {
 
   it('retries throttled list calls after a short capped backoff, not the adaptive mode', async () => {
     emulator.setScenario(parseScenario({ throttle: [{ region: 'eu-west-1', operation: 'ListFoundationModels', firstN: 2 }] }));
-    const client = clients({ maxAttempts: 4 }).controlPlane('eu-west-1');
+    const client = clients({ maxAttempts: 4 }).bedrock('eu-west-1');
     const answer = await client.send(new ListFoundationModelsCommand({}));
     expect(answer.$metadata.attempts).toBe(3);
     // Two retries: 50-100 ms, then 100-200 ms. Adaptive mode waited about 2 s here.
@@ -144,7 +144,7 @@ describe('retries', () => {
 
   it('waits as long as Retry-After asks before retrying', async () => {
     emulator.setScenario(parseScenario({ throttle: [{ region: 'eu-west-1', operation: 'ListFoundationModels', firstN: 1, retryAfterSeconds: 1 }] }));
-    const answer = await clients().controlPlane('eu-west-1').send(new ListFoundationModelsCommand({}));
+    const answer = await clients().bedrock('eu-west-1').send(new ListFoundationModelsCommand({}));
     expect(answer.$metadata.attempts).toBe(2);
     // The backoff alone would be 50-100 ms.
     expect(answer.$metadata.totalRetryDelay).toBeGreaterThanOrEqual(950);
@@ -153,7 +153,7 @@ describe('retries', () => {
 
   it('gives up after maxAttempts with the service error', async () => {
     emulator.setScenario(parseScenario({ throttle: [{ region: 'eu-west-1', operation: 'ListFoundationModels', firstN: 10 }] }));
-    const client = clients({ maxAttempts: 2 }).controlPlane('eu-west-1');
+    const client = clients({ maxAttempts: 2 }).bedrock('eu-west-1');
     await expect(client.send(new ListFoundationModelsCommand({}))).rejects.toMatchObject({ name: 'ThrottlingException', $metadata: { attempts: 2 } });
     expect(emulator.stats().requests['eu-west-1'].ListFoundationModels).toBe(2);
   });
@@ -168,6 +168,6 @@ describe('retries', () => {
   it('refuses a retry count that is not a whole number of at least 1', () => {
     expect(() => cappedRetryStrategy(0)).toThrow(/maxAttempts must be a whole number of at least 1 \(got 0\)/);
     expect(() => cappedRetryStrategy(1.5)).toThrow(/got 1.5/);
-    expect(() => clients({ maxAttempts: -1 }).controlPlane('eu-west-1')).toThrow(/got -1/);
+    expect(() => clients({ maxAttempts: -1 }).bedrock('eu-west-1')).toThrow(/got -1/);
   });
 });

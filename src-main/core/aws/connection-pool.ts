@@ -96,20 +96,30 @@ export interface WarmUpResult {
 }
 
 export class RuntimeConnectionPool {
-  /** The pool's agent, for whoever needs the raw sockets (the latency lab times their events). */
-  readonly agent: HttpAgent;
+  /**
+   * The pool's agents, for whoever needs the raw sockets (the latency lab times their events). AWS is `https:`; an
+   * endpoint given on the command line or configured for the service may be plain `http:` (a proxy, the emulator),
+   * and the SDK picks the agent by the endpoint's protocol, so both are counted.
+   */
+  readonly httpsAgent: HttpsAgent;
+  readonly httpAgent: HttpAgent;
   private readonly ledger = new SocketLedger();
 
   constructor(
     readonly region: string,
-    /** `https:` for AWS; an endpoint override may be plain `http:` (a proxy or the emulator). */
-    protocol: string,
     settings: PoolSettings = RUNTIME_POOL,
   ) {
     // LIFO (Node's default) hands out the most recently used socket, so a sequence of calls stays on one connection.
     const options: AgentOptions = { keepAlive: true, maxSockets: settings.maxSockets, scheduling: 'lifo' };
-    this.agent = protocol === 'https:' ? new HttpsAgent(options) : new HttpAgent(options);
-    countSockets(this.agent, this.ledger);
+    this.httpsAgent = new HttpsAgent(options);
+    this.httpAgent = new HttpAgent(options);
+    countSockets(this.httpsAgent, this.ledger);
+    countSockets(this.httpAgent, this.ledger);
+  }
+
+  /** The agent that carries requests to this endpoint. */
+  agentFor(endpoint: URL): HttpAgent {
+    return endpoint.protocol === 'https:' ? this.httpsAgent : this.httpAgent;
   }
 
   stats(): ConnectionStats {
@@ -136,7 +146,7 @@ export class RuntimeConnectionPool {
       const finish = (outcome: { status?: number; error?: string }) =>
         resolve({ region: this.region, reused, ms: Math.round(performance.now() - started), ...outcome });
       const headers = { 'user-agent': 'bedrock-atlas-warm-up', 'content-type': 'application/json', 'content-length': '0' };
-      const req = request(endpoint, { method: 'POST', path: WARM_UP_PATH, agent: this.agent, headers }, (response) => {
+      const req = request(endpoint, { method: 'POST', path: WARM_UP_PATH, agent: this.agentFor(endpoint), headers }, (response) => {
         response.resume();
         response.on('end', () => finish({ status: response.statusCode }));
       });
@@ -148,6 +158,7 @@ export class RuntimeConnectionPool {
   }
 
   destroy(): void {
-    this.agent.destroy();
+    this.httpsAgent.destroy();
+    this.httpAgent.destroy();
   }
 }

@@ -1,6 +1,7 @@
 /**
- * Turns AWS credential and authentication failures into errors that name the fix. The original message is
- * kept at the end so nothing is lost.
+ * Failures of the credential chain itself (no credentials, an expired SSO session, an unknown profile), turned into
+ * errors that name the fix, the original message kept at the end. The error model (`errors.ts`) classes them as
+ * `credentials`; answers from a service that refused the credentials are explained there.
  */
 export class CredentialsError extends Error {
   override readonly name = 'CredentialsError';
@@ -38,20 +39,4 @@ export function explainCredentialsError(error: unknown, profile: string | null):
     );
   }
   return error instanceof Error ? error : new Error(original);
-}
-
-/** Service-side answers that mean the credentials, not the request, are the problem. */
-export function explainAuthFailure(code: string, message: string, profile: string | null): string | null {
-  switch (code) {
-    case 'ExpiredTokenException':
-    case 'ExpiredToken':
-      return `The AWS session token has expired. Refresh it (\`aws sso login ${profileHint(profile)}\`, or new temporary keys) and refresh the catalog. (${message})`;
-    case 'UnrecognizedClientException':
-      return `This region did not accept the credentials: it is not enabled for the account (opt-in regions must be enabled in the AWS console under Account > AWS Regions), or the access key is invalid. (${message})`;
-    case 'InvalidSignatureException':
-    case 'SignatureDoesNotMatch':
-      return `The request signature was rejected: check the secret access key and the machine's clock. (${message})`;
-    default:
-      return null;
-  }
 }

@@ -9,7 +9,7 @@ import type { AtlasEvent } from '../../../src-shared/events';
 import { loadEmulatorData } from '../../emulator/bedrock-data';
 import { startEmulator, type RunningEmulator } from '../../emulator/server';
 import { EMPTY_SCENARIO, parseScenario } from '../../emulator/scenario';
-import { RegionClients } from '../aws/region-clients';
+import { AwsClientPool } from '../aws/client-pool';
 import { CACHE_FILE_NAME, CatalogCache, checksumOf, defaultCacheDir } from './cache';
 import { CatalogService } from './service';
 import { scanRegions } from './discovery';
@@ -22,14 +22,14 @@ let emulator: RunningEmulator;
 let dir: string;
 const cleanup: (() => void)[] = [];
 
-function clients(options: Partial<ConstructorParameters<typeof RegionClients>[0]> = {}) {
-  const pool = new RegionClients({ endpointUrl: emulator.url, credentials, maxAttempts: 3, ...options });
+function clients(options: Partial<ConstructorParameters<typeof AwsClientPool>[0]> = {}) {
+  const pool = new AwsClientPool({ endpointUrl: emulator.url, credentials, maxAttempts: 3, ...options });
   cleanup.push(() => pool.destroy());
   return pool;
 }
 
 function service(
-  options: { regions?: readonly string[]; cacheMode?: 'file' | 'memory' | 'none'; cacheDir?: string; bundled?: boolean; pool?: RegionClients; regionTimeoutMs?: number; maxAgeMs?: number } = {},
+  options: { regions?: readonly string[]; cacheMode?: 'file' | 'memory' | 'none'; cacheDir?: string; bundled?: boolean; pool?: AwsClientPool; regionTimeoutMs?: number; maxAgeMs?: number } = {},
 ) {
   const events: AtlasEvent[] = [];
   const logs: string[] = [];
@@ -246,7 +246,7 @@ describe('waterfall and cache', () => {
     delete process.env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI;
     delete process.env.AWS_WEB_IDENTITY_TOKEN_FILE;
     try {
-      const pool = new RegionClients({ endpointUrl: emulator.url, allowPlaceholderCredentials: false, maxAttempts: 1 });
+      const pool = new AwsClientPool({ endpointUrl: emulator.url, allowPlaceholderCredentials: false, maxAttempts: 1 });
       cleanup.push(() => pool.destroy());
       const snapshot = await service({ regions: ['eu-west-1'], pool }).catalog.get();
       expect(snapshot.meta.source).toBe('bundled');

@@ -7,8 +7,8 @@ import {
 import pLimit from 'p-limit';
 import type { RegionError } from '../../../src-shared/catalog/document';
 import type { RegionProgress } from '../../../src-shared/events';
-import type { RegionClients } from '../aws/region-clients';
-import { explainAuthFailure } from '../aws/credential-errors';
+import type { AwsClientPool } from '../aws/client-pool';
+import { explainAwsError } from '../aws/errors';
 
 /**
  * Discovery through the Bedrock APIs: ListFoundationModels and every page of ListInferenceProfiles per region.
@@ -21,7 +21,7 @@ export type RegionScan =
   | { region: string; ok: false; error: RegionError; durationMs: number };
 
 export interface ScanOptions {
-  clients: RegionClients;
+  clients: AwsClientPool;
   /** Whole-scan cancellation. */
   signal?: AbortSignal;
   /** Gives up on one region after this long (its retries included); the region is then recorded as failed. */
@@ -38,14 +38,13 @@ export class ScanCancelledError extends Error {
   readonly code = 'CANCELLED';
 }
 
-export function regionErrorOf(error: unknown, region: string, profile: string | null, timedOut: boolean): RegionError {
+/** A failed region as the catalog records it: the class, the service's own error name, and the message with its fix. */
+export function regionErrorOf(error: unknown, region: string, clients: Pick<AwsClientPool, 'profile' | 'redact'>, timedOut: boolean): RegionError {
   if (timedOut) {
-    return { code: 'RegionTimeout', message: `${region} did not answer in time; it may be unreachable from this network.` };
+    return { code: 'RegionTimeout', errorClass: 'timeout', message: `${region} did not answer in time; it may be unreachable from this network.` };
   }
-  const name = error instanceof Error ? error.name : 'Error';
-  const message = error instanceof Error ? error.message : String(error);
-  const code = (error as { code?: string }).code && name === 'CredentialsError' ? (error as { code: string }).code : name;
-  return { code, message: explainAuthFailure(name, message, profile) ?? message };
+  const explained = explainAwsError(error, { service: 'Bedrock', region, profile: clients.profile, redact: (text) => clients.redact(text) });
+  return { code: explained.name, errorClass: explained.errorClass, message: explained.message };
 }
 
 export async function scanRegion(region: string, options: ScanOptions): Promise<RegionScan> {
@@ -53,7 +52,7 @@ export async function scanRegion(region: string, options: ScanOptions): Promise<
   const timeout = AbortSignal.timeout(options.regionTimeoutMs ?? DEFAULT_REGION_TIMEOUT_MS);
   const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
   const limit = pLimit(options.perRegionConcurrency ?? 2);
-  const client = options.clients.controlPlane(region);
+  const client = options.clients.bedrock(region);
   options.onProgress?.({ region, phase: 'started' });
   try {
     const listModels = limit(() => client.send(new ListFoundationModelsCommand({}), { abortSignal: signal }));
@@ -78,7 +77,7 @@ export async function scanRegion(region: string, options: ScanOptions): Promise<
   } catch (error) {
     if (options.signal?.aborted) throw new ScanCancelledError('The scan was cancelled.');
     const durationMs = Math.round(performance.now() - started);
-    const regionError = regionErrorOf(error, region, options.clients.profile, timeout.aborted);
+    const regionError = regionErrorOf(error, region, options.clients, timeout.aborted);
     options.onProgress?.({ region, phase: 'failed', error: regionError, durationMs });
     return { region, ok: false, error: regionError, durationMs };
   }
@@ -115,6 +114,7 @@ export function stragglerError(region: string, waitedMs: number, slowestMs: numb
   const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
   return {
     code: 'RegionTimeout',
+    errorClass: 'timeout',
     message: `${region} has not answered after ${seconds(waitedMs)} (the other regions took at most ${seconds(slowestMs)}); it is still being waited for in the background.`,
   };
 }

@@ -5,7 +5,7 @@ import { CatalogDocumentSchema, type CatalogDocument, type ModelAccess } from '.
 import { bestRegions, getModel } from '../../../src-shared/catalog/queries';
 import type { AtlasHandlers, CatalogSnapshot, DiscoveryFailure, RankedRoute } from '../../../src-shared/contract';
 import type { AtlasEvent } from '../../../src-shared/events';
-import type { RegionClients } from '../aws/region-clients';
+import type { AwsClientPool } from '../aws/client-pool';
 import { buildCatalogDocument } from './build-document';
 import type { CatalogCache } from './cache';
 import {
@@ -29,7 +29,7 @@ export class CatalogUnavailableError extends Error {
 }
 
 export interface CatalogServiceOptions {
-  clients: RegionClients;
+  clients: AwsClientPool;
   cache: CatalogCache;
   /** The bundled fallback file; null disables the fallback (`--no-bundled`). */
   bundledPath: string | null;
@@ -150,7 +150,7 @@ export class CatalogService {
     const checkedAt = new Date(this.now()).toISOString();
     try {
       const answer = await this.options.clients
-        .controlPlane(region)
+        .bedrock(region)
         .send(new GetFoundationModelAvailabilityCommand({ modelId }), { abortSignal: AbortSignal.timeout(15_000) });
       const status =
         answer.regionAvailability === 'NOT_AVAILABLE'
@@ -164,7 +164,7 @@ export class CatalogService {
                 : 'unknown';
       return { status, checkedAt, ...(answer.agreementAvailability?.errorMessage ? { message: answer.agreementAvailability.errorMessage } : {}) };
     } catch (error) {
-      const { code, message } = regionErrorOf(error, region, this.options.clients.profile, false);
+      const { code, message } = regionErrorOf(error, region, this.options.clients, false);
       return { status: 'unknown', checkedAt, message: `${code}: ${message}` };
     }
   }

@@ -6,10 +6,11 @@ import { COMMERCIAL_REGIONS } from '../../../src-shared/regions';
 import type { AtlasEvent, RegionProgress } from '../../../src-shared/events';
 import { startEmulator, type RunningEmulator } from '../../emulator/server';
 import { EMPTY_SCENARIO, parseScenario, type ScenarioInput } from '../../emulator/scenario';
-import { RegionClients } from '../aws/region-clients';
+import { AwsClientPool } from '../aws/client-pool';
 import { CACHE_FILE_NAME, CatalogCache } from './cache';
 import { CatalogService } from './service';
 import { scanCuttingOffStragglers, STRAGGLER_RULE, type StragglerRule } from './discovery';
+import { waitFor } from '../../testing/emulated-core';
 
 /**
  * A scan that one slow or hanging region cannot hold, retries that fit a throttled region, and what a failed region
@@ -19,12 +20,14 @@ import { scanCuttingOffStragglers, STRAGGLER_RULE, type StragglerRule } from './
 
 const credentials = { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' };
 const QUICK: StragglerRule = { minGraceMs: 300, slowestMultiple: 3 };
+/** Cut off as soon as only stragglers are left: the order of events decides, not how long the others took. */
+const AT_ONCE: StragglerRule = { minGraceMs: 0, slowestMultiple: 0 };
 let emulator: RunningEmulator;
 let dir: string;
 const cleanup: (() => void)[] = [];
 
-function clients(options: Partial<ConstructorParameters<typeof RegionClients>[0]> = {}) {
-  const pool = new RegionClients({ endpointUrl: emulator.url, credentials, maxAttempts: 3, ...options });
+function clients(options: Partial<ConstructorParameters<typeof AwsClientPool>[0]> = {}) {
+  const pool = new AwsClientPool({ endpointUrl: emulator.url, credentials, maxAttempts: 3, ...options });
   cleanup.push(() => pool.destroy());
   return pool;
 }
@@ -87,7 +90,8 @@ describe('a straggler cannot hold the scan', () => {
   it('answers without a hanging region, then merges it in when it arrives, without a second scan', async () => {
     await freshDir();
     scenario({ hang: ['ap-southeast-2'] });
-    const { catalog, events, next, progressOf } = service({ regions: ['ap-southeast-2', 'eu-west-1', 'us-east-1'], readTimeoutMs: 1_000 });
+    // The hung attempt ends by its read timeout (2 s) and is retried; the scan answers before, at the cut-off.
+    const { catalog, events, next, progressOf } = service({ regions: ['ap-southeast-2', 'eu-west-1', 'us-east-1'], readTimeoutMs: 2_000, stragglerRule: AT_ONCE });
     const first = await catalog.refresh();
     expect(first.document.regions['ap-southeast-2']).toMatchObject({
       status: 'error',
@@ -141,7 +145,8 @@ describe('a straggler cannot hold the scan', () => {
   it('records the final failure of a straggler that never answers, and stops naming it as waited for', async () => {
     await freshDir();
     scenario({ hang: ['ap-southeast-2'] });
-    const { catalog, next, progressOf } = service({ regions: ['ap-southeast-2', 'eu-west-1'], regionTimeoutMs: 1_500 });
+    // Cut off once eu-west-1 has answered, then given up on at the region timeout, with no answer ever.
+    const { catalog, next, progressOf } = service({ regions: ['ap-southeast-2', 'eu-west-1'], regionTimeoutMs: 4_000, stragglerRule: AT_ONCE });
     const timedOut = next((event) => event.type === 'catalog.updated' && /did not answer in time/.test(event.payload.document.regions['ap-southeast-2'].error?.message ?? ''));
     const first = await catalog.refresh();
     expect(first.document.regions['ap-southeast-2'].error!.message).toMatch(/still being waited for/);
@@ -152,13 +157,19 @@ describe('a straggler cannot hold the scan', () => {
   it('stops waiting for stragglers when the refresh is cancelled', async () => {
     await freshDir();
     scenario({ hang: ['ap-southeast-2'] });
-    const { catalog, events } = service({ regions: ['ap-southeast-2', 'eu-west-1'], readTimeoutMs: 300 });
+    // No read timeout in the test's time: only a cancel can close the hung request.
+    const { catalog, events } = service({ regions: ['ap-southeast-2', 'eu-west-1'], stragglerRule: AT_ONCE });
     await catalog.refresh();
-    expect(catalog.cancelRefresh()).toBe(true);
-    scenario({});
+    expect(emulator.stats().inFlightRequests['ap-southeast-2']).toBeGreaterThan(0);
     const updates = events.filter((event) => event.type === 'catalog.updated').length;
-    await new Promise((resolve) => setTimeout(resolve, 800));
-    expect(events.filter((event) => event.type === 'catalog.updated')).toHaveLength(updates);
+    expect(catalog.cancelRefresh()).toBe(true);
+    // The straggler's requests are closed at the emulator, and never retried, even once the region would answer.
+    await waitFor(() => emulator.stats().inFlightRequests['ap-southeast-2'] === 0, 10_000);
+    const asked = emulator.stats().requests['ap-southeast-2'];
+    scenario({});
+    await catalog.refresh(['eu-west-1']);
+    expect(emulator.stats().requests['ap-southeast-2']).toEqual(asked);
+    expect(events.filter((event) => event.type === 'catalog.updated')).toHaveLength(updates + 1);
     expect(catalog.cancelRefresh()).toBe(false);
   });
 
@@ -171,8 +182,10 @@ describe('a straggler cannot hold the scan', () => {
     scenario({});
     const snapshot = await second;
     expect(snapshot.document.regions['ap-southeast-2'].status).toBe('ok');
-    // The first scan's straggler lands after this and must not be merged or announced.
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    // The first scan's straggler lands after this (its retry answered at the emulator, nothing of it still held
+    // there) and must not be merged or announced.
+    await waitFor(() => emulator.stats().requests['ap-southeast-2'].ListFoundationModels >= 3 && emulator.stats().inFlightRequests['ap-southeast-2'] === 0, 10_000);
+    await new Promise((resolve) => setTimeout(resolve, 100));
     const scanIds = new Set(progressOf('ap-southeast-2').map((event: RegionProgress) => event.scanId));
     expect(scanIds.size).toBe(2);
     const updates = events.filter((event) => event.type === 'catalog.updated');
@@ -210,7 +223,7 @@ describe('a failed region in the document', () => {
     expect(first.document.regions['eu-west-1']).toMatchObject({ status: 'ok', fetchedAt: '2026-11-23T10:00:00.000Z' });
     expect(first.document.regions['me-south-1']).toEqual({
       status: 'error',
-      error: { code: 'UnrecognizedClientException', message: expect.stringMatching(/not enabled for the account/) },
+      error: { code: 'UnrecognizedClientException', errorClass: 'credentials', message: expect.stringMatching(/not enabled for the account/) },
       durationMs: expect.any(Number),
       failedAt: '2026-11-23T10:00:00.000Z',
     });
@@ -221,7 +234,7 @@ describe('a failed region in the document', () => {
     const second = await catalog.refresh();
     expect(second.document.regions['eu-west-1']).toEqual({
       status: 'error',
-      error: { code: 'ServiceUnavailableException', message: expect.any(String) },
+      error: { code: 'ServiceUnavailableException', errorClass: 'other', message: expect.any(String) },
       durationMs: expect.any(Number),
       failedAt: '2026-11-23T11:00:00.000Z',
       lastKnownAt: '2026-11-23T10:00:00.000Z',

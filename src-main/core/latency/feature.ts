@@ -3,7 +3,7 @@ import type { LatencyEstimate, ParsedLatencyRunInput } from '../../../src-shared
 import { COMMERCIAL_REGIONS } from '../../../src-shared/regions';
 import { awsFeature } from '../app/aws-feature';
 import type { Feature } from '../app/feature';
-import { isLoopbackUrl, type RegionClients } from '../aws/region-clients';
+import { isLoopbackUrl, type AwsClientPool } from '../aws/client-pool';
 import { catalogFeature } from '../catalog/feature';
 import { historyFeature } from '../storage/history-feature';
 import { LatencyHistory } from './history-store';
@@ -22,12 +22,12 @@ import { runLatency } from './run';
 const COUNT_TOKENS_TIMEOUT_MS = 3_000;
 
 /** The prompt's input tokens: Bedrock's CountTokens where the model offers it, else about 4 characters per token. */
-async function countPrompt(clients: RegionClients, plan: RunPlan, size: ParsedLatencyRunInput['promptSize']): Promise<LatencyEstimate['prompt']> {
+async function countPrompt(clients: AwsClientPool, plan: RunPlan, size: ParsedLatencyRunInput['promptSize']): Promise<LatencyEstimate['prompt']> {
   const text = LATENCY_PROMPTS[size];
   const first = plan.routes[0];
   if (first) {
     try {
-      const answer = await clients.runtimeClient(first.route.callRegion).send(
+      const answer = await clients.bedrockRuntime(first.route.callRegion).send(
         new CountTokensCommand({ modelId: first.resolved.modelId, input: { converse: { messages: [{ role: 'user', content: [{ text }] }] } } }),
         { abortSignal: AbortSignal.timeout(COUNT_TOKENS_TIMEOUT_MS) },
       );

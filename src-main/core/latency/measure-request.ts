@@ -1,8 +1,8 @@
 import { ConverseStreamCommand, type BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import type { ErrorClass } from '../../../src-shared/contract/latency';
 import type { LatencyMode } from '../../../src-shared/contract/playground';
-import { classifyError } from './error-class';
-import { RequestTiming, timedRequest } from './request-timing';
+import { classifyAwsError } from '../aws/errors';
+import { RequestTiming, timedRequest } from '../aws/request-timing';
 
 /**
  * One measured ConverseStream request, timed as the README defines it: TTFT from the request handed to the socket
@@ -28,6 +28,8 @@ export interface FailedSample {
   ok: false;
   errorClass: ErrorClass;
   error: unknown;
+  /** The request outlived the run's per-request timeout (whatever the SDK then threw). */
+  timedOut: boolean;
   reusedSocket: boolean | null;
 }
 
@@ -87,12 +89,13 @@ export async function measureRequest(plan: RequestPlan, signal: AbortSignal): Pr
     }
   } catch (error) {
     if (signal.aborted) throw new RequestAborted('The run was cancelled');
-    return { ok: false, errorClass: classifyError(error, timeout.signal.aborted), error, reusedSocket: timing.reusedSocket };
+    const timedOut = timeout.signal.aborted;
+    return { ok: false, errorClass: classifyAwsError(error, { timedOut }).errorClass, error, timedOut, reusedSocket: timing.reusedSocket };
   } finally {
     clearTimeout(timer);
   }
   if (firstDelta === null || lastDelta === null) {
-    return { ok: false, errorClass: 'other', error: new Error('The stream ended without any text'), reusedSocket: timing.reusedSocket };
+    return { ok: false, errorClass: 'other', error: new Error('The stream ended without any text'), timedOut: false, reusedSocket: timing.reusedSocket };
   }
   const sentAt = timing.sentAt ?? fallbackStart;
   const ttftMs = firstDelta - sentAt;

@@ -4,7 +4,7 @@ import { request as httpRequest, type Agent, type ClientRequest } from 'node:htt
 import { request as httpsRequest } from 'node:https';
 import type { Socket } from 'node:net';
 import type { ProbeChunk, ProbeRegionResult, ProbeReport, ProbeTimings, RegionFailure, StreamContext } from '../../../src-shared/contract';
-import type { RegionClients } from '../aws/region-clients';
+import type { AwsClientPool } from '../aws/client-pool';
 import type { LatencyHistory, ProbeSampleRow } from './history-store';
 import { summarize } from './stats';
 
@@ -29,7 +29,7 @@ function scopeOnly(region: string): string {
 const PROBE_TIMEOUT_MS = 10_000;
 
 export interface ProbeDependencies {
-  clients: RegionClients;
+  clients: AwsClientPool;
   history: LatencyHistory | null;
   now?: () => number;
 }
@@ -41,15 +41,6 @@ interface SocketTimes {
   secureConnect: number | null;
   sent: number | null;
   firstByte: number | null;
-}
-
-export function runtimeEndpoint(clients: RegionClients, region: string): URL {
-  return clients.runtimeClient(region).config.endpointProvider({
-    Region: region,
-    UseFIPS: false,
-    UseDualStack: false,
-    ...(clients.endpointUrl ? { Endpoint: clients.endpointUrl } : {}),
-  }).url;
 }
 
 /** One unsigned request; `agent` false opens a connection of its own, an agent lends a pooled one. */
@@ -117,21 +108,22 @@ function coldTimings(times: SocketTimes): ProbeTimings {
 const warmTtfb = (times: SocketTimes) => times.firstByte! - (times.sent ?? times.started);
 
 async function probeRegion(
-  clients: RegionClients,
+  clients: AwsClientPool,
   region: string,
   samples: number,
   signal: AbortSignal,
   record: (row: Omit<ProbeSampleRow, 'runId' | 'region'>) => void,
 ): Promise<ProbeRegionResult | RegionFailure> {
-  const endpoint = runtimeEndpoint(clients, region);
+  let endpoint: URL | null = null;
   try {
+    endpoint = await clients.runtimeEndpoint(region);
     const cold: ProbeTimings[] = [];
     for (let index = 0; index < samples; index++) {
       const timings = coldTimings(await probeOnce(endpoint, region, false, signal));
       cold.push(timings);
       record({ at: Date.now(), connection: 'cold', ...timings });
     }
-    const pool = clients.runtimeConnections(region).agent;
+    const pool = clients.runtimeConnections(region).agentFor(endpoint);
     await probeOnce(endpoint, region, pool, signal); // makes sure the pool holds a connection: every sample after it is warm
     const warm: number[] = [];
     for (let index = 0; index < samples; index++) {
@@ -156,7 +148,7 @@ async function probeRegion(
   } catch (error) {
     if (signal.aborted) throw error;
     const code = (error as NodeJS.ErrnoException).code ?? ((error as Error).message.startsWith('no answer') ? 'TIMEOUT' : 'NETWORK');
-    return { error: { code, message: `${endpoint.host}: ${(error as Error).message}` } };
+    return { error: { code, message: `${endpoint?.host ?? region}: ${(error as Error).message}` } };
   }
 }
 

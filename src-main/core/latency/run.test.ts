@@ -4,6 +4,7 @@ import { BUNDLED_CATALOG, projectFile } from '../../cli/project-files';
 import { waitFor } from '../../testing/emulated-core';
 import { HAIKU_3, startEmulatedLab, type EmulatedLab } from './emulated-lab';
 import { PROGRESS_INTERVAL_MS } from './run';
+import { noErrors } from '../../../src-shared/errors';
 
 const labs: EmulatedLab[] = [];
 afterEach(async () => {
@@ -119,7 +120,7 @@ describe('latency run: faults', () => {
     const report = await run({ target: HAIKU_3, regions: ['us-east-1', 'eu-west-1'], runs: 7, warmup: 0, maxTokens: 5 });
     const throttled = measured(report, 'us-east-1');
     expect(throttled.samples).toBe(4);
-    expect(throttled.errors).toEqual({ throttled: 3, accessDenied: 0, validation: 0, timeout: 0, other: 0 });
+    expect(throttled.errors).toEqual({ ...noErrors(), throttled: 3 });
     expect(measured(report, 'eu-west-1').samples).toBe(7);
     expect(report.status).toBe('completed');
   });
@@ -127,7 +128,7 @@ describe('latency run: faults', () => {
   it('reports access denied in one region with the fix, and measures the others', async () => {
     const { run } = await lab({ scenario: { accessDenied: [{ region: 'us-east-1', modelId: HAIKU_3 }] } });
     const report = await run({ target: HAIKU_3, regions: ['us-east-1', 'eu-west-1'], runs: 2 });
-    expect(failed(report, 'us-east-1')).toMatchObject({ code: 'ACCESS_DENIED', message: expect.stringMatching(/no access to .* in us-east-1\. Request it/) });
+    expect(failed(report, 'us-east-1')).toMatchObject({ code: 'ACCESS_DENIED', message: expect.stringMatching(/no access to .* in us-east-1: request access in the Bedrock console/) });
     expect(measured(report, 'eu-west-1').samples).toBe(2);
   });
 

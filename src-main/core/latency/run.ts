@@ -1,14 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import type { LatencyProgress, LatencyRouteReport, LatencyRunReport, ParsedLatencyRunInput, RegionFailure, StreamContext } from '../../../src-shared/contract';
-import { ERROR_CLASSES, type ErrorCounts } from '../../../src-shared/contract/latency';
-import type { RegionClients } from '../aws/region-clients';
-import { explainBedrockError } from '../playground/bedrock-errors';
-import { isRouteFatal } from './error-class';
+import { noErrors, type ErrorClass, type ErrorCounts } from '../../../src-shared/errors';
+import type { AwsClientPool } from '../aws/client-pool';
+import { explainBedrockCall } from '../aws/bedrock-call-errors';
 import type { LatencyHistory, SampleRow } from './history-store';
 import { measureRequest, RequestAborted, type FailedSample, type MeasuredSample } from './measure-request';
 import type { PlannedRoute } from './plan';
-import { runtimeEndpoint } from './probe';
 import { LATENCY_PROMPTS } from './prompts';
 import { percentile, round, summarize } from './stats';
 
@@ -25,7 +23,7 @@ export const PROGRESS_INTERVAL_MS = 50;
 const HISTORY_BATCH_SAMPLES = 5_000;
 
 export interface RunDependencies {
-  clients: RegionClients;
+  clients: AwsClientPool;
   history: LatencyHistory | null;
 }
 
@@ -41,14 +39,12 @@ interface RouteState {
   ttfts: number[];
 }
 
-const noErrors = (): ErrorCounts => Object.fromEntries(ERROR_CLASSES.map((name) => [name, 0])) as ErrorCounts;
+/** Failures that no later request of the same route can get past: the route is reported failed after its warm-up. */
+const ROUTE_FATAL: ReadonlySet<ErrorClass> = new Set(['accessDenied', 'organizationPolicy', 'validation', 'needsProfile', 'notOffered', 'credentials', 'timeout']);
 
-function routeFailure(error: FailedSample, planned: PlannedRoute, profile: string | null): RegionFailure {
-  if (error.errorClass === 'timeout') {
-    return { error: { code: 'TIMEOUT', message: `No answer from ${planned.route.callRegion} within the request timeout: the region is not answering. Other regions were measured.` } };
-  }
-  const explained = explainBedrockError(error.error, planned.resolved, profile) as Error & { code?: string };
-  return { error: { code: explained.code ?? explained.name, message: explained.message } };
+function routeFailure(failed: FailedSample, planned: PlannedRoute, clients: AwsClientPool): RegionFailure {
+  const explained = explainBedrockCall(failed.error, planned.resolved, clients, { timedOut: failed.timedOut });
+  return { error: { code: explained.code, message: explained.message } };
 }
 
 function routeReport(state: RouteState): LatencyRouteReport | RegionFailure {
@@ -152,7 +148,7 @@ export async function runLatency(
   const measureRoute = async (state: RouteState) => {
     const { route } = state.planned;
     const plan = {
-      client: clients.runtimeClient(route.callRegion, { retries: false, streaming: true }),
+      client: clients.bedrockRuntime(route.callRegion, { retries: false, streaming: true }),
       invokeId: route.invokeId,
       prompt,
       maxTokens: input.maxTokens,
@@ -163,12 +159,12 @@ export async function runLatency(
       if (input.warmup > 0) {
         // C connections opened before measuring, so no measured request pays a handshake.
         const pool = clients.runtimeConnections(route.callRegion);
-        const endpoint = runtimeEndpoint(clients, route.callRegion);
+        const endpoint = await clients.runtimeEndpoint(route.callRegion);
         await Promise.all(Array.from({ length: input.concurrency }, () => pool.warmUp(endpoint, Math.min(input.requestTimeoutMs, 10_000))));
         for (let index = 0; index < input.warmup; index++) {
           const outcome = await measureRequest(plan, signal);
-          if (!outcome.ok && isRouteFatal(outcome.errorClass)) {
-            state.failure = routeFailure(outcome, state.planned, clients.profile);
+          if (!outcome.ok && ROUTE_FATAL.has(outcome.errorClass)) {
+            state.failure = routeFailure(outcome, state.planned, clients);
             return;
           }
         }

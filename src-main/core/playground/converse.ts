@@ -8,9 +8,9 @@ import {
 import type { ConverseInput, ConverseResult, StreamContext } from '../../../src-shared/contract';
 import type { CatalogDocument } from '../../../src-shared/catalog/document';
 import { resolveRoute, type ResolvedRoute } from '../../../src-shared/catalog/resolve-route';
-import type { RegionClients } from '../aws/region-clients';
-import { RequestTiming, timedRequest } from '../latency/request-timing';
-import { explainBedrockError } from './bedrock-errors';
+import type { AwsClientPool } from '../aws/client-pool';
+import { explainBedrockCall } from '../aws/bedrock-call-errors';
+import { RequestTiming, timedRequest } from '../aws/request-timing';
 
 /**
  * One conversation turn through one route: pre-flight from the catalog (a bare id that needs a profile is caught
@@ -21,7 +21,7 @@ import { explainBedrockError } from './bedrock-errors';
  */
 
 export interface ConverseDependencies {
-  clients: RegionClients;
+  clients: AwsClientPool;
   catalog: () => Promise<CatalogDocument>;
 }
 
@@ -66,7 +66,7 @@ export async function converse(
     kind: route.kind,
     ...(route.autoRoutedFrom ? { autoRoutedFrom: route.autoRoutedFrom } : {}),
   };
-  const client = dependencies.clients.runtimeClient(route.callRegion, { retries: false, streaming: route.model?.streaming !== false });
+  const client = dependencies.clients.bedrockRuntime(route.callRegion, { retries: false, streaming: route.model?.streaming !== false });
   const timing = new RequestTiming();
   /** When the request left: its last byte on the socket, or (before it had one) when it was given to the SDK. */
   const sentAt = (fallback: number) => timing.sentAt ?? fallback;
@@ -75,7 +75,7 @@ export async function converse(
   if (route.model?.streaming === false) {
     const started = now();
     const answer = await timedRequest(timing, () => client.send(new ConverseCommand(request), { abortSignal: signal })).catch((error: unknown) => {
-      throw explainBedrockError(error, route, dependencies.clients.profile);
+      throw explainBedrockCall(error, route, dependencies.clients);
     });
     const e2eMs = now() - sentAt(started);
     const text = (answer.output?.message?.content ?? []).map((block) => block.text ?? '').join('');
@@ -123,7 +123,7 @@ export async function converse(
     }
   } catch (error) {
     // Cancelled: the answer so far is the result, marked cancelled below.
-    if (!signal.aborted) throw explainBedrockError(error, route, dependencies.clients.profile, text);
+    if (!signal.aborted) throw explainBedrockCall(error, route, dependencies.clients, { partialText: text });
   }
   const e2eMs = Math.max(lastDeltaMs ?? 0, messageStopMs ?? 0, ttftMs ?? 0) || now() - sentAt(started);
   return {

@@ -2,8 +2,8 @@ import { CountTokensCommand } from '@aws-sdk/client-bedrock-runtime';
 import type { CountTokensInput, TokenCount } from '../../../src-shared/contract';
 import type { CatalogDocument } from '../../../src-shared/catalog/document';
 import { resolveRoute } from '../../../src-shared/catalog/resolve-route';
-import type { RegionClients } from '../aws/region-clients';
-import { explainBedrockError } from './bedrock-errors';
+import type { AwsClientPool } from '../aws/client-pool';
+import { explainBedrockCall } from '../aws/bedrock-call-errors';
 import { toSdkMessages } from './converse';
 
 /**
@@ -20,11 +20,11 @@ export class TokenCountUnavailable extends Error {
 export async function countTokens(
   input: CountTokensInput & { region: string },
   signal: AbortSignal,
-  dependencies: { clients: RegionClients; catalog: () => Promise<CatalogDocument> },
+  dependencies: { clients: AwsClientPool; catalog: () => Promise<CatalogDocument> },
 ): Promise<TokenCount> {
   // Auto-profile: counting never invokes, so a profile-only model is counted by its id all the same.
   const route = resolveRoute(await dependencies.catalog(), input.target, input.region, { autoProfile: true });
-  const client = dependencies.clients.runtimeClient(route.callRegion);
+  const client = dependencies.clients.bedrockRuntime(route.callRegion);
   try {
     const answer = await client.send(
       new CountTokensCommand({
@@ -38,6 +38,6 @@ export async function countTokens(
     if ((error as Error).name === 'ValidationException' && /count(ing)? tokens/i.test((error as Error).message)) {
       throw new TokenCountUnavailable(`${route.modelId} does not offer token counting (CountTokens) in ${route.callRegion}: the count appears after the answer, from Bedrock's usage.`);
     }
-    throw explainBedrockError(error, route, dependencies.clients.profile);
+    throw explainBedrockCall(error, route, dependencies.clients);
   }
 }

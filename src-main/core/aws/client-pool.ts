@@ -1,0 +1,240 @@
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import type { BedrockClient } from '@aws-sdk/client-bedrock';
+import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { AwsCredentialIdentity } from '@smithy/types';
+import { RUNTIME_POOL, RuntimeConnectionPool, type ConnectionStats, type WarmUpResult } from './connection-pool';
+import { SharedCredentials } from './credentials';
+import { resolvedEndpoint } from './endpoints';
+import { redactSecrets } from './redact';
+import { cappedRetryStrategy } from './retry';
+import { BEDROCK, BEDROCK_RUNTIME, type AwsService, type PooledClient } from './services';
+
+/** The emulator marks every answer with this header; data fetched through it is simulated. */
+export const EMULATOR_HEADER = 'x-bedrock-atlas-emulator';
+
+/** Runtime timeouts as the seed design sets them. A read timeout is the longest wait without a single byte. */
+export interface RuntimeTimeouts {
+  connectTimeoutMs: number;
+  readTimeoutMs: number;
+  /**
+   * Streams are read for as long as the model generates, so only silence can end them. A model may think for a
+   * long while before its first token, so the silence allowed is longer than for a plain call.
+   */
+  streamReadTimeoutMs: number;
+}
+
+export const RUNTIME_TIMEOUTS: RuntimeTimeouts = { connectTimeoutMs: 10_000, readTimeoutMs: 60_000, streamReadTimeoutMs: 300_000 };
+
+export interface ClientVariant {
+  /** false: a single attempt, for calls whose timing is the measurement (the latency lab). Default true. */
+  retries?: boolean;
+  /** For streaming calls (ConverseStream): the longer read timeout of the runtime. Default false. */
+  streaming?: boolean;
+}
+
+export interface AwsClientPoolOptions {
+  /**
+   * Send every service's calls here (a proxy or the emulator). Without it the SDK decides each service's endpoint
+   * itself, as every AWS tool does: `AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_<SERVICE>`, and the config file's
+   * `endpoint_url` and `services` sections, untouched by the app.
+   */
+  endpointUrl?: string | null;
+  /** AWS named profile; null for the default chain (env, shared files, SSO, process, container/instance roles). */
+  profile?: string | null;
+  /** Fixed credentials, e.g. for tests; overrides the chain. */
+  credentials?: AwsCredentialIdentity;
+  /**
+   * Fall back to placeholder credentials when the chain finds none. Defaults to true only for a loopback endpoint
+   * (the emulator checks signatures for their region, not their secret), so the offline demo needs no AWS setup.
+   */
+  allowPlaceholderCredentials?: boolean;
+  /** Attempts per call, the first included (standard retries with a short capped backoff). */
+  maxAttempts?: number;
+  /** Plain API calls: the longest wait for a connection. */
+  connectionTimeoutMs?: number;
+  /** Plain API calls: the longest wait without a byte of the answer (a read timeout). */
+  requestTimeoutMs?: number;
+  /** Sockets kept per service and region for plain API calls; list calls are rate limited, so a few suffice. */
+  maxSocketsPerRegion?: number;
+  /** Bedrock runtime timeouts; the seed design's values by default. */
+  runtimeTimeouts?: Partial<RuntimeTimeouts>;
+  log?: (line: string) => void;
+}
+
+export function isLoopbackUrl(url: string | null | undefined): boolean {
+  if (!url) return false;
+  try {
+    const { hostname } = new URL(url);
+    return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Every AWS SDK client of the app, created here lazily, once per service, region and variant, with one credential
+ * provider, one retry policy and one endpoint policy, over keep-alive agents. Bedrock runtime clients of a region all
+ * share one HTTP/1.1 keep-alive pool (`RuntimeConnectionPool`): the SDK's default HTTP/2 handler opened a new
+ * connection for every event stream, so every "warm" call paid a handshake. The aws feature owns one pool and
+ * disposes of it (every client, every socket) when it is rebuilt; the features that depend on it are rebuilt with it.
+ */
+export class AwsClientPool {
+  readonly endpointUrl: string | null;
+  readonly profile: string | null;
+  private readonly clients = new Map<string, PooledClient>();
+  private readonly runtimePools = new Map<string, RuntimeConnectionPool>();
+  private readonly credentials: SharedCredentials;
+  private readonly runtimeTimeouts: RuntimeTimeouts;
+  private emulatorSeen = false;
+
+  constructor(private readonly options: AwsClientPoolOptions = {}) {
+    this.endpointUrl = options.endpointUrl ?? null;
+    this.profile = options.profile ?? null;
+    this.runtimeTimeouts = { ...RUNTIME_TIMEOUTS, ...options.runtimeTimeouts };
+    this.credentials = new SharedCredentials({
+      profile: this.profile,
+      fixed: options.credentials,
+      allowPlaceholder: options.allowPlaceholderCredentials ?? isLoopbackUrl(this.endpointUrl),
+      log: options.log,
+    });
+  }
+
+  /** True once any answer came from the Bedrock Atlas emulator. */
+  get simulated(): boolean {
+    return this.emulatorSeen;
+  }
+
+  /** True when the credential chain found nothing and loopback placeholder credentials stand in. */
+  get placeholderCredentials(): boolean {
+    return this.credentials.placeholder;
+  }
+
+  /** The service's client for a region (a global service's one client, whatever the region). */
+  client<Client extends PooledClient>(service: AwsService<Client>, region: string, variant: ClientVariant = {}): Client {
+    const { retries = true, streaming = false } = variant;
+    const signingRegion = service.signingRegion ?? region;
+    const key = `${service.id} ${signingRegion} retries:${retries} streaming:${streaming}`;
+    let client = this.clients.get(key) as Client | undefined;
+    if (!client) {
+      const maxAttempts = retries ? (this.options.maxAttempts ?? 4) : 1;
+      client = service.create({
+        region: signingRegion,
+        credentials: this.credentials.provider,
+        maxAttempts,
+        retryStrategy: cappedRetryStrategy(maxAttempts),
+        ...(this.profile ? { profile: this.profile } : {}),
+        ...(this.endpointUrl ? { endpoint: this.endpointUrl } : {}),
+        requestHandler: service === (BEDROCK_RUNTIME as AwsService<PooledClient>) ? this.runtimeHandler(signingRegion, streaming) : this.plainHandler(),
+      });
+      this.clients.set(key, client);
+    }
+    return client;
+  }
+
+  /** Bedrock's control plane (catalog, model access) in a region. */
+  bedrock(region: string): BedrockClient {
+    return this.client(BEDROCK, region);
+  }
+
+  /**
+   * A Bedrock runtime client for the region. Every variant (with or without retries, plain or streaming) sends its
+   * calls through the region's one connection pool, so N sequential calls use one connection and C concurrent calls
+   * at most C, whichever variant makes them.
+   */
+  bedrockRuntime(region: string, variant: ClientVariant = {}): BedrockRuntimeClient {
+    return this.client(BEDROCK_RUNTIME, region, variant);
+  }
+
+  /** Where the region's Bedrock runtime calls go, resolved as the SDK resolves it (override, env, config, AWS). */
+  runtimeEndpoint(region: string): Promise<URL> {
+    return resolvedEndpoint(this.bedrockRuntime(region), region);
+  }
+
+  /** The region's runtime connection pool: its agents (to time socket events), its counters, socket notifications. */
+  runtimeConnections(region: string): RuntimeConnectionPool {
+    let pool = this.runtimePools.get(region);
+    if (!pool) {
+      pool = new RuntimeConnectionPool(region, RUNTIME_POOL);
+      this.runtimePools.set(region, pool);
+    }
+    return pool;
+  }
+
+  /** Runtime connections opened and reused in the region so far. */
+  connectionStats(region: string): ConnectionStats {
+    return this.runtimePools.get(region)?.stats() ?? { opened: 0, reused: 0 };
+  }
+
+  /**
+   * Opens one runtime connection per region (or finds one already open), all regions at once, so that the next
+   * call to each starts warm. Never throws: a region that cannot be reached says why in its result.
+   */
+  warmUp(regions: readonly string[]): Promise<WarmUpResult[]> {
+    return Promise.all(
+      regions.map(async (region): Promise<WarmUpResult> => {
+        let endpoint: URL;
+        try {
+          endpoint = await this.runtimeEndpoint(region);
+        } catch (error) {
+          return { region, reused: false, ms: 0, error: `no runtime endpoint for region "${region}" (${(error as Error).message})` };
+        }
+        return this.runtimeConnections(region).warmUp(endpoint, this.runtimeTimeouts.connectTimeoutMs);
+      }),
+    );
+  }
+
+  /** The text with every credential the pool handed out, and anything shaped like a secret, removed. */
+  redact(text: string): string {
+    return redactSecrets(text, this.credentials.secrets());
+  }
+
+  destroy(): void {
+    for (const client of this.clients.values()) client.destroy();
+    for (const pool of this.runtimePools.values()) pool.destroy();
+    this.clients.clear();
+    this.runtimePools.clear();
+  }
+
+  private handler(options: ConstructorParameters<typeof NodeHttpHandler>[0]): NodeHttpHandler {
+    return new EmulatorNoticingHandler(options, () => (this.emulatorSeen = true));
+  }
+
+  private plainHandler(): NodeHttpHandler {
+    const maxSockets = this.options.maxSocketsPerRegion ?? 4;
+    return this.handler({
+      httpAgent: new HttpAgent({ keepAlive: true, maxSockets }),
+      httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets }),
+      connectionTimeout: this.options.connectionTimeoutMs ?? 5_000,
+      socketTimeout: this.options.requestTimeoutMs ?? 15_000,
+    });
+  }
+
+  private runtimeHandler(region: string, streaming: boolean): NodeHttpHandler {
+    const pool = this.runtimeConnections(region);
+    return this.handler({
+      httpAgent: pool.httpAgent,
+      httpsAgent: pool.httpsAgent,
+      connectionTimeout: this.runtimeTimeouts.connectTimeoutMs,
+      socketTimeout: streaming ? this.runtimeTimeouts.streamReadTimeoutMs : this.runtimeTimeouts.readTimeoutMs,
+    });
+  }
+
+}
+
+/** A handler that notices the emulator's mark on any answer, whichever service's client sent the request. */
+class EmulatorNoticingHandler extends NodeHttpHandler {
+  constructor(
+    options: ConstructorParameters<typeof NodeHttpHandler>[0],
+    private readonly noticed: () => void,
+  ) {
+    super(options);
+  }
+
+  override async handle(...args: Parameters<NodeHttpHandler['handle']>): ReturnType<NodeHttpHandler['handle']> {
+    const answer = await super.handle(...args);
+    if (answer.response.headers[EMULATOR_HEADER] === '1') this.noticed();
+    return answer;
+  }
+}

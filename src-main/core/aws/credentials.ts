@@ -1,0 +1,66 @@
+import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { explainCredentialsError } from './credential-errors';
+
+/**
+ * The one credential provider every client of the pool shares, so the chain (env, profile, SSO, process, container
+ * or instance role) is resolved once and refreshed once. It remembers the secrets it handed out, so that an error
+ * text quoting them (a signature-mismatch answer, a proxy echoing the request) can be redacted before it leaves the
+ * core.
+ */
+
+export interface CredentialOptions {
+  /** AWS named profile; null for the default chain. */
+  profile: string | null;
+  /** Fixed credentials, e.g. for tests; overrides the chain. */
+  fixed?: AwsCredentialIdentity;
+  /** Fall back to placeholder credentials when the chain finds none (the emulator on a loopback endpoint). */
+  allowPlaceholder: boolean;
+  log?: (line: string) => void;
+}
+
+export const PLACEHOLDER_CREDENTIALS: AwsCredentialIdentity = { accessKeyId: 'AKIDBEDROCKATLAS', secretAccessKey: 'placeholder-for-loopback-endpoint' };
+
+export class SharedCredentials {
+  readonly provider: AwsCredentialIdentityProvider;
+  private readonly handedOut = new Set<string>();
+  private placeholderUsed = false;
+
+  constructor(private readonly options: CredentialOptions) {
+    this.provider = this.createProvider();
+  }
+
+  /** Every secret value handed to a client so far (key ids, secret keys, session tokens), longest first. */
+  secrets(): string[] {
+    return [...this.handedOut].sort((a, b) => b.length - a.length);
+  }
+
+  /** True when the chain found nothing and the loopback placeholder stands in. */
+  get placeholder(): boolean {
+    return this.placeholderUsed;
+  }
+
+  private remember(identity: AwsCredentialIdentity): AwsCredentialIdentity {
+    for (const value of [identity.accessKeyId, identity.secretAccessKey, identity.sessionToken]) {
+      // Very short values would redact ordinary words; real key ids are 16+ characters.
+      if (value && value.length >= 8) this.handedOut.add(value);
+    }
+    return identity;
+  }
+
+  private createProvider(): AwsCredentialIdentityProvider {
+    const { fixed, profile, allowPlaceholder, log } = this.options;
+    if (fixed) return async () => this.remember(fixed);
+    const chain = fromNodeProviderChain(profile ? { profile } : {});
+    return async (identityProperties) => {
+      try {
+        return this.remember(await chain(identityProperties));
+      } catch (error) {
+        if (!allowPlaceholder) throw explainCredentialsError(error, profile);
+        if (!this.placeholderUsed) log?.('No AWS credentials found; using placeholder credentials for the loopback endpoint.');
+        this.placeholderUsed = true;
+        return PLACEHOLDER_CREDENTIALS;
+      }
+    };
+  }
+}

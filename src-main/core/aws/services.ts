@@ -1,0 +1,44 @@
+import { BedrockClient } from '@aws-sdk/client-bedrock';
+import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import { STSClient } from '@aws-sdk/client-sts';
+import type { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { AwsCredentialIdentityProvider, RetryStrategyV2 } from '@smithy/types';
+
+/**
+ * The AWS services the app speaks, one entry each: how to make its SDK client from the pool's shared
+ * configuration, and where a global service signs. A new service is one entry here and one module in the emulator.
+ */
+
+/** The configuration every client of the pool shares: region, credentials, retries, endpoint, connections. */
+export interface SharedClientConfig {
+  region: string;
+  credentials: AwsCredentialIdentityProvider;
+  maxAttempts: number;
+  retryStrategy: RetryStrategyV2;
+  /** The profile whose config-file settings (`endpoint_url`, `services`) apply. */
+  profile?: string;
+  /** One endpoint for everything (`--endpoint-url`); absent, the SDK resolves each service's own. */
+  endpoint?: string;
+  requestHandler: NodeHttpHandler;
+}
+
+/** What the pool needs of any SDK v3 client. */
+export interface PooledClient {
+  destroy(): void;
+}
+
+export interface AwsService<Client extends PooledClient> {
+  /** The SDK's service id, as `AWS_ENDPOINT_URL_<ID>` and the config file's `services` sections spell it. */
+  id: string;
+  create(config: SharedClientConfig): Client;
+  /**
+   * Global services (IAM, the Price List API) answer at one endpoint and sign for one region whatever region the
+   * caller works in; AWS documents it per service. Regional services sign for the region they are called in.
+   */
+  signingRegion?: string;
+}
+
+export const BEDROCK: AwsService<BedrockClient> = { id: 'Bedrock', create: (config) => new BedrockClient(config) };
+export const BEDROCK_RUNTIME: AwsService<BedrockRuntimeClient> = { id: 'Bedrock Runtime', create: (config) => new BedrockRuntimeClient(config) };
+/** STS is regional (regional endpoints are the SDK's default since v3): identity is asked where the app works. */
+export const STS: AwsService<STSClient> = { id: 'STS', create: (config) => new STSClient(config) };
