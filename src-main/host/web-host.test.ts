@@ -8,6 +8,7 @@ import type { AtlasHandlers } from '../../src-shared/contract';
 import type { AtlasEvent } from '../../src-shared/events';
 import { EventHub } from '../core/app/event-hub';
 import { startWebHost, type WebHost } from './web-host';
+import { MAX_REQUEST_BODY_BYTES } from '../../src-shared/contract/limits';
 
 const appInfo = { name: 'Bedrock Atlas', version: '0.0.0', transport: 'web' as const, platform: 'linux', endpointUrl: null, simulated: false, awsProfile: null };
 const handlers = {
@@ -88,13 +89,14 @@ describe('browser host', () => {
   });
 
   it('refuses an oversized body (413) and API calls that are not POST (405)', async () => {
+    // The contract's one request limit, for methods as for streams.
     const huge = await fetch(`${host.url}/api/findModel`, {
       method: 'POST',
       headers: { authorization: `Bearer ${host.token}` },
-      body: JSON.stringify({ query: 'x'.repeat(2_000_000) }),
+      body: new Uint8Array(MAX_REQUEST_BODY_BYTES + 1).fill(32),
     });
     expect(huge.status).toBe(413);
-    expect((await huge.json()).error.code).toBe('BODY_TOO_LARGE');
+    expect((await huge.json()).error.code).toBe('REQUEST_TOO_LARGE');
     expect((await fetch(`${host.url}/api/getAppInfo`, { headers: { authorization: `Bearer ${host.token}` } })).status).toBe(405);
   });
 

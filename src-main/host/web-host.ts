@@ -7,6 +7,7 @@ import type { AtlasEvent } from '../../src-shared/events';
 import type { Dispatcher } from '../core/api/dispatcher';
 import type { StreamRegistry } from '../core/api/stream-registry';
 import type { AtlasCore } from '../core/app/atlas-core';
+import { MAX_REQUEST_BODY_BYTES, requestTooLargeMessage } from '../../src-shared/contract/limits';
 import { STREAM_ID_PATTERN } from '../../src-shared/stream-frames';
 import { EventClient, streamSink } from './sse';
 
@@ -29,10 +30,12 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-const MAX_BODY_BYTES = 1_000_000;
-/** A stream's input may carry images (up to 3.75 MB each, base64): allow a larger body there. */
-const MAX_STREAM_BODY_BYTES = 32_000_000;
+/** Request headers and a request body must each arrive within this long; a socket that dawdles is cut off. */
 const BODY_TIMEOUT_MS = 10_000;
+/** A refused body is read and thrown away up to this much, so the client finishes sending and can read its 413. */
+const DISCARD_LIMIT_BYTES = 4 * MAX_REQUEST_BODY_BYTES;
+/** How long the one-time code of an opened browser URL stays valid. */
+const ONE_TIME_CODE_MS = 60_000;
 const HEARTBEAT_MS = 15_000;
 
 export const CONTENT_TYPES: Record<string, string> = {
@@ -58,6 +61,10 @@ export interface WebHostOptions {
   launchCommand?: string;
   /** A request body must arrive within this long (a client holding a slow body is cut off). */
   bodyTimeoutMs?: number;
+  /** The request's headers must arrive within this long (Node's default is 60 s, held per socket). */
+  headersTimeoutMs?: number;
+  /** How long a one-time code (`oneTimeUrl`) may wait to be exchanged. */
+  oneTimeCodeMs?: number;
   /** The built renderer (out/renderer). */
   rendererDir: string;
   /** Fixed token for tests; random per launch otherwise. */
@@ -71,6 +78,12 @@ export interface WebHost {
   token: string;
   /** The one line printed at start: the URL with the token in its fragment. */
   launchUrl: string;
+  /**
+   * A URL to hand to another program (the browser opener): it carries a one-time code, not the token, because a
+   * command line is visible to every local user. The page exchanges the code once for the token (`POST
+   * /api/session`); the code then, or after a minute unused, no longer works.
+   */
+  oneTimeUrl(): string;
   close(): Promise<void>;
 }
 
@@ -100,16 +113,41 @@ function sendHttpError(response: ServerResponse, error: HttpError): void {
   sendJson(response, error.status, { ok: false, error: { name: 'HttpError', code: error.code, message: error.message } });
 }
 
+/**
+ * Reads what is left of a refused body and throws it away (up to a limit and the body time limit), so that the
+ * client, still sending, gets to read the 413 instead of seeing its connection reset mid-upload.
+ */
+function discardBody(request: IncomingMessage, timeoutMs: number): Promise<void> {
+  if (request.complete || request.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    let discarded = 0;
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    request.on('data', (chunk: Buffer) => {
+      discarded += chunk.length;
+      if (discarded > DISCARD_LIMIT_BYTES) done();
+    });
+    request.once('end', done);
+    request.once('close', done);
+    request.once('error', done);
+    request.resume();
+  });
+}
+
+const tooLarge = (bytes: number | null) => new HttpError(413, 'REQUEST_TOO_LARGE', requestTooLargeMessage(bytes));
+
 async function readJsonBody(request: IncomingMessage, maxBytes: number, timeoutMs: number): Promise<unknown> {
-  if (Number(request.headers['content-length'] ?? 0) > maxBytes) {
-    throw new HttpError(413, 'BODY_TOO_LARGE', `Request body over ${maxBytes} bytes`);
-  }
+  const declared = Number(request.headers['content-length'] ?? 0);
+  if (declared > maxBytes) throw tooLarge(declared);
   const read = (async () => {
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of request) {
       size += (chunk as Buffer).length;
-      if (size > maxBytes) throw new HttpError(413, 'BODY_TOO_LARGE', `Request body over ${maxBytes} bytes`);
+      if (size > maxBytes) throw tooLarge(null);
       chunks.push(chunk as Buffer);
     }
     return chunks;
@@ -173,6 +211,22 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const bodyTimeoutMs = options.bodyTimeoutMs ?? BODY_TIMEOUT_MS;
   const sseClients = new Set<ServerResponse>();
   let port = 0;
+  const oneTimeCodeMs = options.oneTimeCodeMs ?? ONE_TIME_CODE_MS;
+  /** Codes not yet exchanged, and when each stops working. */
+  const oneTimeCodes = new Map<string, number>();
+
+  /** `POST /api/session` `{code}` → `{token}`, once per code; the code is gone whether or not it was still valid. */
+  const exchangeCode = async (request: IncomingMessage, response: ServerResponse) => {
+    if (request.method !== 'POST') throw new HttpError(405, 'METHOD_NOT_ALLOWED', 'Use POST for /api/session');
+    const input = await readJsonBody(request, 1024, bodyTimeoutMs);
+    const code = typeof input === 'object' && input !== null ? (input as { code?: unknown }).code : undefined;
+    const expires = typeof code === 'string' ? oneTimeCodes.get(code) : undefined;
+    if (typeof code === 'string') oneTimeCodes.delete(code);
+    if (expires === undefined || expires < Date.now()) {
+      throw new HttpError(401, 'CODE_USED', 'This one-time address was already used or has expired: open the URL printed in the terminal');
+    }
+    sendJson(response, 200, { ok: true, value: { token } });
+  };
 
   const allowedHosts = () => [`127.0.0.1:${port}`, `localhost:${port}`];
   const allowedOrigins = () => allowedHosts().map((host) => `http://${host}`);
@@ -210,7 +264,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
    * result, marked cancelled.
    */
   const serveStream = async (request: IncomingMessage, response: ServerResponse, name: string) => {
-    const input = await readJsonBody(request, MAX_STREAM_BODY_BYTES, bodyTimeoutMs);
+    const input = await readJsonBody(request, MAX_REQUEST_BODY_BYTES, bodyTimeoutMs);
     if (!options.streams) throw new HttpError(404, 'UNKNOWN_METHOD', `Unknown stream "${name}"`);
     const id = streamIdOf(request);
     const started = options.streams.start(name, input, streamSink(response), { signal: signalOfClient(response), ...(id ? { id } : {}) });
@@ -222,6 +276,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   };
 
   const serveApi = async (request: IncomingMessage, response: ServerResponse, path: string) => {
+    if (path === '/api/session') return exchangeCode(request, response);
     if (!tokensMatch(token, request.headers.authorization)) {
       throw new HttpError(401, 'UNAUTHORIZED', 'Missing or wrong token: open the URL printed by `bedrock-atlas web`');
     }
@@ -233,12 +288,12 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     if (request.method !== 'POST') throw new HttpError(405, 'METHOD_NOT_ALLOWED', 'API methods are called with POST');
     if (path.startsWith('/api/stream/')) return serveStream(request, response, decodePath(path.slice('/api/stream/'.length)));
     if (path === '/api/stream-cancel') {
-      const { streamId } = ((await readJsonBody(request, MAX_BODY_BYTES, bodyTimeoutMs)) ?? {}) as { streamId?: unknown };
+      const { streamId } = ((await readJsonBody(request, MAX_REQUEST_BODY_BYTES, bodyTimeoutMs)) ?? {}) as { streamId?: unknown };
       const cancelled = typeof streamId === 'string' && (options.streams?.cancel(streamId) ?? false);
       return sendJson(response, 200, { ok: true, value: { cancelled } });
     }
     const method = decodePath(path.slice('/api/'.length));
-    const input = await readJsonBody(request, MAX_BODY_BYTES, bodyTimeoutMs);
+    const input = await readJsonBody(request, MAX_REQUEST_BODY_BYTES, bodyTimeoutMs);
     const envelope = await options.dispatcher.dispatch(method, input, { signal: signalOfClient(response) });
     if (response.destroyed) return;
     const status = envelope.ok ? 200 : envelope.error.name === 'UnknownMethodError' ? 404 : envelope.error.name === 'ValidationError' ? 400 : 200;
@@ -271,7 +326,15 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     response.end(request.method === 'HEAD' ? undefined : content);
   };
 
-  const server = createServer((request, response) => {
+  const headersTimeoutMs = options.headersTimeoutMs ?? BODY_TIMEOUT_MS;
+  const server = createServer(
+    {
+      // Headers get the same limit as a body; Node checks it on this interval (30 s by default), so check often.
+      headersTimeout: headersTimeoutMs,
+      requestTimeout: headersTimeoutMs + bodyTimeoutMs,
+      connectionsCheckingInterval: Math.min(1_000, headersTimeoutMs),
+    },
+    (request, response) => {
     response.setHeader('content-security-policy', CONTENT_SECURITY_POLICY);
     response.setHeader('x-content-type-options', 'nosniff');
     response.setHeader('referrer-policy', 'no-referrer');
@@ -287,12 +350,15 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       if (path === '/api' || path.startsWith('/api/')) await serveApi(request, response, path);
       else await serveStatic(request, response, path);
     };
-    handle().catch((error: unknown) => {
+    handle().catch(async (error: unknown) => {
       if (response.headersSent || response.destroyed) return void response.end();
+      if (error instanceof HttpError && error.status === 413) await discardBody(request, bodyTimeoutMs);
+      if (response.headersSent || response.destroyed) return;
       if (error instanceof HttpError) sendHttpError(response, error);
       else sendHttpError(response, new HttpError(500, 'INTERNAL', (error as Error).message));
     });
-  });
+    },
+  );
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -305,6 +371,13 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     port,
     token,
     launchUrl: `${url}/#token=${token}`,
+    oneTimeUrl: () => {
+      const code = randomBytes(24).toString('base64url');
+      const now = Date.now();
+      for (const [stale, expires] of oneTimeCodes) if (expires < now) oneTimeCodes.delete(stale);
+      oneTimeCodes.set(code, now + oneTimeCodeMs);
+      return `${url}/#code=${code}`;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const client of sseClients) client.end();

@@ -3,6 +3,7 @@ import type { FrameSink } from '../core/api/chunk-pump';
 import type { StreamRegistry } from '../core/api/stream-registry';
 import type { Envelope } from '../../src-shared/envelope';
 import { STREAM_ID_PATTERN, type StreamFrame, type StreamFrameMessage } from '../../src-shared/stream-frames';
+import { checkRequestBody } from '../../src-shared/contract/limits';
 
 /**
  * The IPC side of the one gate: only the app's own window may call or stream; the dispatcher and the stream
@@ -44,6 +45,21 @@ const forbidden = (sender: IpcSender): Envelope<never> => ({
   error: { name: 'ForbiddenSender', code: 'FORBIDDEN_SENDER', message: `IPC from ${sender.url || 'an unknown frame'} is not accepted` },
 });
 
+/**
+ * The same body limit as the browser host's: an argument is measured as the JSON it would be on the wire. Structured
+ * clone has no such limit, so without this a window could hand the core more than any transport admits.
+ */
+function oversized(input: unknown): Envelope<never> | null {
+  let body: string;
+  try {
+    body = JSON.stringify(input ?? null) ?? 'null';
+  } catch {
+    return null; // not JSON (a cycle, a BigInt): the schema refuses it with a better message
+  }
+  const checked = checkRequestBody(body);
+  return checked.ok ? null : { ok: false, error: { name: 'RequestTooLarge', code: 'REQUEST_TOO_LARGE', message: checked.message } };
+}
+
 export interface IpcGateOptions {
   windowId: () => number | null;
   rendererUrl: string;
@@ -61,6 +77,8 @@ export function createIpcGate(dispatcher: Dispatcher, options: IpcGateOptions) {
 
   const call = async (method: string, sender: IpcSender, input: unknown): Promise<Envelope<unknown>> => {
     if (!trusted(sender)) return forbidden(sender);
+    const refused = oversized(input);
+    if (refused) return refused;
     let abort = callAborts.get(sender.id);
     if (!abort) callAborts.set(sender.id, (abort = new AbortController()));
     return dispatcher.dispatch(method, input, { signal: abort.signal });
@@ -91,6 +109,8 @@ export function createIpcGate(dispatcher: Dispatcher, options: IpcGateOptions) {
     if (!trusted(sender)) return forbidden(sender);
     if (!options.streams) return { ok: false, error: { name: 'UnknownMethodError', code: 'UNKNOWN_METHOD', message: `Unknown stream "${name}"` } };
     const { streamId, input } = (typeof payload === 'object' && payload !== null ? payload : {}) as { streamId?: unknown; input?: unknown };
+    const refused = oversized(input);
+    if (refused) return refused;
     if (typeof streamId !== 'string' || !STREAM_ID_PATTERN.test(streamId) || credit.has(streamId)) {
       return { ok: false, error: { name: 'ValidationError', code: 'INVALID_ARGUMENT', message: 'A stream needs a new id of 8 to 64 letters, digits or dashes' } };
     }

@@ -1,6 +1,7 @@
 import type { AtlasApi, AtlasStreams } from '../../src-shared/contract';
 import { METHOD_NAMES, type MethodName } from '../../src-shared/methods';
 import { AtlasError, unwrapEnvelope, type Envelope } from '../../src-shared/envelope';
+import { checkRequestBody } from '../../src-shared/contract/limits';
 import { isEventName, type AtlasEventSource, type AtlasEvent, type EventName } from '../../src-shared/events';
 import type { AtlasBridge } from '../../src-shared/bridge';
 import { readServerSentEvents } from './sse';
@@ -31,8 +32,33 @@ declare global {
 
 const TOKEN_KEY = 'bedrock-atlas-token';
 
-/** Takes the token from `#token=...` once, keeps it for this tab, and removes it from the address bar. */
+/**
+ * Exchanges the one-time code of an address the app opened itself (`#code=…`: a command line is visible to every
+ * local user, so it never carries the token) for the session token, once. Synchronous because the client is
+ * built synchronously; it is one small loopback request at start-up. A used or expired code gives null.
+ */
+function exchangeCode(code: string): string | null {
+  try {
+    const request = new XMLHttpRequest();
+    request.open('POST', '/api/session', false);
+    request.setRequestHeader('content-type', 'application/json');
+    request.send(JSON.stringify({ code }));
+    if (request.status !== 200) return null;
+    return (JSON.parse(request.responseText) as { value?: { token?: string } }).value?.token ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** Takes the token from `#token=...` (or a one-time `#code=...`) once, keeps it for this tab, and removes it from the address bar. */
 function takeToken(): string | null {
+  const code = /(?:^#|&)code=([^&]+)/.exec(window.location.hash);
+  if (code) {
+    history.replaceState(null, '', `${window.location.pathname}${window.location.search}#/matrix`);
+    const token = exchangeCode(decodeURIComponent(code[1]));
+    if (token) sessionStorage.setItem(TOKEN_KEY, token);
+    return token ?? sessionStorage.getItem(TOKEN_KEY);
+  }
   const match = /(?:^#|&)token=([^&]+)/.exec(window.location.hash);
   if (match) {
     const token = decodeURIComponent(match[1]);
@@ -58,9 +84,21 @@ function listeners() {
   };
 }
 
+/** A body over the contract's limit is refused here, before sending, with the limit named (the host would answer 413). */
+function refuseOversized(body: string): void {
+  const checked = checkRequestBody(body);
+  if (!checked.ok) throw new AtlasError({ name: 'RequestTooLarge', code: 'REQUEST_TOO_LARGE', message: checked.message });
+}
+
 function connectBridge(bridge: AtlasBridge): AtlasClient {
   const api = Object.fromEntries(
-    METHOD_NAMES.map((method) => [method, async (input: unknown) => unwrapEnvelope(await (bridge.api[method] as (input: unknown) => Promise<Envelope<unknown>>)(input))]),
+    METHOD_NAMES.map((method) => [
+      method,
+      async (input: unknown) => {
+        refuseOversized(JSON.stringify(input ?? {}));
+        return unwrapEnvelope(await (bridge.api[method] as (input: unknown) => Promise<Envelope<unknown>>)(input));
+      },
+    ]),
   ) as AtlasApi;
   return {
     api,
@@ -98,12 +136,14 @@ export function createHttpClient(options: HttpClientOptions): AtlasClient & { cl
   const authorization = `Bearer ${options.token ?? ''}`;
 
   const call = async (method: MethodName, input: unknown) => {
+    const body = JSON.stringify(input ?? {});
+    refuseOversized(body);
     let response: Response;
     try {
       response = await fetch(`${options.baseUrl}/api/${method}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization },
-        body: JSON.stringify(input ?? {}),
+        body,
       });
     } catch (error) {
       throw new AtlasError({ name: 'ConnectionLost', code: 'CONNECTION_LOST', message: `The Bedrock Atlas host is not reachable (${(error as Error).message}). Is \`bedrock-atlas web\` still running?` });

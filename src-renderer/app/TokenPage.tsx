@@ -17,8 +17,9 @@ export function TokenPage({ launchCommand }: { launchCommand: AppInfo['launchCom
         This page needs the address from your terminal
       </h1>
       <p>
-        Bedrock Atlas did not accept this page: it was opened without its access token, or the app was restarted since and
-        printed a new address.
+        Bedrock Atlas did not accept this page: it was opened without its access token, the app was restarted since and
+        printed a new address, or it was opened from a one-time address that had already been used (the address the app
+        opens in your browser works once, so that no other program can reuse it).
       </p>
       <p>
         Open the address that{' '}
