@@ -54,6 +54,8 @@ export interface EmulatorStats {
   abortedStreams: Record<string, number>;
   /** The most signed requests of one region the emulator held at once (received, not yet answered or closed). */
   peakConcurrentRequests: Record<string, number>;
+  /** The signed requests of each region held now (a hung request stays until its client closes it). */
+  inFlightRequests: Record<string, number>;
   /** Every TCP connection accepted, signed or not. */
   totalConnections: number;
 }
@@ -102,6 +104,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     ...connections.snapshot(),
     abortedStreams: { ...abortedStreams },
     peakConcurrentRequests: { ...peakConcurrentRequests },
+    inFlightRequests: { ...inFlight },
     totalConnections,
   });
 
