@@ -17,6 +17,13 @@ import { EventClient, streamSink } from './sse';
  * is not this server (a DNS-rebinding page cannot reach it).
  */
 
+/**
+ * `style-src 'unsafe-inline'` stays, for one reason: the matrix's TTFT overlay writes a `<style>` element
+ * (src-renderer/latency/MatrixTtftOverlay.tsx), and CSP blocks inline `<style>` elements without it. React's style
+ * objects do not need it (React sets `element.style` through the CSSOM, which CSP does not govern), nor does any
+ * library in the renderer; moving the overlay to a constructed stylesheet (`adoptedStyleSheets`) would let it go.
+ * Scripts are never inline: `script-src 'self'`.
+ */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self'",

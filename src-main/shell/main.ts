@@ -9,7 +9,7 @@ import { defaultSettingsPath } from '../core/app/settings-store';
 import { parseDesktopArguments, LaunchOptionsError, type AppLaunchOptions } from '../cli/app-options';
 import { CONTENT_SECURITY_POLICY } from '../host/web-host';
 import { createIpcGate } from './ipc-gate';
-import { APP_ORIGIN_URL, APP_SCHEME, denyAllPermissions, guardContents, resolveAppRequest } from './security';
+import { APP_ORIGIN_URL, APP_SCHEME, denyAllPermissions, devToolsAllowed, guardContents, openExternalLink, resolveAppRequest } from './security';
 
 /**
  * The desktop shell: one window, its security settings, the menu and IPC registration. Everything else lives in
@@ -22,6 +22,10 @@ interface WindowState {
 }
 
 const isDevelopment = !app.isPackaged;
+const devTools = devToolsAllowed(process.env);
+
+// Every renderer in an OS sandbox, whatever a window's own preferences say.
+app.enableSandbox();
 // A dev server URL is honoured only in development builds: a packaged app always loads its own files.
 const rendererUrl = (isDevelopment && process.env.ELECTRON_RENDERER_URL) || APP_ORIGIN_URL;
 const rendererDir = join(import.meta.dirname, '../renderer');
@@ -29,7 +33,21 @@ const rendererDir = join(import.meta.dirname, '../renderer');
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 
 // Guards go on every webContents as it is created, before the window (or anything it might embed) exists.
-app.on('web-contents-created', (_event, contents) => guardContents(contents, rendererUrl, (url) => void shell.openExternal(url)));
+const openLink = (url: string) =>
+  void openExternalLink(url, {
+    open: (link) => void shell.openExternal(link),
+    confirm: (link) =>
+      dialog.showMessageBoxSync({
+        type: 'question',
+        buttons: ['Cancel', 'Open in browser'],
+        defaultId: 0,
+        cancelId: 0,
+        title: 'Open this link?',
+        message: 'Bedrock Atlas was asked to open a page outside AWS and this project:',
+        detail: link,
+      }) === 1,
+  });
+app.on('web-contents-created', (_event, contents) => guardContents(contents, rendererUrl, openLink));
 
 function readLaunchOptions(): AppLaunchOptions {
   try {
@@ -98,7 +116,7 @@ async function start() {
       sandbox: true,
       nodeIntegration: false,
       webSecurity: true,
-      devTools: isDevelopment,
+      devTools,
     },
   });
   if (store.get('maximized')) window.maximize();
@@ -151,7 +169,7 @@ async function start() {
             click: () => void core.handlers.refreshCatalog(undefined, { signal: new AbortController().signal }).catch(() => {}),
           },
           { role: 'reload' },
-          ...(isDevelopment ? [{ role: 'toggleDevTools' as const }] : []),
+          ...(devTools ? [{ role: 'toggleDevTools' as const }] : []),
           { type: 'separator' },
           { role: 'quit' },
         ],
