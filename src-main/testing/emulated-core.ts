@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Settings } from '../../src-shared/contract';
 import { createAtlasCore, type AtlasCore } from '../core/app/atlas-core';
+import type { EmulatorData } from '../emulator/bedrock-data';
 import { startEmulator, type RunningEmulator } from '../emulator/server';
 import { parseScenario } from '../emulator/scenario';
 
@@ -15,10 +16,10 @@ export interface EmulatedCore {
 }
 
 export async function startEmulatedCore(
-  options: { overrides?: Partial<Settings>; scenario?: unknown; launchCommand?: 'npm start' | 'bedrock-atlas web' } = {},
+  options: { overrides?: Partial<Settings>; scenario?: unknown; data?: EmulatorData; launchCommand?: 'npm start' | 'bedrock-atlas web' } = {},
 ): Promise<EmulatedCore> {
   const dir = await mkdtemp(join(tmpdir(), 'atlas-core-'));
-  const emulator = await startEmulator(options.scenario ? { scenario: parseScenario(options.scenario) } : {});
+  const emulator = await startEmulator({ ...(options.scenario ? { scenario: parseScenario(options.scenario) } : {}), ...(options.data ? { data: options.data } : {}) });
   const settingsPath = join(dir, 'config', 'settings.json');
   const core = await createAtlasCore({
     name: 'Bedrock Atlas',
