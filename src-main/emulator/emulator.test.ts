@@ -228,11 +228,8 @@ describe('runtime', () => {
     expect(kinds.slice(-3)).toEqual(['contentBlockStop', 'messageStop', 'metadata']);
     expect(arrivals).toHaveLength(12);
     expect(text.split(' ')).toHaveLength(12);
-    const ttft = arrivals[0] - started;
-    expect(ttft).toBeGreaterThan(150 * 0.8);
-    const meanGap = (arrivals[arrivals.length - 1] - arrivals[0]) / (arrivals.length - 1);
-    expect(meanGap).toBeGreaterThan(20 * 0.8);
-    expect(meanGap).toBeLessThan(20 * 1.2 + 5);
+    // The emulator shares this clock and holds token i until 150 + 20 i ms after the request arrived: none is early.
+    arrivals.forEach((arrival, index) => expect(arrival - started).toBeGreaterThanOrEqual(150 + 20 * index));
   });
 
   it('delivers earlier tokens before a mid-stream exception', async () => {
@@ -306,14 +303,16 @@ describe('faults', () => {
   });
 
   it('adds per-region control-plane latency', async () => {
-    emulator().setScenario(parseScenario({ controlPlaneLatencyMs: { 'ap-northeast-1': 200, '*': 0 } }));
-    const slowStart = performance.now();
-    await control('ap-northeast-1').send(new ListFoundationModelsCommand({}));
-    const slow = performance.now() - slowStart;
-    const fastStart = performance.now();
+    emulator().setScenario(parseScenario({ controlPlaneLatencyMs: { 'ap-northeast-1': 1_000, '*': 0 } }));
+    // Sent together: the region without latency answers while the other is held a second.
+    const finished: string[] = [];
+    const started = performance.now();
+    const slow = control('ap-northeast-1').send(new ListFoundationModelsCommand({})).then(() => finished.push('ap-northeast-1'));
     await control('us-east-1').send(new ListFoundationModelsCommand({}));
-    expect(slow).toBeGreaterThanOrEqual(190);
-    expect(performance.now() - fastStart).toBeLessThan(slow);
+    finished.push('us-east-1');
+    await slow;
+    expect(finished).toEqual(['us-east-1', 'ap-northeast-1']);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(1_000);
   });
 
   it('counts connections: keep-alive clients reuse one per region', async () => {

@@ -68,13 +68,17 @@ describe.each(PROTOCOLS)('latency mode and service tier over %s', (protocol) => 
       const read = await readStream(response.stream);
       return { serverMs: read.metadata!.metrics!.latencyMs!, served: read.metadata?.performanceConfig?.latency };
     };
-    const standard = await ask('standard');
-    const optimized = await ask('optimized');
+    // Sent together: standard ends on a deadline 600 + 5 x 40 ms after it arrived, optimized (TTFT x 0.7, tokens
+    // x 0.5) on one 520 ms after. Timers fire in deadline order however late a busy machine makes them, so the
+    // optimized answer ends first; each server figure is at or above its own schedule.
+    const finished: string[] = [];
+    const [standard, optimized] = await Promise.all(
+      (['standard', 'optimized'] as const).map((latency) => ask(latency).then((answer) => (finished.push(latency), answer))),
+    );
     expect([standard.served, optimized.served]).toEqual(['standard', 'optimized']);
-    // Standard: 600 + 5 × 40 ms. Optimized: TTFT × 0.7 and tokens × 0.5, 520 ms. A busy machine only adds lateness.
+    expect(finished).toEqual(['optimized', 'standard']);
     expect(standard.serverMs).toBeGreaterThanOrEqual(800);
     expect(optimized.serverMs).toBeGreaterThanOrEqual(520);
-    expect(optimized.serverMs).toBeLessThan(800);
     const plain = await readStream(
       (await client.send(new ConverseStreamCommand({ modelId: NOVA_PRO_US, messages: hello, inferenceConfig: { maxTokens: 2 } }))).stream,
     );
@@ -148,8 +152,8 @@ describe('runtime validation', () => {
     );
     const elapsed = performance.now() - started;
     expect(answer.usage!.outputTokens).toBe(11);
+    // The answer is held until its last token's deadline; the client's span covers the server's.
     expect(answer.metrics!.latencyMs).toBeGreaterThanOrEqual(120 + 10 * 10);
-    expect(answer.metrics!.latencyMs).toBeLessThan(120 + 10 * 10 + 150);
     expect(elapsed).toBeGreaterThanOrEqual(answer.metrics!.latencyMs! - 1);
   });
 });
