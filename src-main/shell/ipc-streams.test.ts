@@ -96,7 +96,7 @@ describe('streams over IPC', () => {
     const window = openWindow(gateFor(1), 1);
     let chunks = 0;
     const call = window.streams.converse(LONG_PROMPT, () => chunks++);
-    await waitFor(() => chunks > 0, 5_000);
+    await waitFor(() => chunks > 0);
     call.cancel();
     call.cancel(); // a second cancel is harmless
     // The emulator counts a stream the client closed before its last token: a cancel that stopped only the IPC
@@ -116,7 +116,7 @@ describe('streams over IPC', () => {
     const second = closing.streams.converse(LONG_PROMPT, () => chunks++);
     void first.result.catch(() => {});
     void second.result.catch(() => {});
-    await waitFor(() => setup.core.streams.size === 2 && closing.contents.streamIds.size === 2, 5_000);
+    await waitFor(() => setup.core.streams.size === 2 && closing.contents.streamIds.size === 2);
     // Another window, through its own gate, cannot cancel them with their real ids...
     const other = openWindow(gateFor(2), 2);
     const ids = [...closing.contents.streamIds];
@@ -124,12 +124,12 @@ describe('streams over IPC', () => {
     for (const id of ids) expect(setup.core.streams.cancel(id, 'webContents:2')).toBe(false);
     // ...they go on streaming to their window, and the emulator closed none of them.
     const before = chunks;
-    await waitFor(() => chunks > before + 2, 5_000);
+    await waitFor(() => chunks > before + 2);
     expect(setup.core.streams.size).toBe(2);
     expect(setup.emulator.stats().abortedStreams['us-east-1'] ?? 0).toBe(0);
     closing.contents.destroyed = true;
     gate.senderGone(1);
-    await waitFor(() => (setup.emulator.stats().abortedStreams['us-east-1'] ?? 0) === 2, 1_000);
+    await waitFor(() => (setup.emulator.stats().abortedStreams['us-east-1'] ?? 0) === 2);
     await waitFor(() => setup.core.streams.size === 0);
   });
 
@@ -143,7 +143,7 @@ describe('streams over IPC', () => {
     window.bridge.ackStream = (streamId, frames) => void held.push([streamId, frames]);
     let text = '';
     const call = window.streams.converse({ ...LONG_PROMPT, inferenceConfig: { maxTokens: 500 } }, (chunk) => (text += chunk.text));
-    await waitFor(() => window.contents.sent >= 32, 5_000);
+    await waitFor(() => window.contents.sent >= 32);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(window.contents.sent).toBe(32);
 
