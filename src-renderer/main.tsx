@@ -4,6 +4,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { connectAtlas } from './api/transport';
 import { AtlasProvider } from './api/atlas-context';
 import { App } from './app/App';
+import { LiveWorkProvider } from './app/live-work';
 // One cascade in this order (component stylesheets imported by the pages come before these).
 import './styles.css';
 import './matrix/matrix-base.css';
@@ -19,7 +20,9 @@ createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <AtlasProvider client={client}>
       <QueryClientProvider client={queryClient}>
-        <App />
+        <LiveWorkProvider>
+          <App />
+        </LiveWorkProvider>
       </QueryClientProvider>
     </AtlasProvider>
   </StrictMode>,

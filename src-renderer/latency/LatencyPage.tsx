@@ -1,19 +1,21 @@
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo, useState, useSyncExternalStore, type ReactNode } from 'react';
 import type { CatalogDocument } from '../../src-shared/catalog/document';
-import type { LatencyEstimate, LatencyRunChunk, LatencyRunReport } from '../../src-shared/contract/latency';
+import type { LatencyEstimate } from '../../src-shared/contract/latency';
 import { useAtlas } from '../api/atlas-context';
 import { useCatalog } from '../catalog/use-catalog';
 import { useChartTheme } from './charts/chart-theme';
-import { fromHistoryRun, fromReport, type RunFigures } from './figures';
+import { useCell } from '../app/cell';
+import { useLiveWork } from '../app/live-work';
+import { fromReport } from './figures';
 import { HelpPanel } from './HelpPanel';
 import { HistorySection } from './HistorySection';
-import { LiveStream } from './live-stream';
 import { ProbePanel } from './ProbePanel';
 import { ProgressTable } from './ProgressTable';
 import { RankingTable } from './RankingTable';
 import { RunForm } from './RunForm';
 import { RunResults } from './RunResults';
+import type { LatencyRun } from './latency-work';
 import { DEFAULT_OPTIONS, describeTarget, presetRegions, runInput, type RunOptions } from './run-options';
 import './latency.css';
 
@@ -49,29 +51,23 @@ function useDebounced<T>(value: T, delayMs: number): T {
   return settled;
 }
 
-/** A stored cancelled run appears once the core has saved its partial samples: ask a few times. */
-async function savedRun(find: () => Promise<RunFigures | null>): Promise<RunFigures | null> {
-  for (let attempt = 0; attempt < 10; attempt++) {
-    const run = await find();
-    if (run) return run;
-    await new Promise((resolve) => setTimeout(resolve, 300));
-  }
-  return null;
-}
-
 function LatencyLab({ document }: { document: CatalogDocument }) {
   const { api, streams } = useAtlas();
   const theme = useChartTheme();
-  const [options, setOptions] = useState<RunOptions>(() => {
+  // The run, its figures and the form live outside the page: a run goes on (and is shown) while the page is away.
+  const work = useLiveWork().latency;
+  const [initialOptions] = useState<RunOptions>(() => {
     const target = PREFERRED_TARGETS.find((id) => Object.hasOwn(document.models, id)) ?? Object.keys(document.models)[0] ?? '';
     return { ...DEFAULT_OPTIONS, target, regions: presetRegions(document, target, 'callable') };
   });
-  const [run] = useState(() => new LiveStream<LatencyRunChunk, LatencyRunReport>((chunk) => chunk.key));
+  const [storedOptions, setOptions] = useCell(work.options);
+  const options = storedOptions ?? initialOptions;
+  const run = work.run;
   // Only the run's status here: progress rows re-render the progress table alone, never the charts below.
   const status = useSyncExternalStore(run.subscribe, () => run.getSnapshot().status);
-  const [figures, setFigures] = useState<{ run: RunFigures; target: string } | null>(null);
+  const [figures, setFigures] = useCell(work.figures);
   const [confirming, setConfirming] = useState(false);
-  const [notice, setNotice] = useState<string | null>(null);
+  const [notice, setNotice] = useCell(work.notice);
 
   const checked = runInput(options);
   const pendingInput = useDebounced(checked.ok ? checked.input : null, 250);
@@ -92,20 +88,12 @@ function LatencyLab({ document }: { document: CatalogDocument }) {
     setConfirming(false);
     setNotice(null);
     setFigures(null);
-    const startedAt = new Date().toISOString();
     const target = targetId;
     const input = { ...checked.input, confirmed };
-    await run.start((onChunk) => streams.runLatency(input, onChunk));
-    const ended = run.getSnapshot();
-    if (ended.result) return setFigures({ run: fromReport(ended.result), target });
-    if (ended.status === 'cancelled') {
-      const partial = await savedRun(async () => {
-        const stored = await api.latencyHistory({ target, since: startedAt, limit: 1 });
-        return stored.runs[0] ? fromHistoryRun(stored.runs[0]) : null;
-      });
-      if (partial) setFigures({ run: { ...partial, status: 'cancelled' }, target });
-      else setNotice('Cancelled before any sample was stored: nothing to show.');
-    }
+    // A cancelled run ends with its partial report (status 'cancelled'), shown like a finished one.
+    const ended = await run.start((onChunk) => streams.runLatency(input, onChunk));
+    if (ended.result) setFigures({ run: fromReport(ended.result), target });
+    else if (ended.status === 'cancelled') setNotice('Cancelled before the run began: nothing was measured.');
   };
 
   return (
@@ -163,7 +151,7 @@ function Confirmation({ estimate, onConfirm, onBack }: { estimate: LatencyEstima
 }
 
 /** The live part: the only component that re-renders on every progress flush. */
-function LiveSection({ run, confirmation, notice }: { run: LiveStream<LatencyRunChunk, LatencyRunReport>; confirmation: ReactNode; notice: string | null }) {
+function LiveSection({ run, confirmation, notice }: { run: LatencyRun; confirmation: ReactNode; notice: string | null }) {
   const live = useSyncExternalStore(run.subscribe, run.getSnapshot);
   return (
     <section className="lat-live" aria-labelledby="lat-live-title" data-testid="live">
@@ -175,7 +163,7 @@ function LiveSection({ run, confirmation, notice }: { run: LiveStream<LatencyRun
       </h2>
       {confirmation}
       {live.status === 'idle' && !confirmation ? <p className="lat-empty">No run yet. Choose a target and regions, check the estimate, then press Start. Progress per route appears here as samples arrive.</p> : null}
-      {live.status !== 'idle' ? <ProgressTable rows={Object.values(live.rows)} cancelled={live.status === 'cancelled'} /> : null}
+      {live.status !== 'idle' ? <ProgressTable rows={Object.values(live.view)} cancelled={live.status === 'cancelled'} /> : null}
       {live.status === 'failed' && live.error ? (
         <p className="lat-error" role="alert">
           The run did not start: {live.error.message}

@@ -1,18 +1,17 @@
 import { memo, useMemo, useState, useSyncExternalStore } from 'react';
-import type { ProbeChunk, ProbeReport } from '../../src-shared/contract/latency';
 import { useAtlas } from '../api/atlas-context';
+import { useLiveWork } from '../app/live-work';
 import { NetworkChart } from './charts/NetworkChart';
 import type { ChartTheme } from './charts/chart-theme';
 import { networkRows } from './figures';
-import { LiveStream } from './live-stream';
 
 /** "Probe network": DNS, TCP, TLS and first byte per region, cold vs warm, arriving region by region. */
 export const ProbePanel = memo(function ProbePanel({ regions, theme }: { regions: string[]; theme: ChartTheme }) {
   const { streams } = useAtlas();
-  const [probe] = useState(() => new LiveStream<ProbeChunk, ProbeReport>((chunk) => chunk.region));
+  const probe = useLiveWork().latency.probe;
   const snapshot = useSyncExternalStore(probe.subscribe, probe.getSnapshot);
   const [samples, setSamples] = useState(5);
-  const { rows, failures } = useMemo(() => networkRows(Object.values(snapshot.rows)), [snapshot.rows]);
+  const { rows, failures } = useMemo(() => networkRows(Object.values(snapshot.view)), [snapshot.view]);
   const running = snapshot.status === 'running';
   const start = () => void probe.start((onChunk) => streams.probeNetwork({ regions, samples }, onChunk));
 
@@ -35,7 +34,7 @@ export const ProbePanel = memo(function ProbePanel({ regions, theme }: { regions
         )}
         <span className="muted">
           {regions.length === 0 ? 'Choose regions above to probe them.' : `${regions.length} region${regions.length === 1 ? '' : 's'}, all at once`}
-          {running ? ` · ${Object.keys(snapshot.rows).length} answered` : ''}
+          {running ? ` · ${Object.keys(snapshot.view).length} answered` : ''}
         </span>
       </header>
       {snapshot.status === 'idle' ? <p className="lat-empty">Not probed yet. Probe network times DNS, TCP, TLS and the first byte to each region’s endpoint, on a new connection and on a pooled one.</p> : null}

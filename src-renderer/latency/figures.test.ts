@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LatencyRouteReport, LatencyRunReport, LatencyStats, ProbeChunk } from '../../src-shared/contract/latency';
+import { ERROR_CLASSES, type ErrorCounts, type LatencyRouteReport, type LatencyRunReport, type LatencyStats, type ProbeChunk } from '../../src-shared/contract/latency';
 import { boxRows, fixFor, fromReport, historyLines, networkRows, quantile, speedRows, whiskerRows } from './figures';
 import { niceCeil, routeLabel } from './charts/route-label';
 
@@ -7,7 +7,7 @@ const stats = (p50: number, p90 = p50 * 1.2, p99 = p50 * 1.5): LatencyStats => (
 const route = (invokeId: string, callRegion: string, ttft: number): LatencyRouteReport => ({
   route: { invokeId, callRegion, kind: invokeId.startsWith('eu.') ? 'geo-profile' : 'on-demand' },
   samples: 10,
-  errors: { throttled: 1, accessDenied: 0, validation: 0, timeout: 0, other: 0 },
+  errors: { ...(Object.fromEntries(ERROR_CLASSES.map((name) => [name, 0])) as ErrorCounts), throttled: 1 },
   ttftMs: stats(ttft),
   e2eMs: stats(ttft + 500),
   interTokenMs: stats(20),

@@ -6,6 +6,8 @@ import { offersOptimizedLatency, takesImages } from '../../src-shared/playground
 import { applyPreset, PRESETS, type PresetId } from '../../src-shared/playground/presets';
 import { planRoute } from '../../src-shared/playground/route-plan';
 import { useAtlas } from '../api/atlas-context';
+import { useCell, type Cell } from '../app/cell';
+import { useLiveWork } from '../app/live-work';
 import { useCatalog } from '../catalog/use-catalog';
 import { CopyAsCodeDialog } from './CopyAsCodeDialog';
 import { CONVERSATIONS_KEY, HistoryPanel } from './HistoryPanel';
@@ -14,6 +16,7 @@ import { describeIssues, newPaneConfig, requestOf, type PaneConfig } from './pan
 import { messagesFor, PaneSession } from './pane-session';
 import { PromptBox, type AttachedImage } from './PromptBox';
 import { SummaryRow } from './SummaryRow';
+import type { PaneState } from './playground-work';
 import { useAnyStreaming } from './use-sessions';
 import './playground.css';
 import './pane.css';
@@ -26,11 +29,6 @@ export function PlaygroundPage() {
   if (catalog.error) return <section className="empty-state"><h1>Playground</h1><p className="pg-error">The catalog is not available: {(catalog.error as Error).message}</p></section>;
   if (!catalog.data) return <section className="empty-state" aria-busy="true"><h1>Playground</h1><p>Loading the catalog…</p></section>;
   return <Playground document={catalog.data.document} />;
-}
-
-interface PaneState {
-  config: PaneConfig;
-  session: PaneSession;
 }
 
 function defaultTarget(document: CatalogDocument): string {
@@ -46,14 +44,18 @@ function Playground({ document }: { document: CatalogDocument }) {
   const queryClient = useQueryClient();
   const regions = useMemo(() => Object.keys(document.regions), [document]);
   const home = regions.includes('us-east-1') ? 'us-east-1' : (regions[0] ?? 'us-east-1');
-  const [panes, setPanes] = useState<PaneState[]>(() => [{ config: newPaneConfig(defaultTarget(document), home), session: new PaneSession() }]);
-  const [prompt, setPrompt] = useState('');
-  const [system, setSystem] = useState('');
+  // The panes, their conversation and what goes with it live outside the page: an answer streaming while the
+  // page is away goes on into its pane, and the save at its end updates this same conversation.
+  const work = useLiveWork().playground;
+  if (work.panes.get() === null) work.panes.set([{ config: newPaneConfig(defaultTarget(document), home), session: new PaneSession() }]);
+  const [panes, setPanes] = useCell(work.panes as Cell<PaneState[]>);
+  const [prompt, setPrompt] = useCell(work.prompt);
+  const [system, setSystem] = useCell(work.system);
   const [images, setImages] = useState<AttachedImage[]>([]);
-  const [autoRoute, setAutoRoute] = useState(false);
-  const [notice, setNotice] = useState<string | null>(null);
+  const [autoRoute, setAutoRoute] = useCell(work.autoRoute);
+  const [notice, setNotice] = useCell(work.notice);
   const [tokenCounts, setTokenCounts] = useState<Record<string, string>>({});
-  const [conversation, setConversation] = useState<{ id: string | null; title: string | null }>({ id: null, title: null });
+  const [conversation, setConversation] = useCell(work.conversation);
   const [historyOpen, setHistoryOpen] = useState(false);
   const [codeFor, setCodeFor] = useState<PaneState | null>(null);
   const sessions = useMemo(() => panes.map((pane) => pane.session), [panes]);

@@ -5,7 +5,7 @@ import { messagesFor, PaneSession } from './pane-session';
 
 /** A stream under the test's control: chunks pushed by hand, then a result or an error. */
 function fakeStreams() {
-  const control = { push: (_text: string) => {}, finish: (_result: ConverseResult) => {}, fail: (_error: Error) => {}, cancels: 0, inputs: [] as unknown[] };
+  const control = { push: (_text: string) => {}, finish: (_result: ConverseResult) => {}, fail: (_error: Error) => {}, cancels: 0, inputs: [] as unknown[], sent: '' };
   const streams = {
     converse: (input: unknown, onChunk: (chunk: { text: string }) => void) => {
       control.inputs.push(input);
@@ -14,13 +14,18 @@ function fakeStreams() {
         control.finish = resolve;
         reject = fail;
       });
-      control.push = (text) => onChunk({ text });
+      control.sent = '';
+      control.push = (text) => {
+        control.sent += text;
+        onChunk({ text });
+      };
       control.fail = (error) => reject(error);
       return {
         result,
+        // As the main process answers a cancel: the answer so far, marked cancelled.
         cancel: () => {
           control.cancels++;
-          reject(new AtlasError({ name: 'StreamCancelled', code: 'CANCELLED', message: 'The stream was cancelled.' }));
+          control.finish({ ...partial(control.sent), cancelled: true });
         },
       };
     },
@@ -35,6 +40,7 @@ function manualFrames() {
 }
 
 const request = { target: 'm', region: 'us-east-1' };
+const partial = (text: string) => ({ ...result(text), stopReason: null });
 const result = (text: string) => ({ text, stopReason: 'end_turn', usage: null, metrics: { ttftMs: 1, e2eMs: 2, outputTokensPerSecond: null, serverLatencyMs: null }, route: { invokeId: 'm', callRegion: 'us-east-1', kind: 'on-demand' }, served: {}, api: 'ConverseStream' }) as ConverseResult;
 
 describe('a pane’s session', () => {
@@ -88,7 +94,7 @@ describe('a pane’s session', () => {
     expect(session.getSnapshot()).toMatchObject({ streamingPieces: [], streamingTail: '' });
   });
 
-  it('cancel keeps the partial text, and a second cancel is harmless', async () => {
+  it('cancel ends the answer with the text and figures so far, noted as cancelled; a second cancel is harmless', async () => {
     const { streams, control } = fakeStreams();
     const frames = manualFrames();
     const session = new PaneSession(frames.schedule);
@@ -102,7 +108,33 @@ describe('a pane’s session', () => {
     const last = session.getSnapshot().turns.at(-1)!;
     expect(session.getSnapshot().status).toBe('cancelled');
     expect(last.content).toEqual([{ text: 'partial text' }]);
-    expect(last.error?.message).toMatch(/aborted upstream/);
+    expect(last.result).toMatchObject({ cancelled: true, text: 'partial text' });
+    expect(last.error).toMatchObject({ code: 'CANCELLED', message: expect.stringMatching(/aborted upstream/) });
+  });
+
+  it('loading another conversation while an answer streams cancels it upstream, and its end never comes back', async () => {
+    const { streams, control } = fakeStreams();
+    const session = new PaneSession(manualFrames().schedule);
+    const sent = session.send(streams, request, [{ text: 'hi' }]);
+    control.push('old ');
+    session.load([{ role: 'user', content: [{ text: 'saved' }] }]);
+    expect(control.cancels).toBe(1);
+    await sent;
+    expect(session.getSnapshot()).toMatchObject({ status: 'idle', turns: [{ role: 'user', content: [{ text: 'saved' }] }] });
+    expect(session.getSnapshot().turns).toHaveLength(1);
+  });
+
+  it('the snapshot is the same object while nothing changed (what useSyncExternalStore needs)', async () => {
+    const { streams, control } = fakeStreams();
+    const session = new PaneSession(manualFrames().schedule);
+    expect(session.getSnapshot()).toBe(session.getSnapshot());
+    const sent = session.send(streams, request, [{ text: 'hi' }]);
+    control.push('a');
+    await Promise.resolve();
+    expect(session.getSnapshot()).toBe(session.getSnapshot());
+    control.finish(result('a'));
+    await sent;
+    expect(session.getSnapshot()).toBe(session.getSnapshot());
   });
 
   it('a failure mid-stream keeps the text and the named error', async () => {

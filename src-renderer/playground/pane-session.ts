@@ -1,11 +1,12 @@
-import type { AtlasStreams, ContentBlock, ConverseFailure, ConverseInput, ConverseResult, SavedTurn, StreamCall } from '../../src-shared/contract';
+import type { AtlasStreams, ContentBlock, ConverseChunk, ConverseFailure, ConverseInput, ConverseResult, SavedTurn } from '../../src-shared/contract';
 import { frameScheduler, type Scheduler } from '../api/frame-scheduler';
+import { LiveStream, textFold, type LiveSnapshot, type TextView } from '../api/live-stream';
 
 /**
- * One pane's conversation as a small external store, outside React Query: a fast stream appends to a pending
- * buffer and the screen is updated at most once per animation frame, whatever the token rate (a chunk that
- * follows a quiet frame is shown at once, so a slow stream is not held back a frame). Components read it
- * through useSyncExternalStore, so only the pane that changed renders.
+ * One pane's conversation as a small external store, outside React Query and outside the page: its finished
+ * turns, and the answer being streamed as the one LiveStream store (at most one screen update per animation
+ * frame, whatever the token rate). Components read it through useSyncExternalStore, so only the pane that
+ * changed renders; leaving the page leaves the answer streaming into it.
  */
 
 export interface Turn {
@@ -30,9 +31,10 @@ export interface PaneSnapshot {
   streamingTail: string;
 }
 
-const PIECE = 2048;
 const IDLE = { streamingText: '', streamingPieces: [] as string[], streamingTail: '' };
 
+/** What the pane's footer says under an answer that was cancelled (its text and figures so far are kept). */
+export const CANCELLED_NOTE: ConverseFailure = { name: 'StreamCancelled', code: 'CANCELLED', message: 'Cancelled: the request was aborted upstream; the text that had arrived is kept.' };
 
 const textOf = (turn: Turn) => turn.content.map((block) => ('text' in block ? block.text : '')).join('');
 
@@ -52,109 +54,89 @@ export function messagesFor(turns: Turn[]): ConverseInput['messages'] {
 }
 
 export class PaneSession {
+  private turns: Turn[] = [];
+  /** Set while an answer streams: the prompt's turns, shown with the live text after them. */
+  private streaming = false;
+  private readonly answer: LiveStream<ConverseChunk, ConverseResult, TextView>;
   private snapshot: PaneSnapshot = { turns: [], status: 'idle', ...IDLE };
+  private seen: { turns: Turn[]; live: LiveSnapshot<TextView, ConverseResult> | null; streaming: boolean } = { turns: [], live: null, streaming: false };
   private readonly listeners = new Set<() => void>();
-  private pending = '';
-  /** A flush is queued for the end of this task. */
-  private flushQueued = false;
-  /** The screen got text in this frame: more waits for the frame's end. */
-  private frameBusy = false;
-  private call: StreamCall<ConverseResult> | null = null;
+  private status: PaneStatus = 'idle';
 
-  constructor(private readonly schedule: Scheduler = frameScheduler) {}
+  constructor(schedule: Scheduler = frameScheduler) {
+    this.answer = new LiveStream(textFold, schedule);
+    this.answer.subscribe(this.changed);
+  }
 
   subscribe = (listener: () => void) => {
     this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
   };
 
-  getSnapshot = () => this.snapshot;
+  /** The same object while nothing changed (useSyncExternalStore compares it). */
+  getSnapshot = () => {
+    const live = this.streaming ? this.answer.getSnapshot() : null;
+    if (this.seen.turns !== this.turns || this.seen.live !== live || this.seen.streaming !== this.streaming) {
+      this.seen = { turns: this.turns, live, streaming: this.streaming };
+      this.snapshot = live
+        ? { turns: this.turns, status: 'streaming', streamingText: live.view.text, streamingPieces: live.view.pieces, streamingTail: live.view.tail }
+        : { turns: this.turns, status: this.status, ...IDLE };
+    }
+    return this.snapshot;
+  };
 
-  private set(next: PaneSnapshot) {
-    this.snapshot = next;
+  private changed = () => {
     for (const listener of this.listeners) listener();
+  };
+
+  private setTurns(turns: Turn[], status: PaneStatus) {
+    this.turns = turns;
+    this.status = status;
+    this.changed();
   }
-
-  private flush = () => {
-    this.flushQueued = false;
-    if (!this.pending) return;
-    const streamingText = this.snapshot.streamingText + this.pending;
-    let streamingTail = this.snapshot.streamingTail + this.pending;
-    let streamingPieces = this.snapshot.streamingPieces;
-    this.pending = '';
-    while (streamingTail.length > PIECE) {
-      const end = streamingTail.indexOf(' ', PIECE);
-      if (end < 0) break;
-      streamingPieces = [...streamingPieces, streamingTail.slice(0, end + 1)];
-      streamingTail = streamingTail.slice(end + 1);
-    }
-    this.set({ ...this.snapshot, streamingText, streamingPieces, streamingTail });
-    if (!this.frameBusy) {
-      this.frameBusy = true;
-      this.schedule(this.frameEnded);
-    }
-  };
-
-  private frameEnded = () => {
-    this.frameBusy = false;
-    this.flush();
-  };
-
-  /** A chunk in a frame that has shown nothing yet is shown now; later ones in that frame wait for its end. */
-  private onChunk = (text: string) => {
-    this.pending += text;
-    if (this.frameBusy || this.flushQueued) return;
-    this.flushQueued = true;
-    queueMicrotask(this.flush);
-  };
 
   /** The input is complete but for the messages: the pane's turns plus this prompt. Resolves when the answer ends. */
   async send(streams: AtlasStreams, request: Omit<ConverseInput, 'messages'>, prompt: ContentBlock[]): Promise<void> {
-    if (this.call) return;
-    const turns = [...this.snapshot.turns, { role: 'user' as const, content: prompt }];
+    if (this.streaming) return;
+    const turns = [...this.turns, { role: 'user' as const, content: prompt }];
     const messages = messagesFor(turns);
-    this.set({ turns, status: 'streaming', ...IDLE });
-    const call = streams.converse({ ...request, messages }, (chunk) => this.onChunk(chunk.text));
-    this.call = call;
+    this.streaming = true;
+    this.setTurns(turns, 'streaming');
+    const ended = await this.answer.start((onChunk) => streams.converse({ ...request, messages }, onChunk));
+    // Loaded or cleared while it streamed: that conversation is gone, and so is this answer.
+    if (this.turns !== turns) return;
+    this.streaming = false;
     let answer: Turn;
-    let status: PaneStatus;
-    try {
-      const result = await call.result;
-      answer = { role: 'assistant', content: [{ text: result.text }], result };
-      status = 'done';
-    } catch (error) {
-      const failure = error as { name?: string; code?: string; message?: string };
-      this.flush();
-      const cancelled = failure.code === 'CANCELLED';
-      answer = {
-        role: 'assistant',
-        content: [{ text: this.snapshot.streamingText }],
-        error: { name: failure.name ?? 'Error', ...(failure.code ? { code: failure.code } : {}), message: cancelled ? 'Cancelled: the request was aborted upstream; the text that had arrived is kept.' : (failure.message ?? String(error)) },
-      };
-      status = cancelled ? 'cancelled' : 'failed';
+    if (ended.result) {
+      answer = { role: 'assistant', content: [{ text: ended.result.text }], result: ended.result, ...(ended.status === 'cancelled' ? { error: CANCELLED_NOTE } : {}) };
+    } else {
+      const failure = ended.error ?? { name: 'Error', message: 'The answer ended without a result.' };
+      answer = { role: 'assistant', content: [{ text: ended.view.text }], error: ended.status === 'cancelled' ? CANCELLED_NOTE : failure };
     }
-    this.call = null;
-    this.pending = '';
-    this.set({ turns: [...turns, answer], status, ...IDLE });
+    this.setTurns([...turns, answer], ended.status === 'cancelled' ? 'cancelled' : ended.status === 'done' ? 'done' : 'failed');
   }
 
   /** Records a refusal made before sending (a bad parameter, a route that would fail), as an answer that never came. */
   refuse(prompt: ContentBlock[], failure: ConverseFailure): void {
-    this.set({ turns: [...this.snapshot.turns, { role: 'user', content: prompt }, { role: 'assistant', content: [{ text: '' }], error: failure }], status: 'failed', ...IDLE });
+    this.setTurns([...this.turns, { role: 'user', content: prompt }, { role: 'assistant', content: [{ text: '' }], error: failure }], 'failed');
   }
 
-  /** Aborts the stream upstream; the partial text is kept. Harmless when nothing runs or when called twice. */
+  /** Aborts the stream upstream; the answer ends with the text so far. Harmless when nothing runs or when called twice. */
   cancel(): void {
-    this.call?.cancel();
+    this.answer.cancel();
   }
 
-  get streaming(): boolean {
-    return this.call !== null;
+  get isStreaming(): boolean {
+    return this.streaming;
   }
 
+  /** Replaces the conversation; an answer still streaming is cancelled upstream and dropped. */
   load(turns: SavedTurn[]): void {
-    this.cancel();
-    this.set({ turns: turns.map((turn) => ({ ...turn })), status: 'idle', ...IDLE });
+    this.answer.reset();
+    this.streaming = false;
+    this.setTurns(turns.map((turn) => ({ ...turn })), 'idle');
   }
 
   clear(): void {
