@@ -72,6 +72,8 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
   await db.run(`insert into latency_samples (run_id, measured_at, target, model_id, route_key, region, invoke_id, kind, ttft_ms, e2e_ms, itl_ms, output_tokens, reused)
     select 'run-' || (i // 1000), timestamp '2026-01-01' + to_seconds(i), 'm', 'm', region, region, 'm', 'on-demand', 100 + random() * 400, 600 + random() * 900, 8 + random() * 4, 100, true
     from (select range as i, ([${regions}])[1 + (range % ${COMMERCIAL_REGIONS.length})] as region from range(1000000))`);
+  // Samples are read through their runs.
+  await db.run(`insert into latency_runs select distinct run_id, 'latency', timestamp '2026-01-01', null, 'm', 'completed', '{}' from latency_samples`);
   const times: number[] = [];
   const cpu: number[] = [];
   let perRegion = 0;
