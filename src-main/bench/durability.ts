@@ -75,12 +75,21 @@ function killOnce(kind: 'latency' | 'conversation', env: NodeJS.ProcessEnv, dela
     });
     const outcome: ChildOutcome = { runs: [], conversations: [], stderr: '' };
     let buffered = '';
+    let killScheduled = false;
+    let fallback: NodeJS.Timeout | undefined;
     process_.stdout.on('data', (chunk: Buffer) => {
       buffered += chunk.toString('utf8');
       const lines = buffered.split('\n');
       buffered = lines.pop()!;
       for (const line of lines) {
-        if (line === 'ready') setTimeout(() => process_.kill('SIGKILL'), delayMs);
+        // The kill lands mid-loop: a random moment after the first write the child reports (or, should none come,
+        // a while after start-up), so on a loaded machine the children still die writing, not opening.
+        if (line === 'ready') fallback = setTimeout(() => process_.kill('SIGKILL'), 10_000);
+        if (line !== 'ready' && !killScheduled) {
+          killScheduled = true;
+          clearTimeout(fallback);
+          setTimeout(() => process_.kill('SIGKILL'), delayMs);
+        }
         const [what, id] = line.split(' ');
         if (what === 'run') outcome.runs.push(id);
         if (what === 'conversation') outcome.conversations.push(id);
@@ -101,7 +110,7 @@ async function parent(): Promise<void> {
   const claimedRuns: string[] = [];
   const claimedConversations: string[] = [];
   let movedAsideWarnings = 0;
-  // A seeded spread of kill moments, 0–600 ms after the child is ready (mid-run, mid-save, mid-start).
+  // A seeded spread of kill moments, 0–600 ms after the child's first reported write (mid-run, mid-save).
   let seed = 20;
   const nextDelay = () => {
     seed = (seed * 1103515245 + 12345) % 2 ** 31;

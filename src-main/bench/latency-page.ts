@@ -10,6 +10,7 @@ import { parseScenario } from '../emulator/scenario';
 import { startEmulator } from '../emulator/server';
 import { buildRenderer, rendererBuildIsStale } from '../host/renderer-build';
 import { startHostForCore } from '../host/web-host';
+import { emulatedCoreOptions } from '../testing/emulated-core';
 
 /**
  * npm run bench:latency-page — the Latency page's speed targets, measured end to end: the real core and browser
@@ -71,15 +72,8 @@ await seedHistory(dataDir);
 // Fast answers, so that five routes at concurrency 2 keep the progress stream at its pace (a chunk per route per 50 ms).
 const emulator = await startEmulator({ scenario: parseScenario({ timeToFirstTokenMs: { '*': 20 }, perTokenMs: { '*': 2 } }) });
 const core = await createAtlasCore({
-  name: 'Bedrock Atlas',
+  ...emulatedCoreOptions(emulator.url, { overrides: { regions: REGIONS, dataDir } }),
   version: 'bench',
-  transport: 'web',
-  settingsPath: null,
-  overrides: { cacheMode: 'none', regions: REGIONS, dataDir },
-  endpointUrl: emulator.url,
-  bundledPath: null,
-  credentials: { accessKeyId: 'AKIDBENCH', secretAccessKey: 'bench' },
-  log: () => {},
 });
 const host = await startHostForCore(core, { port: 0, rendererDir: join(projectRoot, 'out/renderer'), log: () => {} });
 const browser = await chromium.launch({

@@ -3,7 +3,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { COMMERCIAL_REGIONS } from '../../src-shared/regions';
 import type { LatencyRouteReport, ProbeRegionResult } from '../../src-shared/contract';
-import { HAIKU_3, startEmulatedLab } from '../core/latency/emulated-lab';
+import { HAIKU_3, startEmulatedLab } from '../testing/emulated-lab';
 import { LatencyHistory } from '../core/latency/history-store';
 import { loadBuiltInScenario } from '../emulator/scenario';
 import { openHistoryDatabase } from '../core/storage/history-database';

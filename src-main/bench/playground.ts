@@ -13,6 +13,7 @@ import { parseScenario } from '../emulator/scenario';
 import { startEmulator } from '../emulator/server';
 import { buildRenderer, rendererBuildIsStale } from '../host/renderer-build';
 import { startHostForCore } from '../host/web-host';
+import { emulatedCoreOptions } from '../testing/emulated-core';
 
 /**
  * npm run bench:playground — the playground's speed targets, measured end to end: the real core and browser host
@@ -46,8 +47,8 @@ const streamKey = (region: string, prompt: string) => `${region}|${prompt}`;
 /** The playground feature with its emits timed, plus a long synthetic stream for the memory measurement. */
 const timedPlayground: Feature<null> = {
   ...playgroundFeature,
-  create: (context) => {
-    const instance = playgroundFeature.create(context);
+  create: (context, exportsOf) => {
+    const instance = playgroundFeature.create(context, exportsOf);
     const converse = instance.streams!.converse!;
     const timed: StreamHandlers['converse'] = async (input, streamContext) => {
       const prompt = input.messages.at(-1)!.content.map((block) => ('text' in block ? block.text : '')).join('');
@@ -93,15 +94,8 @@ async function longStream(context: Parameters<StreamHandlers['converse']>[1], re
 
 const dataDir = await mkdtemp(join(tmpdir(), 'atlas-bench-playground-'));
 const core = await createAtlasCore({
-  name: 'Bedrock Atlas',
+  ...emulatedCoreOptions(emulator.url, { overrides: { regions: REGIONS, dataDir } }),
   version: 'bench',
-  transport: 'web',
-  settingsPath: null,
-  overrides: { cacheMode: 'none', regions: REGIONS, dataDir },
-  endpointUrl: emulator.url,
-  bundledPath: null,
-  credentials: { accessKeyId: 'AKIDBENCH', secretAccessKey: 'bench' },
-  log: () => {},
   features: FEATURES.map((feature) => (feature === playgroundFeature ? timedPlayground : feature)),
 });
 const host = await startHostForCore(core, { port: 0, rendererDir: join(projectRoot, 'out/renderer'), log: () => {} });

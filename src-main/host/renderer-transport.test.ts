@@ -7,6 +7,7 @@ import type { RegionProgress } from '../../src-shared/events';
 import { createAtlasCore, type AtlasCore } from '../core/app/atlas-core';
 import { startEmulator, type RunningEmulator } from '../emulator/server';
 import { startWebHost, type WebHost } from './web-host';
+import { emulatedCoreOptions } from '../testing/emulated-core';
 
 /**
  * The whole browser path without a browser: the renderer's HTTP client, real fetch, the real host, the real
@@ -24,17 +25,14 @@ beforeAll(async () => {
   await writeFile(join(dir, 'index.html'), '<!doctype html><title>Bedrock Atlas</title>');
   settingsPath = join(dir, 'config', 'settings.json');
   emulator = await startEmulator();
-  core = await createAtlasCore({
-    name: 'Bedrock Atlas',
-    version: '1.2.3',
-    transport: 'web',
-    settingsPath,
-    overrides: { cacheMode: 'none', regions: ['us-east-1', 'eu-west-1'] },
-    endpointUrl: emulator.url,
-    bundledPath: null,
-    credentials: { accessKeyId: 'AKIDTRANSPORT', secretAccessKey: SECRET },
-    log: () => {},
-  });
+  core = await createAtlasCore(
+    emulatedCoreOptions(emulator.url, {
+      version: '1.2.3',
+      settingsPath,
+      overrides: { regions: ['us-east-1', 'eu-west-1'] },
+      credentials: { accessKeyId: 'AKIDTRANSPORT', secretAccessKey: SECRET },
+    }),
+  );
   host = await startWebHost({ dispatcher: core.dispatcher, subscribe: (listener) => core.events.subscribe(listener), rendererDir: dir });
 });
 

@@ -89,7 +89,6 @@ async function start() {
 
   const store = new Store<WindowState>({ name: 'window-state' });
   const core = await createAtlasCore({
-    name: 'Bedrock Atlas',
     version: app.getVersion(),
     transport: 'electron',
     launchCommand: process.env.npm_lifecycle_event === 'start' ? 'npm start' : 'desktop app',

@@ -2,10 +2,25 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Settings } from '../../src-shared/contract';
-import { createAtlasCore, type AtlasCore } from '../core/app/atlas-core';
+import { createAtlasCore, type AtlasCore, type AtlasCoreInit } from '../core/app/atlas-core';
+import type { Feature } from '../core/app/feature';
 import type { EmulatorData } from '../emulator/bedrock-data';
 import { startEmulator, type RunningEmulator } from '../emulator/server';
 import { parseScenario } from '../emulator/scenario';
+
+/**
+ * A composition root's options against an emulator: test credentials, no cache file, no settings file, a silent log;
+ * `init` says what differs (its overrides are applied on top of `cacheMode: 'none'`).
+ */
+export function emulatedCoreOptions(endpointUrl: string, init: Partial<AtlasCoreInit> = {}): AtlasCoreInit {
+  return {
+    version: '0.0.0-test',
+    endpointUrl,
+    credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test-secret' },
+    ...init,
+    overrides: { cacheMode: 'none', ...init.overrides },
+  };
+}
 
 /** A real composition root against the real emulator over loopback HTTP, for the tests of every transport. */
 export interface EmulatedCore {
@@ -16,23 +31,19 @@ export interface EmulatedCore {
 }
 
 export async function startEmulatedCore(
-  options: { overrides?: Partial<Settings>; scenario?: unknown; data?: EmulatorData; launchCommand?: 'npm start' | 'bedrock-atlas web' } = {},
+  options: { overrides?: Partial<Settings>; scenario?: unknown; data?: EmulatorData; launchCommand?: 'npm start' | 'bedrock-atlas web'; features?: readonly Feature[] } = {},
 ): Promise<EmulatedCore> {
   const dir = await mkdtemp(join(tmpdir(), 'atlas-core-'));
   const emulator = await startEmulator({ ...(options.scenario ? { scenario: parseScenario(options.scenario) } : {}), ...(options.data ? { data: options.data } : {}) });
   const settingsPath = join(dir, 'config', 'settings.json');
-  const core = await createAtlasCore({
-    name: 'Bedrock Atlas',
-    version: '0.0.0-test',
-    transport: 'web',
-    launchCommand: options.launchCommand,
-    settingsPath,
-    overrides: { cacheMode: 'none', regions: ['us-east-1', 'eu-west-1'], ...options.overrides },
-    endpointUrl: emulator.url,
-    bundledPath: null,
-    credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test-secret' },
-    log: () => {},
-  });
+  const core = await createAtlasCore(
+    emulatedCoreOptions(emulator.url, {
+      launchCommand: options.launchCommand,
+      settingsPath,
+      overrides: { regions: ['us-east-1', 'eu-west-1'], ...options.overrides },
+      ...(options.features ? { features: options.features } : {}),
+    }),
+  );
   return {
     emulator,
     core,

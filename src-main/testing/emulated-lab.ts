@@ -2,10 +2,11 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AwsCredentialIdentity } from '@smithy/types';
-import { LatencyRunInputSchema, type LatencyProgress, type LatencyRunInput, type LatencyRunReport, type Settings } from '../../../src-shared/contract';
-import { createAtlasCore, type AtlasCore } from '../app/atlas-core';
-import { startEmulator, type RunningEmulator } from '../../emulator/server';
-import { parseScenario, type ScenarioInput } from '../../emulator/scenario';
+import { LatencyRunInputSchema, type LatencyProgress, type LatencyRunInput, type LatencyRunReport, type Settings } from '../../src-shared/contract';
+import { createAtlasCore, type AtlasCore } from '../core/app/atlas-core';
+import { emulatedCoreOptions } from './emulated-core';
+import { startEmulator, type RunningEmulator } from '../emulator/server';
+import { parseScenario, type ScenarioInput } from '../emulator/scenario';
 
 /**
  * The latency lab's tests and benchmark: a real composition root with its own data directory, against the real
@@ -35,17 +36,13 @@ export async function startEmulatedLab(
 ): Promise<EmulatedLab> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'atlas-lab-')));
   const emulator = options.emulator ?? (await startEmulator({ scenario: parseScenario(options.scenario ?? {}) }));
-  const core = await createAtlasCore({
-    name: 'Bedrock Atlas',
-    version: '0.0.0-test',
-    transport: 'web',
-    settingsPath: null,
-    overrides: { cacheMode: 'none', regions: ['us-east-1', 'eu-west-1'], dataDir, ...options.overrides },
-    endpointUrl: emulator.url,
-    bundledPath: options.bundledPath ?? null,
-    credentials: options.credentials ?? { accessKeyId: 'AKIDLAB', secretAccessKey: 'lab-secret' },
-    log: () => {},
-  });
+  const core = await createAtlasCore(
+    emulatedCoreOptions(emulator.url, {
+      overrides: { regions: ['us-east-1', 'eu-west-1'], dataDir, ...options.overrides },
+      bundledPath: options.bundledPath ?? null,
+      ...(options.credentials ? { credentials: options.credentials } : {}),
+    }),
+  );
   return {
     emulator,
     core,

@@ -1,11 +1,11 @@
 import { awsFeature } from './aws-feature';
-import type { Feature } from './feature';
+import { defineFeature } from './feature';
 
 /** What the renderer needs to know about this app and how it was started. */
-export const appFeature: Feature<null> = {
+export const appFeature = defineFeature({
   name: 'app',
-  rebuildOn: [],
-  create: ({ options, settings, use }) => ({
+  dependsOn: { aws: awsFeature },
+  create: ({ options, settings }, { aws }) => ({
     exports: null,
     methods: {
       getAppInfo: async () => ({
@@ -14,10 +14,10 @@ export const appFeature: Feature<null> = {
         transport: options.transport,
         launchCommand: options.launchCommand ?? (options.transport === 'electron' ? 'desktop app' : 'bedrock-atlas web'),
         platform: process.platform,
-        endpointUrl: options.endpointUrl ?? null,
-        simulated: use(awsFeature).simulated,
+        endpointUrl: options.endpointUrl,
+        simulated: aws.simulated,
         awsProfile: settings().awsProfile,
       }),
     },
   }),
-};
+});

@@ -1,8 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { readFile } from 'node:fs/promises';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { startEmulatedCore, type EmulatedCore } from '../../testing/emulated-core';
-import { createAtlasCore, FEATURES, FeatureWiringError } from './atlas-core';
-import type { Feature } from './feature';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { catalogFeature } from '../catalog/feature';
+import { createAtlasCore, FEATURES } from './atlas-core';
+import { defineFeature, type Feature } from './feature';
 
 let setup: EmulatedCore | null = null;
 afterEach(async () => {
@@ -60,10 +63,55 @@ describe('the composition root', () => {
   });
 
   it('names a wiring mistake: a method handled twice or never', async () => {
-    const options = { name: 'x', version: '0', transport: 'web' as const, settingsPath: null, bundledPath: null, log: () => {} };
-    const stealsGetAppInfo: Feature<null> = { name: 'thief', rebuildOn: [], create: () => ({ exports: null, methods: { getAppInfo: async () => ({}) as never } }) };
+    const options = { version: '0' };
+    const stealsGetAppInfo = defineFeature({ name: 'thief', create: () => ({ exports: null, methods: { getAppInfo: async () => ({}) as never } }) });
     await expect(createAtlasCore({ ...options, features: [...FEATURES, stealsGetAppInfo] })).rejects.toThrow(/getAppInfo is handled by both app and thief/);
-    await expect(createAtlasCore({ ...options, features: FEATURES.filter((feature) => feature.name !== 'playground') })).rejects.toThrow(FeatureWiringError);
+    await expect(createAtlasCore({ ...options, features: FEATURES.filter((feature) => feature.name !== 'playground') })).rejects.toThrow(/No feature handles methods .*countTokens/);
+  });
+
+  it('builds the features in dependency order, whatever order the list gives', async () => {
+    setup = await startEmulatedCore({ features: [...FEATURES].reverse() });
+    expect((await setup.core.handlers.getCatalog(undefined, { signal })).document.regions['us-east-1']?.status).toBe('ok');
+  });
+
+  it('stops start-up on a dependency cycle or a dependency missing from the list, naming them', async () => {
+    const created: string[] = [];
+    const first: Feature<null> = { name: 'first', dependsOn: [], rebuildOn: [], create: () => (created.push('first'), { exports: null }) };
+    const second: Feature<null> = { name: 'second', dependsOn: [first], rebuildOn: [], create: () => (created.push('second'), { exports: null }) };
+    // A cycle can only be made by hand: defineFeature takes features that already exist.
+    (first as { dependsOn: readonly Feature[] }).dependsOn = [second];
+    await expect(createAtlasCore({ version: '0', features: [...FEATURES, first, second] })).rejects.toThrow('Features depend on each other in a cycle: first → second → first');
+    const orphan = defineFeature({ name: 'orphan', dependsOn: { catalog: catalogFeature }, create: () => ({ exports: null }) });
+    await expect(createAtlasCore({ version: '0', features: [orphan] })).rejects.toThrow('Feature orphan depends on catalog, which is not in the feature list');
+    expect(created).toEqual([]);
+  });
+
+  it('rebuilds a feature’s dependents with it: a new profile rebuilds the catalog, a new data directory the history users', async () => {
+    const built: string[] = [];
+    // Each feature's own create, wrapped to record the rebuild, and put back after the test.
+    const originals = FEATURES.map((feature) => [feature, feature.create] as const);
+    for (const [feature, create] of originals) {
+      (feature as { create: Feature['create'] }).create = (context, exportsOf) => (built.push(feature.name), create(context, exportsOf));
+    }
+    onTestFinished(() => {
+      for (const [feature, create] of originals) (feature as { create: Feature['create'] }).create = create;
+    });
+    setup = await startEmulatedCore();
+    const dataDir = await mkdtemp(join(tmpdir(), 'atlas-rebuild-'));
+    built.length = 0;
+    await setup.core.handlers.updateSettings({ dataDir }, { signal });
+    expect(built).toEqual(['history', 'playground', 'latency']);
+    built.length = 0;
+    await setup.core.handlers.updateSettings({ awsProfile: 'other' }, { signal });
+    expect(built).toEqual(['aws', 'app', 'catalog', 'playground', 'latency']);
+    built.length = 0;
+    await setup.core.handlers.updateSettings({ theme: 'dark' }, { signal });
+    expect(built).toEqual([]);
+  });
+
+  it('refuses a feature that asks for exports it did not declare', async () => {
+    const sneaky: Feature<null> = { name: 'sneaky', dependsOn: [], rebuildOn: [], create: (_context, exportsOf) => (exportsOf(catalogFeature), { exports: null }) };
+    await expect(createAtlasCore({ version: '0', features: [...FEATURES, sneaky] })).rejects.toThrow('Feature sneaky asked for catalog without declaring it in dependsOn');
   });
 
   it('says how the app was launched', async () => {

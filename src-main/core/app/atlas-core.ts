@@ -14,14 +14,17 @@ import { awsFeature } from './aws-feature';
 import { changedSettings, EffectiveSettings } from './effective-settings';
 import { EventHub } from './event-hub';
 import type { Feature, FeatureContext, FeatureInstance } from './feature';
+import { buildOrder, FeatureWiringError, staleFeatures } from './feature-graph';
 import { settingsFeature } from './settings-feature';
 import { SettingsStore } from './settings-store';
 
 /**
- * The composition root shared by the Electron shell, the browser host and the CLI. It builds the features in
- * order, routes each contract method and stream to the feature that handles it, and rebuilds a feature when a
- * setting it depends on changes. Adding a feature means adding it to FEATURES.
+ * The composition root shared by the Electron shell, the browser host and the CLI. It builds the features in the
+ * order their declared dependencies give, routes each contract method and stream to the feature that handles it,
+ * and rebuilds a feature (and everything that depends on it) when a setting it rebuilds on changes. Adding a
+ * feature means adding it to FEATURES, in any order.
  */
+export { FeatureWiringError } from './feature-graph';
 export const FEATURES: readonly Feature[] = [awsFeature, appFeature, settingsFeature, catalogFeature, historyFeature, playgroundFeature, latencyFeature];
 
 export interface AtlasCoreOptions {
@@ -30,11 +33,11 @@ export interface AtlasCoreOptions {
   transport: AppInfo['transport'];
   /** How the user started the app, for messages that tell them what to run again. */
   launchCommand?: AppInfo['launchCommand'];
-  /** Where user settings live; null keeps them in memory (CLI runs). */
+  /** Where user settings live; null keeps them in memory. */
   settingsPath: string | null;
   /** Values given on the command line; they win over the settings file for the whole run. */
   overrides?: Partial<Settings>;
-  endpointUrl?: string | null;
+  endpointUrl: string | null;
   /** The bundled fallback catalog; null disables the fallback. */
   bundledPath: string | null;
   credentials?: AwsCredentialIdentity;
@@ -43,6 +46,17 @@ export interface AtlasCoreOptions {
   log: (line: string) => void;
   /** Replaces FEATURES (tests). */
   features?: readonly Feature[];
+}
+
+/** What a caller must say; everything else has the default `coreOptions` gives it. */
+export type AtlasCoreInit = Partial<AtlasCoreOptions> & Pick<AtlasCoreOptions, 'version'>;
+
+/**
+ * The one place the composition root's defaults live: the app's name, the browser transport, no settings file, no
+ * endpoint override (the SDK resolves every service's endpoint), no bundled fallback, and a silent log.
+ */
+export function coreOptions(init: AtlasCoreInit): AtlasCoreOptions {
+  return { name: 'Bedrock Atlas', transport: 'web', settingsPath: null, endpointUrl: null, bundledPath: null, log: () => {}, ...init };
 }
 
 export interface AtlasCore {
@@ -56,10 +70,6 @@ export interface AtlasCore {
   catalog(): CatalogService;
   settings(): Settings;
   close(): void;
-}
-
-export class FeatureWiringError extends Error {
-  override readonly name = 'FeatureWiringError';
 }
 
 /** Routes every name to the one feature that handles it; a name handled twice or never is a wiring mistake. */
@@ -84,8 +94,9 @@ function route(features: readonly Feature[], instances: Map<Feature, FeatureInst
   );
 }
 
-export async function createAtlasCore(options: AtlasCoreOptions): Promise<AtlasCore> {
-  const features = options.features ?? FEATURES;
+export async function createAtlasCore(init: AtlasCoreInit): Promise<AtlasCore> {
+  const options = coreOptions(init);
+  const features = buildOrder(options.features ?? FEATURES);
   const events = new EventHub();
   const store = new SettingsStore(options.settingsPath);
   await store.load();
@@ -93,28 +104,33 @@ export async function createAtlasCore(options: AtlasCoreOptions): Promise<AtlasC
   const settings = new EffectiveSettings(store, options.overrides);
   const instances = new Map<Feature, FeatureInstance>();
 
+  const exportsFor =
+    (feature: Feature) =>
+    <Dependency>(dependency: Feature<Dependency>): Dependency => {
+      const instance = instances.get(dependency as Feature);
+      if (!feature.dependsOn.includes(dependency as Feature) || !instance) {
+        throw new FeatureWiringError(`Feature ${feature.name} asked for ${dependency.name} without declaring it in dependsOn`);
+      }
+      return instance.exports as Dependency;
+    };
+  const build = (feature: Feature) => instances.set(feature, feature.create(context, exportsFor(feature)));
+
   const context: FeatureContext = {
     options,
     settings: () => settings.get(),
     commandLineSettings: () => settings.commandLine(),
     updateSettings: async (patch) => {
       const { before, after } = await settings.update(patch);
-      const changed = changedSettings(before, after);
-      // Dispose in reverse order, then create in list order, so a feature always finds the ones it uses.
-      const stale = features.filter((feature) => feature.rebuildOn.some((name) => changed.includes(name)));
+      const stale = staleFeatures(features, changedSettings(before, after));
+      // Dependents are disposed before what they depend on, and created after it.
       for (const feature of [...stale].reverse()) instances.get(feature)?.dispose?.();
-      for (const feature of stale) instances.set(feature, feature.create(context));
+      for (const feature of stale) build(feature);
       return after;
-    },
-    use: <Exports>(feature: Feature<Exports>) => {
-      const instance = instances.get(feature as Feature);
-      if (!instance) throw new FeatureWiringError(`Feature ${feature.name} is used before it is created (order FEATURES so it comes first)`);
-      return instance.exports as Exports;
     },
     emit: events.emit,
     log: options.log,
   };
-  for (const feature of features) instances.set(feature, feature.create(context));
+  for (const feature of features) build(feature);
 
   const handlers = route(features, instances, METHOD_NAMES, 'methods') as AtlasHandlers;
   const streamHandlers = route(features, instances, STREAM_NAMES, 'streams') as StreamHandlers;
@@ -127,7 +143,7 @@ export async function createAtlasCore(options: AtlasCoreOptions): Promise<AtlasC
     streams,
     events,
     snapshotEvents: () => features.flatMap((feature) => instances.get(feature)?.snapshotEvents?.() ?? []),
-    catalog: () => context.use(catalogFeature),
+    catalog: () => instances.get(catalogFeature)!.exports as CatalogService,
     settings: () => settings.get(),
     close: () => {
       streams.cancelAll();

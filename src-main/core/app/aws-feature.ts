@@ -1,13 +1,16 @@
 import { AwsClientPool } from '../aws/client-pool';
-import type { Feature } from './feature';
+import { defineFeature } from './feature';
 
-/** The pooled AWS clients, one set per region, shared by every feature; a new profile means new clients. */
-export const awsFeature: Feature<AwsClientPool> = {
+/**
+ * The pooled AWS clients of every service and region, shared by every feature; a new profile means a new pool,
+ * and the features that depend on this one are rebuilt with it.
+ */
+export const awsFeature = defineFeature({
   name: 'aws',
   rebuildOn: ['awsProfile'],
   create: ({ options, settings, log }) => {
     const clients = new AwsClientPool({
-      endpointUrl: options.endpointUrl ?? null,
+      endpointUrl: options.endpointUrl,
       profile: settings().awsProfile,
       credentials: options.credentials,
       requestTimeoutMs: options.clientTimeouts?.requestTimeoutMs,
@@ -16,4 +19,4 @@ export const awsFeature: Feature<AwsClientPool> = {
     });
     return { exports: clients, dispose: () => clients.destroy() };
   },
-};
+});

@@ -4,18 +4,22 @@ import type { AtlasCoreOptions } from './atlas-core';
 
 /**
  * A feature (catalog, settings, playground, …) is a module that registers its methods and streams, says which
- * settings rebuild it, and cleans up after itself. The composition root builds the features in list order and
- * routes each contract method and stream to the one feature that handles it.
+ * features it needs and which settings rebuild it, and cleans up after itself. The composition root orders the
+ * build from the declared dependencies, hands each feature the exports of the ones it depends on, routes each
+ * contract method and stream to the one feature that handles it, and rebuilds a feature's dependents with it.
  */
 export interface Feature<Exports = unknown> {
-  name: string;
-  /** A change to any of these settings disposes the feature and creates it again. */
-  rebuildOn: readonly SettingName[];
-  create(context: FeatureContext): FeatureInstance<Exports>;
+  readonly name: string;
+  /** The features whose exports `create` receives; they are built first and rebuild this one when rebuilt. */
+  readonly dependsOn: readonly Feature[];
+  /** A change to any of these settings disposes the feature (and its dependents) and creates it again. */
+  readonly rebuildOn: readonly SettingName[];
+  /** `exportsOf` answers only for the features in `dependsOn`. */
+  create(context: FeatureContext, exportsOf: <Dependency>(feature: Feature<Dependency>) => Dependency): FeatureInstance<Exports>;
 }
 
 export interface FeatureInstance<Exports = unknown> {
-  /** What later features may use through `context.use(feature)`. */
+  /** What the features that depend on this one receive. */
   exports: Exports;
   methods?: Partial<AtlasHandlers>;
   streams?: Partial<StreamHandlers>;
@@ -32,8 +36,28 @@ export interface FeatureContext {
   updateSettings(patch: SettingsPatch): Promise<Settings>;
   /** Settings given on the command line for this run. */
   commandLineSettings(): SettingName[];
-  /** The current exports of a feature earlier in the list. Call it when needed: a rebuild replaces them. */
-  use<Exports>(feature: Feature<Exports>): Exports;
   emit(event: AtlasEvent): void;
   log(line: string): void;
+}
+
+type ExportsOfAll<Dependencies extends Record<string, Feature>> = { [Key in keyof Dependencies]: Dependencies[Key] extends Feature<infer Exports> ? Exports : never };
+
+/**
+ * Declares a feature with named dependencies: `create` receives their exports by name, typed, so nothing reaches
+ * another feature through a look-up in the middle of its code.
+ */
+export function defineFeature<Exports, Dependencies extends Record<string, Feature> = Record<never, Feature>>(definition: {
+  name: string;
+  dependsOn?: Dependencies;
+  rebuildOn?: readonly SettingName[];
+  create(context: FeatureContext, dependencies: ExportsOfAll<Dependencies>): FeatureInstance<Exports>;
+}): Feature<Exports> {
+  const named = Object.entries(definition.dependsOn ?? {}) as [string, Feature][];
+  return {
+    name: definition.name,
+    dependsOn: named.map(([, feature]) => feature),
+    rebuildOn: definition.rebuildOn ?? [],
+    create: (context, exportsOf) =>
+      definition.create(context, Object.fromEntries(named.map(([key, feature]) => [key, exportsOf(feature)])) as ExportsOfAll<Dependencies>),
+  };
 }

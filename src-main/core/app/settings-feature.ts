@@ -1,9 +1,8 @@
-import type { Feature } from './feature';
+import { defineFeature } from './feature';
 
 /** Reading and saving settings; the composition root rebuilds whatever a change affects. */
-export const settingsFeature: Feature<null> = {
+export const settingsFeature = defineFeature({
   name: 'settings',
-  rebuildOn: [],
   create: ({ settings, updateSettings, commandLineSettings }) => ({
     exports: null,
     methods: {
@@ -12,4 +11,4 @@ export const settingsFeature: Feature<null> = {
       getSettingsView: async () => ({ settings: settings(), commandLine: commandLineSettings() }),
     },
   }),
-};
+});

@@ -287,7 +287,9 @@ describe('queries and access', () => {
     const routes = bestRegions(document, 'amazon.nova-2-lite-v1:0', 'us-east-1');
     expect(routes[0]).toMatchObject({ invokeId: 'us.amazon.nova-2-lite-v1:0', kind: 'geo-profile', callRegion: 'us-east-1' });
     expect(routes.some((route) => route.kind === 'global-profile')).toBe(true);
-    expect((await catalog.bestRegions('Claude 3 Haiku', 'us-east-1'))[0]).toMatchObject({ kind: 'on-demand', rank: 1 });
+    const best = await catalog.bestRegions('Claude 3 Haiku', 'us-east-1');
+    expect(best.modelId).toBe('anthropic.claude-3-haiku-20240307-v1:0');
+    expect(best.routes[0]).toMatchObject({ kind: 'on-demand', rank: 1 });
   });
 
   it('fetches model access lazily and caches it with the catalog', async () => {

@@ -1,15 +1,16 @@
 import { COMMERCIAL_REGIONS } from '../../../src-shared/regions';
 import { awsFeature } from '../app/aws-feature';
-import type { Feature } from '../app/feature';
+import { defineFeature } from '../app/feature';
 import { CatalogCache } from './cache';
 import { CatalogService, createCatalogHandlers } from './service';
 
 /** The catalog: discovery in every region, the cache file and the bundled fallback, behind the catalog methods. */
-export const catalogFeature: Feature<CatalogService> = {
+export const catalogFeature = defineFeature({
   name: 'catalog',
-  // The service holds the clients and the cache: a new profile or cache setting needs a new service.
-  rebuildOn: ['awsProfile', 'cacheMode', 'cacheDir', 'maxAgeHours'],
-  create: ({ options, settings, use, emit, log }) => {
+  dependsOn: { aws: awsFeature },
+  // The service holds the cache: a new cache setting needs a new service (a new profile rebuilds it through aws).
+  rebuildOn: ['cacheMode', 'cacheDir', 'maxAgeHours'],
+  create: ({ options, settings, emit, log }, { aws }) => {
     const current = settings();
     const cache = new CatalogCache({
       mode: current.cacheMode,
@@ -18,7 +19,7 @@ export const catalogFeature: Feature<CatalogService> = {
       log,
     });
     const service = new CatalogService({
-      clients: use(awsFeature),
+      clients: aws,
       cache,
       bundledPath: options.bundledPath,
       regions: () => {
@@ -31,7 +32,7 @@ export const catalogFeature: Feature<CatalogService> = {
     });
     return {
       exports: service,
-      methods: createCatalogHandlers(() => service),
+      methods: createCatalogHandlers(service),
       snapshotEvents: () => {
         const snapshot = service.peek();
         return snapshot ? [{ type: 'catalog.updated', payload: snapshot }] : [];
@@ -39,4 +40,4 @@ export const catalogFeature: Feature<CatalogService> = {
       dispose: () => service.cancelRefresh(),
     };
   },
-};
+});

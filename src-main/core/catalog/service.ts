@@ -54,12 +54,8 @@ interface AnsweredScan {
   scans: RegionScan[];
 }
 
-/** Attaches measured figures to a model's ranked routes (the latency lab's history). */
-export type MeasuredLatencySource = (modelId: string, routes: RankedRoute[]) => Promise<RankedRoute[]>;
-
 export class CatalogService {
   private current: Loaded | null = null;
-  private measuredLatency: MeasuredLatencySource | null = null;
   private loading: Promise<Loaded> | null = null;
   private scanning: Promise<Loaded> | null = null;
   private scanAbort: AbortController | null = null;
@@ -111,17 +107,11 @@ export class CatalogService {
     return getModel((await this.get()).document, query);
   }
 
-  async bestRegions(modelId: string, fromRegion: string) {
+  /** A model's routes from a region, best first by the catalog's order; the model as the query resolved it. */
+  async bestRegions(modelId: string, fromRegion: string): Promise<{ modelId: string | null; routes: RankedRoute[] }> {
     const { document } = await this.get();
     const model = getModel(document, modelId);
-    if (!model) return [];
-    const routes = bestRegions(document, model.modelId, fromRegion);
-    return this.measuredLatency ? this.measuredLatency(model.modelId, routes) : routes;
-  }
-
-  /** The latency lab attaches its measured p50 TTFT to bestRegions' routes through this (null: none). */
-  useMeasuredLatency(source: MeasuredLatencySource | null): void {
-    this.measuredLatency = source;
+    return model ? { modelId: model.modelId, routes: bestRegions(document, model.modelId, fromRegion) } : { modelId: null, routes: [] };
   }
 
   /** The account's access per region (GetFoundationModelAvailability), fetched only for what is asked and cached. */
@@ -373,16 +363,18 @@ function summarize(failures: string[]): string {
     .join('; ');
 }
 
-/** `service` is asked for on every call: settings changes replace the service behind the handlers. */
+/**
+ * The catalog's methods. `bestRegions` is the latency feature's: it composes the catalog's ranked routes with the
+ * measured figures of the history.
+ */
 export function createCatalogHandlers(
-  service: () => CatalogService,
-): Pick<AtlasHandlers, 'getCatalog' | 'refreshCatalog' | 'cancelRefresh' | 'getModelAccess' | 'findModel' | 'bestRegions'> {
+  service: CatalogService,
+): Pick<AtlasHandlers, 'getCatalog' | 'refreshCatalog' | 'cancelRefresh' | 'getModelAccess' | 'findModel'> {
   return {
-    getCatalog: () => service().get(),
-    refreshCatalog: (input) => service().refresh(input?.regions),
-    cancelRefresh: async () => ({ cancelled: service().cancelRefresh() }),
-    getModelAccess: ({ modelId, regions }) => service().modelAccess(modelId, regions),
-    findModel: ({ query }) => service().findModel(query),
-    bestRegions: ({ modelId, fromRegion }) => service().bestRegions(modelId, fromRegion),
+    getCatalog: () => service.get(),
+    refreshCatalog: (input) => service.refresh(input?.regions),
+    cancelRefresh: async () => ({ cancelled: service.cancelRefresh() }),
+    getModelAccess: ({ modelId, regions }) => service.modelAccess(modelId, regions),
+    findModel: ({ query }) => service.findModel(query),
   };
 }

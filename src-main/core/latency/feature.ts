@@ -2,7 +2,7 @@ import { CountTokensCommand } from '@aws-sdk/client-bedrock-runtime';
 import type { LatencyEstimate, ParsedLatencyRunInput } from '../../../src-shared/contract';
 import { COMMERCIAL_REGIONS } from '../../../src-shared/regions';
 import { awsFeature } from '../app/aws-feature';
-import type { Feature } from '../app/feature';
+import { defineFeature } from '../app/feature';
 import { isLoopbackUrl, type AwsClientPool } from '../aws/client-pool';
 import { catalogFeature } from '../catalog/feature';
 import { historyFeature } from '../storage/history-feature';
@@ -15,8 +15,7 @@ import { runLatency } from './run';
 
 /**
  * The latency lab: network probes, latency runs, their history and the ranking, behind the latency methods and
- * streams. It hands the catalog service the measured figures for `bestRegions`; the catalog service is replaced
- * when its settings change, so this feature is rebuilt with it (its history lives in the history feature).
+ * streams; and `bestRegions`, the catalog's routes with the measured figures attached.
  */
 
 const COUNT_TOKENS_TIMEOUT_MS = 3_000;
@@ -39,17 +38,16 @@ async function countPrompt(clients: AwsClientPool, plan: RunPlan, size: ParsedLa
   return { size, inputTokens: estimatedTokens(text), countedBy: 'estimate' };
 }
 
-export const latencyFeature: Feature<LatencyHistory> = {
+export const latencyFeature = defineFeature({
   name: 'latency',
-  rebuildOn: ['awsProfile', 'cacheMode', 'cacheDir', 'maxAgeHours'],
-  create: ({ use, settings, log }) => {
-    const history = new LatencyHistory(() => use(historyFeature).database(), () => settings().historyLimit, log);
+  // The history lives in the history feature; a new profile, catalog or data directory rebuilds this through them.
+  dependsOn: { aws: awsFeature, catalog: catalogFeature, history: historyFeature },
+  create: ({ settings, log }, { aws: clients, catalog, history: historyAccess }) => {
+    const history = new LatencyHistory(() => historyAccess.database(), () => settings().historyLimit, log);
     const live = new Set<AbortController>();
-    const catalog = () => use(catalogFeature).get();
 
     const plan = async (input: ParsedLatencyRunInput) => {
-      const clients = use(awsFeature);
-      const snapshot = await catalog();
+      const snapshot = await catalog.get();
       const runPlan = planRun(snapshot.document, input);
       const simulated = snapshot.meta.simulated || isLoopbackUrl(clients.endpointUrl);
       return { runPlan, estimate: estimateRun(runPlan, input, await countPrompt(clients, runPlan, input.promptSize), simulated) };
@@ -68,15 +66,18 @@ export const latencyFeature: Feature<LatencyHistory> = {
       }
     };
 
-    use(catalogFeature).useMeasuredLatency(async (modelId, routes) => withMeasurements(routes, await measuredByRoute(history, modelId, Date.now())));
-
     return {
       exports: history,
       methods: {
         estimateLatencyRun: async (input) => (await plan(input)).estimate,
         latencyHistory: async (input) => ({ runs: await history.runs(input) }),
         latencySeries: async (input) => ({ points: await history.series(input) }),
-        rankRoutes: async ({ target, from }) => ({ routes: await rankRoutes((await catalog()).document, history, target, from) }),
+        rankRoutes: async ({ target, from }) => ({ routes: await rankRoutes((await catalog.get()).document, history, target, from) }),
+        // The catalog's routes with the lab's measured figures: what the matrix cell panel shows.
+        bestRegions: async ({ modelId, fromRegion }) => {
+          const { modelId: resolved, routes } = await catalog.bestRegions(modelId, fromRegion);
+          return resolved ? withMeasurements(routes, await measuredByRoute(history, resolved, Date.now())) : routes;
+        },
         exportLatency: (input) => history.export(input),
         historyStatus: () => history.status(),
       },
@@ -84,9 +85,7 @@ export const latencyFeature: Feature<LatencyHistory> = {
         probeNetwork: (input, context) => {
           const chosen = settings().regions;
           const regions = input.regions ?? (chosen.length > 0 ? chosen : COMMERCIAL_REGIONS);
-          return tracked(context.signal, (signal) =>
-            probeNetwork({ regions, samples: input.samples }, { ...context, signal }, { clients: use(awsFeature), history }),
-          );
+          return tracked(context.signal, (signal) => probeNetwork({ regions, samples: input.samples }, { ...context, signal }, { clients, history }));
         },
         runLatency: async (input, context) => {
           const { runPlan, estimate } = await plan(input);
@@ -95,15 +94,12 @@ export const latencyFeature: Feature<LatencyHistory> = {
               `This run sends ${estimate.requests + estimate.warmupRequests} requests to AWS (about ${estimate.inputTokens} input and up to ${estimate.outputTokens} output tokens). Confirm it (CLI: --yes).`,
             );
           }
-          return tracked(context.signal, (signal) =>
-            runLatency(input, runPlan.routes, { ...context, signal }, { clients: use(awsFeature), history }, runPlan.unavailable),
-          );
+          return tracked(context.signal, (signal) => runLatency(input, runPlan.routes, { ...context, signal }, { clients, history }, runPlan.unavailable));
         },
       },
       dispose: () => {
         for (const abort of live) abort.abort();
-        use(catalogFeature).useMeasuredLatency(null);
       },
     };
   },
-};
+});

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { LatencyRunInputSchema } from '../../../src-shared/contract';
 import { HISTORY_FILE_NAME, openHistoryDatabase, type HistoryDatabase } from '../storage/history-database';
-import { HAIKU_3, startEmulatedLab, type EmulatedLab } from './emulated-lab';
+import { HAIKU_3, startEmulatedLab, type EmulatedLab } from '../../testing/emulated-lab';
 import { LatencyHistory, sinceInstant, type SampleRow } from './history-store';
 
 const signal = new AbortController().signal;

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { LatencyRunInputSchema, type LatencyRouteReport, type LatencyRunReport, type RegionFailure } from '../../../src-shared/contract';
 import { BUNDLED_CATALOG, projectFile } from '../../cli/project-files';
 import { waitFor } from '../../testing/emulated-core';
-import { HAIKU_3, startEmulatedLab, type EmulatedLab } from './emulated-lab';
+import { HAIKU_3, startEmulatedLab, type EmulatedLab } from '../../testing/emulated-lab';
 import { PROGRESS_INTERVAL_MS } from './run';
 import { noErrors } from '../../../src-shared/errors';
 

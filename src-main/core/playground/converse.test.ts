@@ -8,7 +8,7 @@ import { parseScenario } from '../../emulator/scenario';
 import { pngHeader } from '../../emulator/image-samples';
 import { loadEmulatorData } from '../../emulator/bedrock-data';
 import { generateAnswer } from '../../emulator/converse';
-import { startEmulatedCore, waitFor, type EmulatedCore } from '../../testing/emulated-core';
+import { emulatedCoreOptions, startEmulatedCore, waitFor, type EmulatedCore } from '../../testing/emulated-core';
 
 /** The converse stream and countTokens through the real core, the real SDK and the emulator over HTTP. */
 
@@ -278,18 +278,14 @@ describe('countTokens', () => {
 describe('converse with expired credentials', () => {
   it('names the fix instead of the SDK’s words', async () => {
     const { createAtlasCore } = await import('../app/atlas-core');
-    const core = await createAtlasCore({
-      name: 'Bedrock Atlas',
-      version: '0.0.0-test',
-      transport: 'web',
-      settingsPath: null,
-      overrides: { cacheMode: 'none', regions: ['us-east-1'] },
-      endpointUrl: setup.emulator.url,
-      // The scan fails with the same credentials: the bundled catalog stands in, as it would for the user.
-      bundledPath: fileURLToPath(new URL('../../../bundled/bedrock_catalog_bundled.json', import.meta.url)),
-      credentials: { accessKeyId: 'ASIAEXPIRED1', secretAccessKey: 'x', sessionToken: 'old' },
-      log: () => {},
-    });
+    const core = await createAtlasCore(
+      emulatedCoreOptions(setup.emulator.url, {
+        overrides: { regions: ['us-east-1'] },
+        // The scan fails with the same credentials: the bundled catalog stands in, as it would for the user.
+        bundledPath: fileURLToPath(new URL('../../../bundled/bedrock_catalog_bundled.json', import.meta.url)),
+        credentials: { accessKeyId: 'ASIAEXPIRED1', secretAccessKey: 'x', sessionToken: 'old' },
+      }),
+    );
     try {
       const input = ConverseInputSchema.parse({ target: HAIKU, region: 'us-east-1', messages: prompt('hi') });
       const error = await core.streamHandlers.converse(input, { signal: new AbortController().signal, emit: async () => {} }).catch((failure: Error) => failure);

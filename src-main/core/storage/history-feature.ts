@@ -1,5 +1,5 @@
 import { defaultDataDir, openHistoryDatabase, type HistoryDatabase } from './history-database';
-import type { Feature } from '../app/feature';
+import { defineFeature } from '../app/feature';
 
 /**
  * The one DuckDB history file per process, shared by every feature that keeps history (the latency lab's samples,
@@ -12,23 +12,24 @@ export interface HistoryAccess {
   database(): Promise<HistoryDatabase>;
 }
 
-export const historyFeature: Feature<HistoryAccess> = {
+export const historyFeature = defineFeature({
   name: 'history',
   rebuildOn: ['dataDir'],
   create: ({ settings, log }) => {
     const dataDir = settings().dataDir ?? defaultDataDir();
     let opening: Promise<HistoryDatabase> | null = null;
+    const access: HistoryAccess = {
+      database: () =>
+        (opening ??= openHistoryDatabase({ dataDir, log }).then((database) => {
+          for (const warning of database.warnings) log(warning);
+          return database;
+        })),
+    };
     return {
-      exports: {
-        database: () =>
-          (opening ??= openHistoryDatabase({ dataDir, log }).then((database) => {
-            for (const warning of database.warnings) log(warning);
-            return database;
-          })),
-      },
+      exports: access,
       dispose: () => {
         void opening?.then((database) => database.close());
       },
     };
   },
-};
+});
