@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { MAX_IMAGE_BYTES, MAX_IMAGES_PER_REQUEST, MAX_PROMPT_TEXT_CHARS, MAX_REQUEST_BODY_BYTES, MAX_STOP_SEQUENCE_CHARS } from '../../src-shared/contract/limits';
 import { ConverseInputSchema } from '../../src-shared/contract';
 import { createIpcGate } from '../shell/ipc-gate';
+import { createHttpClient } from '../../src-renderer/api/transport';
 import { startHostForCore, type WebHost } from '../host/web-host';
 import { LONG_PROMPT, startEmulatedCore, type EmulatedCore } from '../testing/emulated-core';
 
@@ -55,6 +56,17 @@ describe('limits that agree from end to end', () => {
       ok: false,
       error: { name: 'HttpError', code: 'REQUEST_TOO_LARGE', message: expect.stringMatching(/over the 115\.4 MB limit on a request/) },
     });
+  });
+
+  it('the renderer refuses an oversized call before sending it, naming the limit', async () => {
+    // Nothing listens on port 1: a client that tried to send would fail with ConnectionLost instead.
+    const client = createHttpClient({ baseUrl: 'http://127.0.0.1:1', token: 'x', reconnectDelayMs: () => 60_000 });
+    try {
+      await expect(client.api.findModel({ query: 'x'.repeat(MAX_REQUEST_BODY_BYTES) })).rejects.toMatchObject({ name: 'RequestTooLarge', message: expect.stringMatching(/115\.4 MB limit/) });
+      await expect(client.api.findModel({ query: 'x' })).rejects.toMatchObject({ name: 'ConnectionLost' });
+    } finally {
+      client.close();
+    }
   });
 
   it('refuses an oversized argument at the IPC gate with the same limit', async () => {
