@@ -1,0 +1,75 @@
+// @vitest-environment happy-dom
+import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { LatencyEstimate } from '../../src-shared/contract/latency';
+import { HAIKU, SMALL_CATALOG } from '../testing/small-catalog';
+import { RunForm, type RunFormProps } from './RunForm';
+import { DEFAULT_OPTIONS, type RunOptions } from './run-options';
+
+afterEach(cleanup);
+
+const OPTIONS: RunOptions = { ...DEFAULT_OPTIONS, target: HAIKU, regions: ['us-east-1', 'eu-west-1'], autoProfile: false };
+
+const estimate = (patch: Partial<LatencyEstimate> = {}): LatencyEstimate => ({
+  requests: 20,
+  warmupRequests: 2,
+  inputTokens: 700,
+  outputTokens: 2560,
+  needsConfirmation: false,
+  simulated: true,
+  routes: { 'us-east-1': { invokeId: HAIKU, callRegion: 'us-east-1', kind: 'on-demand' }, 'eu-west-1': { invokeId: HAIKU, callRegion: 'eu-west-1', kind: 'on-demand' } },
+  unavailable: {},
+  prompt: { size: 'small', inputTokens: 35, countedBy: 'estimate' },
+  ...patch,
+});
+
+function renderForm(props: Partial<RunFormProps> = {}) {
+  const handlers = { onChange: vi.fn(), onStart: vi.fn(), onCancel: vi.fn() };
+  const view = render(
+    <RunForm document={SMALL_CATALOG} options={OPTIONS} estimate={{ data: estimate(), error: null, pending: false }} problem={null} running={false} {...handlers} {...props} />,
+  );
+  return { ...handlers, form: screen.getByRole('form', { name: 'Latency run' }), rerender: view.rerender };
+}
+
+describe('RunForm', () => {
+  it('says what the run sends, and Start starts it once', () => {
+    const { form, onStart } = renderForm();
+    expect(within(form).getByTestId('estimate').textContent).toMatch(/20 requests \(2 routes × 10\) \+ 2 warm-up/);
+    fireEvent.click(within(form).getByRole('button', { name: 'Start' }));
+    expect(onStart).toHaveBeenCalledTimes(1);
+  });
+
+  it('Start waits for a fresh estimate, and is refused with the reason while a field is out of range', () => {
+    expect((within(renderForm({ estimate: { data: estimate(), error: null, pending: true } }).form).getByRole('button', { name: 'Start' }) as HTMLButtonElement).disabled).toBe(true);
+    cleanup();
+    const { form } = renderForm({ problem: 'runs must be between 1 and 1000' });
+    expect(within(form).getByRole('alert').textContent).toBe('runs must be between 1 and 1000');
+    expect((within(form).getByRole('button', { name: 'Start' }) as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it('while a run goes on: Cancel instead of Start, the fields locked, and a submit starts nothing', () => {
+    const { form, onCancel, onStart } = renderForm({ running: true });
+    expect(within(form).queryByRole('button', { name: 'Start' })).toBeNull();
+    expect((within(form).getByPlaceholderText('Search by name or id') as HTMLInputElement).disabled).toBe(true);
+    fireEvent.submit(form);
+    expect(onStart).not.toHaveBeenCalled();
+    fireEvent.click(within(form).getByRole('button', { name: 'Cancel' }));
+    expect(onCancel).toHaveBeenCalledTimes(1);
+  });
+
+  it('a region that needs a profile names the fix, and one click turns auto-profile on', () => {
+    const { form, onChange } = renderForm({
+      estimate: { data: estimate({ unavailable: { 'us-west-2': { code: 'NEEDS_INFERENCE_PROFILE', message: 'Served here only through inference profiles.' } } }), error: null, pending: false },
+    });
+    const unavailable = within(form).getByRole('list', { name: 'Regions that cannot be measured' });
+    expect(unavailable.textContent).toContain('us-west-2');
+    fireEvent.click(within(unavailable).getByRole('button', { name: 'Turn on auto-profile' }));
+    expect(onChange).toHaveBeenCalledWith({ ...OPTIONS, autoProfile: true });
+  });
+
+  it('changing a field hands back the whole options with that field changed', () => {
+    const { form, onChange } = renderForm();
+    fireEvent.change(within(form).getByLabelText('Runs per route'), { target: { value: '25' } });
+    expect(onChange).toHaveBeenCalledWith({ ...OPTIONS, runs: 25 });
+  });
+});
