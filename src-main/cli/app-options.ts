@@ -1,37 +1,16 @@
 import { Command, CommanderError } from 'commander';
-import type { Settings } from '../../src-shared/contract';
-import { addAwsOptions, addCatalogOptions, readAwsOptions, readCatalogOptions } from './options';
+import { SETTINGS } from '../../src-shared/contract/settings';
+import { addAwsOptions, addCatalogOptions, checkSettingFlags, readSharedOptions, type SharedOptions } from './options';
 
 /**
  * The options that start the dashboard, read the same way by `bedrock-atlas web` and by the desktop app, so
  * `npm start -- --profile x --regions a,b --cache-mode memory` means the same in both.
  */
-export interface AppLaunchOptions {
-  /** Only the settings the user actually gave: they win over the saved settings for the whole run. */
-  overrides: Partial<Settings>;
-  endpointUrl: string | null;
-  /** false with --no-bundled. */
-  bundled: boolean;
-}
+export type AppLaunchOptions = SharedOptions;
 
 /** Only options the user actually gave (on the command line or through their environment variable) count. */
 export function readLaunchOptions(command: Command): AppLaunchOptions {
-  const given = (name: string) => ['cli', 'env'].includes(command.getOptionValueSource(name) ?? '');
-  const opts = command.opts();
-  const aws = readAwsOptions(opts);
-  const cache = readCatalogOptions(opts);
-  return {
-    overrides: {
-      ...(given('regions') && aws.regions ? { regions: aws.regions } : {}),
-      ...(given('profile') ? { awsProfile: aws.profile } : {}),
-      ...(given('dataDir') && aws.dataDir ? { dataDir: aws.dataDir } : {}),
-      ...(given('cacheMode') ? { cacheMode: cache.cacheMode } : {}),
-      ...(given('cacheDir') ? { cacheDir: cache.cacheDir } : {}),
-      ...(given('maxAgeHours') ? { maxAgeHours: cache.maxAgeHours } : {}),
-    },
-    endpointUrl: aws.endpointUrl,
-    bundled: cache.bundled,
-  };
+  return readSharedOptions(command.opts(), (attribute) => command.getOptionValueSource(attribute));
 }
 
 export class LaunchOptionsError extends Error {
@@ -56,5 +35,11 @@ export function parseDesktopArguments(argv: readonly string[]): AppLaunchOptions
     if (error instanceof CommanderError) throw new LaunchOptionsError(error.message.replace(/^error: /, ''));
     throw error;
   }
-  return readLaunchOptions(command);
+  const options = readLaunchOptions(command);
+  try {
+    checkSettingFlags(options.overrides, SETTINGS);
+  } catch (error) {
+    throw new LaunchOptionsError((error as Error).message);
+  }
+  return options;
 }

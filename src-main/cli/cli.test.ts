@@ -26,7 +26,7 @@ describe('bedrock-atlas CLI', () => {
     [['catalog', '--endpoint-url', 'not a url'], /"not a url" is not a URL/],
     [['catalog', '--endpoint-url', 'ftp://127.0.0.1'], /must start with http:\/\/ or https:\/\//],
     [['catalog', '--cache-mode', 'disk'], /Allowed choices are file, memory, none/],
-    [['catalog', '--max-age-hours', '-3'], /not a positive number of hours/],
+    [['catalog', '--max-age-hours', '-3'], /option '--max-age-hours <hours>' argument '-3' is invalid\. The maximum age must be more than 0 hours/],
     [['web', '--port', '70000'], /not a port number/],
     [['emulator', '--scenario', '/nonexistent/scenario.json'], /Cannot read scenario file/],
     [['launch-rockets'], /unknown command 'launch-rockets'/],

@@ -1,30 +1,25 @@
 import { createAtlasCore, type AtlasCore } from '../core/app/atlas-core';
-import { readAwsOptions, readCatalogOptions } from './options';
+import { defaultSettingsPath } from '../core/app/settings-store';
+import type { SharedOptions } from './options';
 import { BUNDLED_CATALOG, projectFile } from './project-files';
 import type { CommandIo } from './io';
+import { noteOldNode } from './node-note';
 
 /**
- * The composition root as a one-shot command needs it: no settings file (the command line is the whole
- * configuration), the shared options applied, logs on stderr. The caller closes it.
+ * The composition root as a one-shot command needs it: the same settings file as the app (regions, profile, data
+ * directory, cache), the flags given on the command line over it for this run (never saved), logs on stderr.
+ * The caller closes it.
  */
-export function openCommandCore(opts: Record<string, unknown>, io: CommandIo, version: string): Promise<AtlasCore> {
-  const aws = readAwsOptions(opts);
-  const cache = readCatalogOptions(opts);
+export function openCommandCore(shared: SharedOptions, io: CommandIo, version: string, { callsAws = true } = {}): Promise<AtlasCore> {
+  if (callsAws) noteOldNode(io.stderr);
   return createAtlasCore({
     name: 'bedrock-atlas',
     version,
     transport: 'web',
-    settingsPath: null,
-    overrides: {
-      ...(aws.regions ? { regions: aws.regions } : {}),
-      ...(aws.dataDir ? { dataDir: aws.dataDir } : {}),
-      awsProfile: aws.profile,
-      cacheMode: cache.cacheMode,
-      cacheDir: cache.cacheDir,
-      maxAgeHours: cache.maxAgeHours,
-    },
-    endpointUrl: aws.endpointUrl,
-    bundledPath: cache.bundled ? projectFile(BUNDLED_CATALOG) : null,
+    settingsPath: defaultSettingsPath(),
+    overrides: shared.overrides,
+    endpointUrl: shared.endpointUrl,
+    bundledPath: shared.bundled ? projectFile(BUNDLED_CATALOG) : null,
     log: (line) => io.stderr(line),
   });
 }

@@ -1,21 +1,15 @@
 import { resolve } from 'node:path';
 import { Option, InvalidArgumentError, type Command } from 'commander';
-import { parseRegionList, type CommercialRegion } from '../../src-shared/regions';
+import { SETTING_ROWS, SETTING_NAMES, type SettingFlag, type SettingRowName } from '../../src-shared/contract/setting-rows';
+import type { Settings } from '../../src-shared/contract/settings';
+import { COMMERCIAL_REGIONS, isCommercialRegion, type CommercialRegion } from '../../src-shared/regions';
 
 /**
- * Options that several commands share, defined once. Every command that talks to Bedrock adds these with
- * `addAwsOptions(command)` and reads them back with `readAwsOptions(command.opts())`.
+ * The options every command that talks to Bedrock shares. The settings among them (`--regions`, `--profile`,
+ * `--data-dir`, `--cache-mode`, `--cache-dir`, `--max-age-hours`) come from the settings table in
+ * `src-shared/contract/settings.ts`: its flag, its help and its schema. A flag the user gives overrides the settings
+ * file for that run; one they do not give leaves the file's value (or the table's default) in force.
  */
-export interface AwsOptions {
-  /** Send every Bedrock call here instead of AWS (a VPC endpoint, a proxy, or the emulator). */
-  endpointUrl: string | null;
-  /** AWS named profile; null means the default credential chain (env, shared files, SSO, instance roles). */
-  profile: string | null;
-  /** null when the user did not narrow the regions. */
-  regions: CommercialRegion[] | null;
-  /** Where history is kept (`--data-dir`, an absolute path); null means the OS data directory. */
-  dataDir: string | null;
-}
 
 export const ENDPOINT_ENV = 'BEDROCK_ATLAS_ENDPOINT_URL';
 
@@ -40,92 +34,150 @@ export function parsePort(value: string): number {
   return port;
 }
 
-function parseRegions(value: string): CommercialRegion[] {
-  try {
-    return parseRegionList(value);
-  } catch (error) {
-    throw new InvalidArgumentError((error as Error).message);
+/** Edit distance, for "did you mean": a typo is one or two edits away from what was meant. */
+function distance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = current;
   }
+  return previous[b.length]!;
+}
+
+/** The region a mistyped name most likely meant (`us-east1` → `us-east-1`), or null when none is close. */
+export function closestRegion(name: string): CommercialRegion | null {
+  let best: CommercialRegion | null = null;
+  let bestDistance = 3;
+  for (const region of COMMERCIAL_REGIONS) {
+    const edits = distance(name, region);
+    if (edits < bestDistance) [best, bestDistance] = [region, edits];
+  }
+  return best;
+}
+
+export function unknownRegionMessage(name: string): string {
+  const guess = closestRegion(name.toLowerCase());
+  return `Unknown region "${name}".${guess ? ` Did you mean ${guess}?` : ''} Valid choices: all, ${COMMERCIAL_REGIONS.join(', ')}`;
+}
+
+/** One region (`--from`, `--region`), with a "did you mean" for a typo. */
+export function parseRegion(value: string): CommercialRegion {
+  const name = value.trim().toLowerCase();
+  if (!isCommercialRegion(name)) throw new InvalidArgumentError(unknownRegionMessage(value.trim()));
+  return name;
+}
+
+/** `all`, or a comma separated list; each unknown name gets its "did you mean". */
+export function parseRegions(value: string): CommercialRegion[] {
+  const trimmed = value.trim();
+  if (trimmed === '') throw new InvalidArgumentError(`No region given. Use "all" or a comma separated list of: ${COMMERCIAL_REGIONS.join(', ')}`);
+  if (trimmed.toLowerCase() === 'all') return [...COMMERCIAL_REGIONS];
+  const names = [...new Set(trimmed.split(',').map((name) => name.trim().toLowerCase()).filter(Boolean))];
+  const unknown = names.find((name) => !isCommercialRegion(name));
+  if (unknown !== undefined) throw new InvalidArgumentError(unknownRegionMessage(unknown));
+  return names as CommercialRegion[];
+}
+
+function readFlagText(flag: SettingFlag, text: string): unknown {
+  switch (flag.read) {
+    case 'regions':
+      return parseRegions(text);
+    case 'path':
+      if (text.trim() === '' || text.includes('\u0000')) throw new InvalidArgumentError(`"${text}" is not a directory path`);
+      return resolve(text);
+    case 'number': {
+      const number = Number(text);
+      if (text.trim() === '' || !Number.isFinite(number)) throw new InvalidArgumentError(`"${text}" is not a number`);
+      return number;
+    }
+    case 'text':
+      return text;
+  }
+}
+
+/**
+ * The flag's text as the setting's value. The setting's schema checks it afterwards (`checkSettingFlags`), so the
+ * help loads no schema; a refusal names the flag either way.
+ */
+function settingParser(flag: SettingFlag) {
+  return (text: string) => readFlagText(flag, text);
+}
+
+/**
+ * The settings given on the command line, checked by the table's schemas; a refusal names the flag the user typed
+ * and says what is allowed. `schemas` is the contract's settings table (loaded when a command runs, not for --help).
+ */
+export function checkSettingFlags(overrides: Partial<Settings>, schemas: Record<SettingRowName, { schema: { safeParse(value: unknown): { success: boolean; error?: { issues: { message: string }[] } } } }>): void {
+  for (const [name, value] of Object.entries(overrides) as [SettingRowName, unknown][]) {
+    const parsed = schemas[name].schema.safeParse(value);
+    if (parsed.success) continue;
+    const flag = SETTING_ROWS[name].flag;
+    const shown = Array.isArray(value) ? value.join(',') : String(value);
+    throw new InvalidArgumentError(`option '${flag?.name} ${flag?.value}' argument '${shown}' is invalid. ${parsed.error?.issues.map((issue) => issue.message).join('; ')}`);
+  }
+}
+
+const describeDefault = (value: unknown) => (value === null || (Array.isArray(value) && value.length === 0) ? null : String(value));
+
+/** The commander option for one setting's flag; no commander default, so a value not given leaves the settings file's. */
+function settingOption(name: SettingRowName, flag: SettingFlag, heading: string): Option {
+  const fallback = describeDefault(SETTING_ROWS[name].default);
+  const option = new Option(`${flag.name} ${flag.value}`, `${flag.description}${fallback ? ` (default: ${fallback}, or the settings file)` : ''}`).helpGroup(heading);
+  return flag.choices ? option.choices(flag.choices) : option.argParser(settingParser(flag));
 }
 
 /** Every command that takes the shared options lists them under these headings in its --help. */
 export const AWS_OPTIONS_HEADING = 'Shared AWS options:';
 export const CATALOG_OPTIONS_HEADING = 'Shared catalog options:';
 
+const AWS_SETTINGS: SettingRowName[] = ['awsProfile', 'regions', 'dataDir'];
+
+/** The settings that have a flag, with the commander attribute their value lands in (`--profile` → `profile`). */
+const FLAGGED = SETTING_NAMES.flatMap((name) => {
+  const flag: SettingFlag | null = SETTING_ROWS[name].flag;
+  return flag ? [{ name, flag, attribute: new Option(flag.name).attributeName() }] : [];
+});
+
 export function addAwsOptions(command: Command): Command {
-  return command
-    .addOption(
-      new Option('--endpoint-url <url>', 'send every Bedrock call to this endpoint (VPC endpoint, proxy, emulator)')
-        .env(ENDPOINT_ENV)
-        .argParser(parseEndpointUrl)
-        .helpGroup(AWS_OPTIONS_HEADING),
-    )
-    .addOption(new Option('--profile <name>', 'AWS named profile (default: the standard credential chain)').helpGroup(AWS_OPTIONS_HEADING))
-    .addOption(
-      new Option('--regions <list>', 'regions to use: "all" or a comma separated list').argParser(parseRegions).helpGroup(AWS_OPTIONS_HEADING),
-    )
-    .addOption(
-      new Option('--data-dir <dir>', 'where latency history and conversations are kept (default: the OS data directory)')
-        .argParser(parseDataDir)
-        .helpGroup(AWS_OPTIONS_HEADING),
-    );
+  command.addOption(
+    new Option('--endpoint-url <url>', `send every Bedrock call to this endpoint (VPC endpoint, proxy, emulator; env ${ENDPOINT_ENV})`)
+      .env(ENDPOINT_ENV)
+      .argParser(parseEndpointUrl)
+      .helpGroup(AWS_OPTIONS_HEADING),
+  );
+  for (const { name, flag } of FLAGGED) if (AWS_SETTINGS.includes(name)) command.addOption(settingOption(name, flag, AWS_OPTIONS_HEADING));
+  return command;
 }
 
-function parseDataDir(value: string): string {
-  if (value.trim() === '' || value.includes('\u0000')) throw new InvalidArgumentError(`"${value}" is not a directory path`);
-  return resolve(value);
+export function addCatalogOptions(command: Command): Command {
+  for (const { name, flag } of FLAGGED) if (!AWS_SETTINGS.includes(name)) command.addOption(settingOption(name, flag, CATALOG_OPTIONS_HEADING));
+  return command.addOption(new Option('--no-bundled', 'never fall back to the bundled catalog').helpGroup(CATALOG_OPTIONS_HEADING));
 }
 
-export function readAwsOptions(opts: Record<string, unknown>): AwsOptions {
-  return {
-    endpointUrl: (opts.endpointUrl as string | undefined) ?? null,
-    profile: (opts.profile as string | undefined) ?? null,
-    regions: (opts.regions as CommercialRegion[] | undefined) ?? null,
-    dataDir: (opts.dataDir as string | undefined) ?? null,
-  };
-}
-
-/** Where and how the catalog is cached; shared by `catalog` and `web`. */
-export interface CatalogOptions {
-  cacheMode: 'file' | 'memory' | 'none';
-  /** null means the OS cache directory. */
-  cacheDir: string | null;
-  maxAgeHours: number;
+/** The shared options as the user gave them: the settings they set for this run, the endpoint, and --no-bundled. */
+export interface SharedOptions {
+  /** Only the settings given on the command line: they win over the settings file for this run. */
+  overrides: Partial<Settings>;
+  /** Send every Bedrock call here instead of AWS (a VPC endpoint, a proxy, or the emulator). */
+  endpointUrl: string | null;
   /** false with --no-bundled: never fall back to the bundled catalog. */
   bundled: boolean;
 }
 
-function parseMaxAgeHours(value: string): number {
-  const hours = Number(value);
-  if (!Number.isFinite(hours) || hours <= 0) {
-    throw new InvalidArgumentError(`"${value}" is not a positive number of hours`);
+/**
+ * Reads the shared options back. A setting counts only when the user gave it (on the command line, or through its
+ * environment variable); `source` answers where a value came from (commander's `getOptionValueSource`).
+ */
+export function readSharedOptions(opts: Record<string, unknown>, source: (attribute: string) => string | undefined = () => 'cli'): SharedOptions {
+  const overrides: Record<string, unknown> = {};
+  for (const { name, attribute } of FLAGGED) {
+    if (opts[attribute] === undefined || !['cli', 'env'].includes(source(attribute) ?? '')) continue;
+    overrides[name] = opts[attribute];
   }
-  return hours;
-}
-
-export function addCatalogOptions(command: Command): Command {
-  return command
-    .addOption(
-      new Option('--cache-mode <mode>', 'file: one cache file; memory: this process only; none: always fetch')
-        .choices(['file', 'memory', 'none'])
-        .default('file')
-        .helpGroup(CATALOG_OPTIONS_HEADING),
-    )
-    .addOption(new Option('--cache-dir <dir>', 'cache directory (default: the OS cache directory)').helpGroup(CATALOG_OPTIONS_HEADING))
-    .addOption(
-      new Option('--max-age-hours <hours>', 'cache entries older than this are refetched')
-        .argParser(parseMaxAgeHours)
-        .default(24)
-        .helpGroup(CATALOG_OPTIONS_HEADING),
-    )
-    .addOption(new Option('--no-bundled', 'never fall back to the bundled catalog').helpGroup(CATALOG_OPTIONS_HEADING));
-}
-
-export function readCatalogOptions(opts: Record<string, unknown>): CatalogOptions {
   return {
-    cacheMode: opts.cacheMode as CatalogOptions['cacheMode'],
-    cacheDir: (opts.cacheDir as string | undefined) ?? null,
-    maxAgeHours: opts.maxAgeHours as number,
+    overrides: overrides as Partial<Settings>,
+    endpointUrl: (opts.endpointUrl as string | undefined) ?? null,
     bundled: opts.bundled !== false,
   };
 }

@@ -42,7 +42,7 @@ export function buildProgram(io: CommandIo, version: string): Command {
   program.addCommand(latencyCommand(io, version));
   program.addCommand(historyCommand(io, version));
   program.addCommand(rankCommand(io, version));
-  program.addCommand(emulatorCommand(io));
+  program.addCommand(emulatorCommand(io, version));
   for (const command of program.commands) command.exitOverride().configureOutput(program.configureOutput());
   return program.exitOverride();
 }

@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient, type UseMutationResult } from '@tanstack/react-query';
 import { useState } from 'react';
-import type { SettingName, Settings } from '../../src-shared/contract';
+import { SETTING_ROWS, type SettingName, type Settings } from '../../src-shared/contract';
 import { REGION_GROUPS } from '../../src-shared/regions';
 import { useAtlas } from '../api/atlas-context';
 import { ErrorNotice } from '../app/ErrorNotice';
@@ -24,23 +24,22 @@ export function SettingsPage() {
   return <SettingsForm key={JSON.stringify(view.data)} saved={view.data.settings} commandLine={view.data.commandLine} save={save} />;
 }
 
-const OPTION_OF: Record<SettingName, string> = {
-  regions: '--regions',
-  cacheMode: '--cache-mode',
-  cacheDir: '--cache-dir',
-  maxAgeHours: '--max-age-hours',
-  awsProfile: '--profile',
-  theme: '--theme',
-  dataDir: '--data-dir',
-  historyLimit: '--history-limit',
-};
+const label = (name: SettingName) => SETTING_ROWS[name].label;
 
 /** Says that a value came from the command line: it holds for this run unless changed here. */
 function FromCommandLine({ name, commandLine }: { name: SettingName; commandLine: SettingName[] }) {
+  const flag = SETTING_ROWS[name].flag;
   if (!commandLine.includes(name)) return null;
   return (
     <span className="muted command-line-note">
-      Set by <code>{OPTION_OF[name]}</code> for this run; saving a different value replaces it until you restart.
+      {flag ? (
+        <>
+          {label(name)} set by <code>{flag.name}</code> for this run
+        </>
+      ) : (
+        <>{label(name)} set on the command line for this run</>
+      )}
+      ; saving a different value replaces it until you restart.
     </span>
   );
 }
@@ -65,7 +64,7 @@ function SettingsForm({ saved, commandLine, save }: { saved: Settings; commandLi
     >
       <h1>Settings</h1>
       <fieldset>
-        <legend>Regions to scan</legend>
+        <legend>{label('regions')}</legend>
         <FromCommandLine name="regions" commandLine={commandLine} />
         <label className="inline">
           <input type="checkbox" checked={allRegions} onChange={() => setDraft({ ...draft, regions: allRegions ? ['us-east-1'] : [] })} /> All 33 commercial regions
@@ -89,7 +88,7 @@ function SettingsForm({ saved, commandLine, save }: { saved: Settings; commandLi
         <FromCommandLine name="cacheDir" commandLine={commandLine} />
         <FromCommandLine name="maxAgeHours" commandLine={commandLine} />
         <label>
-          Mode
+          {label('cacheMode')}
           <select value={draft.cacheMode} onChange={(event) => setDraft({ ...draft, cacheMode: event.target.value as Settings['cacheMode'] })}>
             <option value="file">file: one cache file (desktop)</option>
             <option value="memory">memory: nothing written to disk</option>
@@ -97,11 +96,11 @@ function SettingsForm({ saved, commandLine, save }: { saved: Settings; commandLi
           </select>
         </label>
         <label>
-          Directory
+          {label('cacheDir')}
           <input type="text" placeholder="OS cache directory" value={draft.cacheDir ?? ''} onChange={(event) => setDraft({ ...draft, cacheDir: event.target.value || null })} />
         </label>
         <label>
-          Maximum age (hours)
+          {label('maxAgeHours')}
           <input type="number" min={0.1} step={0.1} value={draft.maxAgeHours} onChange={(event) => setDraft({ ...draft, maxAgeHours: Number(event.target.value) })} />
         </label>
       </fieldset>
@@ -109,7 +108,7 @@ function SettingsForm({ saved, commandLine, save }: { saved: Settings; commandLi
         <legend>AWS</legend>
         <FromCommandLine name="awsProfile" commandLine={commandLine} />
         <label>
-          Named profile
+          {label('awsProfile')}
           <input type="text" placeholder="default credential chain" value={draft.awsProfile ?? ''} onChange={(event) => setDraft({ ...draft, awsProfile: event.target.value || null })} />
         </label>
         <p className="muted">Credentials stay in the main process: env variables, ~/.aws profiles and SSO are read there, never here.</p>
@@ -118,11 +117,11 @@ function SettingsForm({ saved, commandLine, save }: { saved: Settings; commandLi
         <legend>History</legend>
         <FromCommandLine name="dataDir" commandLine={commandLine} />
         <label>
-          Data directory
+          {label('dataDir')}
           <input type="text" placeholder="OS data directory" value={draft.dataDir ?? ''} onChange={(event) => setDraft({ ...draft, dataDir: event.target.value || null })} />
         </label>
         <label>
-          Latency samples kept
+          {label('historyLimit')}
           <input type="number" min={1000} step={1000} value={draft.historyLimit} onChange={(event) => setDraft({ ...draft, historyLimit: Number(event.target.value) })} />
         </label>
         <p className="muted">Latency runs, probes and conversations are kept in one file there; the oldest samples go beyond the limit.</p>
@@ -130,7 +129,7 @@ function SettingsForm({ saved, commandLine, save }: { saved: Settings; commandLi
       <fieldset>
         <legend>Appearance</legend>
         <label>
-          Theme
+          {label('theme')}
           <select value={draft.theme} onChange={(event) => setDraft({ ...draft, theme: event.target.value as Settings['theme'] })}>
             <option value="system">Follow the system</option>
             <option value="light">Light</option>

@@ -2,19 +2,11 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { z } from 'zod';
-import { SettingsSchema, type Settings, type SettingsPatch } from '../../../src-shared/contract';
+import { DEFAULT_SETTINGS, SettingsSchema, type Settings, type SettingsPatch } from '../../../src-shared/contract';
 import { removeStaleTemporaries, writeFileAtomic } from '../storage/atomic-write';
 
-export const DEFAULT_SETTINGS: Settings = {
-  regions: [],
-  cacheMode: 'file',
-  cacheDir: null,
-  maxAgeHours: 24,
-  awsProfile: null,
-  theme: 'system',
-  dataDir: null,
-  historyLimit: 1_000_000,
-};
+/** The defaults come from the settings table in the contract, with the flags and labels. */
+export { DEFAULT_SETTINGS } from '../../../src-shared/contract';
 
 export function defaultSettingsPath(
   platform: NodeJS.Platform = process.platform,

@@ -1,0 +1,60 @@
+import { existsSync } from 'node:fs';
+import type { HistoryRun } from '../../../src-shared/contract';
+import type { ActionContext } from '../lazy-action';
+import { openCommandCore } from '../command-core';
+import { callMethod } from '../core-calls';
+import { checkDataDir, historyFileIn } from '../data-dir';
+import { formatTable } from '../table';
+
+/** `bedrock-atlas history`: stored runs and probes, newest first, with figures computed from their raw samples. */
+
+const p50 = (stats: { p50: number } | null) => (stats ? `${Math.round(stats.p50)} ms` : '–');
+
+export function historyJson(runs: HistoryRun[]) {
+  return { runs: runs.map(({ id, startedAt, target, status, regions }) => ({ id, startedAt, target, status, regions })) };
+}
+
+const HISTORY_FLAGS = { target: '--target', regions: '--regions', since: '--since', limit: '--limit' };
+
+export async function historyAction({ opts, shared, io, version }: ActionContext): Promise<void> {
+  // What the core logs is printed once: a lock or a damaged file is said by the history itself, not again here.
+  const printed = new Set<string>();
+  const once = { stdout: io.stdout, stderr: (line: string) => (printed.has(line) ? undefined : (printed.add(line), io.stderr(line))) };
+  const core = await openCommandCore(shared, once, version, { callsAws: false });
+  try {
+    const query = {
+      ...(opts.target ? { target: opts.target as string } : {}),
+      ...(shared.overrides.regions ? { regions: shared.overrides.regions } : {}),
+      ...(opts.since ? { since: opts.since as string } : {}),
+      limit: opts.limit as number,
+    };
+    // A read creates nothing: no directory, no empty database.
+    const { dir, exists } = await checkDataDir(core.settings().dataDir, shared.overrides.dataDir !== undefined, 'read');
+    if (!exists || !existsSync(historyFileIn(dir))) {
+      if (opts.json) io.stdout(JSON.stringify(historyJson([]), null, 2));
+      else io.stdout(`No history yet: ${historyFileIn(dir)} does not exist. Run \`bedrock-atlas latency --target ID\` or \`bedrock-atlas probe\` first.`);
+      return;
+    }
+    const status = await callMethod(core, 'historyStatus', undefined);
+    if (status.state === 'off') {
+      for (const warning of status.warnings) once.stderr(warning);
+      once.stderr('Nothing could be read from the history.');
+      process.exitCode = 1;
+      return;
+    }
+    const { runs } = await callMethod(core, 'latencyHistory', query, { flags: HISTORY_FLAGS });
+    io.stderr(`History: ${status.path ?? 'in memory'}, ${status.samples} samples (limit ${status.limit})`);
+    if (opts.json) {
+      io.stdout(JSON.stringify(historyJson(runs), null, 2));
+      return;
+    }
+    if (runs.length === 0) io.stdout('No stored runs match. Run `bedrock-atlas latency --target ID` or `bedrock-atlas probe` first.');
+    for (const run of runs) {
+      io.stdout(`${run.startedAt}  ${run.kind}  ${run.target ?? 'network probe'}  ${run.status}  ${run.id}`);
+      const rows = Object.entries(run.regions).map(([region, figures]) => [region, `${figures.samples} samples`, `TTFT p50 ${p50(figures.ttftMs)}`, `E2E p50 ${p50(figures.e2eMs)}`]);
+      for (const line of formatTable(['  ROUTE', 'SAMPLES', 'TTFT', 'E2E'], rows.map(([first, ...rest]) => [`  ${first}`, ...rest])).slice(1)) io.stdout(line);
+    }
+  } finally {
+    core.close();
+  }
+}

@@ -1,0 +1,26 @@
+import { isCommercialRegion } from '../../../src-shared/regions';
+import type { ActionContext } from '../lazy-action';
+import { callMethod } from '../core-calls';
+import { openCommandCore } from '../command-core';
+
+/** `bedrock-atlas rank`: a target's routes from a home region, by measured p50 TTFT, then by access type. */
+export async function rankAction({ opts, shared, io, version }: ActionContext): Promise<void> {
+  const envRegion = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+  const from = (opts.from as string | undefined) ?? (envRegion && isCommercialRegion(envRegion) ? envRegion : 'us-east-1');
+  const core = await openCommandCore(shared, io, version);
+  try {
+    const { routes } = await callMethod(core, 'rankRoutes', { target: opts.target as string, from }, { flags: { target: '--target', from: '--from' } });
+    if (opts.json) {
+      io.stdout(JSON.stringify({ routes }, null, 2));
+      return;
+    }
+    if (routes.length === 0) io.stdout(`No route from ${from}: the model is not callable on demand or through a profile from there.`);
+    routes.forEach((route, index) => {
+      const figure = route.ttftP50Ms === null ? 'not measured' : `p50 TTFT ${Math.round(route.ttftP50Ms)} ms (${route.samples} samples)`;
+      io.stdout(`${String(index + 1).padStart(2)}. ${route.invokeId}  call ${route.callRegion}  ${route.kind}  ${figure}`);
+      io.stdout(`    ${route.reason}`);
+    });
+  } finally {
+    core.close();
+  }
+}
