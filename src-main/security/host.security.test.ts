@@ -29,7 +29,7 @@ afterAll(async () => {
   await setup?.close();
 });
 
-const post = (path: string, body: string | Uint8Array, headers: Record<string, string> = {}) =>
+const post = (path: string, body: string | Uint8Array<ArrayBuffer>, headers: Record<string, string> = {}) =>
   fetch(`${host.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${host.token}`, 'content-type': 'application/json', ...headers }, body });
 const call = (method: string, input: unknown) => post(`/api/${method}`, JSON.stringify(input));
 
