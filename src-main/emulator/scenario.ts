@@ -117,6 +117,14 @@ const OptimizedQuota = z
   })
   .strict();
 
+const CallerIdentity = z
+  .object({
+    account: z.string().regex(/^\d{12}$/).default('123456789012'),
+    arn: z.string().min(1).default('arn:aws:iam::123456789012:user/Alice'),
+    userId: z.string().min(1).default('AIDACKCEVSQ6C2EXAMPLE'),
+  })
+  .strict();
+
 export const ScenarioSchema = z
   .object({
     name: z.string().optional(),
@@ -141,6 +149,8 @@ export const ScenarioSchema = z
     midStreamErrors: z.array(MidStreamError).default([]),
     networkDrops: z.array(NetworkDrop).default([]),
     optimizedQuota: z.array(OptimizedQuota).default([]),
+    /** Who the caller is, as STS GetCallerIdentity answers (the AWS documentation's example user by default). */
+    identity: CallerIdentity.prefault({}),
   })
   .strict();
 

@@ -8,6 +8,7 @@ import { PromptCache } from './prompt-cache';
 import { listenH1AndH2c } from './protocol';
 import { SeededStreams } from './random';
 import { answerRuntime } from './runtime';
+import { answerService, serviceOf } from './services/dispatch';
 import { EMPTY_SCENARIO, RUNTIME_OPERATIONS, type Scenario } from './scenario';
 import { perRegion, sampleDelay, sleep } from './timing';
 import {
@@ -24,11 +25,12 @@ import {
 } from './wire';
 
 /**
- * A local Bedrock that speaks the real wire protocol (restJson1 over cleartext HTTP/2 and HTTP/1.1, SigV4-scoped
- * regions, event-stream framing), so the real AWS SDK clients run against it unmodified through `endpoint`.
- * Every region is served on one port: the region comes from the credential scope of each request's signature.
- * This file dispatches; each concern has its module (protocol, connections, control-plane, runtime, faults,
- * control-api).
+ * A local AWS that speaks the real wire protocols (Bedrock's restJson1 over cleartext HTTP/2 and HTTP/1.1, SigV4-scoped
+ * regions, event-stream framing; the query and awsJson protocols of the other services), so the real AWS SDK
+ * clients run against it unmodified through `endpoint`. Every region and service is served on one port: the region
+ * comes from the credential scope of each request's signature, the service from the JSON target header, the query
+ * `Action` (services/dispatch.ts) or, for Bedrock, the path. This file dispatches; each concern has its module
+ * (protocol, connections, control-plane, runtime, faults, control-api, services/*).
  */
 
 export { regionFromAuthorization } from './wire';
@@ -166,10 +168,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   };
 
   const handle = async (request: EmulatorRequest, response: EmulatorResponse) => {
+    const requestId = randomUUID();
     response.setHeader(EMULATOR_HEADER, '1');
-    response.setHeader('x-amzn-requestid', randomUUID());
+    response.setHeader('x-amzn-requestid', requestId);
     const url = new URL(request.url ?? '/', 'http://emulator');
     if (url.pathname.startsWith(CONTROL_PREFIX)) return answerControl(controlDeps, request, response, url.pathname);
+    const service = serviceOf(request);
+    if (service) return answerService(service, request, response, { scenario, requestId, countRequest });
     let route: Route | null;
     try {
       route = routeOf(request.method ?? 'GET', url.pathname);

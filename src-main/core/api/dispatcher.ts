@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { contract, isMethodName, type AtlasHandlers, type MethodName } from '../../../src-shared/contract';
-import { serializeError, type Envelope } from '../../../src-shared/envelope';
+import { serializeError, type Envelope, type SerializedError } from '../../../src-shared/envelope';
 
 /**
  * The one gate every call passes through, whichever transport carried it (IPC or loopback HTTP): the method
@@ -38,7 +38,20 @@ export function validateInput<M extends MethodName>(method: M, rawInput: unknown
   return result.data as z.output<(typeof contract)[M]['input']>;
 }
 
-export function createDispatcher(handlers: AtlasHandlers, log: (line: string) => void = () => {}): Dispatcher {
+/** A serialized error whose texts went through `redact`, so no credential in an upstream message reaches a caller. */
+export function redactedError(error: SerializedError, redact: (text: string) => string): SerializedError {
+  return {
+    ...error,
+    message: redact(error.message),
+    ...(error.issues ? { issues: error.issues.map((issue) => ({ ...issue, message: redact(issue.message) })) } : {}),
+  };
+}
+
+export function createDispatcher(
+  handlers: AtlasHandlers,
+  log: (line: string) => void = () => {},
+  redact: (text: string) => string = (text) => text,
+): Dispatcher {
   return {
     async dispatch(method, rawInput, options = {}) {
       try {
@@ -47,7 +60,7 @@ export function createDispatcher(handlers: AtlasHandlers, log: (line: string) =>
         const handler = handlers[method] as (input: unknown, context: { signal: AbortSignal }) => Promise<unknown>;
         return { ok: true, value: await handler(input, { signal: options.signal ?? new AbortController().signal }) };
       } catch (error) {
-        const serialized = serializeError(error);
+        const serialized = redactedError(serializeError(error), redact);
         if (!(error instanceof ValidationError) && !(error instanceof UnknownMethodError)) {
           log(`${method} failed: ${serialized.name}: ${serialized.message}`);
         }

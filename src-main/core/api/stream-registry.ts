@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { isStreamName, streams, type StreamHandlers, type StreamName } from '../../../src-shared/contract';
 import { serializeError, type Envelope } from '../../../src-shared/envelope';
 import { ChunkPump, type FrameSink } from './chunk-pump';
-import { issuesOf, UnknownMethodError, ValidationError } from './dispatcher';
+import { issuesOf, redactedError, UnknownMethodError, ValidationError } from './dispatcher';
 
 /**
  * Every live stream, keyed by its id, with the AbortController that cancels it. Both transports go through
@@ -47,6 +47,8 @@ export class StreamRegistry {
   constructor(
     private readonly handlers: StreamHandlers,
     private readonly log: (line: string) => void = () => {},
+    /** Removes credentials from an error before it leaves the core (the AWS layer's redaction). */
+    private readonly redact: (text: string) => string = (text) => text,
   ) {}
 
   /**
@@ -81,7 +83,7 @@ export class StreamRegistry {
         await pump.finish({ type: 'result', data: result });
       } catch (error) {
         const cancelled = abort.signal.aborted;
-        const serialized = serializeError(cancelled ? new StreamCancelledError() : error);
+        const serialized = redactedError(serializeError(cancelled ? new StreamCancelledError() : error), this.redact);
         if (!cancelled) this.log(`stream ${name} failed: ${serialized.name}: ${serialized.message}`);
         await pump.finish({ type: 'error', data: serialized });
       } finally {

@@ -9,6 +9,8 @@ import type { CatalogService } from '../catalog/service';
 import { playgroundFeature } from '../playground/feature';
 import { latencyFeature } from '../latency/feature';
 import { historyFeature } from '../storage/history-feature';
+import { AwsClientPool } from '../aws/client-pool';
+import { redactSecrets } from '../aws/redact';
 import { appFeature } from './app-feature';
 import { awsFeature } from './aws-feature';
 import { changedSettings, EffectiveSettings } from './effective-settings';
@@ -95,14 +97,21 @@ function route(features: readonly Feature[], instances: Map<Feature, FeatureInst
 }
 
 export async function createAtlasCore(init: AtlasCoreInit): Promise<AtlasCore> {
-  const options = coreOptions(init);
+  const given = coreOptions(init);
+  const instances = new Map<Feature, FeatureInstance>();
+  // Every text that leaves the core (log lines, error envelopes of methods and streams) loses the credentials the
+  // client pool handed out and anything shaped like a secret, whichever feature produced it.
+  const redact = (text: string) => {
+    const pool = instances.get(awsFeature)?.exports;
+    return pool instanceof AwsClientPool ? pool.redact(text) : redactSecrets(text);
+  };
+  const options: AtlasCoreOptions = { ...given, log: (line) => given.log(redact(line)) };
   const features = buildOrder(options.features ?? FEATURES);
   const events = new EventHub();
   const store = new SettingsStore(options.settingsPath);
   await store.load();
   for (const warning of store.warnings) options.log(warning);
   const settings = new EffectiveSettings(store, options.overrides);
-  const instances = new Map<Feature, FeatureInstance>();
 
   const exportsFor =
     (feature: Feature) =>
@@ -134,12 +143,12 @@ export async function createAtlasCore(init: AtlasCoreInit): Promise<AtlasCore> {
 
   const handlers = route(features, instances, METHOD_NAMES, 'methods') as AtlasHandlers;
   const streamHandlers = route(features, instances, STREAM_NAMES, 'streams') as StreamHandlers;
-  const streams = new StreamRegistry(streamHandlers, options.log);
+  const streams = new StreamRegistry(streamHandlers, options.log, redact);
 
   return {
     handlers,
     streamHandlers,
-    dispatcher: createDispatcher(handlers, options.log),
+    dispatcher: createDispatcher(handlers, options.log, redact),
     streams,
     events,
     snapshotEvents: () => features.flatMap((feature) => instances.get(feature)?.snapshotEvents?.() ?? []),

@@ -6,7 +6,7 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { RUNTIME_POOL, RuntimeConnectionPool, type ConnectionStats, type WarmUpResult } from './connection-pool';
 import { SharedCredentials } from './credentials';
-import { resolvedEndpoint } from './endpoints';
+import { configuredEndpointOf, resolvedEndpoint } from './endpoints';
 import { redactSecrets } from './redact';
 import { cappedRetryStrategy } from './retry';
 import { BEDROCK, BEDROCK_RUNTIME, type AwsService, type PooledClient } from './services';
@@ -128,6 +128,9 @@ export class AwsClientPool {
         ...(this.endpointUrl ? { endpoint: this.endpointUrl } : {}),
         requestHandler: service === (BEDROCK_RUNTIME as AwsService<PooledClient>) ? this.runtimeHandler(signingRegion, streaming) : this.plainHandler(),
       });
+      if (this.profile && !this.endpointUrl) {
+        Object.assign(client.config, { serviceConfiguredEndpoint: configuredEndpointOf(service.id, this.profile) });
+      }
       this.clients.set(key, client);
     }
     return client;

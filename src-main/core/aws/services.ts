@@ -24,6 +24,8 @@ export interface SharedClientConfig {
 
 /** What the pool needs of any SDK v3 client. */
 export interface PooledClient {
+  /** The resolved configuration (the pool gives it the profile's configured-endpoint resolver). */
+  config: object;
   destroy(): void;
 }
 

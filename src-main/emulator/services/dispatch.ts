@@ -1,0 +1,57 @@
+import { readBody, type EmulatorRequest, type EmulatorResponse } from '../wire';
+import type { Scenario } from '../scenario';
+import { QueryError, sendQueryError } from './query-protocol';
+import type { EmulatedService } from './service';
+import { stsService } from './sts';
+
+/** Every service the emulator speaks besides Bedrock (which is dispatched by path). One line each. */
+export const SERVICES: readonly EmulatedService[] = [stsService];
+
+const SCOPE = /Credential=([^/,\s]+)\/\d{8}\/([a-z0-9-]+)\/([a-z0-9-]+)\/aws4_request/;
+
+function scopeOf(request: EmulatorRequest): { accessKeyId: string; region: string; service: string } | null {
+  const match = SCOPE.exec(request.headers.authorization ?? '');
+  return match ? { accessKeyId: match[1]!, region: match[2]!, service: match[3]! } : null;
+}
+
+/**
+ * The service a request is for, told as AWS tells it: an `X-Amz-Target` header names an awsJson service and its
+ * operation; a form-encoded POST signed for a query service (STS, IAM) carries its `Action` in the body. Anything
+ * else is Bedrock's, dispatched by path.
+ */
+export function serviceOf(request: EmulatorRequest): EmulatedService | null {
+  const target = request.headers['x-amz-target'];
+  if (typeof target === 'string') return SERVICES.find((service) => service.protocol === 'awsJson' && target.startsWith(`${service.targetPrefix}.`)) ?? null;
+  const form = (request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
+  const signedFor = scopeOf(request)?.service;
+  if (request.method === 'POST' && form) return SERVICES.find((service) => service.protocol === 'query' && service.signingName === signedFor) ?? null;
+  return null;
+}
+
+export interface ServiceDispatch {
+  scenario: Scenario;
+  requestId: string;
+  countRequest(region: string, operation: string): void;
+}
+
+export async function answerService(service: EmulatedService, request: EmulatorRequest, response: EmulatorResponse, dispatch: ServiceDispatch): Promise<void> {
+  const { requestId } = dispatch;
+  const body = await readBody(request);
+  const scope = scopeOf(request);
+  try {
+    if (!scope) throw new QueryError(403, 'MissingAuthenticationToken', 'Request is missing Authentication Token');
+    const target = request.headers['x-amz-target'];
+    const parameters = service.protocol === 'query' ? new URLSearchParams(body) : (JSON.parse(body || '{}') as Record<string, unknown>);
+    const operation = service.protocol === 'query' ? ((parameters as URLSearchParams).get('Action') ?? '') : String(target).slice(`${service.targetPrefix}.`.length);
+    dispatch.countRequest(scope.region, `${service.signingName}:${operation}`);
+    await service.answer({ request, response, operation, parameters, region: scope.region, accessKeyId: scope.accessKeyId, scenario: dispatch.scenario, requestId });
+  } catch (error) {
+    const failure = error instanceof QueryError ? error : new QueryError(500, 'InternalFailure', (error as Error).message, 'Receiver');
+    if (service.protocol === 'query') sendQueryError(response, failure, requestId);
+    else if (!response.headersSent) {
+      const text = JSON.stringify({ __type: failure.code, message: failure.message });
+      response.writeHead(failure.status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': failure.code, 'content-length': Buffer.byteLength(text) });
+      response.end(text);
+    }
+  }
+}
