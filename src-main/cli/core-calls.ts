@@ -42,8 +42,9 @@ export function issueInFlags(issue: { path: string; message: string }, flags: Fl
   const flag = flagOf(issue.path, flags);
   if (!flag) return issue.path ? `${issue.path}: ${issue.message}` : issue.message;
   const field = issue.path.split('.').filter((part) => !/^\d+$/.test(part)).at(-1) ?? '';
-  const message = field && issue.message.startsWith(`${field} `) ? issue.message.slice(field.length + 1) : issue.message;
-  return `${flag}: ${message}`;
+  // The schema's own sentence, with the flag where it named the field ("requestTimeoutMs must be…" → "--timeout-ms must be…").
+  if (field && issue.message.startsWith(`${field} `)) return `${flag} ${issue.message.slice(field.length + 1)}`;
+  return `${flag}: ${issue.message}`;
 }
 
 export function asCliError(error: SerializedError, flags: FlagNames = {}, usageCodes: ReadonlySet<string> = USAGE_CODES): Error {

@@ -56,9 +56,9 @@ export function closestRegion(name: string): CommercialRegion | null {
   return best;
 }
 
-export function unknownRegionMessage(name: string): string {
+export function unknownRegionMessage(name: string, { orAll = false } = {}): string {
   const guess = closestRegion(name.toLowerCase());
-  return `Unknown region "${name}".${guess ? ` Did you mean ${guess}?` : ''} Valid choices: all, ${COMMERCIAL_REGIONS.join(', ')}`;
+  return `Unknown region "${name}".${guess ? ` Did you mean ${guess}?` : ''} Valid choices: ${orAll ? 'all, ' : ''}${COMMERCIAL_REGIONS.join(', ')}`;
 }
 
 /** One region (`--from`, `--region`), with a "did you mean" for a typo. */
@@ -75,7 +75,7 @@ export function parseRegions(value: string): CommercialRegion[] {
   if (trimmed.toLowerCase() === 'all') return [...COMMERCIAL_REGIONS];
   const names = [...new Set(trimmed.split(',').map((name) => name.trim().toLowerCase()).filter(Boolean))];
   const unknown = names.find((name) => !isCommercialRegion(name));
-  if (unknown !== undefined) throw new InvalidArgumentError(unknownRegionMessage(unknown));
+  if (unknown !== undefined) throw new InvalidArgumentError(unknownRegionMessage(unknown, { orAll: true }));
   return names as CommercialRegion[];
 }
 
@@ -146,7 +146,10 @@ export function addAwsOptions(command: Command): Command {
       .argParser(parseEndpointUrl)
       .helpGroup(AWS_OPTIONS_HEADING),
   );
-  for (const { name, flag } of FLAGGED) if (AWS_SETTINGS.includes(name)) command.addOption(settingOption(name, flag, AWS_OPTIONS_HEADING));
+  for (const name of AWS_SETTINGS) {
+    const flagged = FLAGGED.find((entry) => entry.name === name);
+    if (flagged) command.addOption(settingOption(name, flagged.flag, AWS_OPTIONS_HEADING));
+  }
   return command;
 }
 

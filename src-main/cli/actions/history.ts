@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
-import type { HistoryRun } from '../../../src-shared/contract';
+import { HistoryQuerySchema, type HistoryRun } from '../../../src-shared/contract';
 import type { ActionContext } from '../lazy-action';
 import { openCommandCore } from '../command-core';
-import { callMethod } from '../core-calls';
+import { callMethod, issueInFlags } from '../core-calls';
+import { UsageError } from '../io';
 import { checkDataDir, historyFileIn } from '../data-dir';
 import { formatTable } from '../table';
 
@@ -28,6 +29,11 @@ export async function historyAction({ opts, shared, io, version }: ActionContext
       ...(opts.since ? { since: opts.since as string } : {}),
       limit: opts.limit as number,
     };
+    // The query is checked first, as the dispatcher will: a bad --since is a mistake whether or not history exists.
+    const checked = HistoryQuerySchema.safeParse(query);
+    if (!checked.success) {
+      throw new UsageError(checked.error.issues.map((issue) => issueInFlags({ path: issue.path.map(String).join('.'), message: issue.message }, HISTORY_FLAGS)).join('; '));
+    }
     // A read creates nothing: no directory, no empty database.
     const { dir, exists } = await checkDataDir(core.settings().dataDir, shared.overrides.dataDir !== undefined, 'read');
     if (!exists || !existsSync(historyFileIn(dir))) {

@@ -48,12 +48,12 @@ function cli(args: string[], options: { interruptOn?: RegExp } = {}): Promise<Ru
 
 describe('bedrock-atlas latency, history, rank and probe', () => {
   it.each([
-    [['latency', '--target', HAIKU, '--runs', '0'], /runs must be between 1 and 1000/],
-    [['latency', '--target', HAIKU, '--concurrency', '33'], /concurrency must be between 1 and 32/],
+    [['latency', '--target', HAIKU, '--runs', '0'], /error: --runs must be between 1 and 1000/],
+    [['latency', '--target', HAIKU, '--concurrency', '33'], /error: --concurrency must be between 1 and 32/],
     [['latency', '--target', HAIKU, '--runs', 'many'], /"many" is not a whole number/],
     [['latency', '--runs', '3'], /required option '--target <id>' not specified/],
     [['latency', '--target', HAIKU, '--prompt-size', 'huge'], /Allowed choices are small, medium, large/],
-    [['probe', '--samples', '0'], /samples must be at least 1/],
+    [['probe', '--samples', '0'], /error: --samples must be at least 1/],
     [['history', '--since', 'yesterday'], /since is a duration \(30m, 12h, 7d, 4w\) or an ISO date/],
     [['rank', '--target', HAIKU, '--from', 'mars-1'], /Unknown region "mars-1"/],
     [['rank', '--target', 'no-such-model-anywhere', '--from', 'us-east-1'], /No model or inference profile matches "no-such-model-anywhere"/],

@@ -111,8 +111,8 @@ describe('bedrock-atlas prompt', () => {
 
   it.each([
     ['an empty prompt', ['  '], /The prompt is empty/],
-    ['maxTokens above the bound', ['--max-tokens', '200001', 'hi'], /maxTokens may be at most 200000/],
-    ['maxTokens of zero', ['--max-tokens', '0', 'hi'], /maxTokens must be at least 1/],
+    ['maxTokens above the bound', ['--max-tokens', '200001', 'hi'], /--max-tokens may be at most 200000/],
+    ['maxTokens of zero', ['--max-tokens', '0', 'hi'], /--max-tokens must be at least 1/],
     ['maxTokens that is not a whole number', ['--max-tokens', '1.5', 'hi'], /"1.5" is not a whole number/],
     ['an unknown latency mode', ['--latency', 'fast', 'hi'], /Allowed choices are standard, optimized/],
     ['an unknown region', ['--region', 'mars-1', 'hi'], /Unknown region "mars-1"/],
