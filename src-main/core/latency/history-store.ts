@@ -59,6 +59,8 @@ export interface RunRow {
 export interface MeasuredRoute {
   invokeId: string;
   region: string;
+  /** The route kind the samples were measured as (on-demand, geo-profile, global-profile). */
+  kind: string;
   ttftP50Ms: number;
   samples: number;
   measuredAt: string;
@@ -335,13 +337,14 @@ export class LatencyHistory {
   /** p50 TTFT per route of a model over the window, for the ranking and the catalog's bestRegions. */
   async measured(modelId: string, sinceMs: number): Promise<MeasuredRoute[]> {
     const db = await this.open();
-    const rows = await db.all<{ invoke_id: string; region: string; p50: number; n: bigint; last: string }>(
-      `select s.invoke_id, s.region, quantile_cont(s.ttft_ms, 0.5) as p50, count(*) as n, strftime(max(s.measured_at), '%Y-%m-%dT%H:%M:%S.%gZ') as last
+    const rows = await db.all<{ invoke_id: string; region: string; kind: string; p50: number; n: bigint; last: string }>(
+      `select s.invoke_id, s.region, any_value(s.kind) as kind, quantile_cont(s.ttft_ms, 0.5) as p50, count(*) as n,
+         strftime(max(s.measured_at), '%Y-%m-%dT%H:%M:%S.%gZ') as last
        from latency_samples s join latency_runs r on r.id = s.run_id
        where s.model_id = $1 and s.error_class is null and s.measured_at >= $2::timestamp group by s.invoke_id, s.region`,
       [modelId, iso(sinceMs)],
     );
-    return rows.map((row) => ({ invokeId: row.invoke_id, region: row.region, ttftP50Ms: round(row.p50), samples: Number(row.n), measuredAt: row.last }));
+    return rows.map((row) => ({ invokeId: row.invoke_id, region: row.region, kind: row.kind, ttftP50Ms: round(row.p50), samples: Number(row.n), measuredAt: row.last }));
   }
 
   /**

@@ -33,11 +33,23 @@ export function withMeasurements(routes: RankedRoute[], measured: Map<string, Me
   });
 }
 
+const ROUTE_KINDS: readonly RankedLatencyRoute['kind'][] = ['on-demand', 'geo-profile', 'global-profile'];
+const kindOf = (kind: string): RankedLatencyRoute['kind'] => ROUTE_KINDS.find((known) => known === kind) ?? 'on-demand';
+
+/**
+ * Every measured route first, fastest first, whatever its kind and wherever it was called from (a profile measured
+ * from another source region is a route the user can take too); then the catalog's routes from `from` that were not
+ * measured, in the catalog's order.
+ */
 export async function rankRoutes(document: CatalogDocument, history: LatencyHistory, target: string, from: string, now = Date.now()): Promise<RankedLatencyRoute[]> {
   const model = getModel(document, target);
   if (!model) throw new RankTargetError(`No model or inference profile matches "${target}". Search with \`bedrock-atlas where NAME\`.`);
   const measured = await measuredByRoute(history, model.modelId, now);
-  const ranked = bestRegions(document, model.modelId, from).map((route) => {
+  const describe = (figures: MeasuredRoute) =>
+    `p50 TTFT ${Math.round(figures.ttftP50Ms)} ms over ${figures.samples} samples, measured ${describeAge(now - Date.parse(figures.measuredAt))}.`;
+  const catalogRoutes = bestRegions(document, model.modelId, from);
+  const listed = new Set(catalogRoutes.map((route) => routeKey(route.invokeId, route.callRegion)));
+  const ranked = catalogRoutes.map((route) => {
     const figures = measured.get(routeKey(route.invokeId, route.callRegion));
     return {
       invokeId: route.invokeId,
@@ -46,12 +58,23 @@ export async function rankRoutes(document: CatalogDocument, history: LatencyHist
       ttftP50Ms: figures?.ttftP50Ms ?? null,
       samples: figures?.samples ?? 0,
       measuredAt: figures?.measuredAt ?? null,
-      reason: figures
-        ? `p50 TTFT ${Math.round(figures.ttftP50Ms)} ms over ${figures.samples} samples, measured ${describeAge(now - Date.parse(figures.measuredAt))}. ${route.reason}`
-        : `Not measured yet. ${route.reason}`,
+      reason: figures ? `${describe(figures)} ${route.reason}` : `Not measured yet. ${route.reason}`,
       catalogRank: route.rank,
     };
   });
+  for (const [key, figures] of measured) {
+    if (listed.has(key)) continue;
+    ranked.push({
+      invokeId: figures.invokeId,
+      callRegion: figures.region,
+      kind: kindOf(figures.kind),
+      ttftP50Ms: figures.ttftP50Ms,
+      samples: figures.samples,
+      measuredAt: figures.measuredAt,
+      reason: `${describe(figures)} Called from ${figures.region}${figures.region === from ? '' : `, not from ${from}`}.`,
+      catalogRank: Number.MAX_SAFE_INTEGER,
+    });
+  }
   ranked.sort((a, b) => {
     if (a.ttftP50Ms !== null && b.ttftP50Ms !== null) return a.ttftP50Ms - b.ttftP50Ms;
     if (a.ttftP50Ms !== null) return -1;
