@@ -203,7 +203,7 @@ test('a route without access and a throttled one: the failure names the fix, thr
     await form.getByRole('button', { name: 'Start' }).click();
     const results = page.getByTestId('run-results');
     await expect(results.getByTestId('run-failures')).toContainText('eu-west-1', { timeout: 30_000 });
-    await expect(results.getByTestId('run-failures')).toContainText('Request it in the Bedrock console');
+    await expect(results.getByTestId('run-failures')).toContainText('request access in the Bedrock console');
     const throttledRow = results.getByTestId('figures').locator('tbody tr').filter({ hasText: 'us-west-2' });
     await expect(throttledRow).toContainText('throttled');
     await expect(results).toContainText('Some requests were throttled: they are counted, never retried');
