@@ -56,3 +56,16 @@ export function parseRegionList(value: string): CommercialRegion[] {
   }
   return names as CommercialRegion[];
 }
+
+/**
+ * Regions in the catalog's geographic order (North America first, as the matrix shows them), unknown ones last by
+ * name. A catalog document's own key order is the order its regions answered in, which a refresh changes: lists
+ * the user picks from must not reorder after a refresh.
+ */
+export function inGeographicOrder(regions: Iterable<string>): string[] {
+  const rank = (region: string) => {
+    const index = (COMMERCIAL_REGIONS as readonly string[]).indexOf(region);
+    return index < 0 ? COMMERCIAL_REGIONS.length : index;
+  };
+  return [...new Set(regions)].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+}

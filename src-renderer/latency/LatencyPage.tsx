@@ -16,7 +16,7 @@ import { RankingTable } from './RankingTable';
 import { RunForm } from './RunForm';
 import { RunResults } from './RunResults';
 import type { LatencyRun } from './latency-work';
-import { DEFAULT_OPTIONS, describeTarget, presetRegions, runInput, type RunOptions } from './run-options';
+import { catalogRegions, DEFAULT_OPTIONS, describeTarget, presetRegions, runInput, type RunOptions } from './run-options';
 import './latency.css';
 
 export function LatencyPage() {
@@ -79,7 +79,7 @@ function LatencyLab({ document }: { document: CatalogDocument }) {
   });
   const described = useMemo(() => describeTarget(document, options.target), [document, options.target]);
   const targetId = described?.id ?? options.target.trim();
-  const regions = useMemo(() => Object.keys(document.regions), [document]);
+  const regions = useMemo(() => catalogRegions(document), [document]);
   const running = status === 'running';
 
   const start = async (confirmed: boolean) => {

@@ -32,6 +32,17 @@ function renderForm(props: Partial<RunFormProps> = {}) {
 }
 
 describe('RunForm', () => {
+  it('lists the regions in geographic order after a refresh whose regions answered in another order (issue 21 §14)', () => {
+    // A refresh stores regions in the order they answered: the two opt-in Middle East regions fail first.
+    const refreshed = { ...SMALL_CATALOG, regions: { 'me-central-1': { status: 'ok' as const }, 'me-south-1': { status: 'ok' as const }, ...SMALL_CATALOG.regions } };
+    const { form, onChange } = renderForm({ document: refreshed });
+    const boxes = within(form).getAllByRole('checkbox').map((box) => box.closest('label')?.textContent?.trim()).filter((name) => name && /^[a-z]{2}-[a-z]+-\d$/.test(name));
+    expect(boxes).toEqual(['us-east-1', 'us-west-2', 'eu-west-1', 'me-central-1', 'me-south-1']);
+    // A region ticked later takes its geographic place in the chosen list, not the end.
+    fireEvent.click(within(form).getByRole('checkbox', { name: 'us-west-2' }));
+    expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ regions: ['us-east-1', 'us-west-2', 'eu-west-1'] }));
+  });
+
   it('says what the run sends, and Start starts it once', () => {
     const { form, onStart } = renderForm();
     expect(within(form).getByTestId('estimate').textContent).toMatch(/20 requests \(2 routes × 10\) \+ 2 warm-up/);

@@ -1,9 +1,9 @@
 import { useId, useMemo } from 'react';
 import type { CatalogDocument } from '../../src-shared/catalog/document';
 import { PROMPT_SIZES, type LatencyEstimate } from '../../src-shared/contract/latency';
-import { REGION_GROUPS, type RegionGroup } from '../../src-shared/regions';
+import { inGeographicOrder, REGION_GROUPS, type RegionGroup } from '../../src-shared/regions';
 import { fixFor } from './figures';
-import { describeTarget, offersOptimized, presetRegions, type RegionPreset, type RunOptions } from './run-options';
+import { catalogRegions, describeTarget, offersOptimized, presetRegions, type RegionPreset, type RunOptions } from './run-options';
 
 export interface RunFormProps {
   document: CatalogDocument;
@@ -25,9 +25,9 @@ export function RunForm({ document, options, onChange, estimate, problem, runnin
   const set = (patch: Partial<RunOptions>) => onChange({ ...options, ...patch });
   const described = useMemo(() => describeTarget(document, options.target), [document, options.target]);
   const optimized = offersOptimized(document, options.target);
-  const regions = Object.keys(document.regions);
+  const regions = useMemo(() => catalogRegions(document), [document]);
   const preset = (value: RegionPreset) => set({ regions: presetRegions(document, options.target, value) });
-  const toggleRegion = (region: string) => set({ regions: options.regions.includes(region) ? options.regions.filter((name) => name !== region) : [...options.regions, region] });
+  const toggleRegion = (region: string) => set({ regions: options.regions.includes(region) ? options.regions.filter((name) => name !== region) : inGeographicOrder([...options.regions, region]) });
   const targets = useMemo(
     () => [
       ...Object.values(document.models)

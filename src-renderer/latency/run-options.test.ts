@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import bundled from '../../bundled/bedrock_catalog_bundled.json';
 import type { CatalogDocument } from '../../src-shared/catalog/document';
+import { inGeographicOrder } from '../../src-shared/regions';
 import { callableRegions, DEFAULT_OPTIONS, describeTarget, offersOptimized, presetRegions, runInput, type RunOptions } from './run-options';
 
 // The renderer reads no files: the bundled catalog comes in as a module.
@@ -29,7 +30,17 @@ describe('the Latency form: targets, region presets and the run input', () => {
     expect(europe.length).toBeGreaterThan(0);
     expect(europe.every((region) => region.startsWith('eu-'))).toBe(true);
     expect(europe).toEqual(europe.filter((region) => callableRegions(document, HAIKU).includes(region)));
-    expect(presetRegions(document, HAIKU, 'all')).toEqual(Object.keys(document.regions));
+    expect(presetRegions(document, HAIKU, 'all')).toEqual(inGeographicOrder(Object.keys(document.regions)));
+  });
+
+  it('keeps the geographic order whatever order a refresh stored the regions in (issue 21 §14)', () => {
+    const keys = Object.keys(document.regions);
+    const refreshed = { ...document, regions: Object.fromEntries([...keys].reverse().map((region) => [region, document.regions[region]!])) };
+    expect(Object.keys(refreshed.regions)[0]).not.toBe('us-east-1');
+    expect(presetRegions(refreshed, HAIKU, 'all')[0]).toBe('us-east-1');
+    expect(presetRegions(refreshed, HAIKU, 'all')).toEqual(presetRegions(document, HAIKU, 'all'));
+    expect(presetRegions(refreshed, HAIKU, 'callable')).toEqual(presetRegions(document, HAIKU, 'callable'));
+    expect(inGeographicOrder(['me-south-1', 'me-central-1', 'zz-test-1', 'us-east-1'])).toEqual(['us-east-1', 'me-central-1', 'me-south-1', 'zz-test-1']);
   });
 
   it('offers optimized latency only for models that have it', () => {

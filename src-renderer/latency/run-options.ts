@@ -3,7 +3,7 @@ import { getModel, profileById } from '../../src-shared/catalog/queries';
 import { resolveRoute } from '../../src-shared/catalog/resolve-route';
 import { LatencyRunInputSchema, type LatencyRunInput, type PromptSize } from '../../src-shared/contract/latency';
 import { offersOptimizedLatency } from '../../src-shared/playground/model-options';
-import { REGION_GROUPS, type RegionGroup } from '../../src-shared/regions';
+import { inGeographicOrder, REGION_GROUPS, type RegionGroup } from '../../src-shared/regions';
 
 /** What the Latency page's form holds, and how it becomes the contract's run input. */
 
@@ -31,9 +31,14 @@ export const DEFAULT_OPTIONS: Omit<RunOptions, 'target' | 'regions'> = {
 
 export type RegionPreset = 'callable' | 'all' | RegionGroup;
 
-/** The scanned regions (those whose scan did not fail), in the catalog's order. */
+/** The catalog's regions in geographic order, whatever order the last refresh's regions answered in. */
+export function catalogRegions(document: CatalogDocument): string[] {
+  return inGeographicOrder(Object.keys(document.regions));
+}
+
+/** The scanned regions (those whose scan did not fail), in geographic order. */
 export function scannedRegions(document: CatalogDocument): string[] {
-  return Object.keys(document.regions).filter((region) => document.regions[region].status !== 'error');
+  return catalogRegions(document).filter((region) => document.regions[region]?.status !== 'error');
 }
 
 /** Regions the target can be called from somehow: on demand, or through a profile (auto-profile picks it). */
@@ -50,12 +55,12 @@ export function callableRegions(document: CatalogDocument, target: string): stri
 }
 
 export function presetRegions(document: CatalogDocument, target: string, preset: RegionPreset): string[] {
-  if (preset === 'all') return Object.keys(document.regions);
+  if (preset === 'all') return catalogRegions(document);
   const callable = callableRegions(document, target);
   if (preset === 'callable') return callable;
   const geography: readonly string[] = REGION_GROUPS[preset];
   const here = callable.filter((region) => geography.includes(region));
-  return here.length > 0 ? here : Object.keys(document.regions).filter((region) => geography.includes(region));
+  return here.length > 0 ? here : catalogRegions(document).filter((region) => geography.includes(region));
 }
 
 /**

@@ -4,7 +4,7 @@ import type { RegionProgress } from '../../src-shared/events';
 import { useConnectionState } from '../api/atlas-context';
 import { ErrorNotice } from '../app/ErrorNotice';
 import { describeAge } from '../../src-shared/describe-age';
-import type { DiscoveryFailure } from './discovery-failure';
+import { describeRegionSummary, type DiscoveryFailure } from './discovery-failure';
 import { RegionsPopover } from './RegionsPopover';
 import type { DiscoveryStatus, Refresh } from './use-discovery-status';
 import './status.css';
@@ -33,10 +33,7 @@ export function StatusBar({ refresh, status }: { refresh: Refresh; status: Disco
   const { catalog, appInfo, failure, regionsOpen, setRegionsOpen, closeRegions } = status;
 
   const snapshot = catalog.data;
-  const regions = snapshot ? Object.entries(snapshot.document.regions) : [];
-  const failedScanRegions = Object.keys(failure?.regions ?? {}).length;
-  const failedCount = failedScanRegions > 0 ? failedScanRegions : regions.filter(([, region]) => region.status === 'error').length;
-  const okCount = failedScanRegions > 0 ? 0 : regions.length - failedCount;
+  const regionSummary = snapshot ? describeRegionSummary(snapshot, failure) : null;
   const simulated = snapshot?.meta.simulated || appInfo.data?.simulated;
   const backEndLost = appInfo.isError || connection === 'lost';
   const answered = bedrockAnswered(snapshot, failure, scan);
@@ -63,16 +60,14 @@ export function StatusBar({ refresh, status }: { refresh: Refresh; status: Disco
           <button
             type="button"
             ref={regionButton}
-            className={`link-button region-summary${failedCount > 0 ? ' has-failures' : ''}`}
+            className={`link-button region-summary${regionSummary?.failed ? ' has-failures' : ''}`}
             onClick={() => setRegionsOpen(!regionsOpen)}
             aria-expanded={regionsOpen}
             aria-haspopup="dialog"
             title={snapshot.meta.source === 'bundled' ? 'The regions as recorded in the bundled data' : "Each region's answer"}
             data-testid="region-summary"
           >
-            {snapshot.meta.source === 'bundled' && failedScanRegions === 0
-              ? `${regions.length} regions in the bundled data`
-              : `${okCount} regions ok${failedCount > 0 ? ` · ${failedCount} failed` : ''}`}
+            {regionSummary?.text}
           </button>
           {warnings.length > 0 ? (
             <button

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CatalogSnapshot } from '../../src-shared/contract';
 import type { RegionProgress } from '../../src-shared/events';
-import { describeCause, describeShownInstead, discoveryFailure, type ScanOutcome } from './discovery-failure';
+import { describeCause, describeRegionSummary, describeShownInstead, discoveryFailure, type ScanOutcome } from './discovery-failure';
 
 const context = { endpointUrl: 'http://127.0.0.1:9', awsProfile: 'work' };
 
@@ -75,5 +75,28 @@ describe('describeShownInstead', () => {
     expect(describeShownInstead(snapshot('bundled'))).toBe('the bundled catalog recorded on 2026-08-21 (it may be out of date)');
     expect(describeShownInstead(snapshot('cache'))).toMatch(/^the cached catalog from 2026-08-2\d \d\d:\d\d \(5 min ago\)$/);
     expect(describeShownInstead(snapshot('api'))).toMatch(/^the catalog fetched 2026-08-2\d \d\d:\d\d \(5 min ago\)$/);
+  });
+});
+
+describe('describeRegionSummary (issue 21 §14)', () => {
+  const withRegions = (base: CatalogSnapshot, count: number, failed = 0): CatalogSnapshot => ({
+    ...base,
+    document: { ...base.document, regions: Object.fromEntries(Array.from({ length: count }, (_, index) => [`r-${index}`, index < failed ? { status: 'error', error: { code: 'X', message: 'x' } } : { status: 'ok' }])) } as CatalogSnapshot['document'],
+  });
+
+  it('says the same of the bundled fallback whether the window saw the failing scan or only its summary after a reload', () => {
+    const bundled = withRegions(snapshot('bundled', [], { at: '2026-11-23T01:00:00.000Z', reasons: ['33 regions: Error: connect ECONNREFUSED 127.0.0.1:9'] }), 31);
+    const failedRegions = Object.fromEntries(Array.from({ length: 33 }, (_, index) => [`r-${index}`, progress(`r-${index}`, 'failed', 'ECONNREFUSED')]));
+    const seenLive = discoveryFailure(bundled, { scanId: 's1', running: false, cancelled: false, regions: failedRegions }, context);
+    const afterReload = discoveryFailure(bundled, idle, context);
+    expect(Object.keys(seenLive?.regions ?? {})).toHaveLength(33);
+    expect(afterReload?.regions).toEqual({});
+    expect(describeRegionSummary(bundled, seenLive)).toEqual({ text: '31 regions in the bundled data · live discovery failed', failed: true });
+    expect(describeRegionSummary(bundled, afterReload)).toEqual(describeRegionSummary(bundled, seenLive));
+  });
+
+  it('counts ok and failed regions for live or cached data', () => {
+    expect(describeRegionSummary(withRegions(snapshot('api'), 33, 2), null)).toEqual({ text: '31 regions ok · 2 failed', failed: true });
+    expect(describeRegionSummary(withRegions(snapshot('bundled'), 31), null)).toEqual({ text: '31 regions in the bundled data', failed: false });
   });
 });

@@ -86,3 +86,20 @@ function formatWhen(iso: string): string {
   const pad = (value: number) => String(value).padStart(2, '0');
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}`;
 }
+
+/**
+ * The status bar's region count. Bundled data is what is shown when discovery answered nowhere, so it says so in
+ * the same words whether this window saw the failing scan (each region's error) or only the service's summary of
+ * it after a reload: "31 regions in the bundled data · live discovery failed", never "0 ok · 33 failed" once and
+ * something else the next time.
+ */
+export function describeRegionSummary(snapshot: CatalogSnapshot, failure: DiscoveryFailure | null): { text: string; failed: boolean } {
+  const regions = Object.values(snapshot.document.regions);
+  if (snapshot.meta.source === 'bundled') {
+    return { text: `${regions.length} regions in the bundled data${failure ? ' · live discovery failed' : ''}`, failed: failure !== null };
+  }
+  const failedInScan = Object.keys(failure?.regions ?? {}).length;
+  const failed = failedInScan > 0 ? failedInScan : regions.filter((region) => region.status === 'error').length;
+  const ok = failedInScan > 0 ? 0 : regions.length - failed;
+  return { text: `${ok} regions ok${failed > 0 ? ` · ${failed} failed` : ''}`, failed: failed > 0 };
+}
