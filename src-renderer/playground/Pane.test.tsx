@@ -101,6 +101,19 @@ describe('Pane', () => {
     expect(within(pane).getByText('done')).toBeTruthy();
   });
 
+  it('the target field shows the model’s name over its id, and keeps the id as its value and on hover (issue 21 §6)', () => {
+    const { pane } = renderPane(newPaneConfig(HAIKU, 'us-east-1'));
+    const field = within(pane).getByLabelText('Pane 1 model or profile') as HTMLInputElement;
+    expect(field.value).toBe(HAIKU);
+    expect(field.title).toBe(HAIKU);
+    expect(within(pane).getByTestId('target-name').textContent).toBe('Claude 3 Haiku');
+    cleanup();
+    // A profile shows its own name; text that names no exact id shows as typed, with nothing over it.
+    expect(within(renderPane(newPaneConfig(HAIKU_45_US, 'us-east-1')).pane).getByTestId('target-name').textContent).toBe('US Claude Haiku 4.5');
+    cleanup();
+    expect(within(renderPane(newPaneConfig('claude hai', 'us-east-1')).pane).queryByTestId('target-name')).toBeNull();
+  });
+
   it('a bare id served here only through a profile is caught before sending, and one click uses the profile', () => {
     const { onChange, pane } = renderPane(newPaneConfig(HAIKU_45, 'us-east-1'));
     const plan = within(pane).getByTestId('route-plan');

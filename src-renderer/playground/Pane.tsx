@@ -5,6 +5,7 @@ import { offersOptimizedLatency } from '../../src-shared/playground/model-option
 import { planRoute } from '../../src-shared/playground/route-plan';
 import type { PaneConfig } from './pane-config';
 import type { PaneSession } from './pane-session';
+import { targetDisplayName } from './target-name';
 import { Transcript } from './Transcript';
 import { useSession } from './use-sessions';
 
@@ -29,6 +30,7 @@ export function Pane({ index, config, session, document, regions, autoRoute, tok
   const id = useId();
   const plan = useMemo(() => planRoute(document, config.target, config.region, autoRoute), [document, config.target, config.region, autoRoute]);
   const modelId = plan.ok ? plan.route.modelId : null;
+  const name = useMemo(() => targetDisplayName(document, config.target), [document, config.target]);
   const optimized = modelId !== null && offersOptimizedLatency(modelId);
   const set = (patch: Partial<PaneConfig>) => onChange({ ...config, ...patch });
   // Stable while the settings are: finished turns are memoised on it and must not redraw at every streamed frame.
@@ -53,14 +55,24 @@ export function Pane({ index, config, session, document, regions, autoRoute, tok
       <div className="pg-route-fields">
         <label className="pg-field pg-target">
           <span>Model or profile</span>
-          <input
-            list={`${id}-targets`}
-            value={config.target}
-            onChange={(event) => set({ target: event.target.value })}
-            placeholder="Search by name or id"
-            spellCheck={false}
-            aria-label={`Pane ${index + 1} model or profile`}
-          />
+          {/* The field holds the id (what is sent and copied); until it is focused, the name covers it, since a
+              narrow pane cuts an id after its provider. Hover shows the id too. */}
+          <span className={`pg-target-box${name ? ' pg-named' : ''}`}>
+            <input
+              list={`${id}-targets`}
+              value={config.target}
+              onChange={(event) => set({ target: event.target.value })}
+              placeholder="Search by name or id"
+              spellCheck={false}
+              title={config.target || undefined}
+              aria-label={`Pane ${index + 1} model or profile`}
+            />
+            {name ? (
+              <span className="pg-target-name" aria-hidden>
+                <span data-testid="target-name">{name}</span>
+              </span>
+            ) : null}
+          </span>
         </label>
         <label className="pg-field pg-region">
           <span>From region</span>

@@ -9,6 +9,7 @@ import { useAtlas } from '../api/atlas-context';
 import { useCell, type Cell } from '../app/cell';
 import { useLiveWork } from '../app/live-work';
 import { useCatalog } from '../catalog/use-catalog';
+import { inGeographicOrder } from '../../src-shared/regions';
 import { CopyAsCodeDialog } from './CopyAsCodeDialog';
 import { CONVERSATIONS_KEY, HistoryPanel } from './HistoryPanel';
 import { Pane } from './Pane';
@@ -16,6 +17,7 @@ import { describeIssues, newPaneConfig, requestOf, type PaneConfig } from './pan
 import { messagesFor, PaneSession } from './pane-session';
 import { PromptBox, type AttachedImage } from './PromptBox';
 import { SummaryRow } from './SummaryRow';
+import { describeSkipped, panesToSend } from './send-plan';
 import type { PaneState } from './playground-work';
 import { useAnyStreaming } from './use-sessions';
 import './playground.css';
@@ -42,7 +44,7 @@ const withoutImageBytes = (content: ContentBlock[]): ContentBlock[] => content.m
 function Playground({ document }: { document: CatalogDocument }) {
   const { api, streams } = useAtlas();
   const queryClient = useQueryClient();
-  const regions = useMemo(() => Object.keys(document.regions), [document]);
+  const regions = useMemo(() => inGeographicOrder(Object.keys(document.regions)), [document]);
   const home = regions.includes('us-east-1') ? 'us-east-1' : (regions[0] ?? 'us-east-1');
   // The panes, their conversation and what goes with it live outside the page: an answer streaming while the
   // page is away goes on into its pane, and the save at its end updates this same conversation.
@@ -120,14 +122,17 @@ function Playground({ document }: { document: CatalogDocument }) {
       setNotice('The prompt is empty: write something to send.');
       return;
     }
-    setNotice(null);
+    // A pane whose route plan already refuses it is not sent: its plan keeps the whole reason and the fix.
+    const { send: sending, skipped } = panesToSend(document, panes, autoRoute);
+    setNotice(describeSkipped(skipped, panes.length));
+    if (sending.length === 0) return;
     setPrompt('');
     setImages([]);
     setTokenCounts({});
     const words = prompt.trim().replace(/\s+/g, ' ');
     const title = conversation.title ?? (words.length > 80 ? `${words.slice(0, 79).replace(/\s\S*$/, '')}…` : words || 'Image prompt');
     await Promise.all(
-      panes.map(async ({ config, session }) => {
+      sending.map(async ({ config, session }) => {
         const refuse = (failure: ConverseFailure) => session.refuse(content, failure);
         const plan = planRoute(document, config.target, config.region, autoRoute);
         if (!plan.ok) return refuse({ name: plan.name, code: plan.code, message: plan.message });

@@ -13,12 +13,8 @@ export function SummaryRow({ sessions }: { sessions: PaneSession[] }) {
     values.reduce<number | null>((found, value, index) => (value !== null && (found === null || better(value, values[found]!)) ? index : found), null);
   const fastestTtft = best(ttfts, (a, b) => a < b);
   const fastestSpeed = best(speeds, (a, b) => a > b);
-  // The pane has the whole message; here its first sentence is enough to say why.
-  const brief = (message: string) => {
-    const sentence = /^.*?[.:](?=\s|$)/.exec(message)?.[0] ?? message;
-    return sentence.length > 140 ? `${sentence.slice(0, 139)}…` : sentence;
-  };
-  const failures = last.flatMap((turn, index) => (turn?.error && turn.error.code !== 'CANCELLED' ? [`Pane ${index + 1}: ${turn.error.name} — ${brief(turn.error.message)}`] : []));
+  // The pane shows the whole message once; here the summary names the failed panes and refers to them.
+  const failures = last.flatMap((turn, index) => (turn?.error && turn.error.code !== 'CANCELLED' ? [`Pane ${index + 1} (${turn.error.name})`] : []));
   const waiting = snapshots.filter((snapshot) => snapshot.status === 'streaming').length;
   return (
     <section className="pg-summary" aria-label="Comparison summary" data-testid="summary">
@@ -41,7 +37,7 @@ export function SummaryRow({ sessions }: { sessions: PaneSession[] }) {
       </p>
       {failures.length > 0 ? (
         <p className="pg-summary-failures" role="alert">
-          <strong>Failed:</strong> {failures.join(' | ')}
+          <strong>Failed:</strong> {failures.join(', ')} — {failures.length === 1 ? 'the pane says why' : 'each pane says why'}.
         </p>
       ) : null}
     </section>
