@@ -10,6 +10,8 @@ import { noteOldNode } from './node-note';
  * directory, cache), the flags given on the command line over it for this run (never saved), logs on stderr.
  * The caller closes it.
  */
+const CALL_FAILED = /^(stream )?[A-Za-z]+ failed: /;
+
 export function openCommandCore(shared: SharedOptions, io: CommandIo, version: string, { callsAws = true } = {}): Promise<AtlasCore> {
   if (callsAws) noteOldNode(io.stderr);
   return createAtlasCore({
@@ -20,6 +22,9 @@ export function openCommandCore(shared: SharedOptions, io: CommandIo, version: s
     overrides: shared.overrides,
     endpointUrl: shared.endpointUrl,
     bundledPath: shared.bundled ? projectFile(BUNDLED_CATALOG) : null,
-    log: (line) => io.stderr(line),
+    log: (line) => {
+      // The dispatcher and the stream registry log each failed call for the hosts; the CLI says the error itself.
+      if (!CALL_FAILED.test(line)) io.stderr(line);
+    },
   });
 }
