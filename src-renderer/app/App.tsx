@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useAtlas } from '../api/atlas-context';
 import { ErrorBoundary } from './ErrorBoundary';
@@ -25,6 +25,12 @@ export const PAGES = [
 ] as const;
 
 type PageId = (typeof PAGES)[number]['id'];
+
+/** Alt+1…5 by the physical key (`Digit1`, or `Numpad1`): -1 for any other key. */
+export function pageIndexOfKey(code: string): number {
+  const digit = /^(?:Digit|Numpad)([1-9])$/.exec(code);
+  return digit ? Number(digit[1]) - 1 : -1;
+}
 
 /** `#/matrix?model=…`: the page is the path, what follows `?` is for the page itself. */
 function pageFromHash(): PageId {
@@ -72,6 +78,7 @@ export function App() {
 
 function Dashboard() {
   const [page, setPage] = useState<PageId>(pageFromHash);
+  const [, setFocusRequest] = useState(0);
   const refresh = useRefresh();
   const status = useDiscoveryStatus(refresh);
 
@@ -81,14 +88,35 @@ function Dashboard() {
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
 
+  // After Alt+digit, focus goes to the new page's heading (not <body>), once the page has rendered it.
+  const focusHeading = useRef(false);
+  useEffect(() => {
+    if (!focusHeading.current) return;
+    let frame = 0;
+    let tries = 0;
+    const focus = () => {
+      const heading = document.querySelector<HTMLElement>('.app-main h1');
+      if (heading) {
+        focusHeading.current = false;
+        heading.tabIndex = -1;
+        heading.focus();
+      } else if (++tries < 30) frame = requestAnimationFrame(focus);
+    };
+    focus();
+    return () => cancelAnimationFrame(frame);
+  });
+
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (!event.altKey || event.ctrlKey || event.metaKey) return;
-      const index = Number(event.key) - 1;
+      // The physical key, not the character: on macOS Option+1 types "¡" and Option+R "®".
+      const index = pageIndexOfKey(event.code);
       if (index >= 0 && index < PAGES.length) {
         event.preventDefault();
-        window.location.hash = `#/${PAGES[index].id}`;
-      } else if (event.key.toLowerCase() === 'r') {
+        focusHeading.current = true;
+        if (PAGES[index]!.id === pageFromHash()) setFocusRequest((count) => count + 1);
+        else window.location.hash = `#/${PAGES[index]!.id}`;
+      } else if (event.code === 'KeyR') {
         event.preventDefault();
         if (!refresh.scan.running) refresh.refresh.mutate();
       }

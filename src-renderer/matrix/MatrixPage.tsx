@@ -156,6 +156,7 @@ export function MatrixPage() {
 
   return (
     <div className={`matrix-page${panel ? ' with-panel' : ''}`}>
+      <h1 className="visually-hidden">Matrix: models by region</h1>
       <MatrixToolbar
         searchBox={searchBox}
         search={search}

@@ -1,4 +1,4 @@
-import { useRef, useState } from 'react';
+import { useId, useRef, useState } from 'react';
 import { checkImage, toBase64, type ImageFormat } from '../../src-shared/playground/images';
 
 export interface AttachedImage {
@@ -21,9 +21,18 @@ export interface PromptBoxProps {
   onCountTokens(): void;
 }
 
+/** Why Count tokens cannot count now, in words; null when it can. */
+export function countTokensBlocked(busy: boolean, prompt: string): string | null {
+  if (busy) return 'Count tokens waits until the answers have finished streaming.';
+  if (prompt.trim() === '') return 'Write a prompt first: Count tokens counts its input tokens for each pane, before sending.';
+  return null;
+}
+
 /** The one prompt sent to every pane: text, a system prompt, images; Ctrl+Enter sends, Escape cancels. */
 export function PromptBox({ prompt, system, images, busy, panes, onPrompt, onSystem, onImages, onSend, onCancelAll, onCountTokens }: PromptBoxProps) {
   const fileInput = useRef<HTMLInputElement>(null);
+  const id = useId();
+  const countBlocked = countTokensBlocked(busy, prompt);
   const [imageProblem, setImageProblem] = useState<string | null>(null);
   const attach = async (files: FileList | null) => {
     setImageProblem(null);
@@ -76,9 +85,25 @@ export function PromptBox({ prompt, system, images, busy, panes, onPrompt, onSys
           <button type="button" onClick={onCancelAll} disabled={!busy}>
             Cancel all
           </button>
-          <button type="button" onClick={onCountTokens} disabled={busy || prompt.trim() === ''} title="Input tokens through the runtime's CountTokens, where the model offers it">
-            Count tokens
-          </button>
+          {/* Not disabled outright: a disabled button can be neither focused nor explained, so it says why instead. */}
+          <span className="pg-count-tokens">
+            <button
+              type="button"
+              onClick={() => {
+                if (!countBlocked) onCountTokens();
+              }}
+              aria-disabled={countBlocked ? true : undefined}
+              aria-describedby={countBlocked ? `${id}-count-why` : undefined}
+              title={countBlocked ?? "Input tokens through the runtime's CountTokens, where the model offers it"}
+            >
+              Count tokens
+            </button>
+            {countBlocked ? (
+              <span id={`${id}-count-why`} className="pg-count-why" role="tooltip" data-testid="count-tokens-why">
+                {countBlocked}
+              </span>
+            ) : null}
+          </span>
           <button type="button" onClick={() => fileInput.current?.click()} title="PNG, JPEG, GIF or WebP, at most 3.75 MB each">
             Add image
           </button>

@@ -38,6 +38,7 @@ export function ProfilesPage() {
 
   return (
     <div className="profiles-page">
+      <h1 className="visually-hidden">Inference profiles</h1>
       <div className="toolbar profiles-toolbar">
         <input
           type="search"
