@@ -132,7 +132,8 @@ describe('fuzzing the browser host', () => {
             method: call.method,
             headers: { authorization: `Bearer ${host.token}`, 'content-type': 'application/json', ...call.headers },
             body: call.method === 'GET' || call.method === 'HEAD' ? undefined : (call.body ?? '{}'),
-            signal: AbortSignal.timeout(5_000),
+            // A hang detector, not a timing assertion: generous for a loaded 2-core machine.
+            signal: AbortSignal.timeout(20_000),
           });
           const text = await response.text();
           statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
@@ -151,5 +152,5 @@ describe('fuzzing the browser host', () => {
     // The fuzz reached the handlers, not only the gate: some calls succeeded and some were refused as invalid.
     expect(statuses.get(200) ?? 0).toBeGreaterThan(100);
     expect(statuses.get(400) ?? 0).toBeGreaterThan(100);
-  }, 120_000);
+  }, 300_000);
 });
