@@ -12,7 +12,9 @@ function renderPanel(modelId: string, region: string) {
   const onClose = vi.fn();
   const pending = () => new Promise<never>(() => {});
   const { wrapper, calls } = fakeClient({ bestRegions: pending, getModelAccess: pending });
-  render(<CellPanel document={SMALL_CATALOG} model={SMALL_CATALOG.models[modelId]} region={region} onClose={onClose} />, { wrapper });
+  const model = SMALL_CATALOG.models[modelId];
+  if (!model) throw new Error(`${modelId} is not in the small catalog`);
+  render(<CellPanel document={SMALL_CATALOG} model={model} region={region} onClose={onClose} />, { wrapper });
   return { onClose, calls, panel: screen.getByTestId('cell-panel') };
 }
 
@@ -42,7 +44,9 @@ describe('CellPanel', () => {
 
   it('Escape anywhere in the panel, or the close button, closes it', () => {
     const { panel, onClose } = renderPanel(HAIKU, 'us-east-1');
-    fireEvent.keyDown(within(panel).getAllByRole('button')[0], { key: 'Escape' });
+    const [firstButton] = within(panel).getAllByRole('button');
+    expect(firstButton).toBeDefined();
+    fireEvent.keyDown(firstButton!, { key: 'Escape' });
     expect(onClose).toHaveBeenCalledTimes(1);
     fireEvent.keyDown(panel, { key: 'Enter' });
     expect(onClose).toHaveBeenCalledTimes(1);

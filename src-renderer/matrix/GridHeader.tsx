@@ -1,6 +1,6 @@
 import type { VirtualItem } from '@tanstack/react-virtual';
 import type { CatalogDocument } from '../../src-shared/catalog/document';
-import { GROUP_ABBREVIATIONS, groupLabelText, type MatrixData } from './matrix-model';
+import { GROUP_ABBREVIATIONS, columnEnd, columnStart, groupLabelText, matrixColumn, type MatrixData } from './matrix-model';
 import { cellDomId } from './GridCells';
 import { GROUP_ROW, REGION_ROW, type GridPosition } from './grid-navigation';
 
@@ -48,9 +48,9 @@ export function GridHeader({ document, data, spans, virtualColumns, nameWidth, i
           </span>
         </div>
         {spans.map((span) => {
-          const left = nameWidth + data.columnStarts[span.first];
-          const spanWidth = data.columnStarts[span.last] + columnWidth(data, span.last) - data.columnStarts[span.first];
-          const collapsed = data.columns[span.first].kind === 'group';
+          const left = nameWidth + columnStart(data, span.first);
+          const spanWidth = columnEnd(data, span.last) - columnStart(data, span.first);
+          const collapsed = matrixColumn(data, span.first).kind === 'group';
           const label = groupLabelText(span.group, spanWidth);
           return (
             <div
@@ -79,7 +79,7 @@ export function GridHeader({ document, data, spans, virtualColumns, nameWidth, i
           <span className="muted keys">Click a region name for its region view</span>
         </div>
         {virtualColumns.map((virtualColumn) => {
-          const column = data.columns[virtualColumn.index];
+          const column = matrixColumn(data, virtualColumn.index);
           const isActive = active?.row === REGION_ROW && active.column === virtualColumn.index;
           const common = {
             id: cellDomId(idPrefix, REGION_ROW, virtualColumn.index),
@@ -117,8 +117,4 @@ export function GridHeader({ document, data, spans, virtualColumns, nameWidth, i
       </div>
     </div>
   );
-}
-
-function columnWidth(data: MatrixData, index: number): number {
-  return (index + 1 < data.columnStarts.length ? data.columnStarts[index + 1] : data.totalWidth) - data.columnStarts[index];
 }

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import { defaultRangeExtractor, useVirtualizer, type Range } from '@tanstack/react-virtual';
 import type { CatalogDocument } from '../../src-shared/catalog/document';
-import { ROW_HEIGHT, type MatrixColumn, type MatrixData, type MatrixRow } from './matrix-model';
+import { ROW_HEIGHT, columnEnd, columnStart, matrixColumn, matrixRow, modelRowIndex, rowStart, type MatrixColumn, type MatrixData, type MatrixRow } from './matrix-model';
 import { Cell, CellTooltip, ModelTooltip, RegionTooltip, RowHeader, cellDomId, describeGroupCell, groupSummary } from './GridCells';
 import { GridHeader, groupSpans, HEADER_HEIGHT } from './GridHeader';
 import { GridTooltip, createTooltipStore } from './GridTooltip';
@@ -51,8 +51,8 @@ export function MatrixGrid({ document, data, active, onActivate, onOpenCell, onO
   const rows = useVirtualizer({
     count: data.rows.length,
     getScrollElement: () => scroller.current,
-    estimateSize: (index) => ROW_HEIGHT[data.rows[index].kind],
-    getItemKey: useCallback((index: number) => rowKey(data.rows[index]), [data]),
+    estimateSize: (index) => ROW_HEIGHT[matrixRow(data, index).kind],
+    getItemKey: useCallback((index: number) => rowKey(matrixRow(data, index)), [data]),
     rangeExtractor: useCallback((range: Range) => keepIndex(activeRowIndex)(range), [activeRowIndex]),
     overscan: 8,
   });
@@ -60,8 +60,8 @@ export function MatrixGrid({ document, data, active, onActivate, onOpenCell, onO
     horizontal: true,
     count: data.columns.length,
     getScrollElement: () => scroller.current,
-    estimateSize: (index) => (data.columnStarts[index + 1] ?? data.totalWidth) - data.columnStarts[index],
-    getItemKey: useCallback((index: number) => columnKey(data.columns[index]), [data]),
+    estimateSize: (index) => columnEnd(data, index) - columnStart(data, index),
+    getItemKey: useCallback((index: number) => columnKey(matrixColumn(data, index)), [data]),
     rangeExtractor: useCallback((range: Range) => keepIndex(active?.column)(range), [active?.column]),
     overscan: 4,
   });
@@ -71,16 +71,16 @@ export function MatrixGrid({ document, data, active, onActivate, onOpenCell, onO
     const element = scroller.current;
     if (!element || !active) return;
     const viewport = { scrollTop: element.scrollTop, scrollLeft: element.scrollLeft, width: element.clientWidth, height: element.clientHeight };
-    const rowIndex = active.row >= 0 ? data.modelRowIndexes[active.row] : -1;
+    const rowIndex = (active.row >= 0 ? data.modelRowIndexes[active.row] : undefined) ?? -1;
     // A geography label spans its group's columns: show the whole label.
     const span = active.row === GROUP_ROW ? spans.find((candidate) => active.column >= candidate.first && active.column <= candidate.last) : undefined;
     const first = span?.first ?? active.column;
     const last = span?.last ?? active.column;
     const box = {
-      top: rowIndex >= 0 ? HEADER_HEIGHT + data.rowStarts[rowIndex] : viewport.scrollTop,
+      top: rowIndex >= 0 ? HEADER_HEIGHT + rowStart(data, rowIndex) : viewport.scrollTop,
       height: rowIndex >= 0 ? ROW_HEIGHT.model : 0,
-      left: active.column >= 0 ? NAME_WIDTH + data.columnStarts[first] : viewport.scrollLeft,
-      width: active.column >= 0 ? (data.columnStarts[last + 1] ?? data.totalWidth) - data.columnStarts[first] : 0,
+      left: active.column >= 0 ? NAME_WIDTH + columnStart(data, first) : viewport.scrollLeft,
+      width: active.column >= 0 ? columnEnd(data, last) - columnStart(data, first) : 0,
     };
     const target = revealScroll(viewport, box, rowIndex >= 0 ? HEADER_HEIGHT : 0, active.column >= 0 ? NAME_WIDTH : 0);
     if (target.top !== viewport.scrollTop) element.scrollTop = target.top;
@@ -101,7 +101,7 @@ export function MatrixGrid({ document, data, active, onActivate, onOpenCell, onO
   const firstVisibleCell = (): GridPosition => {
     const element = scroller.current!;
     const row = firstAtOrAfter(
-      data.modelRowIndexes.map((index) => data.rowStarts[index]),
+      data.modelRowIndexes.map((index) => rowStart(data, index)),
       element.scrollTop,
     );
     return { row, column: firstAtOrAfter(data.columnStarts, element.scrollLeft) };
@@ -109,14 +109,14 @@ export function MatrixGrid({ document, data, active, onActivate, onOpenCell, onO
 
   const activate = (position: GridPosition) => {
     if (position.row >= 0 && position.column >= 0) {
-      const column = data.columns[position.column];
+      const column = matrixColumn(data, position.column);
       if (column.kind === 'region') onOpenCell(position, column.region);
       else onToggleGroup(column.group);
     } else if (position.row >= 0) {
-      const row = data.rows[data.modelRowIndexes[position.row]];
+      const row = matrixRow(data, modelRowIndex(data, position.row));
       if (row.kind === 'model' && row.variants > 0) onToggleVariants(row.model.modelId);
     } else if (position.column >= 0) {
-      const column = data.columns[position.column];
+      const column = matrixColumn(data, position.column);
       if (position.row === GROUP_ROW || column.kind === 'group') onToggleGroup(column.group);
       else onOpenRegion(column.region);
     }
@@ -149,11 +149,11 @@ export function MatrixGrid({ document, data, active, onActivate, onOpenCell, onO
     if (!target) return;
     const row = Number(target.dataset.row);
     const column = Number(target.dataset.col);
-    const rowIndex = row >= 0 ? data.modelRowIndexes[row] : -1;
-    showBand(rowBand.current, rowIndex >= 0 ? { top: `${HEADER_HEIGHT + data.rowStarts[rowIndex]}px`, height: `${ROW_HEIGHT.model}px` } : null);
+    const rowIndex = row >= 0 ? modelRowIndex(data, row) : -1;
+    showBand(rowBand.current, rowIndex >= 0 ? { top: `${HEADER_HEIGHT + rowStart(data, rowIndex)}px`, height: `${ROW_HEIGHT.model}px` } : null);
     showBand(
       columnBand.current,
-      column >= 0 ? { left: `${NAME_WIDTH + data.columnStarts[column]}px`, width: `${(data.columnStarts[column + 1] ?? data.totalWidth) - data.columnStarts[column]}px` } : null,
+      column >= 0 ? { left: `${NAME_WIDTH + columnStart(data, column)}px`, width: `${columnEnd(data, column) - columnStart(data, column)}px` } : null,
     );
     const modelRow = rowIndex >= 0 ? data.rows[rowIndex] : undefined;
     const dataColumn = column >= 0 ? data.columns[column] : undefined;
@@ -232,7 +232,7 @@ export function MatrixGrid({ document, data, active, onActivate, onOpenCell, onO
           />
           <div className="matrix-rows" role="rowgroup" style={{ height: data.totalHeight }}>
             {rows.getVirtualItems().map((virtualRow) => {
-              const row = data.rows[virtualRow.index];
+              const row = matrixRow(data, virtualRow.index);
               const style = { top: virtualRow.start, height: virtualRow.size, width };
               if (row.kind === 'provider') {
                 return (
@@ -260,7 +260,7 @@ export function MatrixGrid({ document, data, active, onActivate, onOpenCell, onO
                       key={virtualColumn.key}
                       document={document}
                       modelId={row.model.modelId}
-                      column={data.columns[virtualColumn.index]}
+                      column={matrixColumn(data, virtualColumn.index)}
                       row={position}
                       columnIndex={virtualColumn.index}
                       id={cellDomId(idPrefix, position, virtualColumn.index)}

@@ -6,7 +6,7 @@ import { MatrixToolbar, type Facets } from './MatrixToolbar';
 import { MatrixLegend } from './MatrixLegend';
 import { CellPanel } from './CellPanel';
 import { RegionPanel } from './RegionPanel';
-import { buildColumns, buildMatrix, DEFAULT_VIEW, download, matrixCsv, splitVariant, type MatrixFilters, type MatrixView } from './matrix-model';
+import { buildColumns, buildMatrix, DEFAULT_VIEW, download, matrixCsv, matrixRow, modelRowIndex, splitVariant, type MatrixFilters, type MatrixView } from './matrix-model';
 import type { GridPosition } from './grid-navigation';
 import './matrix.css';
 import { MatrixTtftOverlay } from '../latency/MatrixTtftOverlay';
@@ -106,13 +106,13 @@ export function MatrixPage() {
   // A linked model becomes the active row; when filters hide it, they are cleared once (and its base expanded).
   if (linkedModel) {
     const position = data.modelRowIndexes.findIndex((index) => {
-      const row = data.rows[index];
+      const row = matrixRow(data, index);
       return row.kind === 'model' && row.model.modelId === linkedModel;
     });
     if (position >= 0 || linkAttempts > 0 || !document.models[linkedModel]) {
       setLinkedModel(null);
       if (position >= 0) {
-        const row = data.rows[data.modelRowIndexes[position]];
+        const row = matrixRow(data, modelRowIndex(data, position));
         const callable = data.columns.findIndex((column) => column.kind === 'region' && row.kind === 'model' && row.model.regions[column.region]);
         setActive({ row: position, column: Math.max(0, callable) });
       }
@@ -138,7 +138,8 @@ export function MatrixPage() {
     setActive(position);
     // An open cell panel follows the active cell.
     const column = position.column >= 0 ? data.columns[position.column] : undefined;
-    const row = position.row >= 0 ? data.rows[data.modelRowIndexes[position.row]] : undefined;
+    const rowIndex = position.row >= 0 ? data.modelRowIndexes[position.row] : undefined;
+    const row = rowIndex === undefined ? undefined : data.rows[rowIndex];
     if (panel?.kind === 'cell' && column?.kind === 'region' && row?.kind === 'model') setPanel({ kind: 'cell', modelId: row.model.modelId, region: column.region });
   };
   const toggleGroup = (group: string) => {
@@ -153,6 +154,7 @@ export function MatrixPage() {
     localStorage.setItem(LEGEND_KEY, open ? 'open' : 'closed');
   };
   const stamp = document.generatedAt.slice(0, 10);
+  const panelModel = panel?.kind === 'cell' ? document.models[panel.modelId] : undefined;
 
   return (
     <div className={`matrix-page${panel ? ' with-panel' : ''}`}>
@@ -191,7 +193,7 @@ export function MatrixPage() {
             onActivate={onActivate}
             onOpenCell={(position, region) => {
               setActive(position);
-              const row = data.rows[data.modelRowIndexes[position.row]];
+              const row = matrixRow(data, modelRowIndex(data, position.row));
               if (row.kind === 'model') setPanel({ kind: 'cell', modelId: row.model.modelId, region });
             }}
             onOpenRegion={(region) => setPanel({ kind: 'region', region })}
@@ -201,9 +203,7 @@ export function MatrixPage() {
             showCallable={view.sort === 'regions'}
           />
         )}
-        {panel?.kind === 'cell' && document.models[panel.modelId] ? (
-          <CellPanel document={document} model={document.models[panel.modelId]} region={panel.region} onClose={closePanel} />
-        ) : null}
+        {panelModel && panel?.kind === 'cell' ? <CellPanel document={document} model={panelModel} region={panel.region} onClose={closePanel} /> : null}
         {panel?.kind === 'region' ? <RegionPanel document={document} region={panel.region} onClose={closePanel} /> : null}
       </div>
     </div>

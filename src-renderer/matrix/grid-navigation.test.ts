@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { GROUP_ROW, NAME_COLUMN, REGION_ROW, firstAtOrAfter, nextPosition, revealScroll, type GridShape } from './grid-navigation';
 
 // Three geographies of 3, 1 and 4 columns.
-const spans = [
+const spans: [first: number, last: number][] = [
   [0, 2],
   [3, 3],
   [4, 7],

@@ -105,7 +105,8 @@ export function firstAtOrAfter(starts: number[], offset: number): number {
   let high = starts.length - 1;
   while (low < high) {
     const middle = (low + high) >> 1;
-    if (starts[middle] < offset) low = middle + 1;
+    // low <= middle < high <= starts.length - 1: the index is always there.
+    if (starts[middle]! < offset) low = middle + 1;
     else high = middle;
   }
   return Math.max(0, low);

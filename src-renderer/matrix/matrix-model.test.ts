@@ -61,7 +61,7 @@ describe('the matrix rows', () => {
     };
     const lines = matrixCsv(hostile, buildMatrix(hostile, {}, { ...DEFAULT_VIEW, hideProvisionedOnly: false })).trim().split('\n');
     expect(lines).toHaveLength(2);
-    expect(lines[1].startsWith(`"'@Provider[31m",evil.model-v1:0,"'=HYPERLINK(""http://evil"",""Nova"")",ACTIVE`)).toBe(true);
+    expect(lines[1]?.startsWith(`"'@Provider[31m",evil.model-v1:0,"'=HYPERLINK(""http://evil"",""Nova"")",ACTIVE`)).toBe(true);
   });
 
   it('shows a variant whose base is filtered out as a row of its own', () => {
@@ -89,7 +89,9 @@ describe('the matrix rows', () => {
     const europe = data.columns.filter((column) => column.group === 'Europe');
     expect(europe).toHaveLength(1);
     expect(europe[0]).toMatchObject({ kind: 'group', regions: expect.arrayContaining(['eu-west-1', 'eu-central-1']) });
-    expect(data.totalWidth).toBe(data.columnStarts[data.columnStarts.length - 1] + 28);
+    const lastStart = data.columnStarts.at(-1);
+    expect(lastStart).toBeDefined();
+    expect(data.totalWidth).toBe(lastStart! + 28);
   });
 });
 

@@ -63,6 +63,29 @@ export interface MatrixData {
   hiddenProvisionedOnly: number;
 }
 
+/** An index the matrix does not have: a bug in the caller, since every index it passes comes from this same data. */
+export class MatrixIndexError extends Error {
+  override name = 'MatrixIndexError';
+  constructor(what: string, index: number, length: number) {
+    super(`The matrix has no ${what} at index ${index} (it has ${length})`);
+  }
+}
+
+function itemAt<T>(items: readonly T[], index: number, what: string): T {
+  const item = items[index];
+  if (item === undefined) throw new MatrixIndexError(what, index, items.length);
+  return item;
+}
+
+export const matrixRow = (data: MatrixData, index: number): MatrixRow => itemAt(data.rows, index, 'row');
+export const matrixColumn = (data: MatrixData, index: number): MatrixColumn => itemAt(data.columns, index, 'column');
+export const rowStart = (data: MatrixData, index: number): number => itemAt(data.rowStarts, index, 'row start');
+export const columnStart = (data: MatrixData, index: number): number => itemAt(data.columnStarts, index, 'column start');
+/** The index into `rows` of the model row at a keyboard position. */
+export const modelRowIndex = (data: MatrixData, position: number): number => itemAt(data.modelRowIndexes, position, 'model row');
+/** Where a column ends: the next column's start, or the total width after the last one. */
+export const columnEnd = (data: MatrixData, index: number): number => data.columnStarts[index + 1] ?? data.totalWidth;
+
 export const GROUP_ABBREVIATIONS: Record<string, string> = {
   'North America': 'NA',
   'South America': 'SA',

@@ -6,9 +6,12 @@ import { useSyncExternalStore } from 'react';
  * page's text and grid colours for each theme.
  */
 
+/** Seven colours, so that a chart can name a fixed one (`series[5]`) and the type knows it is there. */
+export type Palette = readonly [string, string, string, string, string, string, string];
+
 export interface ChartTheme {
   dark: boolean;
-  series: readonly string[];
+  series: Palette;
   text: string;
   muted: string;
   grid: string;
@@ -36,8 +39,9 @@ const DARK: ChartTheme = {
 /** Beyond the palette's seven colours a series also gets a dash pattern, so no two lines look alike. */
 export const DASHES = ['', '6 3', '2 3', '8 3 2 3'] as const;
 
-export const seriesColor = (theme: ChartTheme, index: number) => theme.series[index % theme.series.length];
-export const seriesDash = (theme: ChartTheme, index: number) => DASHES[Math.floor(index / theme.series.length) % DASHES.length];
+// The modulo keeps both indexes in range; the fallbacks only satisfy the type.
+export const seriesColor = (theme: ChartTheme, index: number): string => theme.series[index % theme.series.length] ?? theme.series[0];
+export const seriesDash = (theme: ChartTheme, index: number): string => DASHES[Math.floor(index / theme.series.length) % DASHES.length] ?? DASHES[0];
 
 const currentTheme = () => (document.documentElement.dataset.theme === 'dark' ? DARK : LIGHT);
 
