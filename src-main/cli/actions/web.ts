@@ -37,7 +37,8 @@ export async function webAction({ opts, shared, io, version }: ActionContext): P
   });
   const host = await startHostForCore(core, { port: opts.port as number, launchCommand, rendererDir: projectFile('out/renderer'), log: io.stderr });
   io.stdout(`Bedrock Atlas: ${host.launchUrl}`);
-  if (opts.open !== false) openInBrowser(host.launchUrl);
+  // The browser gets a one-time code, not the token: its command line is visible to every local user.
+  if (opts.open !== false) openInBrowser(host.oneTimeUrl());
   await waitForShutdown();
   core.close();
   await host.close();
