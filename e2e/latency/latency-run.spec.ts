@@ -141,7 +141,7 @@ test('the matrix overlay colours a measured cell by its p50 TTFT and writes the 
   const toggle = page.getByRole('button', { name: 'TTFT overlay' });
   await toggle.click();
   await expect(toggle).toHaveAttribute('aria-pressed', 'true');
-  await expect(page.getByTestId('ttft-overlay-legend')).toContainText(/p50 TTFT \(\d+ cells measured\)/);
+  await expect(page.getByTestId('ttft-overlay-legend')).toContainText(/Time to first token p50, last 30 days \(\d+ cells measured\)/);
   const cell = page.locator(`.cell[data-model="${HAIKU}"][data-region="eu-central-1"]`);
   await cell.scrollIntoViewIfNeeded();
   const painted = await cell.evaluate((element) => ({ background: getComputedStyle(element).backgroundColor, figure: getComputedStyle(element, '::after').content }));

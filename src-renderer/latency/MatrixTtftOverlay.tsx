@@ -1,24 +1,52 @@
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import type { CatalogDocument } from '../../src-shared/catalog/document';
 import { useAtlas } from '../api/atlas-context';
+import { cellFigure, MEASURED_LABEL } from '../matrix/route-text';
 import './matrix-overlay.css';
-import { measuredTtftByCell, overlayCss, TTFT_BANDS } from './matrix-overlay';
+import { measuredTtftByCell, overlayCss, TTFT_BANDS, type MeasuredCell } from './matrix-overlay';
+
+/** Cell panels asked at once: the overlay asks one per measured cell, and a long history measured many. */
+const PARALLEL_ASKS = 6;
 
 /**
- * The matrix's "TTFT" toggle: colours each cell the latency lab has measured by its latest p50 TTFT, and writes
- * the figure in the cell, so the colour is never the only carrier. The cells already name their model and region
- * (data attributes), so the overlay is a stylesheet over them: the grid itself does not change or re-render.
+ * The matrix's "TTFT" toggle: colours each cell the latency lab has measured, and writes the figure in the cell, so
+ * the colour is never the only carrier. The figure is the cell panel's own (the same `bestRegions` answer, shared
+ * through the query cache): p50 over the last 30 days of the first measured route from that region, never a
+ * different number such as the latest run's. The cells already name their model and region (data attributes), so
+ * the overlay is a stylesheet over them: the grid itself does not change or re-render.
  */
 export function MatrixTtftOverlay({ document }: { document: CatalogDocument }) {
   const { api } = useAtlas();
+  const queryClient = useQueryClient();
   const [on, setOn] = useState(false);
-  const history = useQuery({ queryKey: ['latencyHistory', 'overlay'], queryFn: () => api.latencyHistory({ limit: 1000 }), enabled: on });
-  const cells = useMemo(() => measuredTtftByCell(document, history.data?.runs ?? []), [document, history.data]);
+  const history = useQuery({ queryKey: ['latencyHistory', 'overlay'], queryFn: () => api.latencyHistory({ since: '30d', limit: 1000 }), enabled: on });
+  // The cells the history measured: only these are asked for their panel's figure.
+  const candidates = useMemo(() => measuredTtftByCell(document, history.data?.runs ?? []), [document, history.data]);
+  const figures = useQuery({
+    queryKey: ['latencyOverlayFigures', candidates.map((cell) => `${cell.modelId}|${cell.region}`)],
+    enabled: on && history.isSuccess,
+    queryFn: async () => {
+      const found: MeasuredCell[] = [];
+      const queue = [...candidates];
+      const ask = async () => {
+        for (let cell = queue.shift(); cell; cell = queue.shift()) {
+          const { modelId, region } = cell;
+          const routes = await queryClient.fetchQuery({ queryKey: ['bestRegions', modelId, region], queryFn: () => api.bestRegions({ modelId, fromRegion: region }) });
+          const figure = cellFigure(routes, region);
+          if (figure) found.push({ modelId, region, ttftP50Ms: figure.ttftP50Ms });
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(PARALLEL_ASKS, queue.length) }, ask));
+      return found;
+    },
+  });
+  const cells = figures.data ?? [];
+  const pending = history.isPending || (candidates.length > 0 && figures.isPending);
 
   return (
     <>
-      <button type="button" className="ttft-toggle" aria-pressed={on} aria-label="TTFT overlay" onClick={() => setOn(!on)} title="TTFT overlay: colour the cells by the latency lab's measured p50 time to first token">
+      <button type="button" className="ttft-toggle" aria-pressed={on} aria-label="TTFT overlay" onClick={() => setOn(!on)} title="TTFT overlay: colour the cells by the latency lab's measured p50 time to first token over the last 30 days">
         TTFT
       </button>
       {on ? (
@@ -26,16 +54,19 @@ export function MatrixTtftOverlay({ document }: { document: CatalogDocument }) {
           <style>{overlayCss(cells)}</style>
           <div className="ttft-overlay-legend" role="status" data-testid="ttft-overlay-legend">
             {cells.length === 0 ? (
-              history.isPending ? (
+              pending ? (
                 'Loading measurements…'
               ) : (
                 <>
-                  No cell measured yet: <a href="#/latency">run the latency lab</a>.
+                  No cell measured in the last 30 days: <a href="#/latency">run the latency lab</a>.
                 </>
               )
             ) : (
               <>
-                p50 TTFT ({cells.length} cells measured):
+                <span>
+                  {MEASURED_LABEL[0]!.toUpperCase()}
+                  {MEASURED_LABEL.slice(1)} ({cells.length} cells measured):
+                </span>
                 {TTFT_BANDS.map((band) => (
                   <span key={band.label} className="ttft-band">
                     <span className="ttft-swatch" style={{ background: band.color }} aria-hidden /> {band.label}

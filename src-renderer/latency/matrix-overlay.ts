@@ -46,13 +46,16 @@ export function measuredTtftByCell(document: CatalogDocument, runs: HistoryRun[]
 
 const quoted = (text: string) => `"${text.replace(/["\\]/g, '\\$&')}"`;
 
+/** The figure written in a cell: 11 px, the smallest size the page uses for text anyone must read. */
+export const OVERLAY_FIGURE_PX = 11;
+
 /** One rule per measured cell, matched by the cell's own data attributes; the figure is written in the cell. */
 export function overlayCss(cells: MeasuredCell[]): string {
   return cells
     .map(({ modelId, region, ttftP50Ms }) => {
       const band = bandOf(ttftP50Ms);
       const selector = `.cell[data-model=${quoted(modelId)}][data-region=${quoted(region)}]`;
-      return `${selector}{background:${band.color}!important;color:${band.ink}!important}${selector}::after{content:${quoted(String(Math.round(ttftP50Ms)))};position:absolute;right:2px;bottom:0;font-size:9px;line-height:1}`;
+      return `${selector}{background:${band.color}!important;color:${band.ink}!important}${selector}::after{content:${quoted(String(Math.round(ttftP50Ms)))};position:absolute;right:1px;bottom:1px;font-size:${OVERLAY_FIGURE_PX}px;font-weight:600;line-height:1}`;
     })
     .join('\n');
 }

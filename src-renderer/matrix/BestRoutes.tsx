@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useAtlas } from '../api/atlas-context';
 import { ErrorNotice } from '../app/ErrorNotice';
 import { CopyableId, RegionText } from './panel-parts';
-import { describeCallRegion, describeMeasurement } from './route-text';
+import { cellFigure, describeCallRegion, describeMeasurement } from './route-text';
 
 export function BestRoutes({ modelId, region }: { modelId: string; region: string }) {
   const { api } = useAtlas();
@@ -12,6 +12,8 @@ export function BestRoutes({ modelId, region }: { modelId: string; region: strin
   if (routes.data.length === 0) return <span className="muted">No region serves this model on demand or through a profile.</span>;
   // Ages are told relative to when the ranking was fetched, which keeps rendering pure.
   const now = routes.dataUpdatedAt;
+  const figure = cellFigure(routes.data, region);
+  const shownOnMatrix = figure ? routes.data.find((route) => route.callRegion === region && route.invokeId === figure.invokeId) : undefined;
   return (
     <ol className="best-routes" data-testid="best-routes">
       {routes.data.slice(0, 6).map((route) => (
@@ -22,7 +24,10 @@ export function BestRoutes({ modelId, region }: { modelId: string; region: strin
           </div>
           <div className={`measured${route.measured ? '' : ' not-measured'}`} data-testid="route-measurement">
             {route.measured ? (
-              describeMeasurement(route.measured, now)
+              <>
+                {describeMeasurement(route.measured, now)}
+                {route === shownOnMatrix ? <span className="muted"> · the figure in this cell on the matrix’s TTFT overlay</span> : null}
+              </>
             ) : (
               <>
                 not measured yet — <a href="#/latency">run the latency lab</a>

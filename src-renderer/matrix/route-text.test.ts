@@ -10,9 +10,9 @@ describe('route texts in the cell panel', () => {
   it('shows the latency lab figures when a route was measured, and says how to get them when not', () => {
     const now = Date.parse('2026-11-23T02:00:00Z');
     expect(describeMeasurement({ ttftP50Ms: 412.4, samples: 20, measuredAt: '2026-11-23T01:48:00Z' }, now)).toBe(
-      'time to first token p50 412 ms · 20 samples · measured 12 min ago',
+      'time to first token p50 412 ms, last 30 days · 20 samples · measured 12 min ago',
     );
-    expect(describeMeasurement({ ttftP50Ms: 90, samples: 1, measuredAt: '2026-11-23T02:00:00Z' }, now)).toBe('time to first token p50 90 ms · 1 sample · measured just now');
+    expect(describeMeasurement({ ttftP50Ms: 90, samples: 1, measuredAt: '2026-11-23T02:00:00Z' }, now)).toBe('time to first token p50 90 ms, last 30 days · 1 sample · measured just now');
     expect(describeMeasurement(undefined, now)).toBe(NOT_MEASURED);
   });
 });

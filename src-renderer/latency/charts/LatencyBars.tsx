@@ -2,7 +2,7 @@ import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxi
 import type { WhiskerRow } from '../figures';
 import { ChartFrame } from './ChartFrame';
 import type { ChartTheme } from './chart-theme';
-import { barChartHeight, formatMs, niceCeil, routeLabel } from './route-label';
+import { barChartHeight, formatMs, niceTicks, routeLabel } from './route-label';
 
 interface BarShapeProps {
   x?: number;
@@ -34,8 +34,9 @@ function whiskerShape(color: string, ink: string) {
 /** p50 bars with a wide-capped whisker to p90 and a narrow-capped one to p99, one row per route. */
 export function LatencyBars({ title, metric, rows, theme, color, testId }: { title: string; metric: string; rows: WhiskerRow[]; theme: ChartTheme; color: string; testId: string }) {
   const data = rows.map((row) => ({ ...row, label: routeLabel(row.key) }));
-  // A round axis end reached by the slowest p99, cut in quarters: no crowded last tick.
-  const end = niceCeil(Math.max(...rows.map((row) => row.p99)));
+  // Round steps (0, 500, 1000, 1500 ms) up to the slowest p99: never quarters of a round end (375, 1125 ms).
+  const ticks = niceTicks(Math.max(...rows.map((row) => row.p99)));
+  const end = ticks[ticks.length - 1] ?? 1;
   return (
     <ChartFrame
       title={title}
@@ -48,7 +49,7 @@ export function LatencyBars({ title, metric, rows, theme, color, testId }: { tit
       <ResponsiveContainer width="100%" height={barChartHeight(data.length)}>
         <BarChart data={data} layout="vertical" margin={{ top: 4, right: 24, bottom: 4, left: 4 }} title={title} desc={`p50 ${metric} per route with p90 and p99 whiskers`}>
           <CartesianGrid horizontal={false} stroke={theme.grid} />
-          <XAxis type="number" unit=" ms" domain={[0, end]} ticks={[0, end / 4, end / 2, (3 * end) / 4, end]} tick={{ fill: theme.muted, fontSize: 11 }} stroke={theme.grid} />
+          <XAxis type="number" unit=" ms" domain={[0, end]} ticks={ticks} tick={{ fill: theme.muted, fontSize: 11 }} stroke={theme.grid} />
           <YAxis type="category" dataKey="label" width={150} tick={{ fill: theme.text, fontSize: 11 }} stroke={theme.grid} />
           <Tooltip
             isAnimationActive={false}
