@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo, useState, useSyncExternalStore, type ReactNode } from 'react';
 import type { CatalogDocument } from '../../src-shared/catalog/document';
-import type { LatencyEstimate } from '../../src-shared/contract/latency';
+import type { LatencyEstimate, LatencyRunStatus } from '../../src-shared/contract/latency';
 import { useAtlas } from '../api/atlas-context';
 import { useCatalog } from '../catalog/use-catalog';
 import { useChartTheme } from './charts/chart-theme';
@@ -90,6 +90,8 @@ function LatencyLab({ document }: { document: CatalogDocument }) {
     setFigures(null);
     const target = targetId;
     const input = { ...checked.input, confirmed };
+    // Start sits below a long region list: bring Progress into view, or pressing Start seems to do nothing.
+    window.document.getElementById('lat-live-title')?.closest('section')?.scrollIntoView({ block: 'nearest' });
     // A cancelled run ends with its partial report (status 'cancelled'), shown like a finished one.
     const ended = await run.start((onChunk) => streams.runLatency(input, onChunk));
     if (ended.result) setFigures({ run: fromReport(ended.result), target });
@@ -159,7 +161,7 @@ function LiveSection({ run, confirmation, notice }: { run: LatencyRun; confirmat
         Progress{' '}
         {live.status === 'running' ? <span className="lat-badge">running</span> : null}
         {live.status === 'cancelled' ? <span className="lat-badge lat-badge-warn">cancelled</span> : null}
-        {live.status === 'done' ? <span className="lat-badge lat-badge-ok">done</span> : null}
+        {live.status === 'done' ? <RunStatusBadge status={live.result?.status} /> : null}
       </h2>
       {confirmation}
       {live.status === 'idle' && !confirmation ? <p className="lat-empty">No run yet. Choose a target and regions, check the estimate, then press Start. Progress per route appears here as samples arrive.</p> : null}
@@ -173,4 +175,11 @@ function LiveSection({ run, confirmation, notice }: { run: LatencyRun; confirmat
       {notice ? <p className="muted">{notice}</p> : null}
     </section>
   );
+}
+
+/** A finished run says how it went: done only when every route produced samples. */
+function RunStatusBadge({ status }: { status: LatencyRunStatus | undefined }) {
+  if (status === 'failed') return <span className="lat-badge lat-badge-error">failed: no route answered</span>;
+  if (status === 'partial') return <span className="lat-badge lat-badge-warn">partial: some routes failed</span>;
+  return <span className="lat-badge lat-badge-ok">done</span>;
 }

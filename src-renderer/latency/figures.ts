@@ -3,6 +3,7 @@ import type {
   HistoryRun,
   LatencyRoute,
   LatencyRunReport,
+  LatencyRunStatus,
   LatencyStats,
   ProbeChunk,
   RegionFailure,
@@ -34,7 +35,7 @@ export interface RouteFigures {
 
 export interface RunFigures {
   id: string;
-  status: 'completed' | 'cancelled';
+  status: LatencyRunStatus;
   startedAt: string;
   routes: RouteFigures[];
   failures: Array<{ key: string; code: string; message: string }>;
@@ -150,7 +151,9 @@ export function quantile(sorted: number[], q: number): number {
   const position = (sorted.length - 1) * q;
   const below = Math.floor(position);
   const above = Math.min(sorted.length - 1, below + 1);
-  return sorted[below] + (sorted[above] - sorted[below]) * (position - below);
+  // 0 <= below <= above <= length - 1 on a non-empty array: both values are there.
+  const low = sorted[below]!;
+  return low + (sorted[above]! - low) * (position - below);
 }
 
 export interface BoxRow {
@@ -178,7 +181,8 @@ export function boxRows(points: SeriesPoint[]): BoxRow[] {
   return [...byKey].map(([key, values]) => {
     const sorted = [...values].sort((a, b) => a - b);
     const at = (q: number) => quantile(sorted, q);
-    return { key, min: sorted[0], p10: at(0.1), q1: at(0.25), median: at(0.5), q3: at(0.75), p90: at(0.9), max: sorted[sorted.length - 1], range: [at(0.1), at(0.9)], samples: sorted.length };
+    // A key is in the map only once it has a value, so the first and last are there.
+    return { key, min: sorted[0]!, p10: at(0.1), q1: at(0.25), median: at(0.5), q3: at(0.75), p90: at(0.9), max: sorted[sorted.length - 1]!, range: [at(0.1), at(0.9)], samples: sorted.length };
   });
 }
 

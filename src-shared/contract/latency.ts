@@ -122,6 +122,11 @@ export interface LatencyRouteReport {
   connectionsReused: number;
   /** What the metadata said was served when it differed from what was asked (optimized falling back). */
   servedLatency?: Record<string, number>;
+  /**
+   * The route stopped before its runs were done: consecutive connection failures (a dead endpoint), named with
+   * their cause. The figures above are what was measured before.
+   */
+  stopped?: { code: string; message: string };
 }
 
 export interface LatencyRunReport {
@@ -132,7 +137,11 @@ export interface LatencyRunReport {
   runs: number;
   concurrency: number;
   options: { warmup: number; promptSize: PromptSize; maxTokens: number; latency: 'standard' | 'optimized'; autoProfile: boolean };
-  status: 'completed' | 'cancelled';
+  /**
+   * completed: every route produced samples and ran to its end; partial: some route failed, stopped or produced
+   * none; failed: no route produced a sample; cancelled: stopped by the user (what was measured is kept).
+   */
+  status: LatencyRunStatus;
   /** Keyed by region; with compareRoutes, extra routes of a region are keyed `<region> <invokeId>`. */
   regions: Record<string, LatencyRouteReport | RegionFailure>;
   /** Whether this run was stored in the history (off when the database is locked or unwritable). */
@@ -188,12 +197,14 @@ export const HistoryQuerySchema = z
   .strict();
 export type HistoryQuery = z.input<typeof HistoryQuerySchema>;
 
+export type LatencyRunStatus = 'completed' | 'partial' | 'failed' | 'cancelled';
+
 export interface HistoryRun {
   id: string;
   kind: 'latency' | 'probe';
   startedAt: string;
   target: string | null;
-  status: 'completed' | 'cancelled';
+  status: LatencyRunStatus;
   regions: Record<string, { samples: number; ttftMs: LatencyStats | null; e2eMs: LatencyStats | null; outputTokensPerSecond: LatencyStats | null }>;
 }
 

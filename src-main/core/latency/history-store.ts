@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ExportedFile, HistoryRun, HistoryStatus, LatencyStats, SeriesPoint } from '../../../src-shared/contract/latency';
+import type { ExportedFile, HistoryRun, HistoryStatus, LatencyRunStatus, LatencyStats, SeriesPoint } from '../../../src-shared/contract/latency';
 import { csvRow } from '../../../src-shared/text/csv';
 import type { HistoryDatabase, HistoryStatements } from '../storage/history-database';
 import { round } from './stats';
@@ -52,7 +52,7 @@ export interface RunRow {
   startedAt: string;
   finishedAt: string | null;
   target: string | null;
-  status: 'completed' | 'cancelled';
+  status: LatencyRunStatus;
   report: unknown;
 }
 
@@ -269,7 +269,7 @@ export class LatencyHistory {
       conditions.push(`(exists (select 1 from latency_samples s where s.run_id = r.id and s.region in (${regions}))
         or exists (select 1 from probe_samples ps where ps.run_id = r.id and ps.region in (${regions})))`);
     }
-    const runs = await db.all<{ id: string; kind: 'latency' | 'probe'; started_at: string; target: string | null; status: 'completed' | 'cancelled' }>(
+    const runs = await db.all<{ id: string; kind: 'latency' | 'probe'; started_at: string; target: string | null; status: LatencyRunStatus }>(
       `select id, kind, strftime(started_at, '%Y-%m-%dT%H:%M:%S.%gZ') as started_at, target, status from latency_runs r
        ${conditions.length > 0 ? `where ${conditions.join(' and ')}` : ''} order by r.started_at desc limit ${p.add(query.limit)}`,
       p.values,

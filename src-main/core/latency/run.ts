@@ -37,6 +37,20 @@ interface RouteState {
   servedLatency: Record<string, number>;
   failure: RegionFailure | null;
   ttfts: number[];
+  /** Connection failures in a row; at NETWORK_FAILURES_TO_STOP the route stops and names the cause. */
+  networkFailuresInARow: number;
+  stopped: { code: string; message: string } | null;
+}
+
+/** A dead endpoint fails every request at once; three in a row is not bad luck, and the run should not pretend. */
+const NETWORK_FAILURES_TO_STOP = 3;
+
+/** completed, partial or failed, from what each route produced (a cancel is said by the caller). */
+export function runStatus(regions: LatencyRunReport['regions']): LatencyRunReport['status'] {
+  const routes = Object.values(regions);
+  const productive = routes.filter((route) => 'route' in route && route.samples > 0);
+  if (productive.length === 0) return 'failed';
+  return productive.length === routes.length && productive.every((route) => 'route' in route && !route.stopped) ? 'completed' : 'partial';
 }
 
 /** Failures that no later request of the same route can get past: the route is reported failed after its warm-up. */
@@ -49,6 +63,8 @@ function routeFailure(failed: FailedSample, planned: PlannedRoute, clients: AwsC
 
 function routeReport(state: RouteState): LatencyRouteReport | RegionFailure {
   if (state.failure) return state.failure;
+  // A route that never answered is a failure; one that answered before its endpoint died keeps its figures.
+  if (state.stopped && state.samples.length === 0) return { error: state.stopped };
   const pick = (read: (sample: MeasuredSample) => number | null) => summarize(state.samples.map(read).filter((value): value is number => value !== null));
   return {
     route: state.planned.route,
@@ -65,6 +81,7 @@ function routeReport(state: RouteState): LatencyRouteReport | RegionFailure {
     connectionsOpened: state.opened,
     connectionsReused: state.reused,
     ...(Object.keys(state.servedLatency).length > 0 ? { servedLatency: state.servedLatency } : {}),
+    ...(state.stopped ? { stopped: state.stopped } : {}),
   };
 }
 
@@ -90,6 +107,8 @@ export async function runLatency(
     servedLatency: {},
     failure: null,
     ttfts: [],
+    networkFailuresInARow: 0,
+    stopped: null,
   }));
 
   const dirty = new Set<RouteState>(states);
@@ -116,9 +135,15 @@ export async function runLatency(
       if (input.latency === 'optimized' && outcome.servedLatency && outcome.servedLatency !== 'optimized') {
         state.servedLatency[outcome.servedLatency] = (state.servedLatency[outcome.servedLatency] ?? 0) + 1;
       }
+      state.networkFailuresInARow = 0;
     } else {
       state.errors[outcome.errorClass]++;
       state.progress.errors++;
+      state.networkFailuresInARow = outcome.errorClass === 'network' ? state.networkFailuresInARow + 1 : 0;
+      if (state.networkFailuresInARow >= NETWORK_FAILURES_TO_STOP && !state.stopped) {
+        const { error } = routeFailure(outcome, planned, clients);
+        state.stopped = { code: error.code, message: `Stopped after ${NETWORK_FAILURES_TO_STOP} connection failures in a row. ${error.message}` };
+      }
     }
     state.progress.done++;
     dirty.add(state);
@@ -173,7 +198,7 @@ export async function runLatency(
       dirty.add(state);
       let next = 0;
       const worker = async () => {
-        while (next < input.runs && !signal.aborted) {
+        while (next < input.runs && !signal.aborted && !state.stopped) {
           next++;
           record(state, await measureRequest(plan, signal));
         }
@@ -203,10 +228,11 @@ export async function runLatency(
     runs: input.runs,
     concurrency: input.concurrency,
     options: { warmup: input.warmup, promptSize: input.promptSize, maxTokens: input.maxTokens, latency: input.latency, autoProfile: input.autoProfile },
-    status: signal.aborted ? 'cancelled' : 'completed',
+    status: 'completed',
     regions: { ...Object.fromEntries(Object.entries(unavailable).map(([region, error]) => [region, { error }])), ...Object.fromEntries(states.map((state) => [state.planned.key, routeReport(state)])) },
     stored: false,
   };
+  report.status = signal.aborted ? 'cancelled' : runStatus(report.regions);
   if (history) {
     report.stored = await history
       .saveRun({ id, kind: 'latency', startedAt, finishedAt: report.finishedAt, target: input.target, status: report.status, report })
