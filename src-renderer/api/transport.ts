@@ -52,16 +52,16 @@ function exchangeCode(code: string): string | null {
 
 /** Takes the token from `#token=...` (or a one-time `#code=...`) once, keeps it for this tab, and removes it from the address bar. */
 function takeToken(): string | null {
-  const code = /(?:^#|&)code=([^&]+)/.exec(window.location.hash);
+  const code = /(?:^#|&)code=([^&]+)/.exec(window.location.hash)?.[1];
   if (code) {
     history.replaceState(null, '', `${window.location.pathname}${window.location.search}#/matrix`);
-    const token = exchangeCode(decodeURIComponent(code[1]));
+    const token = exchangeCode(decodeURIComponent(code));
     if (token) sessionStorage.setItem(TOKEN_KEY, token);
     return token ?? sessionStorage.getItem(TOKEN_KEY);
   }
-  const match = /(?:^#|&)token=([^&]+)/.exec(window.location.hash);
+  const match = /(?:^#|&)token=([^&]+)/.exec(window.location.hash)?.[1];
   if (match) {
-    const token = decodeURIComponent(match[1]);
+    const token = decodeURIComponent(match);
     sessionStorage.setItem(TOKEN_KEY, token);
     history.replaceState(null, '', `${window.location.pathname}${window.location.search}#/matrix`);
     return token;

@@ -34,8 +34,8 @@ export function measuredTtftByCell(document: CatalogDocument, runs: HistoryRun[]
     if (!modelId) continue;
     const keys = Object.keys(run.regions).sort((a, b) => a.split(' ').length - b.split(' ').length);
     for (const key of keys) {
-      const ttft = run.regions[key].ttftMs;
-      const region = key.split(' ')[0];
+      const ttft = run.regions[key]?.ttftMs;
+      const [region = key] = key.split(' ');
       const cell = `${modelId}|${region}`;
       if (!ttft || cells.has(cell)) continue;
       cells.set(cell, { modelId, region, ttftP50Ms: ttft.p50 });

@@ -21,7 +21,7 @@ describe('the Latency form: targets, region presets and the run input', () => {
   it('“where it’s callable” includes regions served only through a profile, and none for an unknown target', () => {
     const callable = callableRegions(document, HAIKU_45);
     expect(callable).toContain('us-east-1');
-    expect(document.models[HAIKU_45].regions['us-east-1'].onDemand).toBe(false);
+    expect(document.models[HAIKU_45]?.regions['us-east-1']?.onDemand).toBe(false);
     expect(callableRegions(document, 'no such model anywhere')).toEqual([]);
   });
 

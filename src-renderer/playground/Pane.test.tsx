@@ -26,7 +26,13 @@ function fakeClient() {
       return { result, cancel: () => (call.cancels++, finish({ ...answer(sent), stopReason: null, cancelled: true })) };
     },
   } as unknown as AtlasStreams;
-  return { streams, calls };
+  /** The first converse call: the test fails here, by name, if the pane made none. */
+  const firstCall = () => {
+    const [call] = calls;
+    if (!call) throw new Error('The pane made no converse call');
+    return call;
+  };
+  return { streams, firstCall };
 }
 
 const answer = (text: string): ConverseResult => ({
@@ -63,13 +69,13 @@ function renderPane(config: PaneConfig, session = new PaneSession(immediate), on
 
 describe('Pane', () => {
   it('shows the answer as it streams, and Cancel ends it with the text and figures so far, marked cancelled', async () => {
-    const { streams, calls } = fakeClient();
+    const { streams, firstCall } = fakeClient();
     const { session, pane } = renderPane(newPaneConfig(HAIKU, 'us-east-1'));
     let sent!: Promise<void>;
     await act(async () => {
       sent = session.send(streams, { target: HAIKU, region: 'us-east-1' }, [{ text: 'A story' }]);
-      calls[0].push('Once upon ');
-      calls[0].push('a time');
+      firstCall().push('Once upon ');
+      firstCall().push('a time');
     });
     expect(within(pane).getByTestId('streaming-answer').textContent).toBe('Once upon a time');
     expect(within(pane).getByText('streaming')).toBeTruthy();
@@ -78,7 +84,7 @@ describe('Pane', () => {
       fireEvent.click(within(pane).getByRole('button', { name: 'Cancel' }));
       await sent;
     });
-    expect(calls[0].cancels).toBe(1);
+    expect(firstCall().cancels).toBe(1);
     expect(within(pane).queryByTestId('streaming-answer')).toBeNull();
     expect(within(pane).queryByRole('button', { name: 'Cancel' })).toBeNull();
     expect(within(pane).getByTestId('answer').textContent).toBe('Once upon a time');
@@ -88,15 +94,15 @@ describe('Pane', () => {
   });
 
   it('sends the conversation so far with the new prompt, and shows the figures of a finished answer', async () => {
-    const { streams, calls } = fakeClient();
+    const { streams, firstCall } = fakeClient();
     const { session, pane } = renderPane(newPaneConfig(HAIKU, 'us-east-1'));
     await act(async () => {
       const sent = session.send(streams, { target: HAIKU, region: 'us-east-1' }, [{ text: 'Hi' }]);
-      calls[0].push('Hello');
-      calls[0].finish(answer('Hello'));
+      firstCall().push('Hello');
+      firstCall().finish(answer('Hello'));
       await sent;
     });
-    expect(calls[0].input.messages).toEqual([{ role: 'user', content: [{ text: 'Hi' }] }]);
+    expect(firstCall().input.messages).toEqual([{ role: 'user', content: [{ text: 'Hi' }] }]);
     expect(within(pane).getByTestId('response-footer').textContent).toMatch(/Tokens\s*9 in \/ 3 out/);
     expect(within(pane).getByText('done')).toBeTruthy();
   });
@@ -120,6 +126,6 @@ describe('Pane', () => {
     expect(plan.textContent).toContain('only through inference profiles');
     fireEvent.click(within(plan).getByRole('button', { name: `Use ${HAIKU_45_US}` }));
     expect(onChange).toHaveBeenCalledTimes(1);
-    expect(onChange.mock.calls[0][0]).toMatchObject({ target: HAIKU_45_US, region: 'us-east-1' });
+    expect(onChange.mock.calls[0]?.[0]).toMatchObject({ target: HAIKU_45_US, region: 'us-east-1' });
   });
 });

@@ -26,6 +26,19 @@ import './prompt.css';
 
 const MAX_PANES = 4;
 
+/** The page always keeps a pane (the last one has no Remove button): finding none is a bug. */
+class NoPaneError extends Error {
+  override name = 'NoPaneError';
+  constructor() {
+    super('The playground has no pane');
+  }
+}
+
+function present(pane: PaneState | undefined): PaneState {
+  if (!pane) throw new NoPaneError();
+  return pane;
+}
+
 export function PlaygroundPage() {
   const catalog = useCatalog();
   if (catalog.error) return <section className="empty-state"><h1>Playground</h1><p className="pg-error">The catalog is not available: {(catalog.error as Error).message}</p></section>;
@@ -65,7 +78,7 @@ function Playground({ document }: { document: CatalogDocument }) {
 
   const updatePane = (id: string, config: PaneConfig) => setPanes((current) => current.map((pane) => (pane.config.id === id ? { ...pane, config } : pane)));
   const addPane = () => {
-    const last = panes[panes.length - 1].config;
+    const last = present(panes.at(-1)).config;
     setPanes([...panes, { config: newPaneConfig(last.target, last.region, last), session: new PaneSession() }]);
   };
   const removePane = (id: string) => setPanes(panes.filter((pane) => pane.config.id !== id));
@@ -73,9 +86,10 @@ function Playground({ document }: { document: CatalogDocument }) {
   const preset = (id: PresetId) => {
     setNotice(null);
     try {
-      const routes = applyPreset(document, id, panes[0].config);
+      const first = present(panes[0]).config;
+      const routes = applyPreset(document, id, first);
       for (const pane of panes) pane.session.cancel();
-      setPanes(routes.map((route) => ({ config: newPaneConfig(route.target, route.region, panes[0].config), session: new PaneSession() })));
+      setPanes(routes.map((route) => ({ config: newPaneConfig(route.target, route.region, first), session: new PaneSession() })));
       setConversation({ id: null, title: null });
     } catch (error) {
       setNotice((error as Error).message);

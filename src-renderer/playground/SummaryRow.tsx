@@ -24,10 +24,10 @@ export function SummaryRow({ sessions }: { sessions: PaneSession[] }) {
         </p>
       ) : null}
       <p>
-        <strong>Fastest TTFT:</strong> {fastestTtft === null ? '–' : `Pane ${fastestTtft + 1} (${formatMs(ttfts[fastestTtft])})`}
+        <strong>Fastest TTFT:</strong> {fastestTtft === null ? '–' : `Pane ${fastestTtft + 1} (${formatMs(ttfts[fastestTtft] ?? null)})`}
       </p>
       <p>
-        <strong>Fastest output:</strong> {fastestSpeed === null ? '–' : `Pane ${fastestSpeed + 1} (${formatSpeed(speeds[fastestSpeed])})`}
+        <strong>Fastest output:</strong> {fastestSpeed === null ? '–' : `Pane ${fastestSpeed + 1} (${formatSpeed(speeds[fastestSpeed] ?? null)})`}
       </p>
       <p>
         <strong>Tokens:</strong>{' '}

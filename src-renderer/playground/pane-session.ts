@@ -42,7 +42,7 @@ const textOf = (turn: Turn) => turn.content.map((block) => ('text' in block ? bl
 export function messagesFor(turns: Turn[]): ConverseInput['messages'] {
   const messages: ConverseInput['messages'] = [];
   for (let index = 0; index < turns.length; index++) {
-    const turn = turns[index];
+    const turn = turns[index]!; // index < turns.length
     const answer = turns[index + 1];
     if (turn.role === 'user' && answer?.role === 'assistant' && textOf(answer).trim() === '') {
       index++;

@@ -25,9 +25,15 @@ const document: CatalogDocument = {
 const all: ProfileFilters = { search: '', scope: '', callableFrom: '', sort: 'scope' };
 const ids = (filters: Partial<ProfileFilters>) => visibleProfiles(document, { ...all, ...filters }).map((candidate) => candidate.profileId);
 
+function storedProfile(profileId: string) {
+  const found = document.profiles[profileId];
+  if (!found) throw new Error(`${profileId} is not in the test catalog`);
+  return found;
+}
+
 describe('routingGrid', () => {
   it('puts sources and destinations in geography order and answers each pair', () => {
-    const grid = routingGrid(document, document.profiles['us.a.zeta-v1']);
+    const grid = routingGrid(document, storedProfile('us.a.zeta-v1'));
     expect(grid.sources).toEqual(['us-east-1', 'us-west-2']);
     expect(grid.destinations).toEqual(['us-east-1', 'us-east-2', 'us-west-2']);
     expect(grid.serves('us-west-2', 'us-east-1')).toBe(true);
@@ -37,7 +43,7 @@ describe('routingGrid', () => {
   });
 
   it('a global profile has sources and may be served anywhere', () => {
-    const grid = routingGrid(document, document.profiles['global.a.alpha-v1']);
+    const grid = routingGrid(document, storedProfile('global.a.alpha-v1'));
     expect(grid.global).toBe(true);
     expect(grid.destinations).toEqual([]);
     expect(servedFrom(grid, 'ap-south-1')).toEqual({ kind: 'anywhere' });

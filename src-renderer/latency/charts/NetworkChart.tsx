@@ -4,22 +4,22 @@ import { ChartFrame } from './ChartFrame';
 import type { ChartTheme } from './chart-theme';
 import { barChartHeight } from './route-label';
 
+/** `color` is an index into the theme's palette. */
 const PARTS = [
-  { key: 'dns', label: 'DNS', stack: 'cold' },
-  { key: 'tcp', label: 'TCP connect', stack: 'cold' },
-  { key: 'tls', label: 'TLS handshake', stack: 'cold' },
-  { key: 'ttfbCold', label: 'first byte (cold)', stack: 'cold' },
-  { key: 'ttfbWarm', label: 'first byte (warm, pooled)', stack: 'warm' },
+  { key: 'dns', label: 'DNS', stack: 'cold', color: 4 },
+  { key: 'tcp', label: 'TCP connect', stack: 'cold', color: 1 },
+  { key: 'tls', label: 'TLS handshake', stack: 'cold', color: 3 },
+  { key: 'ttfbCold', label: 'first byte (cold)', stack: 'cold', color: 0 },
+  { key: 'ttfbWarm', label: 'first byte (warm, pooled)', stack: 'warm', color: 2 },
 ] as const;
 
 /** Per region two bars: a new connection's DNS + TCP + TLS + first byte, stacked, and a pooled one's first byte. */
 export function NetworkChart({ rows, theme }: { rows: NetworkRow[]; theme: ChartTheme }) {
-  const colors = [theme.series[4], theme.series[1], theme.series[3], theme.series[0], theme.series[2]];
   return (
     <ChartFrame
       title="Network: cold vs warm"
       description="Upper bar per region: a new connection (DNS, TCP, TLS, then the first byte). Lower bar: the first byte over a pooled keep-alive connection. TLS is absent over plain HTTP (an endpoint override)."
-      legend={PARTS.map((part, index) => ({ label: part.label, color: colors[index] }))}
+      legend={PARTS.map((part) => ({ label: part.label, color: theme.series[part.color] }))}
       theme={theme}
       fileName="latency-network"
       testId="chart-network"
@@ -35,8 +35,8 @@ export function NetworkChart({ rows, theme }: { rows: NetworkRow[]; theme: Chart
             contentStyle={{ background: theme.background, borderColor: theme.grid, color: theme.text }}
             formatter={(value) => `${Number(value).toFixed(1)} ms`}
           />
-          {PARTS.map((part, index) => (
-            <Bar key={part.key} dataKey={part.key} name={part.label} stackId={part.stack} fill={colors[index]} isAnimationActive={false} barSize={11} />
+          {PARTS.map((part) => (
+            <Bar key={part.key} dataKey={part.key} name={part.label} stackId={part.stack} fill={theme.series[part.color]} isAnimationActive={false} barSize={11} />
           ))}
         </BarChart>
       </ResponsiveContainer>

@@ -21,7 +21,11 @@ function inlineStyles(source: Element, copy: Element) {
   const computed = getComputedStyle(source);
   const style = STYLE_PROPERTIES.map((property) => `${property}:${computed.getPropertyValue(property)}`).join(';');
   copy.setAttribute('style', style);
-  for (let index = 0; index < source.children.length; index++) inlineStyles(source.children[index], copy.children[index]);
+  for (let index = 0; index < source.children.length; index++) {
+    const [sourceChild, copyChild] = [source.children[index], copy.children[index]];
+    // The copy is a clone of the source: the same children at the same places.
+    if (sourceChild && copyChild) inlineStyles(sourceChild, copyChild);
+  }
 }
 
 function loadImage(url: string): Promise<HTMLImageElement> {

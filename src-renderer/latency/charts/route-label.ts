@@ -1,6 +1,6 @@
 /** A report key as an axis label: `us-east-1`, or `us-east-1 · global.…` for a compared profile route. */
 export function routeLabel(key: string): string {
-  const [region, invokeId] = key.split(' ');
+  const [region = key, invokeId] = key.split(' ');
   if (!invokeId) return region;
   const scope = invokeId.includes('.') ? invokeId.split('.')[0] : 'profile';
   return `${region} · ${scope} profile`;
