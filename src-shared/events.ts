@@ -20,7 +20,19 @@ export interface RegionProgress {
   waiting: string[];
 }
 
+/**
+ * Whether AWS (or the endpoint given instead) answered the app's latest call, whichever feature made it: any HTTP
+ * answer, even an error, is an answer; a connection that cannot be made or drops is not. Sent when it changes.
+ */
+export interface Reachability {
+  answering: boolean;
+  /** Why not, in a few words (`ECONNREFUSED to 127.0.0.1:4010`); null while answering. */
+  cause: string | null;
+  at: string;
+}
+
 export interface AtlasEvents {
+  'aws.reachability': Reachability;
   'catalog.progress': RegionProgress;
   'catalog.scanFinished': { scanId: string; cancelled: boolean; okRegions: number; failedRegions: number };
   'catalog.updated': CatalogSnapshot;
@@ -30,7 +42,7 @@ export type EventName = keyof AtlasEvents;
 export type AtlasEvent = { [E in EventName]: { type: E; payload: AtlasEvents[E] } }[EventName];
 
 /** Every event name, as a record the compiler checks against AtlasEvents: a missing or extra name breaks the build. */
-const EVENT_NAME_SET = { 'catalog.progress': true, 'catalog.scanFinished': true, 'catalog.updated': true } as const satisfies Record<EventName, true>;
+const EVENT_NAME_SET = { 'aws.reachability': true, 'catalog.progress': true, 'catalog.scanFinished': true, 'catalog.updated': true } as const satisfies Record<EventName, true>;
 type EventNameSetIsExact = [keyof typeof EVENT_NAME_SET] extends [EventName] ? true : never;
 const eventNameSetIsExact: EventNameSetIsExact = true;
 void eventNameSetIsExact;

@@ -1,7 +1,7 @@
-import { useRef } from 'react';
+import { useRef, useState } from 'react';
 import type { CatalogSnapshot } from '../../src-shared/contract';
-import type { RegionProgress } from '../../src-shared/events';
-import { useConnectionState } from '../api/atlas-context';
+import type { Reachability, RegionProgress } from '../../src-shared/events';
+import { useAtlasEvent, useConnectionState } from '../api/atlas-context';
 import { ErrorNotice } from '../app/ErrorNotice';
 import { describeAge } from '../../src-shared/describe-age';
 import { describeRegionSummary, type DiscoveryFailure } from './discovery-failure';
@@ -36,7 +36,11 @@ export function StatusBar({ refresh, status }: { refresh: Refresh; status: Disco
   const regionSummary = snapshot ? describeRegionSummary(snapshot, failure) : null;
   const simulated = snapshot?.meta.simulated || appInfo.data?.simulated;
   const backEndLost = appInfo.isError || connection === 'lost';
-  const answered = bedrockAnswered(snapshot, failure, scan);
+  // Any call the app makes (a latency run, a prompt) tells whether AWS still answers, not only the last discovery.
+  const [reachability, setReachability] = useState<Reachability | null>(null);
+  useAtlasEvent('aws.reachability', setReachability);
+  const unreachable = reachability && !reachability.answering ? reachability : null;
+  const answered = unreachable ? false : bedrockAnswered(snapshot, failure, scan);
   const endpoint = appInfo.data?.endpointUrl ?? null;
   const warnings = snapshot?.meta.warnings ?? [];
   const waiting = scan.running ? waitingRegions(scan.regions) : [];
@@ -88,7 +92,13 @@ export function StatusBar({ refresh, status }: { refresh: Refresh; status: Disco
         <span
           className={`bedrock-state ${answered ? 'ok' : 'failing'}`}
           data-testid="bedrock-state"
-          title={answered ? 'Bedrock answered the last discovery' : `Bedrock did not answer the last discovery: ${failure?.cause ?? 'every region failed'}`}
+          title={
+            unreachable
+              ? `Bedrock did not answer the app's last call: ${unreachable.cause ?? 'the connection failed'}`
+              : answered
+                ? 'Bedrock answered the last discovery'
+                : `Bedrock did not answer the last discovery: ${failure?.cause ?? 'every region failed'}`
+          }
         >
           {answered ? '● Bedrock answering' : '○ Bedrock not answering'}
         </span>

@@ -8,8 +8,9 @@ import { defineFeature } from './feature';
 export const awsFeature = defineFeature({
   name: 'aws',
   rebuildOn: ['awsProfile'],
-  create: ({ options, settings, log }) => {
+  create: ({ options, settings, emit, log }) => {
     const clients = new AwsClientPool({
+      onReachability: (state) => emit({ type: 'aws.reachability', payload: state }),
       endpointUrl: options.endpointUrl,
       profile: settings().awsProfile,
       credentials: options.credentials,
@@ -17,6 +18,10 @@ export const awsFeature = defineFeature({
       maxAttempts: options.clientTimeouts?.maxAttempts,
       log,
     });
-    return { exports: clients, dispose: () => clients.destroy() };
+    return {
+      exports: clients,
+      snapshotEvents: () => (clients.lastReachability ? [{ type: 'aws.reachability', payload: clients.lastReachability }] : []),
+      dispose: () => clients.destroy(),
+    };
   },
 });

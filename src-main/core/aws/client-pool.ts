@@ -7,7 +7,9 @@ import type { AwsCredentialIdentity } from '@smithy/types';
 import { RUNTIME_POOL, RuntimeConnectionPool, type ConnectionStats, type WarmUpResult } from './connection-pool';
 import { SharedCredentials } from './credentials';
 import { configuredEndpointOf, resolvedEndpoint } from './endpoints';
+import { classifyAwsError } from './errors';
 import { redactSecrets } from './redact';
+import type { Reachability } from '../../../src-shared/events';
 import { cappedRetryStrategy } from './retry';
 import { BEDROCK, BEDROCK_RUNTIME, type AwsService, type PooledClient } from './services';
 
@@ -60,6 +62,8 @@ export interface AwsClientPoolOptions {
   maxSocketsPerRegion?: number;
   /** Bedrock runtime timeouts; the seed design's values by default. */
   runtimeTimeouts?: Partial<RuntimeTimeouts>;
+  /** Told when AWS starts or stops answering the app's calls (any service, any region). */
+  onReachability?: (state: Reachability) => void;
   log?: (line: string) => void;
 }
 
@@ -88,6 +92,7 @@ export class AwsClientPool {
   private readonly credentials: SharedCredentials;
   private readonly runtimeTimeouts: RuntimeTimeouts;
   private emulatorSeen = false;
+  private reachability: Reachability | null = null;
 
   constructor(private readonly options: AwsClientPoolOptions = {}) {
     this.endpointUrl = options.endpointUrl ?? null;
@@ -201,7 +206,23 @@ export class AwsClientPool {
   }
 
   private handler(options: ConstructorParameters<typeof NodeHttpHandler>[0]): NodeHttpHandler {
-    return new EmulatorNoticingHandler(options, () => (this.emulatorSeen = true));
+    return new WatchingHandler(options, {
+      emulator: () => (this.emulatorSeen = true),
+      answered: () => this.reachable(true, null),
+      unreachable: (cause) => this.reachable(false, cause),
+    });
+  }
+
+  /** The latest reachability, told to the listener only when it changes. */
+  private reachable(answering: boolean, cause: string | null): void {
+    if (this.reachability?.answering === answering && this.reachability.cause === cause) return;
+    this.reachability = { answering, cause, at: new Date().toISOString() };
+    this.options.onReachability?.(this.reachability);
+  }
+
+  /** Whether the latest call was answered; null before the first. */
+  get lastReachability(): Reachability | null {
+    return this.reachability;
   }
 
   private plainHandler(): NodeHttpHandler {
@@ -226,18 +247,35 @@ export class AwsClientPool {
 
 }
 
-/** A handler that notices the emulator's mark on any answer, whichever service's client sent the request. */
-class EmulatorNoticingHandler extends NodeHttpHandler {
+interface HandlerWatch {
+  emulator(): void;
+  answered(): void;
+  unreachable(cause: string): void;
+}
+
+/**
+ * A handler that notices, whichever service's client sent the request, the emulator's mark on an answer and whether
+ * the endpoint answered at all (a connection refused or dropped is not an answer; a cancel says nothing).
+ */
+class WatchingHandler extends NodeHttpHandler {
   constructor(
     options: ConstructorParameters<typeof NodeHttpHandler>[0],
-    private readonly noticed: () => void,
+    private readonly watch: HandlerWatch,
   ) {
     super(options);
   }
 
   override async handle(...args: Parameters<NodeHttpHandler['handle']>): ReturnType<NodeHttpHandler['handle']> {
-    const answer = await super.handle(...args);
-    if (answer.response.headers[EMULATOR_HEADER] === '1') this.noticed();
+    let answer: Awaited<ReturnType<NodeHttpHandler['handle']>>;
+    try {
+      answer = await super.handle(...args);
+    } catch (error) {
+      const failure = classifyAwsError(error);
+      if (failure.errorClass === 'network') this.watch.unreachable(`${failure.name} to ${args[0].hostname}${args[0].port ? `:${args[0].port}` : ''}`);
+      throw error;
+    }
+    if (answer.response.headers[EMULATOR_HEADER] === '1') this.watch.emulator();
+    this.watch.answered();
     return answer;
   }
 }

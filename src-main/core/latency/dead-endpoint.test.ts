@@ -10,7 +10,11 @@ afterEach(async () => {
 describe('a latency run whose endpoint dies', () => {
   it('stops the route after a few connection failures in a row, names the cause, and says partial, not completed', async () => {
     setup = await startEmulatedLab({ overrides: { regions: ['us-east-1'] } });
-    const { emulator } = setup;
+    const { emulator, core } = setup;
+    const reachability: { answering: boolean; cause: string | null }[] = [];
+    core.events.subscribe((event) => {
+      if (event.type === 'aws.reachability') reachability.push(event.payload);
+    });
     let killed: Promise<void> | null = null;
     const report = await setup.run(
       { target: HAIKU_3, regions: ['us-east-1'], runs: 60, concurrency: 1, warmup: 0, maxTokens: 2 },
@@ -29,6 +33,10 @@ describe('a latency run whose endpoint dies', () => {
     // It stopped: far fewer requests than the 60 asked for were sent.
     expect(route.samples + route.errors.network + route.errors.other).toBeLessThan(20);
     expect(report.status).toBe('partial');
+    // The status bar hears that AWS stopped answering, from the run's own calls.
+    expect(reachability.at(-1)).toMatchObject({ answering: false, cause: expect.stringMatching(/^ECONNREFUSED to 127\.0\.0\.1:\d+$/) });
+    expect(reachability.some((state) => state.answering)).toBe(true);
+    expect(core.snapshotEvents()).toContainEqual({ type: 'aws.reachability', payload: expect.objectContaining({ answering: false }) });
   });
 
   it('says failed when no route produced a sample', async () => {
