@@ -103,14 +103,27 @@ export function providerFromModelId(modelId: string): string {
   return PROVIDER_NAMES[prefix] ?? prefix.charAt(0).toUpperCase() + prefix.slice(1);
 }
 
-/** "amazon.nova-2-lite-v1:0" -> "Nova 2 Lite" when no recording names the model. */
+/**
+ * "amazon.nova-2-lite-v1:0" -> "Nova 2 Lite" when no recording names the model. Version numbers written with dashes
+ * in ids are written with a point, as the providers name them: "claude-haiku-4-5" -> "Claude Haiku 4.5",
+ * "claude-3-5-sonnet" -> "Claude 3.5 Sonnet".
+ */
 export function nameFromModelId(modelId: string): string {
-  const body = modelId.split('.').slice(1).join('.').split(':')[0].replace(/-v\d+$/, '');
-  return body
+  const body = (modelId.split('.').slice(1).join('.').split(':')[0] ?? '').replace(/-v\d+$/, '');
+  // A dated id (gpt-5.4-2026-03-05) keeps its date as one word.
+  const words = body
+    .replace(/(\d{4})-(\d{2})-(\d{2})/g, '$1\u2011$2\u2011$3')
     .split('-')
-    .filter((word) => !/^\d{8}$/.test(word))
-    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
-    .join(' ');
+    .map((word) => word.replace(/\u2011/g, '-'))
+    .filter((word) => !/^\d{8}$/.test(word));
+  const joined: string[] = [];
+  for (const word of words) {
+    const previous = joined.at(-1);
+    // A short number right after a short number is the minor version: 4-5 is 4.5 (never a date or a size like 8b).
+    if (previous !== undefined && /^\d{1,2}$/.test(word) && /(^|\.)\d{1,2}$/.test(previous) && /^\d/.test(previous)) joined[joined.length - 1] = `${previous}.${word}`;
+    else joined.push(word);
+  }
+  return joined.map((word) => word.charAt(0).toUpperCase() + word.slice(1)).join(' ');
 }
 
 export function foundationModelArn(region: string, modelId: string): string {
