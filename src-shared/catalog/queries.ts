@@ -216,8 +216,9 @@ export function bestRegions(
     });
   }
   const homeGroup = regionGroupOf(fromRegion);
-  const elsewhere = Object.keys(model.regions)
-    .filter((region) => region !== fromRegion && model.regions[region].onDemand)
+  const elsewhere = Object.entries(model.regions)
+    .filter(([region, offer]) => region !== fromRegion && offer.onDemand)
+    .map(([region]) => region)
     .sort((a, b) => {
       const groupOrder = Number(regionGroupOf(a) !== homeGroup) - Number(regionGroupOf(b) !== homeGroup);
       return groupOrder || (latencyMs[a] ?? Infinity) - (latencyMs[b] ?? Infinity) || a.localeCompare(b);

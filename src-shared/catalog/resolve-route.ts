@@ -35,6 +35,14 @@ export class RouteError extends Error {
   }
 }
 
+/** The catalog names a profile in a model's region but does not describe it: a fault of the catalog, not of the target. */
+export class MissingProfileError extends Error {
+  override name = 'MissingProfileError';
+  constructor(readonly profileId: string) {
+    super(`The catalog names the inference profile ${profileId} but has no entry for it`);
+  }
+}
+
 const own = <T>(record: Record<string, T> | undefined, key: string): T | undefined =>
   record && Object.hasOwn(record, key) ? record[key] : undefined;
 
@@ -95,8 +103,8 @@ export function resolveRoute(document: CatalogDocument, target: string, region: 
   const route = cellRoute(document, model.modelId, region);
   if (route.onDemand) return { invokeId: model.modelId, callRegion: region, kind: 'on-demand', modelId: model.modelId, model, destinations: [region] };
   const profiles = [...route.geoProfiles, ...route.globalProfiles];
-  if (profiles.length > 0) {
-    const best = bestProfile(document, model.modelId, region)!;
+  const best = bestProfile(document, model.modelId, region);
+  if (best !== null) {
     if (!options.autoProfile) {
       throw new RouteError(
         'NeedsInferenceProfile',
@@ -105,7 +113,9 @@ export function resolveRoute(document: CatalogDocument, target: string, region: 
         profiles,
       );
     }
-    return { ...profileRoute(document, document.profiles[best], best, region), autoRoutedFrom: model.modelId };
+    const profile = own(document.profiles, best);
+    if (!profile) throw new MissingProfileError(best);
+    return { ...profileRoute(document, profile, best, region), autoRoutedFrom: model.modelId };
   }
   const offered = offeredRegions(document, model);
   if (route.provisioned) {

@@ -78,8 +78,14 @@ const MessagesSchema = z
   .array(MessageSchema)
   .min(1, 'The conversation is empty: write a prompt')
   .max(200)
-  .refine((messages) => messages.length === 0 || messages[messages.length - 1].role === 'user', 'The last message must be from the user')
-  .refine((messages) => messages.length === 0 || hasText(messages[messages.length - 1]) || imageCount([messages[messages.length - 1]]) > 0, 'The prompt is empty')
+  .refine((messages) => {
+    const last = messages.at(-1);
+    return last === undefined || last.role === 'user';
+  }, 'The last message must be from the user')
+  .refine((messages) => {
+    const last = messages.at(-1);
+    return last === undefined || hasText(last) || imageCount([last]) > 0;
+  }, 'The prompt is empty')
   .refine((messages) => imageCount(messages) <= MAX_IMAGES_PER_REQUEST, `Bedrock accepts at most ${MAX_IMAGES_PER_REQUEST} images per request`);
 const SystemSchema = z.string().max(200_000);
 

@@ -53,8 +53,8 @@ function awsCli(call: CallToCopy): string {
     `  --model-id ${shellQuote(call.invokeId)} \\`,
     ...Object.entries(fields).map(([name, value]) => `  --${flag(name)} ${shellQuote(JSON.stringify(value).replace(/"\\u0000image:(\d+)"/g, '"<base64 of image-$1>"'))} \\`),
   ];
-  lines[lines.length - 1] = lines[lines.length - 1].replace(/ \\$/, '');
-  return lines.join('\n');
+  // The last line ends the command: no continuation after it.
+  return lines.join('\n').replace(/ \\$/, '');
 }
 
 function typescript(call: CallToCopy): string {

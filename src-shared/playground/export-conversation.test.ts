@@ -65,7 +65,7 @@ describe('exporting a conversation', () => {
       system: undefined,
       panes: [{ target: 'amazon.nova-pro-v1:0', region: 'us-east-1', turns: [{ role: 'assistant', content: [{ text }], result }] }],
     });
-    const body = (markdown: string) => markdown.split('**Model**')[1].split('<sub>')[0];
+    const body = (markdown: string) => markdown.split('**Model**')[1]?.split('<sub>')[0];
 
     it('writes HTML from a model as text: no <script>, no <img onerror>, no raw tags at all', () => {
       const markdown = body(conversationAsMarkdown(hostile('<script>alert(1)</script> and <img src=x onerror=alert(1)> & more')));

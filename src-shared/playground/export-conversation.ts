@@ -64,7 +64,8 @@ function answerText(text: string): string {
   let last = 0;
   for (let match = fenced.exec(text); match; match = fenced.exec(text)) {
     if (match.index > last) parts.push(markdownText(text.slice(last, match.index).replace(/\n$/, '')));
-    parts.push(codeBlock(match[3], match[2].trim()));
+    const [, , info = '', code = ''] = match; // both groups always take part in a match
+    parts.push(codeBlock(code, info.trim()));
     last = match.index + match[0].length;
   }
   if (last < text.length) parts.push(markdownText(text.slice(last).replace(/^\n/, '')));

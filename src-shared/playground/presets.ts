@@ -29,19 +29,23 @@ const MAX_PANES = 4;
 
 /** Up to four regions where the model can be called, the home region first, then one per geography. */
 function acrossRegions(document: CatalogDocument, modelId: string, home: string): PaneRoute[] {
-  const callable = Object.entries(whereToCall(document, modelId).regions).filter(([, call]) => call.invokeIds.length > 0);
+  // Each callable region with the first id to call there.
+  const callable = Object.entries(whereToCall(document, modelId).regions).flatMap(([region, call]): [string, string][] => {
+    const [first] = call.invokeIds;
+    return first === undefined ? [] : [[region, first]];
+  });
   const ordered = [...callable.filter(([region]) => region === home), ...callable.filter(([region]) => region !== home)];
-  const picked: [string, string[]][] = [];
+  const picked: [string, string][] = [];
   const groups = new Set<string | undefined>();
-  for (const [region, call] of ordered) {
+  for (const [region, invokeId] of ordered) {
     if (picked.length === MAX_PANES) break;
     const group = regionGroupOf(region);
     if (groups.has(group) && region !== home) continue;
     groups.add(group);
-    picked.push([region, call.invokeIds]);
+    picked.push([region, invokeId]);
   }
-  for (const [region, call] of ordered) if (picked.length < MAX_PANES && !picked.some(([chosen]) => chosen === region)) picked.push([region, call.invokeIds]);
-  return picked.map(([region, invokeIds]) => ({ target: invokeIds[0], region }));
+  for (const [region, invokeId] of ordered) if (picked.length < MAX_PANES && !picked.some(([chosen]) => chosen === region)) picked.push([region, invokeId]);
+  return picked.map(([region, invokeId]) => ({ target: invokeId, region }));
 }
 
 function directVsProfile(document: CatalogDocument, modelId: string, region: string): PaneRoute[] {
