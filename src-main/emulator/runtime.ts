@@ -39,6 +39,8 @@ export interface RuntimeCall {
   regionData: RegionData;
   identifier: string;
   bodyText: string;
+  /** The round trip already waited for this request; the TTFT drawn includes it. */
+  roundTripMs: number;
 }
 
 /** Mid-stream exception payloads: Bedrock's texts where they are known. */
@@ -70,7 +72,7 @@ export async function answerRuntime(deps: RuntimeDeps, call: RuntimeCall): Promi
     request.latency === 'optimized' && !deps.faults().optimizedServed(region, modelId) ? 'standard' : request.latency;
   const speed = speedFactors(latency, request.serviceTier);
   const timing = {
-    ttftMs: sampleDelay(perRegion(scenario.timeToFirstTokenMs, region), deps.delays(), `ttft:${region}`) * speed.ttft,
+    ttftMs: Math.max(0, sampleDelay(perRegion(scenario.timeToFirstTokenMs, region), deps.delays(), `ttft:${region}`) * speed.ttft - call.roundTripMs),
     perTokenMs: sampleDelay(perRegion(scenario.perTokenMs, region), deps.delays(), `perToken:${region}`) * speed.perToken,
   };
   const answer = generateAnswer(modelId, request.body);

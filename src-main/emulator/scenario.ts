@@ -138,6 +138,12 @@ export const ScenarioSchema = z
     perTokenMs: PerRegionDelay.default({}),
     /** Extra delay on the first request of each new connection (TCP and TLS handshakes), per region. */
     connectionSetupMs: PerRegionDelay.default({}),
+    /**
+     * The network round trip every request pays, warm or cold, per region: a refusal, a throttle or a probe is not
+     * answered faster than the path allows. The control-plane latency and the TTFT above include it (it is waited
+     * first, and the rest of their delay after).
+     */
+    roundTripMs: PerRegionDelay.default({}),
     throttle: z.array(ThrottleRule).default([]),
     failures: z.array(FailureRule).default([]),
     /** Regions that accept connections and never answer. */

@@ -140,6 +140,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     if (connections.firstUse(request)) {
       await sleep(sampleDelay(perRegion(scenario.connectionSetupMs, region ?? '*'), delays, `connectionSetup:${region ?? '*'}`));
     }
+    // Every answer, a refusal included, comes back no faster than the network path allows.
+    const roundTripMs = sampleDelay(perRegion(scenario.roundTripMs, region ?? '*'), delays, `roundTrip:${region ?? '*'}`);
+    await sleep(roundTripMs);
     if (!authorization) throw new BedrockError(403, 'MissingAuthenticationTokenException', 'Missing Authentication Token');
     if (!region) {
       throw new BedrockError(403, 'IncompleteSignatureException', 'Authorization header requires a Credential parameter with a region.');
@@ -158,10 +161,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     const identifier = route.identifier ?? '';
 
     if (isRuntime) {
-      await answerRuntime(runtimeDeps, { request, response, operation: route.operation, region, regionData, identifier, bodyText });
+      await answerRuntime(runtimeDeps, { request, response, operation: route.operation, region, regionData, identifier, bodyText, roundTripMs });
       return;
     }
-    await sleep(sampleDelay(perRegion(scenario.controlPlaneLatencyMs, region), delays, `controlPlane:${region}`));
+    await sleep(Math.max(0, sampleDelay(perRegion(scenario.controlPlaneLatencyMs, region), delays, `controlPlane:${region}`) - roundTripMs));
     const fault = faults.beforeAnswer({ region, operation: route.operation });
     if (fault) throw fault;
     sendJson(response, 200, controlPlane.answer(route.operation, regionData, identifier, url.searchParams, scenario));

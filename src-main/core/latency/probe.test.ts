@@ -32,6 +32,25 @@ describe('network probe', () => {
     expect(runs[0]).toMatchObject({ id: report.id, kind: 'probe', regions: { 'eu-west-1': { samples: 6 } } });
   });
 
+  it('a warm first byte still pays the round trip: only the handshake is saved', async () => {
+    const lab = await startEmulatedLab({ scenario: { connectionSetupMs: { 'eu-west-1': 80 }, roundTripMs: { 'eu-west-1': 40 } } });
+    labs.push(lab);
+    const report = await lab.core.streamHandlers.probeNetwork({ regions: ['eu-west-1'], samples: 2 }, { signal: new AbortController().signal, emit: async () => {} });
+    const west = report.regions['eu-west-1'] as ProbeRegionResult;
+    // Lower bounds only: the emulator waits at least this long before answering, whatever the machine's load.
+    expect(west.warm.ttfbMs.min).toBeGreaterThanOrEqual(39);
+    expect(west.cold.ttfbMs).toBeGreaterThanOrEqual(119);
+  });
+
+  it('the realistic scenario charges every region a round trip', async () => {
+    const { loadBuiltInScenario } = await import('../../emulator/scenario');
+    const realistic = loadBuiltInScenario('realistic');
+    for (const [region, setup] of Object.entries(realistic.connectionSetupMs)) {
+      expect(realistic.roundTripMs[region], region).toBeGreaterThan(0);
+      expect(realistic.roundTripMs[region], region).toBeLessThan(setup as number);
+    }
+  });
+
   it('ends at once when cancelled, with the regions that finished, leaving a hanging region out', async () => {
     const lab = await startEmulatedLab({ scenario: { hang: ['eu-west-1'] } });
     labs.push(lab);
