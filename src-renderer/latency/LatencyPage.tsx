@@ -81,6 +81,11 @@ function LatencyLab({ document }: { document: CatalogDocument }) {
   const targetId = described?.id ?? options.target.trim();
   const regions = useMemo(() => catalogRegions(document), [document]);
   const running = status === 'running';
+  // Start sits below a long region list, which the form folds once the run starts: bring Progress into view then,
+  // or pressing Start seems to do nothing.
+  useEffect(() => {
+    if (running) window.document.getElementById('lat-live-title')?.closest('section')?.scrollIntoView({ block: 'nearest' });
+  }, [running]);
 
   const start = async (confirmed: boolean) => {
     if (!checked.ok || !estimate.data) return;
@@ -90,8 +95,6 @@ function LatencyLab({ document }: { document: CatalogDocument }) {
     setFigures(null);
     const target = targetId;
     const input = { ...checked.input, confirmed };
-    // Start sits below a long region list: bring Progress into view, or pressing Start seems to do nothing.
-    window.document.getElementById('lat-live-title')?.closest('section')?.scrollIntoView({ block: 'nearest' });
     // A cancelled run ends with its partial report (status 'cancelled'), shown like a finished one.
     const ended = await run.start((onChunk) => streams.runLatency(input, onChunk));
     if (ended.result) setFigures({ run: fromReport(ended.result), target });

@@ -79,9 +79,9 @@ export const RankingTable = memo(function RankingTable({ target, regions, defaul
                 <td className="lat-id">
                   <code>{route.invokeId}</code> <CopyButton text={route.invokeId} />
                 </td>
-                <td>{route.callRegion}</td>
-                <td>{KINDS[route.kind]}</td>
-                <td>{route.ttftP50Ms === null ? 'not measured' : `${Math.round(route.ttftP50Ms)} ms`}</td>
+                <td className="lat-nowrap">{route.callRegion}</td>
+                <td className="lat-nowrap">{KINDS[route.kind]}</td>
+                <td className="lat-nowrap">{route.ttftP50Ms === null ? 'not measured' : `${Math.round(route.ttftP50Ms)} ms`}</td>
                 <td>{route.samples}</td>
                 <td>{route.measuredAt ? describeAge(Math.max(0, now - Date.parse(route.measuredAt))) : '–'}</td>
                 <td className="lat-reason">{route.reason}</td>

@@ -58,6 +58,14 @@ describe('RunForm', () => {
     expect((within(form).getByRole('button', { name: 'Start' }) as HTMLButtonElement).disabled).toBe(true);
   });
 
+  it('folds an open region list when the run starts, so Progress and Cancel fit on the screen (issue 21 §10)', () => {
+    const { form, rerender } = renderForm();
+    const list = form.querySelector('details.lat-region-list') as HTMLDetailsElement;
+    list.open = true;
+    rerender(<RunForm document={SMALL_CATALOG} options={OPTIONS} estimate={{ data: estimate(), error: null, pending: false }} problem={null} running onChange={vi.fn()} onStart={vi.fn()} onCancel={vi.fn()} />);
+    expect(list.open).toBe(false);
+  });
+
   it('while a run goes on: Cancel instead of Start, the fields locked, and a submit starts nothing', () => {
     const { form, onCancel, onStart } = renderForm({ running: true });
     expect(within(form).queryByRole('button', { name: 'Start' })).toBeNull();

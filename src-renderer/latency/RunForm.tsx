@@ -1,4 +1,4 @@
-import { useId, useMemo } from 'react';
+import { useEffect, useId, useMemo, useRef } from 'react';
 import type { CatalogDocument } from '../../src-shared/catalog/document';
 import { PROMPT_SIZES, type LatencyEstimate } from '../../src-shared/contract/latency';
 import { inGeographicOrder, REGION_GROUPS, type RegionGroup } from '../../src-shared/regions';
@@ -22,6 +22,11 @@ const PROMPT_LABELS = { small: 'small (~30 tokens)', medium: 'medium (~500)', la
 /** Target, regions, load and options; the estimate of what the run spends, then Start or Cancel. */
 export function RunForm({ document, options, onChange, estimate, problem, running, onStart, onCancel }: RunFormProps) {
   const id = useId();
+  // The regions are locked while a run goes on: the open list folds, so Progress and Cancel fit on the screen.
+  const regionList = useRef<HTMLDetailsElement>(null);
+  useEffect(() => {
+    if (running && regionList.current) regionList.current.open = false;
+  }, [running]);
   const set = (patch: Partial<RunOptions>) => onChange({ ...options, ...patch });
   const described = useMemo(() => describeTarget(document, options.target), [document, options.target]);
   const optimized = offersOptimized(document, options.target);
@@ -83,7 +88,7 @@ export function RunForm({ document, options, onChange, estimate, problem, runnin
             None
           </button>
         </div>
-        <details className="lat-region-list">
+        <details className="lat-region-list" ref={regionList}>
           <summary>{options.regions.length > 0 ? options.regions.join(', ') : 'No region chosen'}</summary>
           <div className="lat-region-grid">
             {regions.map((region) => (

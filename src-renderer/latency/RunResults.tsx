@@ -7,6 +7,7 @@ import { LatencyBars } from './charts/LatencyBars';
 import { SpeedChart } from './charts/SpeedChart';
 import type { ChartTheme } from './charts/chart-theme';
 import { routeLabel } from './charts/route-label';
+import { describeErrorCounts } from './error-counts';
 import { boxRows, speedRows, whiskerRows, type RouteFigures, type RunFigures } from './figures';
 
 const ms = (stats: LatencyStats | null, pick: keyof LatencyStats = 'p50') => (stats ? `${Math.round(stats[pick])} ms` : '–');
@@ -62,54 +63,50 @@ function Failures({ failures }: { failures: RunFigures['failures'] }) {
   );
 }
 
-function errorsText(route: RouteFigures): string {
-  if (!route.errors) return '–';
-  const named = Object.entries(route.errors).filter(([, count]) => count > 0);
-  return named.length === 0 ? '0' : named.map(([name, count]) => `${count} ${name}`).join(', ');
-}
-
 function FiguresTable({ routes }: { routes: RouteFigures[] }) {
   const throttled = routes.some((route) => (route.errors?.throttled ?? 0) > 0);
   return (
     <>
-      <table className="lat-table" data-testid="figures" aria-label="Figures per route">
-        <thead>
-          <tr>
-            <th scope="col">Route</th>
-            <th scope="col">Samples</th>
-            <th scope="col">TTFT p50 / p90 / p99</th>
-            <th scope="col">E2E p50</th>
-            <th scope="col">ITL p50</th>
-            <th scope="col">Output speed p50</th>
-            <th scope="col">Server latency p50</th>
-            <th scope="col">Client overhead p50</th>
-            <th scope="col">Largest gap p50</th>
-            <th scope="col">Errors</th>
-          </tr>
-        </thead>
-        <tbody>
-          {routes.map((route) => (
-            <tr key={route.key}>
-              <th scope="row" title={route.route?.invokeId}>
-                {routeLabel(route.key)}
-                {route.route?.autoRoutedFrom ? <span className="lat-note"> via {route.route.invokeId} (auto-profile)</span> : null}
-                {route.servedLatency ? <span className="lat-note lat-warn-text"> optimized fell back: {Object.entries(route.servedLatency).map(([tier, count]) => `${count} ${tier}`).join(', ')}</span> : null}
-              </th>
-              <td>{route.samples}</td>
-              <td>
-                {ms(route.ttftMs)} / {ms(route.ttftMs, 'p90')} / {ms(route.ttftMs, 'p99')}
-              </td>
-              <td>{ms(route.e2eMs)}</td>
-              <td>{route.interTokenMs ? `${route.interTokenMs.p50.toFixed(1)} ms` : '–'}</td>
-              <td>{route.outputTokensPerSecond ? `${route.outputTokensPerSecond.p50.toFixed(1)} tok/s` : '–'}</td>
-              <td>{ms(route.serverLatencyMs)}</td>
-              <td>{ms(route.clientOverheadMs)}</td>
-              <td>{ms(route.largestGapMs)}</td>
-              <td className={route.errors && Object.values(route.errors).some(Boolean) ? 'lat-bad' : undefined}>{errorsText(route)}</td>
+      <div className="lat-table-scroll">
+        <table className="lat-table lat-figures-table" data-testid="figures" aria-label="Figures per route">
+          <thead>
+            <tr>
+              <th scope="col">Route</th>
+              <th scope="col">Samples</th>
+              <th scope="col">TTFT p50 / p90 / p99</th>
+              <th scope="col">E2E p50</th>
+              <th scope="col">ITL p50</th>
+              <th scope="col">Output speed p50</th>
+              <th scope="col">Server latency p50</th>
+              <th scope="col">Client overhead p50</th>
+              <th scope="col">Largest gap p50</th>
+              <th scope="col">Errors</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {routes.map((route) => (
+              <tr key={route.key}>
+                <th scope="row" title={route.route?.invokeId}>
+                  {routeLabel(route.key)}
+                  {route.route?.autoRoutedFrom ? <span className="lat-note"> via {route.route.invokeId} (auto-profile)</span> : null}
+                  {route.servedLatency ? <span className="lat-note lat-warn-text"> optimized fell back: {Object.entries(route.servedLatency).map(([tier, count]) => `${count} ${tier}`).join(', ')}</span> : null}
+                </th>
+                <td>{route.samples}</td>
+                <td>
+                  {ms(route.ttftMs)} / {ms(route.ttftMs, 'p90')} / {ms(route.ttftMs, 'p99')}
+                </td>
+                <td>{ms(route.e2eMs)}</td>
+                <td>{route.interTokenMs ? `${route.interTokenMs.p50.toFixed(1)} ms` : '–'}</td>
+                <td>{route.outputTokensPerSecond ? `${route.outputTokensPerSecond.p50.toFixed(1)} tok/s` : '–'}</td>
+                <td>{ms(route.serverLatencyMs)}</td>
+                <td>{ms(route.clientOverheadMs)}</td>
+                <td>{ms(route.largestGapMs)}</td>
+                <td className={`lat-errors${route.errors && Object.values(route.errors).some(Boolean) ? ' lat-bad' : ''}`}>{describeErrorCounts(route.errors)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       {throttled ? <p className="lat-warn-text">Some requests were throttled: they are counted, never retried or averaged in. Lower the concurrency, or ask AWS for a higher quota.</p> : null}
     </>
   );
