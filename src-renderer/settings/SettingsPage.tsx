@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient, type UseMutationResult } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { SETTING_ROWS, type SettingName, type Settings } from '../../src-shared/contract';
 import { REGION_GROUPS } from '../../src-shared/regions';
 import { useAtlas } from '../api/atlas-context';
@@ -21,7 +21,31 @@ export function SettingsPage() {
   if (view.isError) return <ErrorNotice error={view.error} />;
   if (!view.data) return <div className="loading">Loading settings…</div>;
   // Keyed by the saved values: a save (here or elsewhere) starts the form from what was stored.
-  return <SettingsForm key={JSON.stringify(view.data)} saved={view.data.settings} commandLine={view.data.commandLine} save={save} />;
+  return (
+    <SettingsForm key={JSON.stringify(view.data.settings)} saved={view.data.settings} commandLine={view.data.commandLine} save={save}>
+      <SettingsFileProblems problems={view.data.problems} keptAside={view.data.keptAside} />
+    </SettingsForm>
+  );
+}
+
+/** The settings file could not be used whole at start-up: say so here, where a save would replace it, and name the copy. */
+function SettingsFileProblems({ problems, keptAside }: { problems: string[]; keptAside: string | null }) {
+  if (problems.length === 0) return null;
+  return (
+    <div className="settings-file-problems" role="alert" data-testid="settings-file-problems">
+      <strong>The settings file could not be used as it was.</strong>
+      <ul>
+        {problems.map((problem) => (
+          <li key={problem}>{problem}</li>
+        ))}
+      </ul>
+      {keptAside ? (
+        <p>
+          Your file is kept unchanged in <code>{keptAside}</code>: copy what you need from it. Saving here writes a new settings file.
+        </p>
+      ) : null}
+    </div>
+  );
 }
 
 const label = (name: SettingName) => SETTING_ROWS[name].label;
@@ -44,7 +68,18 @@ function FromCommandLine({ name, commandLine }: { name: SettingName; commandLine
   );
 }
 
-function SettingsForm({ saved, commandLine, save }: { saved: Settings; commandLine: SettingName[]; save: UseMutationResult<Settings, Error, Settings> }) {
+function SettingsForm({
+  saved,
+  commandLine,
+  save,
+  children,
+}: {
+  saved: Settings;
+  commandLine: SettingName[];
+  save: UseMutationResult<Settings, Error, Settings>;
+  /** Shown under the heading (the settings file's problems). */
+  children?: ReactNode;
+}) {
   const [draft, setDraft] = useState<Settings>(saved);
 
   const allRegions = draft.regions.length === 0;
@@ -63,6 +98,7 @@ function SettingsForm({ saved, commandLine, save }: { saved: Settings; commandLi
       }}
     >
       <h1>Settings</h1>
+      {children}
       <fieldset>
         <legend>{label('regions')}</legend>
         <FromCommandLine name="regions" commandLine={commandLine} />

@@ -94,6 +94,10 @@ export interface SettingsView {
   settings: Settings;
   /** Settings given on the command line for this run (`--regions`, `--profile`, …): they win over the saved file. */
   commandLine: SettingName[];
+  /** What went wrong reading the settings file at start-up (damaged JSON, invalid values), each naming the copy kept. */
+  problems: string[];
+  /** Where the damaged file was kept, unchanged; null when it was fine. */
+  keptAside: string | null;
 }
 
 export const settingsMethods = {

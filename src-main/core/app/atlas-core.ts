@@ -90,6 +90,8 @@ function route(features: readonly Feature[], instances: Map<Feature, FeatureInst
       name,
       (...args: unknown[]) => {
         const handler = (instances.get(owners.get(name)!)![kind] as Record<string, (...args: unknown[]) => unknown>)[name];
+        // The owner was found by this very name above; a handler gone since is a wiring mistake too.
+        if (!handler) throw new FeatureWiringError(`${kind} ${name} lost its handler`);
         return handler(...args);
       },
     ]),
@@ -128,6 +130,7 @@ export async function createAtlasCore(init: AtlasCoreInit): Promise<AtlasCore> {
     options,
     settings: () => settings.get(),
     commandLineSettings: () => settings.commandLine(),
+    settingsFile: { problems: store.warnings, keptAside: store.keptAside },
     updateSettings: async (patch) => {
       const { before, after } = await settings.update(patch);
       const stale = staleFeatures(features, changedSettings(before, after));

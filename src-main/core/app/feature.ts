@@ -36,6 +36,8 @@ export interface FeatureContext {
   updateSettings(patch: SettingsPatch): Promise<Settings>;
   /** Settings given on the command line for this run. */
   commandLineSettings(): SettingName[];
+  /** What went wrong reading the settings file at start-up, and where a damaged file was kept. */
+  settingsFile: { problems: readonly string[]; keptAside: string | null };
   emit(event: AtlasEvent): void;
   log(line: string): void;
 }

@@ -1,4 +1,4 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rename } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { z } from 'zod';
@@ -38,11 +38,15 @@ function describeIssues(issues: { path: string; message: string }[]): string {
 /**
  * User settings in one JSON file (or only in memory when `path` is null), written atomically. The contract's
  * schema decides what is valid (no NUL byte in any string, an absolute cache directory, known regions); a saved
- * value that fails it is dropped with a warning naming it, and the rest of the file still applies.
+ * value that fails it is dropped with a warning naming it, and the rest of the file still applies. A file that
+ * cannot be used whole (damaged JSON, invalid values) is kept aside before anything could overwrite it: moved when
+ * nothing of it applies, copied when some of it does, never deleted, and the warning names the copy.
  */
 export class SettingsStore {
   private current: Settings = DEFAULT_SETTINGS;
   readonly warnings: string[] = [];
+  /** Where the damaged or partly invalid file was kept, for the Settings page to name; null when nothing was. */
+  keptAside: string | null = null;
 
   constructor(private readonly path: string | null) {}
 
@@ -61,15 +65,30 @@ export class SettingsStore {
     try {
       saved = JSON.parse(text);
     } catch {
-      this.warnings.push(`Settings file ${this.path} is not valid JSON; using defaults.`);
+      const copy = await this.keepAside(this.path, 'move');
+      this.warnings.push(`Settings file ${this.path} is not valid JSON; using defaults. ${copy}`);
       return this.current;
     }
     if (typeof saved !== 'object' || saved === null || Array.isArray(saved)) {
-      this.warnings.push(`Settings file ${this.path} is not a JSON object; using defaults.`);
+      const copy = await this.keepAside(this.path, 'move');
+      this.warnings.push(`Settings file ${this.path} is not a JSON object; using defaults. ${copy}`);
       return this.current;
     }
-    this.current = this.keepValid(saved as Record<string, unknown>);
+    this.current = await this.keepValid(saved as Record<string, unknown>, this.path);
     return this.current;
+  }
+
+  /** Keeps the file as it was beside it (`settings.json.damaged-<time>`), and says where, or why it could not. */
+  private async keepAside(path: string, how: 'move' | 'copy'): Promise<string> {
+    const aside = `${path}.damaged-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    try {
+      if (how === 'move') await rename(path, aside);
+      else await copyFile(path, aside);
+      this.keptAside = aside;
+      return `The file as it was is kept in ${aside}.`;
+    } catch (error) {
+      return `It could not be kept aside (${(error as Error).message}): a save will replace it.`;
+    }
   }
 
   get(): Settings {
@@ -90,7 +109,7 @@ export class SettingsStore {
   }
 
   /** Valid saved values over the defaults; each invalid one is named in a warning and left at its default. */
-  private keepValid(saved: Record<string, unknown>): Settings {
+  private async keepValid(saved: Record<string, unknown>, path: string): Promise<Settings> {
     const settings: Record<string, unknown> = { ...DEFAULT_SETTINGS };
     const issues: { path: string; message: string }[] = [];
     for (const key of Object.keys(SettingsSchema.shape) as (keyof Settings)[]) {
@@ -99,7 +118,11 @@ export class SettingsStore {
       if (parsed.success) settings[key] = parsed.data;
       else issues.push(...issuesOf(parsed.error).map((issue) => ({ ...issue, path: issue.path ? `${key}.${issue.path}` : key })));
     }
-    if (issues.length > 0) this.warnings.push(`Settings file ${this.path} has invalid values (${describeIssues(issues)}); using the defaults for those.`);
+    if (issues.length > 0) {
+      // A save writes the whole file: the invalid values would be lost without this copy.
+      const copy = await this.keepAside(path, 'copy');
+      this.warnings.push(`Settings file ${path} has invalid values (${describeIssues(issues)}); using the defaults for those. ${copy}`);
+    }
     return settings as Settings;
   }
 }

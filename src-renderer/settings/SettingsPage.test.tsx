@@ -1,0 +1,28 @@
+// @vitest-environment happy-dom
+import { cleanup, render, screen } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_SETTINGS } from '../../src-shared/contract';
+import { fakeClient } from '../testing/fake-client';
+import { SettingsPage } from './SettingsPage';
+
+afterEach(cleanup);
+
+describe('the Settings page', () => {
+  it('says the settings file was damaged and names the copy it was kept in', async () => {
+    const keptAside = '/home/ana/.config/bedrock-atlas/settings.json.damaged-2026-12-06T21-00-00-000Z';
+    const { wrapper } = fakeClient({
+      getSettingsView: async () => ({ settings: DEFAULT_SETTINGS, commandLine: [], problems: [`Settings file x is not valid JSON; using defaults. The file as it was is kept in ${keptAside}.`], keptAside }),
+    });
+    render(<SettingsPage />, { wrapper });
+    const notice = await screen.findByTestId('settings-file-problems');
+    expect(notice.textContent).toContain('could not be used as it was');
+    expect(notice.querySelector('p code')?.textContent).toBe(keptAside);
+  });
+
+  it('shows no notice for a sound file', async () => {
+    const { wrapper } = fakeClient({ getSettingsView: async () => ({ settings: DEFAULT_SETTINGS, commandLine: [], problems: [], keptAside: null }) });
+    render(<SettingsPage />, { wrapper });
+    await screen.findByRole('heading', { name: 'Settings' });
+    expect(screen.queryByTestId('settings-file-problems')).toBeNull();
+  });
+});
