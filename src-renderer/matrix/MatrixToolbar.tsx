@@ -49,7 +49,7 @@ export function MatrixToolbar({ searchBox, ...props }: Props) {
       <input
         ref={searchBox}
         type="search"
-        placeholder="Search id or name  ( / )"
+        placeholder="Search models"
         value={props.search}
         onChange={(event) => props.onSearch(event.target.value)}
         aria-label="Search models"
