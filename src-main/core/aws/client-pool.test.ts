@@ -106,15 +106,16 @@ describe('runtime connections', () => {
     await stream(pool, 'us-east-1');
     expect(pool.connectionStats('us-east-1')).toEqual({ opened: 1, reused: 1 });
     expect(emulator.stats().runtimeConnections['us-east-1']).toBe(1);
-    expect((await pool.warmUp(['us-east-1']))[0].reused).toBe(true);
+    expect((await pool.warmUp(['us-east-1']))[0]?.reused).toBe(true);
     expect(pool.connectionStats('us-east-1')).toEqual({ opened: 1, reused: 2 });
   });
 
   it('reports a region it cannot warm up instead of throwing', async () => {
     const pool = clients({ endpointUrl: 'http://127.0.0.1:9' });
     const [result] = await pool.warmUp(['us-east-1']);
-    expect(result.status).toBeUndefined();
-    expect(result.error).toMatch(/ECONNREFUSED/);
+    expect(result).toBeDefined();
+    expect(result!.status).toBeUndefined();
+    expect(result!.error).toMatch(/ECONNREFUSED/);
     const [bad] = await clients({ endpointUrl: null }).warmUp(['not a region!']);
     expect(bad).toMatchObject({ region: 'not a region!', error: expect.stringMatching(/^no runtime endpoint for region "not a region!"/) });
   });
@@ -125,11 +126,11 @@ describe('retries', () => {
     emulator.setScenario(parseScenario({ throttle: [{ region: 'us-east-1', operation: 'ConverseStream', firstN: 1 }] }));
     const pool = clients();
     expect(await stream(pool, 'us-east-1')).not.toBe('');
-    expect(emulator.stats().requests['us-east-1'].ConverseStream).toBe(2);
+    expect(emulator.stats().requests['us-east-1']?.ConverseStream).toBe(2);
 
     emulator.setScenario(parseScenario({ throttle: [{ region: 'us-east-1', operation: 'ConverseStream', firstN: 1 }] }));
     await expect(stream(pool, 'us-east-1', { retries: false })).rejects.toMatchObject({ name: 'ThrottlingException', $metadata: { attempts: 1 } });
-    expect(emulator.stats().requests['us-east-1'].ConverseStream).toBe(3);
+    expect(emulator.stats().requests['us-east-1']?.ConverseStream).toBe(3);
   });
 
   it('retries throttled list calls after a short capped backoff, not the adaptive mode', async () => {
@@ -148,14 +149,14 @@ describe('retries', () => {
     expect(answer.$metadata.attempts).toBe(2);
     // The backoff alone would be 50-100 ms.
     expect(answer.$metadata.totalRetryDelay).toBeGreaterThanOrEqual(950);
-    expect(emulator.stats().requests['eu-west-1'].ListFoundationModels).toBe(2);
+    expect(emulator.stats().requests['eu-west-1']?.ListFoundationModels).toBe(2);
   });
 
   it('gives up after maxAttempts with the service error', async () => {
     emulator.setScenario(parseScenario({ throttle: [{ region: 'eu-west-1', operation: 'ListFoundationModels', firstN: 10 }] }));
     const client = clients({ maxAttempts: 2 }).bedrock('eu-west-1');
     await expect(client.send(new ListFoundationModelsCommand({}))).rejects.toMatchObject({ name: 'ThrottlingException', $metadata: { attempts: 2 } });
-    expect(emulator.stats().requests['eu-west-1'].ListFoundationModels).toBe(2);
+    expect(emulator.stats().requests['eu-west-1']?.ListFoundationModels).toBe(2);
   });
 
   it('backs off 50-100 ms, then doubles up to a 1 s cap', () => {

@@ -16,7 +16,9 @@ import type { RegionScan } from './discovery';
 /** `arn:aws:bedrock:eu-west-1::foundation-model/x` -> { region: 'eu-west-1', modelId: 'x' }; region '' for global ARNs. */
 export function parseFoundationModelArn(arn: string): { region: string; modelId: string } | null {
   const match = /^arn:[a-z-]+:bedrock:([a-z0-9-]*):[0-9]*:foundation-model\/(.+)$/.exec(arn);
-  return match ? { region: match[1], modelId: match[2] } : null;
+  if (!match) return null;
+  const [, region = '', modelId = ''] = match; // both groups always take part in a match
+  return { region, modelId };
 }
 
 export function profileScope(profileId: string): string {
@@ -29,7 +31,7 @@ function modelFromSummary(summary: FoundationModelSummary): CatalogModel {
   return {
     modelId,
     modelName: summary.modelName ?? modelId,
-    providerName: summary.providerName ?? modelId.split('.')[0],
+    providerName: summary.providerName ?? modelId.split('.')[0] ?? modelId,
     inputModalities: [...(summary.inputModalities ?? [])],
     outputModalities: [...(summary.outputModalities ?? [])],
     streaming: summary.responseStreamingSupported ?? null,

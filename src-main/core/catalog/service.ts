@@ -122,9 +122,12 @@ export class CatalogService {
     if (!Object.hasOwn(loaded.document.models, modelId)) {
       throw Object.assign(new Error(`Unknown model "${modelId}": access is asked for a model id from the catalog.`), { name: 'UnknownModel', code: 'UNKNOWN_MODEL' });
     }
-    const accessOf = (id: string) => (loaded.document.access && Object.hasOwn(loaded.document.access, id) ? loaded.document.access[id] : {});
+    const accessOf = (id: string): Record<string, ModelAccess> => (loaded.document.access && Object.hasOwn(loaded.document.access, id) ? (loaded.document.access[id] ?? {}) : {});
     const known = accessOf(modelId);
-    const missing = regions.filter((region) => !known[region] || known[region].status === 'unknown');
+    const missing = regions.filter((region) => {
+      const entry = known[region];
+      return !entry || entry.status === 'unknown';
+    });
     if (missing.length > 0) {
       const fetched = await Promise.all(missing.map(async (region) => [region, await this.fetchAccess(modelId, region)] as const));
       const access = { ...(loaded.document.access ?? {}) };
@@ -133,7 +136,12 @@ export class CatalogService {
       if (loaded.document.source !== 'bundled') await this.options.cache.save(loaded.document);
     }
     const all = accessOf(modelId);
-    return Object.fromEntries(regions.filter((region) => Object.hasOwn(all, region)).map((region) => [region, all[region]]));
+    return Object.fromEntries(
+      regions.flatMap((region) => {
+        const access = Object.hasOwn(all, region) ? all[region] : undefined;
+        return access ? [[region, access] as const] : [];
+      }),
+    );
   }
 
   private async fetchAccess(modelId: string, region: string): Promise<ModelAccess> {
@@ -354,7 +362,7 @@ export class CatalogService {
 function summarize(failures: string[]): string {
   const reasons = new Map<string, string[]>();
   for (const failure of failures) {
-    const [region, ...rest] = failure.split(': ');
+    const [region = failure, ...rest] = failure.split(': ');
     const reason = rest.join(': ');
     reasons.set(reason, [...(reasons.get(reason) ?? []), region]);
   }

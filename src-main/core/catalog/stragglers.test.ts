@@ -97,14 +97,14 @@ describe('a straggler cannot hold the scan', () => {
       status: 'error',
       error: { code: 'RegionTimeout', message: expect.stringMatching(/^ap-southeast-2 has not answered after .*still being waited for/) },
     });
-    expect(first.document.regions['ap-southeast-2'].failedAt).toBe(first.document.generatedAt);
-    expect(first.document.regions['eu-west-1'].status).toBe('ok');
+    expect(first.document.regions['ap-southeast-2']?.failedAt).toBe(first.document.generatedAt);
+    expect(first.document.regions['eu-west-1']?.status).toBe('ok');
     const cut = progressOf('ap-southeast-2').at(-1)!;
     expect(cut).toMatchObject({ phase: 'failed', completed: 3, total: 3, waiting: ['ap-southeast-2'] });
     const finished = events.filter((event) => event.type === 'catalog.scanFinished');
     expect(finished.map((event) => event.payload)).toMatchObject([{ okRegions: 2, failedRegions: 1 }]);
 
-    const filledIn = next((event) => event.type === 'catalog.updated' && event.payload.document.regions['ap-southeast-2'].status === 'ok');
+    const filledIn = next((event) => event.type === 'catalog.updated' && event.payload.document.regions['ap-southeast-2']?.status === 'ok');
     const refinished = next((event) => event.type === 'catalog.scanFinished' && event.payload.okRegions === 3);
     scenario({});
     const updated = await filledIn;
@@ -112,14 +112,14 @@ describe('a straggler cannot hold the scan', () => {
     const late = progressOf('ap-southeast-2').at(-1)!;
     expect(late).toMatchObject({ phase: 'done', completed: 3, waiting: [], scanId: cut.scanId });
     if (updated.type !== 'catalog.updated') throw new Error('unreachable');
-    expect(updated.payload.document.models['amazon.nova-2-lite-v1:0'].regions['ap-southeast-2']).toBeDefined();
+    expect(updated.payload.document.models['amazon.nova-2-lite-v1:0']?.regions['ap-southeast-2']).toBeDefined();
     expect(updated.payload.document.regions['eu-west-1']).toEqual(first.document.regions['eu-west-1']);
     expect((await catalog.get()).document).toBe(updated.payload.document);
     const saved = JSON.parse(await readFile(join(dir, CACHE_FILE_NAME), 'utf8'));
     expect(saved.regions['ap-southeast-2'].status).toBe('ok');
     // Only the hanging region was asked again (its retries), not a second scan.
-    expect(emulator.stats().requests['eu-west-1'].ListFoundationModels).toBe(1);
-    expect(emulator.stats().requests['ap-southeast-2'].ListFoundationModels).toBeGreaterThanOrEqual(2);
+    expect(emulator.stats().requests['eu-west-1']?.ListFoundationModels).toBe(1);
+    expect(emulator.stats().requests['ap-southeast-2']?.ListFoundationModels).toBeGreaterThanOrEqual(2);
   });
 
   it('gives a straggler 3x the slowest answered region when that is longer than the minimum', async () => {
@@ -136,10 +136,12 @@ describe('a straggler cannot hold the scan', () => {
 
   it('cuts off several stragglers at once when few are left (one region in ten)', async () => {
     const regions = COMMERCIAL_REGIONS.filter((region) => region !== 'me-south-1' && region !== 'me-central-1').slice(0, 20);
-    scenario({ hang: [regions[3], regions[17]] });
+    const hung = [regions[3], regions[17]].flatMap((region) => (region ? [region] : []));
+    expect(hung).toHaveLength(2);
+    scenario({ hang: hung });
     const { scans, stragglers } = await scanCuttingOffStragglers(regions, { clients: clients(), stragglerRule: QUICK, regionTimeoutMs: 20_000 });
-    expect([...stragglers.keys()].sort()).toEqual([regions[3], regions[17]].sort());
-    expect(scans.filter((scan) => !scan.ok).map((scan) => scan.region).sort()).toEqual([regions[3], regions[17]].sort());
+    expect([...stragglers.keys()].sort()).toEqual([...hung].sort());
+    expect(scans.filter((scan) => !scan.ok).map((scan) => scan.region).sort()).toEqual([...hung].sort());
   });
 
   it('records the final failure of a straggler that never answers, and stops naming it as waited for', async () => {
@@ -147,9 +149,9 @@ describe('a straggler cannot hold the scan', () => {
     scenario({ hang: ['ap-southeast-2'] });
     // Cut off once eu-west-1 has answered, then given up on at the region timeout, with no answer ever.
     const { catalog, next, progressOf } = service({ regions: ['ap-southeast-2', 'eu-west-1'], regionTimeoutMs: 4_000, stragglerRule: AT_ONCE });
-    const timedOut = next((event) => event.type === 'catalog.updated' && /did not answer in time/.test(event.payload.document.regions['ap-southeast-2'].error?.message ?? ''));
+    const timedOut = next((event) => event.type === 'catalog.updated' && /did not answer in time/.test(event.payload.document.regions['ap-southeast-2']?.error?.message ?? ''));
     const first = await catalog.refresh();
-    expect(first.document.regions['ap-southeast-2'].error!.message).toMatch(/still being waited for/);
+    expect(first.document.regions['ap-southeast-2']?.error?.message).toMatch(/still being waited for/);
     await timedOut;
     expect(progressOf('ap-southeast-2').at(-1)).toMatchObject({ phase: 'failed', waiting: [], error: { code: 'RegionTimeout' } });
   });
@@ -181,10 +183,10 @@ describe('a straggler cannot hold the scan', () => {
     const second = catalog.refresh(['eu-west-1', 'ap-southeast-2']);
     scenario({});
     const snapshot = await second;
-    expect(snapshot.document.regions['ap-southeast-2'].status).toBe('ok');
+    expect(snapshot.document.regions['ap-southeast-2']?.status).toBe('ok');
     // The first scan's straggler lands after this (its retry answered at the emulator, nothing of it still held
     // there) and must not be merged or announced.
-    await waitFor(() => emulator.stats().requests['ap-southeast-2'].ListFoundationModels >= 3 && emulator.stats().inFlightRequests['ap-southeast-2'] === 0, 10_000);
+    await waitFor(() => (emulator.stats().requests['ap-southeast-2']?.ListFoundationModels ?? 0) >= 3 && emulator.stats().inFlightRequests['ap-southeast-2'] === 0, 10_000);
     await new Promise((resolve) => setTimeout(resolve, 100));
     const scanIds = new Set(progressOf('ap-southeast-2').map((event: RegionProgress) => event.scanId));
     expect(scanIds.size).toBe(2);
@@ -207,9 +209,9 @@ describe('throttled regions', () => {
     const failed = Object.entries(document.regions).filter(([, status]) => status.status === 'error').map(([region]) => region);
     expect(failed.sort()).toEqual(['me-central-1', 'me-south-1']);
     const requests = emulator.stats().requests;
-    expect(requests['eu-west-1'].ListFoundationModels).toBe(3);
-    expect(requests['ap-northeast-1'].ListFoundationModels).toBe(1);
-    expect(requests['us-east-1'].ListFoundationModels).toBe(1);
+    expect(requests['eu-west-1']?.ListFoundationModels).toBe(3);
+    expect(requests['ap-northeast-1']?.ListFoundationModels).toBe(1);
+    expect(requests['us-east-1']?.ListFoundationModels).toBe(1);
   });
 });
 
@@ -227,7 +229,9 @@ describe('a failed region in the document', () => {
       durationMs: expect.any(Number),
       failedAt: '2026-11-23T10:00:00.000Z',
     });
-    const { modelCount, profileCount } = first.document.regions['eu-west-1'];
+    const euWest = first.document.regions['eu-west-1'];
+    expect(euWest).toBeDefined();
+    const { modelCount, profileCount } = euWest!;
 
     scenario({ failures: [{ region: 'eu-west-1', status: 503, firstN: 100 }] });
     clock = Date.parse('2026-11-23T11:00:00.000Z');
@@ -241,7 +245,7 @@ describe('a failed region in the document', () => {
       modelCount,
       profileCount,
     });
-    expect(second.document.models['amazon.nova-2-lite-v1:0'].regions['eu-west-1']).toBeDefined();
+    expect(second.document.models['amazon.nova-2-lite-v1:0']?.regions['eu-west-1']).toBeDefined();
 
     clock = Date.parse('2026-11-23T12:00:00.000Z');
     const third = await catalog.refresh();

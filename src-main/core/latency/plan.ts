@@ -49,12 +49,13 @@ const normalize = (text: string) => text.toLowerCase().replace(/[^a-z0-9]+/g, ''
 
 function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  // Every row has b.length + 1 cells, filled left to right: each index read below is already there.
   for (let i = 1; i <= a.length; i++) {
     const row = [i];
-    for (let j = 1; j <= b.length; j++) row[j] = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
     previous = row;
   }
-  return previous[b.length];
+  return previous[b.length]!;
 }
 
 /** Ids close to what was typed: containing it, then the fewest edits (to the whole id or its start); at most three. */
@@ -102,7 +103,7 @@ export function planRun(document: CatalogDocument, input: ParsedLatencyRunInput)
   } catch (error) {
     if (error instanceof RouteError && error.name === 'UnknownTarget') throw new UnknownTargetError(input.target.trim(), closeNames(document, input.target));
   }
-  const regions = input.regions ?? Object.keys(document.regions).filter((region) => document.regions[region].status !== 'error');
+  const regions = input.regions ?? Object.entries(document.regions).filter(([, scan]) => scan.status !== 'error').map(([region]) => region);
   const routes: PlannedRoute[] = [];
   const unavailable: RunPlan['unavailable'] = {};
   for (const region of regions) {

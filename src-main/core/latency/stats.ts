@@ -10,7 +10,9 @@ export function percentile(sorted: readonly number[], fraction: number): number 
   const position = (sorted.length - 1) * fraction;
   const below = Math.floor(position);
   const above = Math.min(below + 1, sorted.length - 1);
-  return sorted[below] + (sorted[above] - sorted[below]) * (position - below);
+  // 0 <= below <= above <= length - 1 on a non-empty array: both values are there.
+  const low = sorted[below]!;
+  return low + (sorted[above]! - low) * (position - below);
 }
 
 /** p50…p99, mean, min, max and the sample standard deviation; null when there is nothing to summarise. */
@@ -24,8 +26,9 @@ export function summarize(values: readonly number[]): LatencyStats | null {
     p90: round(percentile(sorted, 0.9)),
     p99: round(percentile(sorted, 0.99)),
     mean: round(mean),
-    min: round(sorted[0]),
-    max: round(sorted[sorted.length - 1]),
+    // Not empty (checked above): the first and last samples are there.
+    min: round(sorted[0]!),
+    max: round(sorted[sorted.length - 1]!),
     stddev: round(Math.sqrt(variance)),
   };
 }

@@ -88,7 +88,7 @@ describe('converse: a conversation through one route', () => {
     setup.emulator.setScenario(parseScenario({ throttle: [{ operation: 'ConverseStream', firstN: 1 }] }));
     const outcome = await run({ target: HAIKU, region: 'us-east-1', messages: prompt('hi') });
     expect(outcome.error).toMatchObject({ name: 'ThrottlingException', code: 'THROTTLED' });
-    expect(setup.emulator.stats().requests['us-east-1'].ConverseStream).toBe(1);
+    expect(setup.emulator.stats().requests['us-east-1']?.ConverseStream).toBe(1);
   });
 
   it('keeps a multi-turn conversation, a system prompt and an image for a model that takes images', async () => {
@@ -121,7 +121,7 @@ describe('converse: a conversation through one route', () => {
     const outcome = await run({ target: 'cohere.rerank-v3-5:0', region: 'us-east-1', messages: prompt('rank these'), inferenceConfig: { maxTokens: 10 } });
     expect(outcome.error).toMatchObject({ name: 'ValidationException', message: expect.stringContaining("doesn't support the model") });
     expect(setup.emulator.stats().requests['us-east-1']).toMatchObject({ Converse: 1 });
-    expect(setup.emulator.stats().requests['us-east-1'].ConverseStream).toBeUndefined();
+    expect(setup.emulator.stats().requests['us-east-1']?.ConverseStream).toBeUndefined();
   });
 });
 
@@ -171,7 +171,7 @@ describe('converse: a chat model without streaming', () => {
     expect(result.metrics.serverLatencyMs).toBeGreaterThanOrEqual(30 + 11 * 2);
     expect(result.metrics.e2eMs).toBeGreaterThanOrEqual(result.metrics.serverLatencyMs! - 0.5);
     expect(plain.emulator.stats().requests['us-east-1']).toMatchObject({ Converse: 1 });
-    expect(plain.emulator.stats().requests['us-east-1'].ConverseStream).toBeUndefined();
+    expect(plain.emulator.stats().requests['us-east-1']?.ConverseStream).toBeUndefined();
   });
 });
 

@@ -24,7 +24,7 @@ describe('history database', () => {
     first.close();
     const second = await open(dir);
     const [row] = await second.all<{ p50: number }>('select quantile_cont(v, 0.5) as p50 from t');
-    expect(row.p50).toBeCloseTo(49.5);
+    expect(row?.p50).toBeCloseTo(49.5);
   });
 
   it('moves a corrupt file aside, never deletes it, and starts afresh', async () => {
