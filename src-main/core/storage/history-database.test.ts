@@ -58,7 +58,7 @@ describe('history database', () => {
         db = await open(dir);
       }
       expect(db.state).toMatchObject({ status: 'off', reason: 'locked' });
-      expect(db.warnings[0]).toMatch(new RegExp(`in use by another running Bedrock Atlas \\(PID ${holder.pid}\\)`));
+      expect(db.warnings[0]).toMatch(new RegExp(`stayed in use by another process \\(PID ${holder.pid}\\) for 5 s`));
       expect(await db.all('select 1')).toEqual([]);
       // Nothing was moved aside.
       expect((await readdir(dir)).filter((name) => name.includes('corrupt'))).toEqual([]);

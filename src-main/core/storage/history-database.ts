@@ -15,6 +15,11 @@ import { join } from 'node:path';
  * aside, a new one started, and the user told once. Every statement goes through one queue, so a transaction
  * (a run and its samples) never interleaves with another feature's statements on the shared connection.
  * The file holds prompts and answers: it is 0600 in a 0700 directory.
+ *
+ * DuckDB lets one process at a time hold a file. The app therefore holds it only while it works: the file is
+ * opened for a burst of statements and released once nothing has been asked of it for `idleReleaseMs`, so the CLI
+ * can read the history while the dashboard runs. A process that finds the file held waits a little (the holder
+ * releases it within moments of its last statement) before it says who holds it.
  */
 
 export const HISTORY_FILE_NAME = 'history.duckdb';
@@ -29,6 +34,10 @@ export type HistoryState =
   | { status: 'open'; path: string }
   | { status: 'memory' }
   | { status: 'off'; reason: 'locked' | 'unwritable' | 'failed'; message: string };
+
+function isLockError(message: string): boolean {
+  return /lock/i.test(message) && /(conflicting|could not set|held)/i.test(message);
+}
 
 export type SqlParams = Record<string, DuckDBValue> | DuckDBValue[];
 
@@ -49,6 +58,8 @@ export interface HistoryDatabase extends HistoryStatements {
    * wrote is rolled back and the error passed on.
    */
   transaction<T>(work: (statements: HistoryStatements) => Promise<T>): Promise<T>;
+  /** Whether this process holds the file right now (it lets go when idle, so another process can open it). */
+  holdsFile(): boolean;
   close(): void;
 }
 
@@ -61,6 +72,7 @@ function disabledDatabase(state: HistoryState, warnings: string[]): HistoryDatab
     ...statements,
     ensureSchema: async () => {},
     transaction: (work) => work(statements),
+    holdsFile: () => false,
     close: () => {},
   };
 }
@@ -70,6 +82,8 @@ function disabledDatabase(state: HistoryState, warnings: string[]): HistoryDatab
  * I/O error on another file (an export's temporary file must not send the history aside).
  */
 export function isStorageFailure(message: string, path: string): boolean {
+  // A file another process holds is sound: wait for it, never move it aside.
+  if (isLockError(message)) return false;
   if (/Corrupt database|checksum|database has been invalidated|^FATAL Error|^INTERNAL Error/i.test(message)) return true;
   return /^IO Error|Could not (read|write)|Cannot open file|Failed to commit/i.test(message) && message.includes(path);
 }
@@ -84,7 +98,16 @@ interface LiveOptions {
   path: string | null;
   now: () => Date;
   log: (line: string) => void;
+  /** Releases the file after this long without a statement (never for an in-memory database). */
+  idleReleaseMs: number;
+  /** How long to wait for a file held by another process before failing the statement that needs it. */
+  lockWaitMs: number;
 }
+
+/** How long a burst of statements keeps the file: long enough to batch a run's writes and a page's reads. */
+export const IDLE_RELEASE_MS = 250;
+/** How long to wait for another process to release the file; its holder releases it moments after its last statement. */
+export const LOCK_WAIT_MS = 5_000;
 
 function liveDatabase(opened: Live, state: HistoryState, warnings: string[], options: LiveOptions): HistoryDatabase {
   let live: Live | null = opened;
@@ -92,11 +115,38 @@ function liveDatabase(opened: Live, state: HistoryState, warnings: string[], opt
   let queue: Promise<unknown> = Promise.resolve();
   const schemas: string[] = [];
   let recovered = false;
+  let pending = 0;
+  let idleTimer: ReturnType<typeof setTimeout> | undefined;
 
-  /** One statement at a time on the shared connection, in the order asked. */
+  const release = () => {
+    if (!live || options.path === null || pending > 0) return;
+    live.connection.closeSync();
+    live.instance.closeSync();
+    live = null;
+  };
+
+  /** The file open for the next statement: reopened after an idle release, waiting for another process to let go. */
+  const reopen = async () => {
+    if (live || options.path === null || closed || state.status === 'off') return;
+    live = await openHeldFile(options.path, options.lockWaitMs, false);
+  };
+
+  /** One statement at a time on the shared connection, in the order asked; the file is released when idle. */
   const exclusive = <T>(work: () => Promise<T>): Promise<T> => {
-    const result = queue.then(work);
-    queue = result.catch(() => {});
+    pending++;
+    clearTimeout(idleTimer);
+    const result = queue.then(async () => {
+      await reopen();
+      return work();
+    });
+    const settled = result.catch(() => {});
+    queue = settled.finally(() => {
+      pending--;
+      if (pending === 0 && options.path !== null) {
+        idleTimer = setTimeout(release, options.idleReleaseMs);
+        idleTimer.unref?.();
+      }
+    });
     return result;
   };
 
@@ -176,9 +226,11 @@ function liveDatabase(opened: Live, state: HistoryState, warnings: string[], opt
           throw error;
         }
       }),
+    holdsFile: () => live !== null && options.path !== null,
     close: () => {
       if (closed) return;
       closed = true;
+      clearTimeout(idleTimer);
       live?.connection.closeSync();
       live?.instance.closeSync();
       live = null;
@@ -187,7 +239,6 @@ function liveDatabase(opened: Live, state: HistoryState, warnings: string[], opt
 }
 
 const firstLine = (text: string) => text.split('\n')[0];
-const isLockError = (message: string) => /lock/i.test(message) && /(conflicting|could not set|held)/i.test(message);
 
 /** Every column of every table, read once: DuckDB checks a block's checksum when it reads it, and only then. */
 async function verifyEveryTable(connection: DuckDBConnection): Promise<void> {
@@ -198,12 +249,26 @@ async function verifyEveryTable(connection: DuckDBConnection): Promise<void> {
   }
 }
 
-async function openFile(path: string): Promise<Live> {
+/** Opens the file, waiting up to `waitMs` while another process holds it (it lets go when idle). */
+async function openHeldFile(path: string, waitMs: number, verify: boolean): Promise<Live> {
+  const deadline = Date.now() + waitMs;
+  for (let pause = 20; ; pause = Math.min(pause * 2, 250)) {
+    try {
+      return await openFile(path, verify);
+    } catch (error) {
+      if (!isLockError((error as Error).message) || Date.now() + pause > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+  }
+}
+
+async function openFile(path: string, verify = true): Promise<Live> {
   const instance = await DuckDBInstance.create(path);
   try {
     const connection = await instance.connect();
     await connection.run('select 1');
-    await verifyEveryTable(connection);
+    // Once per process: a file this process released cleanly was checked when it was first opened.
+    if (verify) await verifyEveryTable(connection);
     await chmod(path, 0o600);
     return { instance, connection };
   } catch (error) {
@@ -222,12 +287,19 @@ async function moveAside(path: string, now: Date): Promise<string> {
   return aside;
 }
 
-export async function openHistoryDatabase(options: { dataDir: string | null; now?: () => Date; log?: (line: string) => void }): Promise<HistoryDatabase> {
+export async function openHistoryDatabase(options: {
+  dataDir: string | null;
+  now?: () => Date;
+  log?: (line: string) => void;
+  idleReleaseMs?: number;
+  lockWaitMs?: number;
+}): Promise<HistoryDatabase> {
   const now = options.now ?? (() => new Date());
   const log = options.log ?? (() => {});
+  const timing = { idleReleaseMs: options.idleReleaseMs ?? IDLE_RELEASE_MS, lockWaitMs: options.lockWaitMs ?? LOCK_WAIT_MS };
   if (options.dataDir === null) {
     const instance = await DuckDBInstance.create(':memory:');
-    return liveDatabase({ instance, connection: await instance.connect() }, { status: 'memory' }, [], { path: null, now, log });
+    return liveDatabase({ instance, connection: await instance.connect() }, { status: 'memory' }, [], { path: null, now, log, ...timing });
   }
   const dir = options.dataDir;
   const path = join(dir, HISTORY_FILE_NAME);
@@ -241,13 +313,13 @@ export async function openHistoryDatabase(options: { dataDir: string | null; now
     return disabledDatabase({ status: 'off', reason: 'unwritable', message }, [message]);
   }
   try {
-    const opened = await openFile(path);
-    return liveDatabase(opened, { status: 'open', path }, [], { path, now, log });
+    const opened = await openHeldFile(path, timing.lockWaitMs, true);
+    return liveDatabase(opened, { status: 'open', path }, [], { path, now, log, ...timing });
   } catch (error) {
     const text = (error as Error).message;
     if (isLockError(text)) {
       const pid = /PID (\d+)/.exec(text)?.[1];
-      const message = `History is off for this run: ${path} is in use by another running Bedrock Atlas${pid ? ` (PID ${pid})` : ''}. Close it, or use --data-dir for a separate history.`;
+      const message = `History is off for this run: ${path} stayed in use by another process${pid ? ` (PID ${pid})` : ''} for ${timing.lockWaitMs / 1000} s. A running Bedrock Atlas lets go of it between writes; an older one, or another program, may hold it. Close it, or use --data-dir for a separate history.`;
       return disabledDatabase({ status: 'off', reason: 'locked', message }, [message]);
     }
     const exists = await stat(path).then(() => true, () => false);
@@ -260,7 +332,7 @@ export async function openHistoryDatabase(options: { dataDir: string | null; now
       const aside = await moveAside(path, now());
       const opened = await openFile(path);
       const message = `The history database ${path} could not be read (${firstLine(text)}); it was moved to ${aside} and a new one started. Nothing else was lost.`;
-      return liveDatabase(opened, { status: 'open', path }, [message], { path, now, log });
+      return liveDatabase(opened, { status: 'open', path }, [message], { path, now, log, ...timing });
     } catch (retryError) {
       const message = `History is off: ${path} could not be read or replaced (${(retryError as Error).message}).`;
       return disabledDatabase({ status: 'off', reason: 'failed', message }, [message]);
