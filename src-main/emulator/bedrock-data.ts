@@ -99,7 +99,7 @@ function readRecording<T>(name: string): T {
 }
 
 export function providerFromModelId(modelId: string): string {
-  const prefix = modelId.split('.')[0];
+  const [prefix = modelId] = modelId.split('.');
   return PROVIDER_NAMES[prefix] ?? prefix.charAt(0).toUpperCase() + prefix.slice(1);
 }
 

@@ -47,12 +47,14 @@ export function promptText(body: ConverseRequestBody): string {
 export function generateAnswer(modelId: string, body: ConverseRequestBody): GeneratedAnswer {
   const prompt = promptText(body);
   const digest = createHash('sha256').update(`${modelId}\n${prompt}`).digest();
-  const naturalLength = 24 + (digest[0] % 40);
+  // A SHA-256 digest is 32 bytes: every index below is taken modulo its length.
+  const byte = (index: number) => digest[index % digest.length]!;
+  const naturalLength = 24 + (byte(0) % 40);
   const maxTokens = body.inferenceConfig?.maxTokens ?? 512;
   const length = Math.min(naturalLength, maxTokens);
   const tokens: string[] = [];
   for (let index = 0; index < length; index++) {
-    const word = VOCABULARY[(digest[index % digest.length] + index * 7) % VOCABULARY.length];
+    const word = VOCABULARY[(byte(index) + index * 7) % VOCABULARY.length] ?? '';
     tokens.push(index === 0 ? word.charAt(0).toUpperCase() + word.slice(1) : ` ${word}`);
   }
   let stopReason: GeneratedAnswer['stopReason'] = length < naturalLength ? 'max_tokens' : 'end_turn';
@@ -66,7 +68,8 @@ export function generateAnswer(modelId: string, body: ConverseRequestBody): Gene
         const cut = text.indexOf(hit);
         const kept = tokens.slice(0, index + 1);
         const overshoot = text.length - cut;
-        kept[index] = kept[index].slice(0, kept[index].length - overshoot);
+        const last = kept[index] ?? '';
+        kept[index] = last.slice(0, last.length - overshoot);
         tokens.splice(0, tokens.length, ...kept.filter((token) => token !== ''));
         stopReason = 'stop_sequence';
         break;

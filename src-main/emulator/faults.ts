@@ -84,8 +84,9 @@ export class FaultInjector {
     const index = this.scenario.optimizedQuota.findIndex(
       (rule) => matchesRegion(rule.region, region) && matchesModel(rule.modelId, modelId),
     );
-    if (index < 0) return true;
-    return this.bump(`optimized:${index}:${region}:${modelId}`) <= this.scenario.optimizedQuota[index].afterRequests;
+    const rule = this.scenario.optimizedQuota[index];
+    if (!rule) return true;
+    return this.bump(`optimized:${index}:${region}:${modelId}`) <= rule.afterRequests;
   }
 
   private applies(rule: { region: string; operation: string }, call: Call): boolean {

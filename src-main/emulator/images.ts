@@ -31,7 +31,7 @@ function jpeg(bytes: Buffer): ImageFacts | null {
   let offset = 2;
   while (offset + 9 < bytes.length) {
     if (bytes[offset] !== 0xff) return null;
-    const marker = bytes[offset + 1];
+    const marker = bytes[offset + 1]!; // offset + 9 < length
     if (marker === 0xff) {
       offset += 1;
       continue;

@@ -42,7 +42,7 @@ describe('CountTokens', () => {
       new CountTokensCommand({ modelId: SONNET_4, input: { invokeModel: { body: new TextEncoder().encode('{"prompt":"12345678"}') } } }),
     );
     expect(invoke.inputTokens).toBe(Math.ceil('{"prompt":"12345678"}'.length / 4));
-    expect(emulator().stats().requests['us-east-1'].CountTokens).toBe(3);
+    expect(emulator().stats().requests['us-east-1']?.CountTokens).toBe(3);
   });
 
   it('refuses profile ids, and models that do not count tokens, with Bedrock’s texts', async () => {
@@ -72,9 +72,8 @@ describe.each(PROTOCOLS)('latency mode and service tier over %s', (protocol) => 
     // x 0.5) on one 520 ms after. Timers fire in deadline order however late a busy machine makes them, so the
     // optimized answer ends first; each server figure is at or above its own schedule.
     const finished: string[] = [];
-    const [standard, optimized] = await Promise.all(
-      (['standard', 'optimized'] as const).map((latency) => ask(latency).then((answer) => (finished.push(latency), answer))),
-    );
+    const timed = (latency: 'standard' | 'optimized') => ask(latency).then((answer) => (finished.push(latency), answer));
+    const [standard, optimized] = await Promise.all([timed('standard'), timed('optimized')]);
     expect([standard.served, optimized.served]).toEqual(['standard', 'optimized']);
     expect(finished).toEqual(['optimized', 'standard']);
     expect(standard.serverMs).toBeGreaterThanOrEqual(800);
@@ -211,15 +210,16 @@ describe('images', () => {
 describe('prompt caching', () => {
   it('writes a cache-point prefix once, then reads it back, apart from the uncached input', async () => {
     const client = runtime('us-east-1', 'http1');
-    const system = [{ text: 'You are a careful assistant. '.repeat(40) }, { cachePoint: { type: 'default' as const } }];
+    const cached = { text: 'You are a careful assistant. '.repeat(40) };
+    const system = [cached, { cachePoint: { type: 'default' as const } }];
     const first = await client.send(new ConverseCommand({ modelId: HAIKU, system, messages: hello }));
     const second = await client.send(new ConverseCommand({ modelId: HAIKU, system, messages: hello }));
-    const prefix = Math.ceil(system[0].text!.length / 4);
+    const prefix = Math.ceil(cached.text.length / 4);
     expect(first.usage).toMatchObject({ cacheWriteInputTokens: prefix, cacheReadInputTokens: 0 });
     expect(second.usage).toMatchObject({ cacheWriteInputTokens: 0, cacheReadInputTokens: prefix });
     expect(second.usage!.inputTokens).toBe(first.usage!.inputTokens);
     expect(second.usage!.totalTokens).toBe(second.usage!.inputTokens! + prefix + second.usage!.outputTokens!);
-    const uncached = await client.send(new ConverseCommand({ modelId: HAIKU, system: [system[0]], messages: hello }));
+    const uncached = await client.send(new ConverseCommand({ modelId: HAIKU, system: [cached], messages: hello }));
     expect(uncached.usage!.cacheReadInputTokens).toBeUndefined();
   });
 });

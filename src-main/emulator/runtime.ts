@@ -7,7 +7,7 @@ import { assertServes, offersTokenCounting, speedFactors, UNSUPPORTED } from './
 import { parseConverseRequest, parseCountTokensRequest, type LatencyMode } from './prompt';
 import type { PromptCache } from './prompt-cache';
 import type { SeededStreams } from './random';
-import type { Operation, Scenario } from './scenario';
+import type { MidStreamErrorRule, Operation, Scenario } from './scenario';
 import { findModel, resolveInvocationTarget } from './targets';
 import { perRegion, sampleDelay, sleepUntil } from './timing';
 import { BedrockError, MESSAGES, sendJson, validation, type EmulatorRequest, type EmulatorResponse } from './wire';
@@ -44,7 +44,7 @@ export interface RuntimeCall {
 }
 
 /** Mid-stream exception payloads: Bedrock's texts where they are known. */
-const STREAM_EXCEPTIONS: Record<string, Record<string, unknown>> = {
+const STREAM_EXCEPTIONS: Record<MidStreamErrorRule['exception'], Record<string, unknown>> = {
   throttlingException: { message: MESSAGES.throttled },
   modelStreamErrorException: {
     message: 'The model stream was interrupted by an error from the model.',

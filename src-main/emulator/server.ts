@@ -122,7 +122,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     peakConcurrentRequests[region] = Math.max(peakConcurrentRequests[region] ?? 0, counts[region]);
     let held = true;
     const release = () => {
-      if (held) counts[region]--;
+      if (held) counts[region] = (counts[region] ?? 1) - 1;
       held = false;
     };
     // 'finish': the whole answer is handed to the socket, before the client can read it; 'close': a stream ended early.

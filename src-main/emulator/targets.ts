@@ -5,12 +5,15 @@ import { BedrockError, MESSAGES, validation } from './wire';
 
 export function findModel(regionData: RegionData, identifier: string): FoundationModelSummaryWire | undefined {
   const arnMatch = /^arn:aws:bedrock:[a-z0-9-]*::foundation-model\/(.+)$/.exec(identifier);
-  return regionData.modelsById.get(arnMatch ? arnMatch[1] : identifier);
+  return regionData.modelsById.get(arnMatch?.[1] ?? identifier);
 }
 
 export function findProfile(regionData: RegionData, identifier: string): InferenceProfileWire | undefined {
   const arnMatch = /^arn:aws:bedrock:([a-z0-9-]+):\d{12}:inference-profile\/(.+)$/.exec(identifier);
-  if (arnMatch) return arnMatch[1] === regionData.region ? regionData.profilesById.get(arnMatch[2]) : undefined;
+  if (arnMatch) {
+    const [, region, profileId = ''] = arnMatch; // both groups always take part in a match
+    return region === regionData.region ? regionData.profilesById.get(profileId) : undefined;
+  }
   return regionData.profilesById.get(identifier);
 }
 
@@ -18,7 +21,7 @@ export function findProfile(regionData: RegionData, identifier: string): Inferen
 export function resolveInvocationTarget(data: EmulatorData, regionData: RegionData, identifier: string): FoundationModelSummaryWire {
   const profile = findProfile(regionData, identifier);
   if (profile) {
-    const modelId = profile.models[profile.models.length - 1].modelArn.split('/').slice(1).join('/');
+    const modelId = (profile.models.at(-1)?.modelArn ?? '').split('/').slice(1).join('/');
     const model = regionData.modelsById.get(modelId) ?? anyRegionModel(data, modelId);
     if (!model) throw new BedrockError(500, 'InternalServerException', `Profile ${identifier} names no known model.`);
     return model;

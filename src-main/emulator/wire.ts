@@ -36,7 +36,7 @@ export const MESSAGES = {
 /** Region from `Credential=AKID/20261122/eu-west-1/bedrock/aws4_request`. */
 export function regionFromAuthorization(header: string | undefined): string | null {
   const match = /Credential=[^/]+\/\d{8}\/([a-z0-9-]+)\/[a-z0-9-]+\/aws4_request/.exec(header ?? '');
-  return match ? match[1] : null;
+  return match?.[1] ?? null;
 }
 
 export function readBody(request: EmulatorRequest): Promise<string> {
@@ -87,8 +87,10 @@ export function routeOf(method: string, pathname: string): Route | null {
     if (segments.length === 2 && segments[0] === 'foundation-model-availability')
       return { operation: 'GetFoundationModelAvailability', identifier: segments[1] };
   }
-  if (method === 'POST' && segments.length === 3 && segments[0] === 'model' && Object.hasOwn(RUNTIME_SUFFIXES, segments[2])) {
-    return { operation: RUNTIME_SUFFIXES[segments[2]], identifier: segments[1] };
+  if (method === 'POST' && segments.length === 3 && segments[0] === 'model') {
+    const [, identifier, suffix = ''] = segments;
+    const operation = Object.hasOwn(RUNTIME_SUFFIXES, suffix) ? RUNTIME_SUFFIXES[suffix] : undefined;
+    if (operation) return { operation, identifier };
   }
   return null;
 }
