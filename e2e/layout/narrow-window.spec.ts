@@ -1,6 +1,6 @@
 import type { Locator, Page } from '@playwright/test';
 import { emulatorStats } from '../fixtures/processes';
-import { expect, FIVE_REGIONS, HAIKU, openPage, test } from '../fixtures/atlas';
+import { expect, FIVE_REGIONS, HAIKU, test } from '../fixtures/atlas';
 
 /** Issue 21 §6 and §10: what a new user saw cut, wrapped or out of view at 1280x720 (and 1440x900). */
 test.use({ scenario: 'realistic', regions: [...FIVE_REGIONS, 'ap-southeast-2'] });
