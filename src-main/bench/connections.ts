@@ -35,7 +35,7 @@ try {
   const concurrentClients = new AwsClientPool({ endpointUrl: emulator.url, credentials });
   for (let round = 0; round < 5; round++) await Promise.all([0, 1, 2].map(() => converseStream(concurrentClients.bedrockRuntime(REGION, { streaming: true }))));
   const concurrent = concurrentClients.connectionStats(REGION);
-  const concurrentAtEmulator = emulator.stats().runtimeConnections[REGION];
+  const concurrentAtEmulator = emulator.stats().runtimeConnections[REGION] ?? 0;
   concurrentClients.destroy();
 
   emulator.resetStats();

@@ -9,6 +9,7 @@ import { HAIKU_3 } from '../testing/emulated-lab';
 import { HISTORY_FILE_NAME, openHistoryDatabase } from '../core/storage/history-database';
 import { parseScenario } from '../emulator/scenario';
 import { startEmulator } from '../emulator/server';
+import { sampleAt } from './samples';
 
 /**
  * npm run bench:durability — kill -9 while history is being written, 100 times, then look at what is on disk.
@@ -90,7 +91,7 @@ function killOnce(kind: 'latency' | 'conversation', env: NodeJS.ProcessEnv, dela
           clearTimeout(fallback);
           setTimeout(() => process_.kill('SIGKILL'), delayMs);
         }
-        const [what, id] = line.split(' ');
+        const [what, id = ''] = line.split(' ');
         if (what === 'run') outcome.runs.push(id);
         if (what === 'conversation') outcome.conversations.push(id);
       }
@@ -144,11 +145,15 @@ async function parent(): Promise<void> {
   const db = await openHistoryDatabase({ dataDir });
   const foundRuns = new Set((await db.all<{ id: string }>('select id from latency_runs')).map((row) => row.id));
   const foundConversations = new Set((await db.all<{ id: string }>('select id from playground_conversations')).map((row) => row.id));
-  const [orphans] = await db.all<{ samples: bigint; probes: bigint }>(
-    `select (select count(*) from latency_samples s where not exists (select 1 from latency_runs r where r.id = s.run_id)) as samples,
+  const orphans = sampleAt(
+    await db.all<{ samples: bigint; probes: bigint }>(
+      `select (select count(*) from latency_samples s where not exists (select 1 from latency_runs r where r.id = s.run_id)) as samples,
             (select count(*) from probe_samples s where not exists (select 1 from latency_runs r where r.id = s.run_id)) as probes`,
+    ),
+    0,
+    'the orphan counts',
   );
-  const [samples] = await db.all<{ n: bigint }>('select count(*) as n from latency_samples');
+  const samples = sampleAt(await db.all<{ n: bigint }>('select count(*) as n from latency_samples'), 0, 'the sample count');
   const openWarnings = db.warnings.length;
   db.close();
   await emulator.close();
@@ -165,8 +170,8 @@ async function parent(): Promise<void> {
     ['torn history files (moved aside as unreadable)', `${tornFiles.length} (warnings: ${movedAsideWarnings} in children, ${openWarnings} at the final open)`, '0', tornFiles.length === 0 && movedAsideWarnings === 0 && openWarnings === 0],
     ['leftover temporary files (data and cache directories)', `${temporaries.length}`, '0', temporaries.length === 0],
   ];
-  const load = loadavg()[0].toFixed(2);
-  console.log(`bench:durability (load average ${load})`);
+  const [load = NaN] = loadavg();
+  console.log(`bench:durability (load average ${load.toFixed(2)})`);
   console.log('| measure | value | target | |');
   console.log('| --- | --- | --- | --- |');
   for (const [name, value, target, ok] of rows) console.log(`| ${name} | ${value} | ${target} | ${ok ? 'ok' : 'MISSED'} |`);

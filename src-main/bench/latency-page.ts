@@ -11,6 +11,7 @@ import { startEmulator } from '../emulator/server';
 import { buildRenderer, rendererBuildIsStale } from '../host/renderer-build';
 import { startHostForCore } from '../host/web-host';
 import { emulatedCoreOptions } from '../testing/emulated-core';
+import { cycle, median } from './samples';
 
 /**
  * npm run bench:latency-page — the Latency page's speed targets, measured end to end: the real core and browser
@@ -27,7 +28,6 @@ const HAIKU = 'anthropic.claude-3-haiku-20240307-v1:0';
 const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1', 'eu-central-1', 'ap-northeast-1'];
 const HISTORY_SAMPLES = 10_000;
 const LOADS = 5;
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 if (rendererBuildIsStale(projectRoot)) await buildRenderer(projectRoot, (line) => console.error(line));
 
@@ -37,7 +37,7 @@ async function seedHistory(dataDir: string): Promise<void> {
   const history = new LatencyHistory(async () => database, () => 1_000_000);
   const now = Date.now();
   const rows: SampleRow[] = Array.from({ length: HISTORY_SAMPLES }, (_, index) => {
-    const region = REGIONS[index % REGIONS.length];
+    const region = cycle(REGIONS, index);
     const ttft = 300 + (index % REGIONS.length) * 40 + ((index * 7919) % 200);
     return {
       runId: `bench-${Math.floor(index / 500)}`,
@@ -145,7 +145,8 @@ try {
   const live = await page.evaluate(() => {
     const bench = window as unknown as { chunkTimes: number[]; longTasks: Array<[number, number]> };
     const times = bench.chunkTimes;
-    const [first, last] = [times[0], times[times.length - 1]];
+    // No chunk at all: NaN, as the arithmetic on the missing values always gave.
+    const [first = NaN, last = NaN] = [times[0], times.at(-1)];
     // While progress streams, apart from drawing the results once the report has arrived.
     const during = bench.longTasks.filter(([start]) => start >= first && start <= last).map(([, duration]) => duration);
     const after = bench.longTasks.filter(([start]) => start > last).map(([, duration]) => duration);

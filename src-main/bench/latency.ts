@@ -7,6 +7,7 @@ import { HAIKU_3, startEmulatedLab } from '../testing/emulated-lab';
 import { LatencyHistory } from '../core/latency/history-store';
 import { loadBuiltInScenario } from '../emulator/scenario';
 import { openHistoryDatabase } from '../core/storage/history-database';
+import { median, sampleAt } from './samples';
 
 /**
  * npm run bench:latency — the latency lab's figures against the emulator, each with its target:
@@ -17,10 +18,10 @@ import { openHistoryDatabase } from '../core/storage/history-database';
  * - history on vs off: the same run's p50 TTFT and E2E within 1 ms.
  */
 
-const rows: string[][] = [];
+type Row = [metric: string, measured: string, target: string, verdict: string];
+const rows: Row[] = [];
 const report = (name: string, value: string, target: string, ok: boolean) => rows.push([name, value, target, ok ? 'ok' : 'MISSED']);
 const route = (entry: unknown) => entry as LatencyRouteReport;
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 // 1. Accuracy against a fixed timing.
 {
@@ -52,9 +53,13 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
   };
   // A first pass creates each region's client and pooled connection and opens the history, as a running app has.
   const first = await probe([...COMMERCIAL_REGIONS]);
-  const slowest = Object.entries(first.result.regions)
-    .filter(([, entry]) => 'cold' in entry)
-    .sort(([, a], [, b]) => (b as ProbeRegionResult).cold.totalMs - (a as ProbeRegionResult).cold.totalMs)[0][0];
+  const [slowest] = sampleAt(
+    Object.entries(first.result.regions)
+      .filter(([, entry]) => 'cold' in entry)
+      .sort(([, a], [, b]) => (b as ProbeRegionResult).cold.totalMs - (a as ProbeRegionResult).cold.totalMs),
+    0,
+    'a probed region',
+  );
   const alone = median([(await probe([slowest])).ms, (await probe([slowest])).ms, (await probe([slowest])).ms]);
   const all = median([(await probe([...COMMERCIAL_REGIONS])).ms, (await probe([...COMMERCIAL_REGIONS])).ms, (await probe([...COMMERCIAL_REGIONS])).ms]);
   const ratio = all / alone;
@@ -90,7 +95,7 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
   const { samples } = await history.status();
   report(
     `history p50/p90/p99 per region (${perRegion} regions)`,
-    `${median(times).toFixed(1)} ms median of 7 (${median(cpu).toFixed(1)} ms CPU on ${(await db.all<{ t: bigint }>("select current_setting('threads') as t"))[0].t} threads) over ${samples} samples`,
+    `${median(times).toFixed(1)} ms median of 7 (${median(cpu).toFixed(1)} ms CPU on ${sampleAt(await db.all<{ t: bigint }>("select current_setting('threads') as t"), 0, 'the thread setting').t} threads) over ${samples} samples`,
     '≤ 100 ms',
     median(times) <= 100,
   );
@@ -128,6 +133,7 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 }
 
 console.log(`load average ${loadavg().map((value) => value.toFixed(1)).join(' ')} on ${availableParallelism()} cores`);
-const widths = [0, 1, 2, 3].map((column) => Math.max(...[['metric', 'measured', 'target', ''], ...rows].map((row) => row[column].length)));
-for (const row of [['metric', 'measured', 'target', ''], ...rows]) console.log(row.map((cell, column) => cell.padEnd(widths[column])).join('  '));
+const table: Row[] = [['metric', 'measured', 'target', ''], ...rows];
+const widths = [0, 1, 2, 3].map((column) => Math.max(...table.map((row) => row[column]?.length ?? 0)));
+for (const row of table) console.log(row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  '));
 process.exitCode = rows.some((row) => row[3] === 'MISSED') ? 1 : 0;

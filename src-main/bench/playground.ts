@@ -14,6 +14,7 @@ import { startEmulator } from '../emulator/server';
 import { buildRenderer, rendererBuildIsStale } from '../host/renderer-build';
 import { startHostForCore } from '../host/web-host';
 import { emulatedCoreOptions } from '../testing/emulated-core';
+import { sampleAt } from './samples';
 
 /**
  * npm run bench:playground — the playground's speed targets, measured end to end: the real core and browser host
@@ -128,7 +129,7 @@ await page.evaluate(() => {
       const region = (pane.querySelector('select[aria-label$="region"]') as HTMLSelectElement).value;
       const list = (global.seen[region] ??= []);
       const length = answer.textContent!.length;
-      if (list.length === 0 || list[list.length - 1].length !== length) list.push({ length, at });
+      if (list.length === 0 || list.at(-1)?.length !== length) list.push({ length, at });
     });
   });
   (window as unknown as { watcher: MutationObserver }).watcher.observe(document.body, { subtree: true, childList: true, characterData: true });
@@ -138,7 +139,7 @@ async function setPanes(count: number) {
   while ((await page.locator('[data-testid^="pane-"]').count()) < count) await page.getByRole('button', { name: 'Add pane' }).click();
   for (let index = 1; index <= count; index++) {
     await page.getByLabel(`Pane ${index} model or profile`).fill(HAIKU);
-    await page.getByLabel(`Pane ${index} region`).selectOption(REGIONS[index - 1]);
+    await page.getByLabel(`Pane ${index} region`).selectOption(sampleAt(REGIONS, index - 1, `pane ${index}'s region`));
     await page.getByTestId(`pane-${index}`).locator('details.pg-params').evaluate((details) => ((details as HTMLDetailsElement).open = true));
     await page.getByTestId(`pane-${index}`).getByLabel('maxTokens').fill('100');
   }
@@ -239,12 +240,12 @@ async function round(prompt: string, panes: number): Promise<{ latencies: number
   const longTasks = timed
     .filter((task) => !collections.some(([from, to]) => task.start + task.duration >= from && task.start <= to))
     .map((task) => task.duration);
-  const drift = (samples: number[]) => Math.max(...samples) - samples[0];
+  const drift = (samples: number[]) => Math.max(...samples) - sampleAt(samples, 0, 'the first heap sample');
   const spread = (samples: number[]) => Math.max(...samples) - Math.min(...samples);
   const within = Math.max(spread(pageSamples), spread(mainSamples)) <= 20 * 1024 * 1024;
   console.log(
-    `long stream, ${LONG_SECONDS} s at 200 tokens/s (${pageSamples.length} samples): page heap ${mb(pageSamples[0])} → ${mb(pageSamples.at(-1)!)} (spread ${mb(spread(pageSamples))}, rise ${mb(drift(pageSamples))}), ` +
-      `main heap ${mb(mainSamples[0])} → ${mb(mainSamples.at(-1)!)} (spread ${mb(spread(mainSamples))}); long tasks outside the heap samples' forced collections ${longTasks.length} [${longTasks.map((task) => task.toFixed(0)).join(', ')}] ms (target ±20 MB) ${within ? 'OK' : 'OVER'}`,
+    `long stream, ${LONG_SECONDS} s at 200 tokens/s (${pageSamples.length} samples): page heap ${mb(sampleAt(pageSamples, 0, 'the first page heap sample'))} → ${mb(pageSamples.at(-1)!)} (spread ${mb(spread(pageSamples))}, rise ${mb(drift(pageSamples))}), ` +
+      `main heap ${mb(sampleAt(mainSamples, 0, 'the first main heap sample'))} → ${mb(mainSamples.at(-1)!)} (spread ${mb(spread(mainSamples))}); long tasks outside the heap samples' forced collections ${longTasks.length} [${longTasks.map((task) => task.toFixed(0)).join(', ')}] ms (target ±20 MB) ${within ? 'OK' : 'OVER'}`,
   );
 }
 

@@ -7,6 +7,7 @@ import { createDispatcher } from '../core/api/dispatcher';
 import { StreamRegistry } from '../core/api/stream-registry';
 import { EventHub } from '../core/app/event-hub';
 import { startWebHost } from '../host/web-host';
+import { sampleAt } from './samples';
 
 /**
  * npm run bench:streams — the browser host's stream path, measured in one process:
@@ -16,7 +17,7 @@ import { startWebHost } from '../host/web-host';
  *   RSS above their baseline stay within ±10 MB, because the producer waits for the reader.
  */
 
-const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))];
+const percentile = (values: number[], p: number) => sampleAt([...values].sort((a, b) => a - b), Math.min(values.length - 1, Math.floor((p / 100) * values.length)), `p${p}`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
 
