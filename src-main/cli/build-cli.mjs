@@ -71,8 +71,9 @@ const result = await esbuild.build({
   platform: 'node',
   target: 'node20.19',
   chunkNames: 'chunk-[hash]',
-  // A native addon and build tools: loaded from node_modules when (if ever) a command needs them.
-  external: ['@duckdb/node-api', 'electron', 'vite', '@vitejs/plugin-react', 'electron-vite', 'tsx', 'fsevents'],
+  // DuckDB's native binding (required, not imported: no ES module lexing of CommonJS) and build tools, loaded
+  // from node_modules when (if ever) a command needs them.
+  external: ['@duckdb/node-bindings*', 'electron', 'vite', '@vitejs/plugin-react', 'electron-vite', 'tsx', 'fsevents'],
   // CommonJS dependencies bundled into ES modules still call require() for Node's built-ins.
   banner: { js: "import { createRequire as __atlasCreateRequire } from 'node:module'; const require = __atlasCreateRequire(import.meta.url);" },
   plugins: [sourceAddress, englishOnly],
