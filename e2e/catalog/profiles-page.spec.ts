@@ -70,7 +70,7 @@ test.describe('profiles page', () => {
     await openProfiles(page, host.url);
     // The list follows the controls a frame later (a deferred value): poll until it has.
     const inOrder = (values: string[], compare: (a: string, b: string) => number) =>
-      values.length > 1 && values.every((value, index) => index === 0 || compare(values[index - 1], value) <= 0);
+      values.length > 1 && values.every((value, index) => index === 0 || compare(values[index - 1]!, value) <= 0);
     await page.getByLabel('Sort profiles').selectOption('sources');
     await expect.poll(async () => inOrder(await page.locator('.source-count').allTextContents(), (a, b) => parseInt(b, 10) - parseInt(a, 10))).toBe(true);
     await page.getByLabel('Sort profiles').selectOption('model');
@@ -147,7 +147,7 @@ test.describe('profiles page', () => {
         await expect
           .poll(async () => {
             const models = await page.locator('.model-line .profile-model-name').allTextContents();
-            return models.length > 1 && models.every((model, index) => index === 0 || models[index - 1].localeCompare(model) <= 0);
+            return models.length > 1 && models.every((model, index) => index === 0 || models[index - 1]!.localeCompare(model) <= 0);
           })
           .toBe(true);
         const servedFrom = await page.getByTestId('served-from').allTextContents();

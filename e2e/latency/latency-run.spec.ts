@@ -34,7 +34,7 @@ test.describe('latency page: runs against the emulator in the browser', () => {
     const ranked = page.getByTestId('ranking').getByTestId('ranked-route');
     await expect(ranked.first()).toContainText(/\d+ ms/);
     const measured = await ranked.evaluateAll((rows) =>
-      rows.map((row) => row.children[4].textContent ?? '').filter((text) => text.endsWith(' ms')).map((text) => Number.parseInt(text, 10)),
+      rows.map((row) => row.children[4]?.textContent ?? '').filter((text) => text.endsWith(' ms')).map((text) => Number.parseInt(text, 10)),
     );
     // Other tests of this worker may have measured more routes of the same model: at least this run's three.
     expect(measured.length).toBeGreaterThanOrEqual(3);

@@ -1,4 +1,4 @@
-import type { Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import { emulatorStats, setScenario } from '../fixtures/processes';
 import { expect, FIVE_REGIONS, HAIKU, test } from '../fixtures/atlas';
 
@@ -12,7 +12,7 @@ async function setPane(page: Page, index: number, target: string, region: string
   return pane;
 }
 
-async function twoPanes(page: Page) {
+async function twoPanes(page: Page): Promise<[Locator, Locator]> {
   await setPane(page, 1, HAIKU, 'us-east-1');
   await page.getByRole('button', { name: 'Add pane' }).click();
   return [page.getByTestId('pane-1'), await setPane(page, 2, HAIKU, 'eu-west-1')];
