@@ -47,9 +47,9 @@ export interface BridgeIpc {
 /** The transport-neutral part of the preload. */
 export function createBridge(ipc: BridgeIpc): AtlasBridge {
   const api = Object.fromEntries(METHOD_NAMES.map((method) => [method, (input: unknown) => ipc.invoke(callChannel(method), input)])) as AtlasBridge['api'];
-  const streams = Object.fromEntries(
-    STREAM_NAMES.map((name) => [name, (streamId: string, input: unknown) => ipc.invoke(streamStartChannel(name), { streamId, input })]),
-  ) as unknown as AtlasBridge['streams'];
+  // The main process answers a stream's start with its id (the stream gate's envelope).
+  const start = (name: StreamName) => (streamId: string, input: unknown) => ipc.invoke(streamStartChannel(name), { streamId, input }) as Promise<Envelope<{ streamId: string }>>;
+  const streams = Object.fromEntries(STREAM_NAMES.map((name) => [name, start(name)])) as AtlasBridge['streams'];
   const on: AtlasEventSource['on'] = (type, listener) =>
     ipc.listen(EVENT_CHANNEL, (event) => {
       if ((event as AtlasEvent).type === type) (listener as (payload: unknown) => void)((event as AtlasEvent).payload);

@@ -41,7 +41,7 @@ function frameHandler<Result>(onChunk: (chunk: unknown) => void, resolve: (resul
 }
 
 function generate(start: (name: StreamName, input: unknown, onChunk: (chunk: unknown) => void) => StreamCall<unknown>): AtlasStreams {
-  return Object.fromEntries(STREAM_NAMES.map((name) => [name, (input: unknown, onChunk: (chunk: unknown) => void) => start(name, input, onChunk)])) as unknown as AtlasStreams;
+  return Object.fromEntries(STREAM_NAMES.map((name) => [name, (input: unknown, onChunk: (chunk: unknown) => void) => start(name, input, onChunk)])) as AtlasStreams;
 }
 
 /** Over the preload bridge: frames for this window arrive tagged with the id the renderer chose. */

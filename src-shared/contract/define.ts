@@ -20,10 +20,16 @@ export interface StreamDefinition<Input extends z.ZodType = z.ZodType, Chunk = u
   coalesce?: (previous: Chunk, next: Chunk) => Chunk | undefined;
 }
 
+/**
+ * A field that carries a type for the compiler and holds nothing at run time: the contract's output, chunk and
+ * result types are read from their definitions (`Contract[M]['output']`), never their values.
+ */
+const typeOnly = <T>(): T => undefined as T;
+
 /** `method<Output>()(inputSchema)` */
 export const method =
   <Output>() =>
-  <Input extends z.ZodType>(input: Input): MethodDefinition<Input, Output> => ({ input, output: undefined as unknown as Output });
+  <Input extends z.ZodType>(input: Input): MethodDefinition<Input, Output> => ({ input, output: typeOnly<Output>() });
 
 /** `stream<Chunk, Result>()(inputSchema, { coalesce })` */
 export const stream =
@@ -33,8 +39,8 @@ export const stream =
     options: { coalesce?: (previous: Chunk, next: Chunk) => Chunk | undefined } = {},
   ): StreamDefinition<Input, Chunk, Result> => ({
     input,
-    chunk: undefined as unknown as Chunk,
-    result: undefined as unknown as Result,
+    chunk: typeOnly<Chunk>(),
+    result: typeOnly<Result>(),
     ...(options.coalesce ? { coalesce: options.coalesce } : {}),
   });
 

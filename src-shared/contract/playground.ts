@@ -189,7 +189,7 @@ const SavedResultSchema = z
     served: z.object({ latency: z.string().optional(), serviceTier: z.string().optional() }).passthrough(),
     api: z.enum(['ConverseStream', 'Converse']),
   })
-  .passthrough() as unknown as z.ZodType<ConverseResult>;
+  .passthrough() as z.ZodType<ConverseResult>;
 
 /** One pane of a saved session: its route and parameters, and the turns it exchanged. */
 export const SavedPaneSchema = z

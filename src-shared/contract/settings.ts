@@ -71,7 +71,9 @@ export const SettingsSchema = z.object({
 for (const name of SETTING_NAMES) {
   SETTINGS[name].schema.parse(SETTING_ROWS[name].default);
   const choices = (SETTING_ROWS[name].flag as { choices?: readonly string[] } | null)?.choices;
-  if (choices && JSON.stringify(choices) !== JSON.stringify((SETTINGS[name].schema as unknown as { options?: unknown }).options)) {
+  const schema: object = SETTINGS[name].schema;
+  const options = 'options' in schema ? schema.options : undefined;
+  if (choices && JSON.stringify(choices) !== JSON.stringify(options)) {
     throw new Error(`The ${name} flag's choices differ from its schema's`);
   }
 }
@@ -81,7 +83,7 @@ export type SettingName = keyof Settings;
 
 /** The defaults, from the table; a fresh copy each call so no caller can change another's. */
 export function defaultSettings(): Settings {
-  return structuredClone(Object.fromEntries(SETTING_NAMES.map((name) => [name, SETTING_ROWS[name].default]))) as unknown as Settings;
+  return SettingsSchema.parse(structuredClone(Object.fromEntries(SETTING_NAMES.map((name) => [name, SETTING_ROWS[name].default]))));
 }
 
 export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze(defaultSettings());
