@@ -56,7 +56,7 @@ describe('--data-dir', () => {
       await new Promise<void>((resolve) => holder.stdout!.on('data', () => resolve()));
       const result = await runCli(['history', '--data-dir', dir], { env: freshHomeEnv() });
       expect(result.code).toBe(1);
-      expect(result.stderr.match(/in use by another running Bedrock Atlas/g)).toHaveLength(1);
+      expect(result.stderr.match(/stayed in use by another process/g)).toHaveLength(1);
       expect(result.stdout).not.toMatch(/No stored runs match/);
     } finally {
       holder.kill();
