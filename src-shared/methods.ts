@@ -25,6 +25,10 @@ export const METHOD_NAMES = [
   'rankRoutes',
   'exportLatency',
   'historyStatus',
+  'whoAmI',
+  'apiKeyStatus',
+  'setApiKey',
+  'clearApiKey',
 ] as const;
 
 export const STREAM_NAMES = ['converse', 'probeNetwork', 'runLatency'] as const;

@@ -157,6 +157,11 @@ export const ScenarioSchema = z
     optimizedQuota: z.array(OptimizedQuota).default([]),
     /** Who the caller is, as STS GetCallerIdentity answers (the AWS documentation's example user by default). */
     identity: CallerIdentity.prefault({}),
+    /**
+     * Bedrock API keys the emulator issued (`issueShortTermKey`, `issueLongTermKey` in api-keys.ts): bearer requests
+     * with any other key, an expired short-term key, or a short-term key outside its region get Bedrock's 403.
+     */
+    apiKeys: z.array(z.string().min(1)).default([]),
   })
   .strict();
 

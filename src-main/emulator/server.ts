@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { bearerRegion, bearerTokenOf, checkBearerToken, REGION_HEADER } from './api-keys';
 import { loadEmulatorData, type EmulatorData } from './bedrock-data';
 import { ConnectionTracker } from './connections';
 import { answerControl, CONTROL_PREFIX } from './control-api';
@@ -135,7 +136,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
   const answerBedrock = async (request: EmulatorRequest, response: EmulatorResponse, url: URL, route: Route) => {
     const authorization = request.headers.authorization;
-    const region = regionFromAuthorization(authorization);
+    const bearer = bearerTokenOf(authorization);
+    const region = bearer ? bearerRegion(request.headers[REGION_HEADER]) : regionFromAuthorization(authorization);
     // A new connection pays its handshake once, on its first request, signed or not.
     if (connections.firstUse(request)) {
       await sleep(sampleDelay(perRegion(scenario.connectionSetupMs, region ?? '*'), delays, `connectionSetup:${region ?? '*'}`));
@@ -154,6 +156,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     if (/Credential=ASIAEXPIRED/.test(authorization)) {
       throw new BedrockError(403, 'ExpiredTokenException', 'The security token included in the request is expired');
     }
+    if (bearer) checkBearerToken(bearer, region, scenario.apiKeys);
     const bodyText = request.method === 'POST' ? await readBody(request) : '';
     if (scenario.hang.includes(region)) return; // accept the request and never answer
     if (isNotEnabled(region)) throw new BedrockError(403, 'UnrecognizedClientException', MESSAGES.notEnabled);

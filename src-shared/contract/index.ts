@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { METHOD_NAMES, STREAM_NAMES, type MethodName, type StreamName } from '../methods';
 import { appMethods } from './app';
 import { catalogMethods } from './catalog';
+import { identityMethods } from './identity';
 import type { MethodDefinition, StreamDefinition } from './define';
 import { latencyMethods, latencyStreams } from './latency';
 import { playgroundMethods, playgroundStreams } from './playground';
@@ -17,12 +18,13 @@ import { settingsMethods } from './settings';
 export { METHOD_NAMES, STREAM_NAMES, isMethodName, isStreamName, type MethodName, type StreamName } from '../methods';
 export * from './app';
 export * from './catalog';
+export * from './identity';
 export * from './latency';
 export * from './playground';
 export * from './settings';
 export { RegionListSchema, RegionNameSchema, type MethodDefinition, type StreamDefinition } from './define';
 
-export const contract = { ...appMethods, ...settingsMethods, ...catalogMethods, ...playgroundMethods, ...latencyMethods } satisfies Record<MethodName, MethodDefinition>;
+export const contract = { ...appMethods, ...settingsMethods, ...catalogMethods, ...playgroundMethods, ...latencyMethods, ...identityMethods } satisfies Record<MethodName, MethodDefinition>;
 export const streams = { ...playgroundStreams, ...latencyStreams } satisfies Record<StreamName, StreamDefinition<z.ZodType, any, unknown>>; // eslint-disable-line @typescript-eslint/no-explicit-any -- chunk types differ per stream
 
 export type Contract = typeof contract;

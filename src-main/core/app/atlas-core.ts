@@ -9,6 +9,8 @@ import type { CatalogService } from '../catalog/service';
 import { playgroundFeature } from '../playground/feature';
 import { latencyFeature } from '../latency/feature';
 import { historyFeature } from '../storage/history-feature';
+import { identityFeature } from '../identity/feature';
+import type { ApiKeyVault } from '../aws/bedrock-api-key';
 import { AwsClientPool } from '../aws/client-pool';
 import { redactSecrets } from '../aws/redact';
 import { appFeature } from './app-feature';
@@ -27,7 +29,7 @@ import { SettingsStore } from './settings-store';
  * feature means adding it to FEATURES, in any order.
  */
 export { FeatureWiringError } from './feature-graph';
-export const FEATURES: readonly Feature[] = [awsFeature, appFeature, settingsFeature, catalogFeature, historyFeature, playgroundFeature, latencyFeature];
+export const FEATURES: readonly Feature[] = [awsFeature, appFeature, settingsFeature, catalogFeature, historyFeature, playgroundFeature, latencyFeature, identityFeature];
 
 export interface AtlasCoreOptions {
   name: string;
@@ -43,6 +45,10 @@ export interface AtlasCoreOptions {
   /** The bundled fallback catalog; null disables the fallback. */
   bundledPath: string | null;
   credentials?: AwsCredentialIdentity;
+  /** The Bedrock API key for this run; undefined reads AWS_BEARER_TOKEN_BEDROCK, null means none. */
+  bedrockApiKey?: string | null;
+  /** Where the desktop app keeps a pasted Bedrock API key (safeStorage); hosts without one pass nothing. */
+  apiKeyVault?: ApiKeyVault | null;
   scan?: Pick<ScanOptions, 'regionTimeoutMs' | 'perRegionConcurrency'>;
   clientTimeouts?: { requestTimeoutMs?: number; maxAttempts?: number };
   log: (line: string) => void;

@@ -1,3 +1,4 @@
+import { API_KEY_ENV, BedrockApiKeys } from '../aws/bedrock-api-key';
 import { AwsClientPool } from '../aws/client-pool';
 import { defineFeature } from './feature';
 
@@ -14,6 +15,8 @@ export const awsFeature = defineFeature({
       endpointUrl: options.endpointUrl,
       profile: settings().awsProfile,
       credentials: options.credentials,
+      // The key the SDK itself would read (AWS_BEARER_TOKEN_BEDROCK) unless the host says otherwise, else the vault's.
+      apiKeys: new BedrockApiKeys(options.bedrockApiKey !== undefined ? options.bedrockApiKey : (process.env[API_KEY_ENV] ?? null), options.apiKeyVault ?? null),
       requestTimeoutMs: options.clientTimeouts?.requestTimeoutMs,
       maxAttempts: options.clientTimeouts?.maxAttempts,
       log,

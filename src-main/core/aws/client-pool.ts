@@ -5,7 +5,8 @@ import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { RUNTIME_POOL, RuntimeConnectionPool, type ConnectionStats, type WarmUpResult } from './connection-pool';
-import { SharedCredentials } from './credentials';
+import { apiKeyRefusal, type BedrockApiKeys } from './bedrock-api-key';
+import { SharedCredentials, type ResolvedCredentials } from './credentials';
 import { configuredEndpointOf, resolvedEndpoint } from './endpoints';
 import { classifyAwsError } from './errors';
 import { redactSecrets } from './redact';
@@ -62,6 +63,12 @@ export interface AwsClientPoolOptions {
   maxSocketsPerRegion?: number;
   /** Bedrock runtime timeouts; the seed design's values by default. */
   runtimeTimeouts?: Partial<RuntimeTimeouts>;
+  /**
+   * The Bedrock API key in force (`AWS_BEARER_TOKEN_BEDROCK` or the desktop app's vault), if any: Bedrock and
+   * Bedrock Runtime calls then authenticate with it (`Authorization: Bearer`), every other service with the
+   * credential chain. Without it Bedrock calls are signed with SigV4, whatever the process environment holds.
+   */
+  apiKeys?: BedrockApiKeys;
   /** Told when AWS starts or stops answering the app's calls (any service, any region). */
   onReachability?: (state: Reachability) => void;
   log?: (line: string) => void;
@@ -124,6 +131,7 @@ export class AwsClientPool {
     let client = this.clients.get(key) as Client | undefined;
     if (!client) {
       const maxAttempts = retries ? (this.options.maxAttempts ?? 4) : 1;
+      const isBedrock = service === (BEDROCK as AwsService<PooledClient>) || service === (BEDROCK_RUNTIME as AwsService<PooledClient>);
       client = service.create({
         region: signingRegion,
         credentials: this.credentials.provider,
@@ -131,8 +139,10 @@ export class AwsClientPool {
         retryStrategy: cappedRetryStrategy(maxAttempts),
         ...(this.profile ? { profile: this.profile } : {}),
         ...(this.endpointUrl ? { endpoint: this.endpointUrl } : {}),
+        ...(isBedrock ? this.bearerConfig() : {}),
         requestHandler: service === (BEDROCK_RUNTIME as AwsService<PooledClient>) ? this.runtimeHandler(signingRegion, streaming) : this.plainHandler(),
       });
+      if (isBedrock) this.guardApiKey(client as unknown as MiddlewareClient, signingRegion);
       if (this.profile && !this.endpointUrl) {
         Object.assign(client.config, { serviceConfiguredEndpoint: configuredEndpointOf(service.id, this.profile) });
       }
@@ -193,9 +203,69 @@ export class AwsClientPool {
     );
   }
 
-  /** The text with every credential the pool handed out, and anything shaped like a secret, removed. */
+  /** The text with every credential the pool handed out (API keys included), and anything shaped like a secret, removed. */
   redact(text: string): string {
-    return redactSecrets(text, this.credentials.secrets());
+    return redactSecrets(text, [...this.credentials.secrets(), ...(this.options.apiKeys?.secrets() ?? [])]);
+  }
+
+  /** The Bedrock API key holder, if the app has one (the identity feature reads and changes it). */
+  get apiKeys(): BedrockApiKeys | null {
+    return this.options.apiKeys ?? null;
+  }
+
+  /**
+   * The AWS credentials the chain resolves now (a refreshed set when the last one expired), with what the chain
+   * says about where they came from. Throws the chain's named failure (no credentials, an expired SSO session).
+   */
+  resolveCredentials(): Promise<ResolvedCredentials> {
+    return this.credentials.resolve();
+  }
+
+  /**
+   * Bedrock clients authenticate with the API key in force when there is one: the token and the scheme are read
+   * per request, so a key set or cleared in the app applies to the next call without new clients.
+   */
+  private bearerConfig(): { token: () => Promise<{ token: string }>; authSchemePreference: () => Promise<string[]> } {
+    const keys = this.options.apiKeys;
+    return {
+      token: async () => {
+        await keys?.ready();
+        const key = keys?.current();
+        if (!key) throw new Error('No Bedrock API key is set.');
+        return { token: key.secret };
+      },
+      authSchemePreference: async () => {
+        await keys?.ready();
+        return keys?.current() ? ['httpBearerAuth'] : ['sigv4'];
+      },
+    };
+  }
+
+  /**
+   * Refuses, before anything is sent, a Bedrock call the API key in force cannot make (malformed, expired, or a
+   * short-term key of another region), with one named cause. With one endpoint for everything (the emulator, a
+   * proxy), a bearer request carries no region of its own (SigV4 names it in the signature's scope), so the
+   * region goes along in `x-bedrock-atlas-region`.
+   */
+  private guardApiKey(client: MiddlewareClient, region: string): void {
+    const keys = this.options.apiKeys;
+    if (!keys) return;
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        await keys.ready();
+        const key = keys.current();
+        if (key) {
+          const refusal = apiKeyRefusal(key, region);
+          if (refusal) throw refusal;
+          if (this.endpointUrl) {
+            const request = args.request as { headers?: Record<string, string> } | undefined;
+            if (request?.headers) request.headers['x-bedrock-atlas-region'] = region;
+          }
+        }
+        return next(args);
+      },
+      { step: 'build', name: 'bedrockApiKeyGuard', override: true },
+    );
   }
 
   destroy(): void {
@@ -245,6 +315,16 @@ export class AwsClientPool {
     });
   }
 
+}
+
+/** What the pool needs of a client to add a middleware. */
+interface MiddlewareClient {
+  middlewareStack: {
+    add(
+      middleware: (next: (args: { request?: unknown }) => Promise<unknown>) => (args: { request?: unknown }) => Promise<unknown>,
+      options: { step: 'build'; name: string; override: boolean },
+    ): void;
+  };
 }
 
 interface HandlerWatch {

@@ -19,6 +19,20 @@ export interface CredentialOptions {
   log?: (line: string) => void;
 }
 
+/**
+ * Credentials as resolved, with what the SDK's providers said about where they came from: each provider of the
+ * chain marks what it returns in `$source` (`CREDENTIALS_ENV_VARS`, `CREDENTIALS_PROFILE_SSO`, …; the SDK's own
+ * record of credential features). `given`: fixed credentials passed to the app; `placeholder`: the chain found
+ * nothing and the loopback placeholder stands in.
+ */
+export interface ResolvedCredentials {
+  accessKeyId: string;
+  expiration: Date | null;
+  features: string[];
+  given: boolean;
+  placeholder: boolean;
+}
+
 export const PLACEHOLDER_CREDENTIALS: AwsCredentialIdentity = { accessKeyId: 'AKIDBEDROCKATLAS', secretAccessKey: 'placeholder-for-loopback-endpoint' };
 
 export class SharedCredentials {
@@ -38,6 +52,19 @@ export class SharedCredentials {
   /** True when the chain found nothing and the loopback placeholder stands in. */
   get placeholder(): boolean {
     return this.placeholderUsed;
+  }
+
+  /** Resolves the credentials now (the chain refreshes an expiring set), and says what they are and where from. */
+  async resolve(): Promise<ResolvedCredentials> {
+    const identity = (await this.provider()) as AwsCredentialIdentity & { $source?: Record<string, string> };
+    const placeholder = identity === PLACEHOLDER_CREDENTIALS;
+    return {
+      accessKeyId: identity.accessKeyId,
+      expiration: identity.expiration ?? null,
+      features: Object.keys(identity.$source ?? {}),
+      given: !placeholder && this.options.fixed !== undefined,
+      placeholder,
+    };
   }
 
   private remember(identity: AwsCredentialIdentity): AwsCredentialIdentity {

@@ -52,6 +52,8 @@ const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ESOCKETTIMEDOUT', 'UND_ERR_CONNECT_
 /** Bedrock's words when a bare model id is called where only an inference profile serves it. */
 const NEEDS_PROFILE = /on-demand throughput is(?:n.t| not) supported|retry your request with the id or arn of an inference profile/i;
 const NOT_OFFERED = /provided model identifier is invalid|model .*(?:not found|does not exist)|is not supported in this region/i;
+/** Bedrock's words when it refuses an API key (bearer token): not issued, revoked, expired, or of another region. */
+const API_KEY_REJECTED = /make sure your API Key is valid/i;
 /** AWS's access-denied texts name the policy type that denied: "…with an explicit deny in a service control policy". */
 const ORGANIZATION_POLICY = /(?:service|resource) control policy|organizations? policy/i;
 
@@ -63,7 +65,7 @@ function nodeCode(error: SdkErrorShape): string | null {
 }
 
 function classOf(error: SdkErrorShape, name: string, message: string, status: number | null, code: string | null): ErrorClass {
-  if (error instanceof CredentialsError || CREDENTIAL_NAMES.has(name)) return 'credentials';
+  if (error instanceof CredentialsError || CREDENTIAL_NAMES.has(name) || API_KEY_REJECTED.test(message)) return 'credentials';
   if (name === 'ModelNotReadyException') return 'modelNotReady';
   if (name === 'ServiceQuotaExceededException' || isThrottlingError(error as Parameters<typeof isThrottlingError>[0])) return 'throttled';
   if (name === 'AccessDeniedException' || status === 403) return ORGANIZATION_POLICY.test(message) ? 'organizationPolicy' : 'accessDenied';
@@ -83,8 +85,9 @@ export function classifyAwsError(error: unknown, { timedOut = false }: { timedOu
   const shape: SdkErrorShape = error !== null && typeof error === 'object' ? (error as SdkErrorShape) : { message: String(error) };
   const code = nodeCode(shape);
   const credentialCode = error instanceof CredentialsError ? error.code : null;
-  const name = credentialCode ?? (shape.name && shape.name !== 'Error' ? shape.name : (code ?? shape.name ?? 'Error'));
   const message = shape.message || (code ? `${code}` : String(error));
+  const keyRejected = API_KEY_REJECTED.test(message) ? 'ApiKeyRejected' : null;
+  const name = credentialCode ?? keyRejected ?? (shape.name && shape.name !== 'Error' ? shape.name : (code ?? shape.name ?? 'Error'));
   const status = shape.$metadata?.httpStatusCode ?? null;
   const errorClass = timedOut ? 'timeout' : classOf(shape, shape.name ?? '', message, status, code);
   return {
@@ -196,6 +199,11 @@ function credentialExplanation(failure: AwsFailure, context: CallContext): { wha
       return {
         what: `${context.region ?? 'This region'} did not accept the credentials: it is not enabled for the account, or the access key is invalid`,
         fix: 'enable opt-in regions in the AWS console (Account > AWS Regions), or check the access key',
+      };
+    case 'ApiKeyRejected':
+      return {
+        what: `Bedrock did not accept the API key in ${context.region ?? 'this region'}`,
+        fix: 'check that the key is complete and has not expired or been revoked (a short-term key works only in the region that issued it), or generate a new one in the Bedrock console',
       };
     case 'InvalidSignatureException':
     case 'SignatureDoesNotMatch':

@@ -20,6 +20,9 @@ export interface SharedClientConfig {
   /** One endpoint for everything (`--endpoint-url`); absent, the SDK resolves each service's own. */
   endpoint?: string;
   requestHandler: NodeHttpHandler;
+  /** Bedrock and Bedrock Runtime only: the API key (bearer token) and whether to prefer it over SigV4. */
+  token?: () => Promise<{ token: string }>;
+  authSchemePreference?: () => Promise<string[]>;
 }
 
 /** What the pool needs of any SDK v3 client. */
