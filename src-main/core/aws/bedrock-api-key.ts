@@ -1,3 +1,4 @@
+import { API_KEY_REGION_CODE } from '../../../src-shared/contract/identity';
 import { CredentialsError } from './credential-errors';
 
 /**
@@ -193,10 +194,7 @@ export class ApiKeyRegionError extends CredentialsError {
   ) {
     super(
       `This short-term API key works only in ${keyRegion}: ${region} is not callable with this key. Use AWS credentials or a long-term API key to call other regions.`,
-      'ApiKeyRegion',
+      API_KEY_REGION_CODE,
     );
   }
 }
-
-/** The error code of a region that is not callable with the short-term key in force. */
-export const API_KEY_REGION_CODE = 'ApiKeyRegion';

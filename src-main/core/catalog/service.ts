@@ -4,6 +4,7 @@ import { GetFoundationModelAvailabilityCommand } from '@aws-sdk/client-bedrock';
 import { CatalogDocumentSchema, type CatalogDocument, type ModelAccess } from '../../../src-shared/catalog/document';
 import { bestRegions, getModel } from '../../../src-shared/catalog/queries';
 import type { AtlasHandlers, CatalogSnapshot, DiscoveryFailure, RankedRoute } from '../../../src-shared/contract';
+import { isKeyBoundRegion, keyBoundCause } from '../../../src-shared/contract/identity';
 import type { AtlasEvent } from '../../../src-shared/events';
 import type { AwsClientPool } from '../aws/client-pool';
 import { buildCatalogDocument } from './build-document';
@@ -173,10 +174,17 @@ export class CatalogService {
 
   private snapshot(loaded: Loaded): CatalogSnapshot {
     const { document } = loaded;
-    const failed = Object.entries(document.regions).filter(([, status]) => status.status === 'error');
+    const errors = Object.entries(document.regions).filter(([, status]) => status.status === 'error');
+    // Regions a short-term API key cannot call are not failures: their one cause is said once.
+    const keyBound = errors.filter(([, status]) => isKeyBoundRegion(status.error));
+    const failed = errors.filter(([, status]) => !isKeyBoundRegion(status.error));
     const warnings = [...loaded.warnings];
     if (failed.length > 0 && document.source !== 'bundled') {
       warnings.push(`${failed.length} region${failed.length > 1 ? 's' : ''} failed: ${failed.map(([region, status]) => `${region} (${status.error?.code})`).join(', ')}`);
+    }
+    if (keyBound.length > 0 && document.source !== 'bundled') {
+      const cause = keyBoundCause(keyBound[0]![1].error?.message ?? '');
+      warnings.push(`${cause}: ${keyBound.length} region${keyBound.length > 1 ? 's are' : ' is'} not callable with this key (${keyBound.map(([region]) => region).join(', ')})`);
     }
     return {
       document,
