@@ -121,6 +121,8 @@ describe('text from catalog data reaches the terminal without control characters
   it('a cache file with an escape sequence in a model name, a provider and an error cannot retitle the terminal', async () => {
     const bundled = JSON.parse(readFileSync(fileURLToPath(new URL('../../bundled/bedrock_catalog_bundled.json', import.meta.url)), 'utf8')) as CatalogDocument;
     const forged = '\u001b]0;pwned\u0007';
+    const haiku = bundled.models[HAIKU];
+    if (!haiku) throw new Error(`${HAIKU} is not in the bundled catalog`);
     const document: CatalogDocument = {
       ...bundled,
       source: 'api',
@@ -128,7 +130,7 @@ describe('text from catalog data reaches the terminal without control characters
       regions: { ...bundled.regions, 'me-south-1': { status: 'error', error: { code: `Denied${forged}`, message: `\u001b[2J${forged}` } } },
       models: {
         ...bundled.models,
-        [HAIKU]: { ...bundled.models[HAIKU], modelName: `Claude 3 Haiku${forged}`, providerName: `Anthropic${forged}\u202e` },
+        [HAIKU]: { ...haiku, modelName: `Claude 3 Haiku${forged}`, providerName: `Anthropic${forged}\u202e` },
       },
     };
     const cacheDir = mkdtempSync(join(tmpdir(), 'atlas-forged-'));

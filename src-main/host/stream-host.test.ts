@@ -135,9 +135,9 @@ describe('streams over the browser host', () => {
     expect(await cancel('no-such-stream-id')).toEqual({ ok: true, value: { cancelled: false } });
     expect(await cancel(streamId)).toEqual({ ok: true, value: { cancelled: true } });
     for (let read = await reader.read(); !read.done; read = await reader.read()) text += read.value;
-    const events = [...text.matchAll(/^event: (\w+)\ndata: (.*)$/gm)].map((match) => [match[1], JSON.parse(match[2])] as const);
+    const events = [...text.matchAll(/^event: (\w+)\ndata: (.*)$/gm)].map(([, event = '', data = '']) => [event, JSON.parse(data)] as const);
     expect(events.filter(([event]) => event !== 'chunk')).toEqual([['result', expect.objectContaining({ cancelled: true })]]);
-    expect(events[events.length - 1][0]).toBe('result');
+    expect(events.at(-1)?.[0]).toBe('result');
     await waitFor(() => (setup.emulator.stats().abortedStreams['us-east-1'] ?? 0) === 1, 1_000);
   });
 
@@ -217,7 +217,7 @@ describe('backpressure', () => {
       socket.resume();
       await new Promise((resolve) => socket.on('close', resolve));
       const text = Buffer.concat(received).toString('utf8');
-      const delivered = [...text.matchAll(/^data: (.*)$/gm)].map((match) => JSON.parse(match[1]) as { text?: string; done?: boolean });
+      const delivered = [...text.matchAll(/^data: (.*)$/gm)].map(([, data = '']) => JSON.parse(data) as { text?: string; done?: boolean });
       const joined = delivered.map((chunk) => chunk.text ?? '').join('');
       expect(joined.split('\n').filter(Boolean).map((line) => Number(line.split(':')[0]))).toEqual([...Array(total).keys()]);
       expect(delivered[delivered.length - 1]).toEqual({ done: true });

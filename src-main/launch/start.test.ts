@@ -16,6 +16,7 @@ function descendantsOf(pid: number): number[] {
   const children = new Map<number, number[]>();
   for (const line of execFileSync('ps', ['-A', '-o', 'pid=,ppid='], { encoding: 'utf8' }).trim().split('\n')) {
     const [child, parent] = line.trim().split(/\s+/).map(Number);
+    if (child === undefined || parent === undefined) continue; // not a "pid ppid" line
     children.set(parent, [...(children.get(parent) ?? []), child]);
   }
   const found: number[] = [];
@@ -57,8 +58,8 @@ function launchUrlOf(child: ChildProcess, output: { stderr: string }): Promise<s
   return new Promise((resolve, reject) => {
     child.stdout!.on('data', (chunk) => {
       stdout += chunk;
-      const match = LAUNCH_LINE.exec(stdout);
-      if (match) resolve(match[1]);
+      const launched = LAUNCH_LINE.exec(stdout)?.[1];
+      if (launched) resolve(launched);
     });
     child.on('exit', (code) => reject(new Error(`exited with ${code} before serving: ${output.stderr}`)));
   });

@@ -26,7 +26,8 @@ function random(seed: number) {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-  return { next, pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)], int: (below: number) => Math.floor(next() * below) };
+  // next() < 1, so the index is below items.length (a hostile value may itself be undefined: no check on it).
+  return { next, pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!, int: (below: number) => Math.floor(next() * below) };
 }
 
 const HOSTILE_STRINGS = [
@@ -127,6 +128,7 @@ describe('fuzzing the browser host', () => {
       while (next < cases.length) {
         const index = next++;
         const call = cases[index];
+        if (!call) break; // index < cases.length: never
         try {
           const response = await fetch(`${host.url}${call.path}`, {
             method: call.method,

@@ -17,8 +17,8 @@ describe('bedrock-atlas emulator', () => {
       const url = await new Promise<string>((resolve, reject) => {
         child.stdout.on('data', (chunk) => {
           stdout += chunk;
-          const match = /Bedrock emulator: (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout);
-          if (match) resolve(match[1]);
+          const announced = /Bedrock emulator: (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)?.[1];
+          if (announced) resolve(announced);
         });
         child.once('exit', (code) => reject(new Error(`exited with ${code}: ${stderr}`)));
       });
