@@ -29,6 +29,9 @@ const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1', 'eu-central-1', 'ap-nort
 const HISTORY_SAMPLES = 10_000;
 const LOADS = 5;
 
+/** What the bench keeps on the page's window between its evaluate calls (a type only: it is gone in the page). */
+type BenchWindow = Window & Partial<{ chunkTimes: number[]; longTasks: [start: number, duration: number][] }>;
+
 if (rendererBuildIsStale(projectRoot)) await buildRenderer(projectRoot, (line) => console.error(line));
 
 /** 10 000 samples over the last 20 hours, spread over five regions, written as a run would write them. */
@@ -111,10 +114,10 @@ try {
   // 2. Live progress: count the progress chunks on the wire and the page's long tasks while the run streams.
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   await page.addInitScript(() => {
-    const bench = window as unknown as { chunkTimes: number[]; longTasks: Array<[number, number]> };
-    bench.chunkTimes = [];
+    const bench: BenchWindow = window;
+    const chunkTimes: number[] = (bench.chunkTimes = []);
     bench.longTasks = [];
-    new PerformanceObserver((list) => list.getEntries().forEach((entry) => bench.longTasks.push([entry.startTime, entry.duration]))).observe({ type: 'longtask' });
+    new PerformanceObserver((list) => list.getEntries().forEach((entry) => bench.longTasks?.push([entry.startTime, entry.duration]))).observe({ type: 'longtask' });
     const pageFetch = window.fetch.bind(window);
     window.fetch = async (input, init) => {
       const response = await pageFetch(input, init);
@@ -125,7 +128,7 @@ try {
         for (;;) {
           const { value, done } = await reader.read();
           if (done) return;
-          for (const _ of value.matchAll(/^event: chunk$/gm)) bench.chunkTimes.push(performance.now());
+          for (const _ of value.matchAll(/^event: chunk$/gm)) chunkTimes.push(performance.now());
         }
       })();
       return new Response(forPage, { status: response.status, statusText: response.statusText, headers: response.headers });
@@ -139,17 +142,18 @@ try {
   await form.getByLabel('Concurrency').fill('2');
   await form.getByLabel('Max tokens').fill('8');
   await page.getByTestId('estimate').getByText('750 requests').waitFor({ timeout: 30_000 });
-  await page.evaluate(() => ((window as unknown as { longTasks: unknown[] }).longTasks = []));
+  await page.evaluate(() => ((window as BenchWindow).longTasks = []));
   await form.getByRole('button', { name: 'Start' }).click();
   await page.getByTestId('live').locator('.lat-badge-ok').waitFor({ timeout: 120_000 });
   const live = await page.evaluate(() => {
-    const bench = window as unknown as { chunkTimes: number[]; longTasks: Array<[number, number]> };
-    const times = bench.chunkTimes;
+    const bench: BenchWindow = window;
+    const times = bench.chunkTimes ?? [];
+    const longTasks = bench.longTasks ?? [];
     // No chunk at all: NaN, as the arithmetic on the missing values always gave.
     const [first = NaN, last = NaN] = [times[0], times.at(-1)];
     // While progress streams, apart from drawing the results once the report has arrived.
-    const during = bench.longTasks.filter(([start]) => start >= first && start <= last).map(([, duration]) => duration);
-    const after = bench.longTasks.filter(([start]) => start > last).map(([, duration]) => duration);
+    const during = longTasks.filter(([start]) => start >= first && start <= last).map(([, duration]) => duration);
+    const after = longTasks.filter(([start]) => start > last).map(([, duration]) => duration);
     return { chunks: times.length, seconds: (last - first) / 1000, during, after };
   });
   const rate = live.chunks / live.seconds;

@@ -110,29 +110,35 @@ await page.goto(host.launchUrl);
 await page.getByRole('link', { name: 'Playground' }).click();
 await page.getByTestId('pane-1').waitFor();
 
+/** What the bench keeps on the page's window between its evaluate calls (a type only: it is gone in the page). */
+type BenchWindow = Window &
+  Partial<{ seen: Record<string, { length: number; at: number }[]>; longTasks: number[]; timedLongTasks: { start: number; duration: number }[]; watcher: MutationObserver }>;
+
 /** In the page: every change of a streaming answer's length, per pane, with the wall-clock time it reached the DOM. */
 await page.evaluate(() => {
-  const global = window as unknown as { seen: Record<string, { length: number; at: number }[]>; longTasks: number[] };
+  const global: BenchWindow = window;
   global.seen = {};
   global.longTasks = [];
-  new PerformanceObserver((list) => list.getEntries().forEach((entry) => global.longTasks.push(entry.duration))).observe({ type: 'longtask', buffered: false });
+  new PerformanceObserver((list) => list.getEntries().forEach((entry) => global.longTasks?.push(entry.duration))).observe({ type: 'longtask', buffered: false });
   // Long tasks with their start, to leave out those that the bench's own forced garbage collections cause.
-  (window as unknown as { timedLongTasks: { start: number; duration: number }[] }).timedLongTasks = [];
-  new PerformanceObserver((list) =>
-    list.getEntries().forEach((entry) => (window as unknown as { timedLongTasks: { start: number; duration: number }[] }).timedLongTasks.push({ start: entry.startTime, duration: entry.duration })),
-  ).observe({ type: 'longtask', buffered: false });
-  (window as unknown as { watcher: MutationObserver }).watcher = new MutationObserver(() => {
+  global.timedLongTasks = [];
+  new PerformanceObserver((list) => list.getEntries().forEach((entry) => global.timedLongTasks?.push({ start: entry.startTime, duration: entry.duration }))).observe({
+    type: 'longtask',
+    buffered: false,
+  });
+  const watcher = new MutationObserver(() => {
     const at = performance.timeOrigin + performance.now();
     document.querySelectorAll('[data-testid^="pane-"]').forEach((pane) => {
       const answer = pane.querySelector('[data-testid="streaming-answer"]');
       if (!answer) return;
       const region = (pane.querySelector('select[aria-label$="region"]') as HTMLSelectElement).value;
-      const list = (global.seen[region] ??= []);
+      const list = ((global.seen ??= {})[region] ??= []);
       const length = answer.textContent!.length;
       if (list.length === 0 || list.at(-1)?.length !== length) list.push({ length, at });
     });
   });
-  (window as unknown as { watcher: MutationObserver }).watcher.observe(document.body, { subtree: true, childList: true, characterData: true });
+  global.watcher = watcher;
+  watcher.observe(document.body, { subtree: true, childList: true, characterData: true });
 });
 
 async function setPanes(count: number) {
@@ -147,12 +153,12 @@ async function setPanes(count: number) {
 
 /** Sends one prompt to every pane and waits for every answer; returns the per-token screen latencies. */
 async function round(prompt: string, panes: number): Promise<{ latencies: number[]; dropped: string[] }> {
-  await page.evaluate(() => ((window as unknown as { seen: object }).seen = {}));
+  await page.evaluate(() => ((window as BenchWindow).seen = {}));
   const footers = await page.getByTestId('response-footer').count();
   await page.getByLabel('Prompt', { exact: true }).fill(prompt);
   await page.getByLabel('Prompt', { exact: true }).press('Control+Enter');
   await page.waitForFunction((expected) => document.querySelectorAll('[data-testid="response-footer"]').length >= expected, footers + panes, { timeout: 60_000 });
-  const seen = await page.evaluate(() => (window as unknown as { seen: Record<string, { length: number; at: number }[]> }).seen);
+  const seen = await page.evaluate(() => (window as BenchWindow).seen ?? {});
   const latencies: number[] = [];
   const dropped: string[] = [];
   for (const region of REGIONS.slice(0, panes)) {
@@ -184,7 +190,7 @@ async function round(prompt: string, panes: number): Promise<{ latencies: number
   emulator.setScenario(parseScenario({ timeToFirstTokenMs: { '*': 80 }, perTokenMs: { '*': 5 } }));
   await page.getByRole('button', { name: 'New conversation' }).click();
   await setPanes(4);
-  await page.evaluate(() => ((window as unknown as { longTasks: number[] }).longTasks = []));
+  await page.evaluate(() => ((window as BenchWindow).longTasks = []));
   const latencies: number[] = [];
   const dropped: string[] = [];
   const rounds = 12;
@@ -193,7 +199,7 @@ async function round(prompt: string, panes: number): Promise<{ latencies: number
     latencies.push(...outcome.latencies);
     dropped.push(...outcome.dropped);
   }
-  const longTasks = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
+  const longTasks = await page.evaluate(() => (window as BenchWindow).longTasks ?? []);
   const longest = longTasks.length > 0 ? Math.max(...longTasks) : 0;
   console.log(
     `4 panes × 200 tokens/s, ${rounds} rounds (${latencies.length} tokens): long tasks ${longTasks.length}, longest ${longest.toFixed(0)} ms (target none over 50 ms) ${longest <= 50 ? 'OK' : 'OVER'}; ` +
@@ -206,8 +212,8 @@ async function round(prompt: string, panes: number): Promise<{ latencies: number
   await page.getByRole('button', { name: 'New conversation' }).click();
   for (let removed = 0; removed < 3; removed++) await page.getByRole('button', { name: 'Remove pane 2' }).click();
   // The latency watcher reads the whole answer at every change: over a long answer it would measure itself.
-  await page.evaluate(() => (window as unknown as { watcher: MutationObserver }).watcher.disconnect());
-  await page.evaluate(() => ((window as unknown as { timedLongTasks: unknown[] }).timedLongTasks = []));
+  await page.evaluate(() => (window as BenchWindow).watcher?.disconnect());
+  await page.evaluate(() => ((window as BenchWindow).timedLongTasks = []));
   const footers = await page.getByTestId('response-footer').count();
   await page.getByLabel('Prompt', { exact: true }).fill('bench:long');
   await page.getByLabel('Prompt', { exact: true }).press('Control+Enter');
@@ -236,7 +242,7 @@ async function round(prompt: string, panes: number): Promise<{ latencies: number
     mainSamples.push(mainHeap());
   }
   await page.waitForFunction((expected) => document.querySelectorAll('[data-testid="response-footer"]').length > expected, footers, { timeout: 60_000 });
-  const timed = await page.evaluate(() => (window as unknown as { timedLongTasks: { start: number; duration: number }[] }).timedLongTasks);
+  const timed = await page.evaluate(() => (window as BenchWindow).timedLongTasks ?? []);
   const longTasks = timed
     .filter((task) => !collections.some(([from, to]) => task.start + task.duration >= from && task.start <= to))
     .map((task) => task.duration);

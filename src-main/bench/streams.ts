@@ -34,13 +34,13 @@ async function hostWith(converse: StreamHandlers['converse']) {
 // 1. Latency from the core to an SSE client.
 {
   const chunks = 500;
-  const host = await hostWith((async (_input: unknown, { emit }: { emit: (chunk: { text: string }) => Promise<void> }) => {
+  const host = await hostWith(async (_input, { emit }) => {
     for (let index = 0; index < chunks; index++) {
       await emit({ text: `${performance.now()}` });
       await sleep(4);
     }
     return {} as never;
-  }) as unknown as StreamHandlers['converse']);
+  });
   const response = await fetch(`${host.url}/api/stream/converse`, {
     method: 'POST',
     headers: { authorization: `Bearer ${host.token}`, 'content-type': 'application/json' },
@@ -70,10 +70,10 @@ async function hostWith(converse: StreamHandlers['converse']) {
 {
   const total = 10 * 1024 * 1024;
   const piece = 'y'.repeat(1024);
-  const host = await hostWith((async (_input: unknown, { emit }: { emit: (chunk: { text: string }) => Promise<void> }) => {
+  const host = await hostWith(async (_input, { emit }) => {
     for (let sent = 0; sent < total; sent += piece.length) await emit({ text: piece });
     return {} as never;
-  }) as unknown as StreamHandlers['converse']);
+  });
   gc();
   await sleep(100);
   const baseline = process.memoryUsage();
