@@ -48,6 +48,8 @@ const CREDENTIAL_NAMES = new Set([
 ]);
 const TIMEOUT_NAMES = new Set(['ModelTimeoutException', 'TimeoutError', 'RequestTimeout', 'RequestTimeoutException']);
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED', 'ERR_HTTP2_STREAM_ERROR', 'ERR_STREAM_PREMATURE_CLOSE']);
+/** Network failures before any connection existed (nothing was sent), as opposed to a connection that dropped. */
+const CONNECT_FAILURES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ESOCKETTIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT']);
 /** Bedrock's words when a bare model id is called where only an inference profile serves it. */
 const NEEDS_PROFILE = /on-demand throughput is(?:n.t| not) supported|retry your request with the id or arn of an inference profile/i;
@@ -178,7 +180,9 @@ function explanation(failure: AwsFailure, context: CallContext): { what: string;
         fix: 'the region may be unreachable from this network; retry, or raise the timeout',
       };
     case 'network':
-      return { what: `The connection to ${region} dropped${midStream}`, fix: 'check the network, proxy or endpoint and retry' };
+      return CONNECT_FAILURES.has(failure.name)
+        ? { what: `Could not connect to ${context.service ?? 'AWS'} in ${region} (${failure.name})`, fix: 'check the network, the proxy or the endpoint URL, and that it is running' }
+        : { what: `The connection to ${region} dropped${midStream}`, fix: 'check the network, proxy or endpoint and retry' };
     case 'credentials':
       return credentialExplanation(failure, context);
     default:

@@ -65,3 +65,16 @@ describe('network probe', () => {
     expect(report.regions['eu-west-1'] as RegionFailure | undefined).toBeUndefined();
   });
 });
+
+describe('a probe that cannot connect', () => {
+  it('names the failure through the error model: the class code and the fix', async () => {
+    const lab = await startEmulatedLab();
+    labs.push(lab);
+    await lab.core.catalog().get();
+    await lab.emulator.close();
+    const report = await lab.core.streamHandlers.probeNetwork({ regions: ['eu-west-1'], samples: 1 }, { signal: new AbortController().signal, emit: async () => {} });
+    expect(report.regions['eu-west-1']).toMatchObject({
+      error: { code: 'CONNECTION_LOST', message: expect.stringMatching(/^127\.0\.0\.1:\d+: Could not connect to Bedrock runtime in eu-west-1 \(ECONNREFUSED\): check the network, the proxy or the endpoint URL, and that it is running\./) },
+    });
+  });
+});

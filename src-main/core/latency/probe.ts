@@ -5,6 +5,7 @@ import { request as httpsRequest } from 'node:https';
 import type { Socket } from 'node:net';
 import type { ProbeChunk, ProbeRegionResult, ProbeReport, ProbeTimings, RegionFailure, StreamContext } from '../../../src-shared/contract';
 import type { AwsClientPool } from '../aws/client-pool';
+import { explainAwsError } from '../aws/errors';
 import type { LatencyHistory, ProbeSampleRow } from './history-store';
 import { summarize } from './stats';
 
@@ -27,6 +28,10 @@ function scopeOnly(region: string): string {
   return `AWS4-HMAC-SHA256 Credential=BEDROCKATLASPROBE/${day}/${region}/bedrock/aws4_request`;
 }
 const PROBE_TIMEOUT_MS = 10_000;
+
+class ProbeTimeout extends Error {
+  override readonly name = 'TimeoutError';
+}
 
 export interface ProbeDependencies {
   clients: AwsClientPool;
@@ -62,7 +67,7 @@ function probeOnce(endpoint: URL, region: string, agent: Agent | false, signal: 
       req.destroy();
       reject(error);
     };
-    req.setTimeout(PROBE_TIMEOUT_MS, () => fail(new Error(`no answer from ${endpoint.host} within ${PROBE_TIMEOUT_MS / 1000} s`)));
+    req.setTimeout(PROBE_TIMEOUT_MS, () => fail(new ProbeTimeout(`no answer from ${endpoint.host} within ${PROBE_TIMEOUT_MS / 1000} s`)));
     req.on('error', fail);
     req.on('socket', (socket: Socket) => {
       const at = () => performance.now();
@@ -147,8 +152,9 @@ async function probeRegion(
     };
   } catch (error) {
     if (signal.aborted) throw error;
-    const code = (error as NodeJS.ErrnoException).code ?? ((error as Error).message.startsWith('no answer') ? 'TIMEOUT' : 'NETWORK');
-    return { error: { code, message: `${endpoint?.host ?? region}: ${(error as Error).message}` } };
+    // The probe's own requests fail like any AWS call: the error model names the class and the fix.
+    const explained = explainAwsError(error, { service: 'Bedrock runtime', region, profile: clients.profile, redact: (text) => clients.redact(text) }, { timedOut: error instanceof ProbeTimeout });
+    return { error: { code: explained.code, message: `${endpoint?.host ?? region}: ${explained.message}` } };
   }
 }
 
