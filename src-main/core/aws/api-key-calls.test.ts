@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BedrockRuntimeClient, ConverseCommand, type Message } from '@aws-sdk/client-bedrock-runtime';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { ConverseInputSchema, LatencyRunInputSchema } from '../../../src-shared/contract';
 import { createAtlasCore, type AtlasCore } from '../app/atlas-core';
 import { API_KEY_REFUSED, issueLongTermKey, issueShortTermKey, REGION_HEADER } from '../../emulator/api-keys';
 import { startEmulator, type RunningEmulator } from '../../emulator/server';
@@ -171,5 +172,40 @@ describe('a catalog scan with a short-term key', () => {
     }
     expect(meta.warnings).toEqual(['This short-term API key works only in eu-west-1: 2 regions are not callable with this key (us-east-1, ap-northeast-1)']);
     expect(JSON.stringify(envelope)).not.toContain(key);
+  });
+});
+
+describe('latency runs and prompts with a short-term key', () => {
+  let core: AtlasCore;
+  afterEach(() => core?.close());
+  const signal = new AbortController().signal;
+
+  async function keyCore() {
+    const key = issueShortTermKey({ region: 'eu-west-1' });
+    emulator.setScenario(parseScenario({ apiKeys: [key] }));
+    core = await createAtlasCore({ version: '0.0.0-test', endpointUrl: emulator.url, bedrockApiKey: key, overrides: { cacheMode: 'none', regions: ['us-east-1', 'eu-west-1'] } });
+    await core.dispatcher.dispatch('refreshCatalog', undefined);
+    emulator.resetStats();
+    return key;
+  }
+
+  it('plans a run only where the key works and sets the other regions aside with the one cause', async () => {
+    await keyCore();
+    const input = LatencyRunInputSchema.parse({ target: MODEL, regions: ['us-east-1', 'eu-west-1'], runs: 2, warmup: 0, maxTokens: 4 });
+    const estimate = await core.handlers.estimateLatencyRun(input, { signal });
+    expect(Object.keys(estimate.routes)).toEqual(['eu-west-1']);
+    expect(estimate.unavailable['us-east-1']).toEqual({ code: 'ApiKeyRegion', message: expect.stringMatching(/^This short-term API key works only in eu-west-1: us-east-1 is not callable/) });
+    const report = await core.streamHandlers.runLatency(input, { signal, emit: async () => {} });
+    expect(report.regions['us-east-1']).toMatchObject({ error: { code: 'ApiKeyRegion' } });
+    expect(report.regions['eu-west-1']).toMatchObject({ samples: 2 });
+    expect(requestsIn('us-east-1')).toBe(0);
+  });
+
+  it('refuses a prompt outside the key region with one named error, sending nothing', async () => {
+    await keyCore();
+    const input = ConverseInputSchema.parse({ target: MODEL, region: 'us-east-1', messages: hello, inferenceConfig: { maxTokens: 4 } });
+    const error = await core.streamHandlers.converse(input, { signal, emit: async () => {} }).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'ApiKeyRegion', message: expect.stringMatching(/^This short-term API key works only in eu-west-1/) });
+    expect(requestsIn('us-east-1')).toBe(0);
   });
 });

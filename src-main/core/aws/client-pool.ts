@@ -214,6 +214,18 @@ export class AwsClientPool {
   }
 
   /**
+   * Why the API key in force cannot call a region (a short-term key's other regions, an expired or malformed key),
+   * or null per region when it can or no key is set: for plans that set such regions aside before calling.
+   */
+  async apiKeyRefusals(): Promise<(region: string) => { code: string; message: string } | null> {
+    const keys = this.options.apiKeys;
+    if (!keys) return () => null;
+    await keys.ready();
+    const key = keys.current();
+    return (region) => (key ? apiKeyRefusal(key, region) : null);
+  }
+
+  /**
    * The AWS credentials the chain resolves now (a refreshed set when the last one expired), with what the chain
    * says about where they came from. Throws the chain's named failure (no credentials, an expired SSO session).
    */

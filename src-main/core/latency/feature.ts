@@ -7,7 +7,7 @@ import { isLoopbackUrl, type AwsClientPool } from '../aws/client-pool';
 import { catalogFeature } from '../catalog/feature';
 import { historyFeature } from '../storage/history-feature';
 import { LatencyHistory } from './history-store';
-import { ConfirmationRequiredError, estimateRun, planRun, type RunPlan } from './plan';
+import { ConfirmationRequiredError, estimateRun, planRun, setAsideUncallable, type RunPlan } from './plan';
 import { probeNetwork } from './probe';
 import { estimatedTokens, LATENCY_PROMPTS } from './prompts';
 import { measuredByRoute, rankRoutes, withMeasurements } from './ranking';
@@ -48,7 +48,8 @@ export const latencyFeature = defineFeature({
 
     const plan = async (input: ParsedLatencyRunInput) => {
       const snapshot = await catalog.get();
-      const runPlan = planRun(snapshot.document, input);
+      const refusal = await clients.apiKeyRefusals();
+      const runPlan = setAsideUncallable(planRun(snapshot.document, input), refusal);
       const simulated = snapshot.meta.simulated || isLoopbackUrl(clients.endpointUrl);
       return { runPlan, estimate: estimateRun(runPlan, input, await countPrompt(clients, runPlan, input.promptSize), simulated) };
     };

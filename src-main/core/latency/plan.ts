@@ -125,6 +125,20 @@ export function planRun(document: CatalogDocument, input: ParsedLatencyRunInput)
   return { routes, unavailable };
 }
 
+/**
+ * The plan without the routes whose region the credentials cannot call (a short-term API key works only in its own
+ * region): those are unavailable with that one cause, not measured into a column of identical errors.
+ */
+export function setAsideUncallable(plan: RunPlan, refusal: (region: string) => { code: string; message: string } | null): RunPlan {
+  const unavailable = { ...plan.unavailable };
+  const routes = plan.routes.filter((planned) => {
+    const refused = refusal(planned.route.callRegion);
+    if (refused) unavailable[planned.key] = { code: refused.code, message: refused.message };
+    return refused === null;
+  });
+  return { routes, unavailable };
+}
+
 export function estimateRun(
   plan: RunPlan,
   input: ParsedLatencyRunInput,
