@@ -3,6 +3,7 @@ import type { CatalogSnapshot } from '../../src-shared/contract';
 import type { RegionError } from '../../src-shared/catalog/document';
 import type { DiscoveryFailure } from './discovery-failure';
 import { describeShownInstead } from './discovery-failure';
+import { isKeyBoundRegion, keyBoundCause } from '../../src-shared/api-key-regions';
 
 interface Row {
   region: string;
@@ -19,7 +20,9 @@ function rowsOf(snapshot: CatalogSnapshot, failedScan: Record<string, RegionErro
     : Object.entries(snapshot.document.regions).map(([region, status]) =>
         status.status === 'ok'
           ? { region, ok: true, summary: `✓ ${status.modelCount ?? '?'} models, ${status.profileCount ?? '?'} profiles`, detail: `${status.durationMs ?? '–'} ms` }
-          : { region, ok: false, summary: `✗ ${status.error?.code ?? 'failed'}`, detail: status.error?.message ?? '' },
+          : isKeyBoundRegion(status.error)
+            ? { region, ok: false, summary: '– not callable with this key', detail: keyBoundCause(status.error?.message ?? '') }
+            : { region, ok: false, summary: `✗ ${status.error?.code ?? 'failed'}`, detail: status.error?.message ?? '' },
       );
   return rows.sort((a, b) => Number(a.ok) - Number(b.ok) || a.region.localeCompare(b.region));
 }

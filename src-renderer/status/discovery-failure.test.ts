@@ -100,3 +100,19 @@ describe('describeRegionSummary (issue 21 §14)', () => {
     expect(describeRegionSummary(withRegions(snapshot('bundled'), 31), null)).toEqual({ text: '31 regions in the bundled data', failed: false });
   });
 });
+
+describe('describeRegionSummary with a short-term API key (issue 16 §2)', () => {
+  it('counts the regions the key cannot call apart from failures, in those words', () => {
+    const api = snapshot('api');
+    const keyBound = { code: 'ApiKeyRegion', errorClass: 'credentials' as const, message: 'This short-term API key works only in eu-west-1: x is not callable with this key.' };
+    api.document.regions = {
+      'eu-west-1': { status: 'ok' },
+      'us-east-1': { status: 'error', error: keyBound },
+      'ap-south-1': { status: 'error', error: keyBound },
+      'us-west-2': { status: 'error', error: { code: 'ECONNREFUSED', message: 'refused' } },
+    };
+    expect(describeRegionSummary(api, null)).toEqual({ text: '1 regions ok · 1 failed · 2 not callable with this key', failed: true });
+    delete api.document.regions['us-west-2'];
+    expect(describeRegionSummary(api, null)).toEqual({ text: '1 regions ok · 2 not callable with this key', failed: false });
+  });
+});

@@ -2,6 +2,7 @@ import type { CatalogSnapshot } from '../../src-shared/contract';
 import type { RegionError } from '../../src-shared/catalog/document';
 import type { RegionProgress } from '../../src-shared/events';
 import { describeAge } from '../../src-shared/describe-age';
+import { isKeyBoundRegion } from '../../src-shared/api-key-regions';
 
 /**
  * A discovery that answered in no region: a refresh that failed everywhere, or a start-up that fell back to the
@@ -99,7 +100,10 @@ export function describeRegionSummary(snapshot: CatalogSnapshot, failure: Discov
     return { text: `${regions.length} regions in the bundled data${failure ? ' · live discovery failed' : ''}`, failed: failure !== null };
   }
   const failedInScan = Object.keys(failure?.regions ?? {}).length;
-  const failed = failedInScan > 0 ? failedInScan : regions.filter((region) => region.status === 'error').length;
-  const ok = failedInScan > 0 ? 0 : regions.length - failed;
-  return { text: `${ok} regions ok${failed > 0 ? ` · ${failed} failed` : ''}`, failed: failed > 0 };
+  // Regions a short-term API key cannot call are not failures: they are counted apart, in those words.
+  const keyBound = failedInScan > 0 ? 0 : regions.filter((region) => region.status === 'error' && isKeyBoundRegion(region.error)).length;
+  const failed = failedInScan > 0 ? failedInScan : regions.filter((region) => region.status === 'error').length - keyBound;
+  const ok = failedInScan > 0 ? 0 : regions.length - failed - keyBound;
+  const notCallable = keyBound > 0 ? ` · ${keyBound} not callable with this key` : '';
+  return { text: `${ok} regions ok${failed > 0 ? ` · ${failed} failed` : ''}${notCallable}`, failed: failed > 0 };
 }

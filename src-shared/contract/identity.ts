@@ -31,22 +31,7 @@ export type CredentialSource = (typeof CREDENTIAL_SOURCES)[number];
 
 export type ApiKeyKind = 'short-term' | 'long-term';
 
-/**
- * The error code of a region a short-term API key cannot call (it works only in the region that issued it): such a
- * region is "not callable with this key", not failed, and the cause is said once.
- */
-export const API_KEY_REGION_CODE = 'ApiKeyRegion';
-
-/** True for a region error that only says the API key in force cannot call that region. */
-export function isKeyBoundRegion(error: { code: string } | undefined): boolean {
-  return error?.code === API_KEY_REGION_CODE;
-}
-
-/** "This short-term API key works only in eu-west-1", from any of those regions' messages: the cause, said once. */
-export function keyBoundCause(message: string): string {
-  const cut = message.indexOf(':');
-  return cut > 0 ? message.slice(0, cut) : message;
-}
+export { API_KEY_REGION_CODE, isKeyBoundRegion, keyBoundCause } from '../api-key-regions';
 
 /** The API key as `whoami` shows it: short-term keys are bound to a region and expire; long-term keys are neither. */
 export interface ApiKeySummary {

@@ -4,7 +4,7 @@ import { GetFoundationModelAvailabilityCommand } from '@aws-sdk/client-bedrock';
 import { CatalogDocumentSchema, type CatalogDocument, type ModelAccess } from '../../../src-shared/catalog/document';
 import { bestRegions, getModel } from '../../../src-shared/catalog/queries';
 import type { AtlasHandlers, CatalogSnapshot, DiscoveryFailure, RankedRoute } from '../../../src-shared/contract';
-import { isKeyBoundRegion, keyBoundCause } from '../../../src-shared/contract/identity';
+import { isKeyBoundRegion, keyBoundCause } from '../../../src-shared/api-key-regions';
 import type { AtlasEvent } from '../../../src-shared/events';
 import type { AwsClientPool } from '../aws/client-pool';
 import { buildCatalogDocument } from './build-document';
