@@ -125,6 +125,39 @@ const CallerIdentity = z
   })
   .strict();
 
+/**
+ * What IAM's policy simulator answers for the caller (services/iam.ts). Without rules every action is allowed.
+ * `deny` rules match an action and a resource ARN (`*` and `?` wildcards, as IAM's own patterns) and, optionally,
+ * the request's `aws:RequestedRegion` context value (`unspecified` for a global profile's region-less ARN); a rule
+ * `byOrganization` stands for a service control policy. `allowedRegions` is an identity policy's region allow-list:
+ * any other `aws:RequestedRegion` is denied implicitly (nothing allows it).
+ */
+const IamDenyRule = z
+  .object({
+    action: z.string().min(1).default('*'),
+    resource: z.string().min(1).default('*'),
+    region: z.string().min(1).optional(),
+    byOrganization: z.boolean().default(false),
+  })
+  .strict();
+
+const IamScenario = z
+  .object({
+    /** The caller may not run the simulator: SimulatePrincipalPolicy answers AccessDenied, as IAM does. */
+    simulatorDenied: z.boolean().default(false),
+    /** The caller may not read roles: GetRole answers AccessDenied. */
+    getRoleDenied: z.boolean().default(false),
+    /** Roles by name with their path (`/aws-reserved/sso.amazonaws.com/`); any other role name is at `/`. */
+    roles: z.array(z.object({ name: z.string().min(1), path: z.string().regex(/^\/(?:[^/]+\/)*$/) }).strict()).default([]),
+    /** The account is in an organization: answers carry OrganizationsDecisionDetail (implied by a byOrganization rule). */
+    inOrganization: z.boolean().default(false),
+    allowedRegions: z.array(z.string().min(1)).optional(),
+    deny: z.array(IamDenyRule).default([]),
+    /** Delay before each IAM answer (IAM is answered from us-east-1, far from most callers). */
+    latencyMs: Milliseconds.default(0),
+  })
+  .strict();
+
 export const ScenarioSchema = z
   .object({
     name: z.string().optional(),
@@ -162,6 +195,8 @@ export const ScenarioSchema = z
      * with any other key, an expired short-term key, or a short-term key outside its region get Bedrock's 403.
      */
     apiKeys: z.array(z.string().min(1)).default([]),
+    /** IAM: the policy simulator's answers for the caller, and its roles' paths. */
+    iam: IamScenario.prefault({}),
   })
   .strict();
 

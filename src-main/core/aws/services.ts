@@ -1,5 +1,6 @@
 import { BedrockClient } from '@aws-sdk/client-bedrock';
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import { IAMClient } from '@aws-sdk/client-iam';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsCredentialIdentityProvider, RetryStrategyV2 } from '@smithy/types';
@@ -47,3 +48,5 @@ export const BEDROCK: AwsService<BedrockClient> = { id: 'Bedrock', create: (conf
 export const BEDROCK_RUNTIME: AwsService<BedrockRuntimeClient> = { id: 'Bedrock Runtime', create: (config) => new BedrockRuntimeClient(config) };
 /** STS is regional (regional endpoints are the SDK's default since v3): identity is asked where the app works. */
 export const STS: AwsService<STSClient> = { id: 'STS', create: (config) => new STSClient(config) };
+/** IAM is global: one endpoint (iam.amazonaws.com), signed for us-east-1 whatever region the app works in. */
+export const IAM: AwsService<IAMClient> = { id: 'IAM', create: (config) => new IAMClient(config), signingRegion: 'us-east-1' };

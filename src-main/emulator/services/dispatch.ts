@@ -2,10 +2,11 @@ import { readBody, type EmulatorRequest, type EmulatorResponse } from '../wire';
 import type { Scenario } from '../scenario';
 import { QueryError, sendQueryError } from './query-protocol';
 import type { EmulatedService } from './service';
+import { iamService } from './iam';
 import { stsService } from './sts';
 
 /** Every service the emulator speaks besides Bedrock (which is dispatched by path). One line each. */
-export const SERVICES: readonly EmulatedService[] = [stsService];
+export const SERVICES: readonly EmulatedService[] = [stsService, iamService];
 
 const SCOPE = /Credential=([^/,\s]+)\/\d{8}\/([a-z0-9-]+)\/([a-z0-9-]+)\/aws4_request/;
 
