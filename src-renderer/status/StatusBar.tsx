@@ -5,6 +5,7 @@ import { useAtlasEvent, useConnectionState } from '../api/atlas-context';
 import { ErrorNotice } from '../app/ErrorNotice';
 import { describeAge } from '../../src-shared/describe-age';
 import { describeRegionSummary, type DiscoveryFailure } from './discovery-failure';
+import { IdentityBadge } from './IdentityBadge';
 import { RegionsPopover } from './RegionsPopover';
 import type { DiscoveryStatus, Refresh } from './use-discovery-status';
 import './status.css';
@@ -103,6 +104,7 @@ export function StatusBar({ refresh, status }: { refresh: Refresh; status: Disco
           {answered ? '● Bedrock answering' : '○ Bedrock not answering'}
         </span>
       ) : null}
+      {appInfo.data ? <IdentityBadge awsProfile={appInfo.data.awsProfile} /> : null}
       {endpoint ? (
         <span className="endpoint" title="Every Bedrock call goes to this endpoint instead of AWS">
           via {endpoint}
