@@ -1,4 +1,4 @@
-import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, safeStorage, session, shell } from 'electron';
 import Store from 'electron-store';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -6,6 +6,7 @@ import { METHOD_NAMES, STREAM_NAMES } from '../../src-shared/methods';
 import { callChannel, EVENT_CHANNEL, STREAM_ACK_CHANNEL, STREAM_CANCEL_CHANNEL, STREAM_FRAME_CHANNEL, streamStartChannel } from '../../src-shared/bridge';
 import { createAtlasCore } from '../core/app/atlas-core';
 import { defaultSettingsPath } from '../core/app/settings-store';
+import { EncryptedFileVault } from '../core/identity/encrypted-file-vault';
 import { parseDesktopArguments, LaunchOptionsError, type AppLaunchOptions } from '../cli/app-options';
 import { CONTENT_SECURITY_POLICY } from '../host/web-host';
 import { createIpcGate } from './ipc-gate';
@@ -96,6 +97,8 @@ async function start() {
     overrides: launch.overrides,
     endpointUrl: launch.endpointUrl ?? (process.env.BEDROCK_ATLAS_ENDPOINT_URL || null),
     bundledPath: launch.bundled ? join(app.getAppPath(), 'bundled', 'bedrock_catalog_bundled.json') : null,
+    // A pasted Bedrock API key, encrypted by the OS keychain, in a file of its own (never settings.json).
+    apiKeyVault: new EncryptedFileVault(join(app.getPath('userData'), 'bedrock-api-key.enc'), safeStorage),
     log: (line) => console.error(line),
   });
 
