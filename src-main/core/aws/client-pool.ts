@@ -142,7 +142,11 @@ export class AwsClientPool {
         ...(isBedrock ? this.bearerConfig() : {}),
         requestHandler: service === (BEDROCK_RUNTIME as AwsService<PooledClient>) ? this.runtimeHandler(signingRegion, streaming) : this.plainHandler(),
       });
-      if (isBedrock) this.guardApiKey(client as unknown as MiddlewareClient, signingRegion);
+      if (isBedrock) {
+        // Every SDK client has a middleware stack; one without could not be guarded, so it is refused, never left unguarded.
+        if (!hasMiddlewareStack(client)) throw new TypeError(`The ${service.id} client has no middleware stack to guard its API key with`);
+        this.guardApiKey(client, signingRegion);
+      }
       if (this.profile && !this.endpointUrl) {
         Object.assign(client.config, { serviceConfiguredEndpoint: configuredEndpointOf(service.id, this.profile) });
       }
@@ -327,6 +331,12 @@ export class AwsClientPool {
     });
   }
 
+}
+
+function hasMiddlewareStack(client: object): client is MiddlewareClient {
+  if (!('middlewareStack' in client)) return false;
+  const stack = client.middlewareStack;
+  return typeof stack === 'object' && stack !== null && 'add' in stack && typeof stack.add === 'function';
 }
 
 /** What the pool needs of a client to add a middleware. */
