@@ -29,9 +29,10 @@ export const METHOD_NAMES = [
   'apiKeyStatus',
   'setApiKey',
   'clearApiKey',
+  'ssoStatus',
 ] as const;
 
-export const STREAM_NAMES = ['converse', 'probeNetwork', 'runLatency'] as const;
+export const STREAM_NAMES = ['converse', 'probeNetwork', 'runLatency', 'ssoSignIn'] as const;
 
 export type MethodName = (typeof METHOD_NAMES)[number];
 export type StreamName = (typeof STREAM_NAMES)[number];

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { SsoScenarioSchema } from './services/sso';
 
 /**
  * Fault injection and timing for the emulator. A scenario is plain JSON (a file given with `--scenario`, or a body
@@ -195,6 +196,8 @@ export const ScenarioSchema = z
      * with any other key, an expired short-term key, or a short-term key outside its region get Bedrock's 403.
      */
     apiKeys: z.array(z.string().min(1)).default([]),
+    /** IAM Identity Center sign-in: how the user at the browser answers the device authorization (services/sso.ts). */
+    sso: SsoScenarioSchema.prefault({}),
     /** IAM: the policy simulator's answers for the caller, and its roles' paths. */
     iam: IamScenario.prefault({}),
   })

@@ -7,6 +7,7 @@ import type { MethodDefinition, StreamDefinition } from './define';
 import { latencyMethods, latencyStreams } from './latency';
 import { playgroundMethods, playgroundStreams } from './playground';
 import { settingsMethods } from './settings';
+import { ssoMethods, ssoStreams } from './sso';
 
 /**
  * The one API between the main process and the renderer, used by both transports (Electron IPC and the loopback
@@ -22,10 +23,11 @@ export * from './identity';
 export * from './latency';
 export * from './playground';
 export * from './settings';
+export * from './sso';
 export { RegionListSchema, RegionNameSchema, type MethodDefinition, type StreamDefinition } from './define';
 
-export const contract = { ...appMethods, ...settingsMethods, ...catalogMethods, ...playgroundMethods, ...latencyMethods, ...identityMethods } satisfies Record<MethodName, MethodDefinition>;
-export const streams = { ...playgroundStreams, ...latencyStreams } satisfies Record<StreamName, StreamDefinition<z.ZodType, any, unknown>>; // eslint-disable-line @typescript-eslint/no-explicit-any -- chunk types differ per stream
+export const contract = { ...appMethods, ...settingsMethods, ...catalogMethods, ...playgroundMethods, ...latencyMethods, ...identityMethods, ...ssoMethods } satisfies Record<MethodName, MethodDefinition>;
+export const streams = { ...playgroundStreams, ...latencyStreams, ...ssoStreams } satisfies Record<StreamName, StreamDefinition<z.ZodType, any, unknown>>; // eslint-disable-line @typescript-eslint/no-explicit-any -- chunk types differ per stream
 
 export type Contract = typeof contract;
 export type Streams = typeof streams;

@@ -10,6 +10,8 @@ import { playgroundFeature } from '../playground/feature';
 import { latencyFeature } from '../latency/feature';
 import { historyFeature } from '../storage/history-feature';
 import { identityFeature } from '../identity/feature';
+import { ssoFeature } from '../sso/feature';
+import type { PollClock } from '../sso/device-sign-in';
 import type { ApiKeyVault } from '../aws/bedrock-api-key';
 import { AwsClientPool } from '../aws/client-pool';
 import { redactSecrets } from '../aws/redact';
@@ -18,7 +20,7 @@ import { awsFeature } from './aws-feature';
 import { changedSettings, EffectiveSettings } from './effective-settings';
 import { EventHub } from './event-hub';
 import type { Feature, FeatureContext, FeatureInstance } from './feature';
-import { buildOrder, FeatureWiringError, staleFeatures } from './feature-graph';
+import { buildOrder, FeatureWiringError, staleFeatures, withDependents } from './feature-graph';
 import { settingsFeature } from './settings-feature';
 import { SettingsStore } from './settings-store';
 
@@ -29,7 +31,7 @@ import { SettingsStore } from './settings-store';
  * feature means adding it to FEATURES, in any order.
  */
 export { FeatureWiringError } from './feature-graph';
-export const FEATURES: readonly Feature[] = [awsFeature, appFeature, settingsFeature, catalogFeature, historyFeature, playgroundFeature, latencyFeature, identityFeature];
+export const FEATURES: readonly Feature[] = [awsFeature, appFeature, settingsFeature, catalogFeature, historyFeature, playgroundFeature, latencyFeature, identityFeature, ssoFeature];
 
 export interface AtlasCoreOptions {
   name: string;
@@ -51,6 +53,8 @@ export interface AtlasCoreOptions {
   apiKeyVault?: ApiKeyVault | null;
   scan?: Pick<ScanOptions, 'regionTimeoutMs' | 'perRegionConcurrency'>;
   clientTimeouts?: { requestTimeoutMs?: number; maxAttempts?: number };
+  /** How an IAM Identity Center sign-in waits between polls; tests pass one that records the waits instead. */
+  ssoPollClock?: PollClock;
   log: (line: string) => void;
   /** Replaces FEATURES (tests). */
   features?: readonly Feature[];
@@ -130,19 +134,26 @@ export async function createAtlasCore(init: AtlasCoreInit): Promise<AtlasCore> {
       }
       return instance.exports as Dependency;
     };
-  const build = (feature: Feature) => instances.set(feature, feature.create(context, exportsFor(feature)));
+  // Each feature's context can rebuild only what that feature depends on (and, with it, their dependents).
+  const build = (feature: Feature) => instances.set(feature, feature.create({ ...context, rebuild: rebuildFor(feature) }, exportsFor(feature)));
+  const rebuild = (stale: readonly Feature[]) => {
+    // Dependents are disposed before what they depend on, and created after it.
+    for (const feature of [...stale].reverse()) instances.get(feature)?.dispose?.();
+    for (const feature of stale) build(feature);
+  };
+  const rebuildFor = (feature: Feature) => (dependency: Feature) => {
+    if (!feature.dependsOn.includes(dependency)) throw new FeatureWiringError(`Feature ${feature.name} asked to rebuild ${dependency.name} without declaring it in dependsOn`);
+    rebuild(withDependents(features, dependency));
+  };
 
-  const context: FeatureContext = {
+  const context: Omit<FeatureContext, 'rebuild'> = {
     options,
     settings: () => settings.get(),
     commandLineSettings: () => settings.commandLine(),
     settingsFile: { problems: store.warnings, keptAside: store.keptAside },
     updateSettings: async (patch) => {
       const { before, after } = await settings.update(patch);
-      const stale = staleFeatures(features, changedSettings(before, after));
-      // Dependents are disposed before what they depend on, and created after it.
-      for (const feature of [...stale].reverse()) instances.get(feature)?.dispose?.();
-      for (const feature of stale) build(feature);
+      rebuild(staleFeatures(features, changedSettings(before, after)));
       return after;
     },
     emit: events.emit,

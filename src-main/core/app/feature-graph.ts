@@ -47,3 +47,10 @@ export function staleFeatures(ordered: readonly Feature[], changed: readonly Set
   }
   return ordered.filter((feature) => stale.has(feature));
 }
+
+/** A feature and every feature that depends on it, directly or not, in build order: what rebuilding it rebuilds. */
+export function withDependents(ordered: readonly Feature[], root: Feature): Feature[] {
+  const stale = new Set<Feature>([root]);
+  for (const feature of ordered) if (feature.dependsOn.some((dependency) => stale.has(dependency))) stale.add(feature);
+  return ordered.filter((feature) => stale.has(feature));
+}

@@ -36,6 +36,12 @@ export interface FeatureContext {
   updateSettings(patch: SettingsPatch): Promise<Settings>;
   /** Settings given on the command line for this run. */
   commandLineSettings(): SettingName[];
+  /**
+   * Disposes a feature this one depends on, and everything that depends on it (this one included), and creates
+   * them again, as a changed setting would: for a change outside the settings that such a feature must see (new
+   * IAM Identity Center credentials need a new aws pool). Call it last: this feature's instance is replaced.
+   */
+  rebuild(dependency: Feature): void;
   /** What went wrong reading the settings file at start-up, and where a damaged file was kept. */
   settingsFile: { problems: readonly string[]; keptAside: string | null };
   emit(event: AtlasEvent): void;

@@ -1,5 +1,6 @@
 import { BedrockClient } from '@aws-sdk/client-bedrock';
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import { SSOOIDCClient } from '@aws-sdk/client-sso-oidc';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { NodeHttpHandler } from '@smithy/node-http-handler';
@@ -50,3 +51,8 @@ export const BEDROCK_RUNTIME: AwsService<BedrockRuntimeClient> = { id: 'Bedrock 
 export const STS: AwsService<STSClient> = { id: 'STS', create: (config) => new STSClient(config) };
 /** IAM is global: one endpoint (iam.amazonaws.com), signed for us-east-1 whatever region the app works in. */
 export const IAM: AwsService<IAMClient> = { id: 'IAM', create: (config) => new IAMClient(config), signingRegion: 'us-east-1' };
+/**
+ * IAM Identity Center's OIDC service (the sign-in's device authorization), in the session's `sso_region`. Its calls
+ * are unsigned (the SDK sends them without credentials), so the pool's credential chain is never asked for them.
+ */
+export const SSO_OIDC: AwsService<SSOOIDCClient> = { id: 'SSO OIDC', create: (config) => new SSOOIDCClient(config) };

@@ -3,10 +3,11 @@ import type { Scenario } from '../scenario';
 import { QueryError, sendQueryError } from './query-protocol';
 import type { EmulatedService } from './service';
 import { iamService } from './iam';
+import { ssoOidcService, ssoPortalService } from './sso';
 import { stsService } from './sts';
 
 /** Every service the emulator speaks besides Bedrock (which is dispatched by path). One line each. */
-export const SERVICES: readonly EmulatedService[] = [stsService, iamService];
+export const SERVICES: readonly EmulatedService[] = [stsService, iamService, ssoOidcService, ssoPortalService];
 
 const SCOPE = /Credential=([^/,\s]+)\/\d{8}\/([a-z0-9-]+)\/([a-z0-9-]+)\/aws4_request/;
 
@@ -26,7 +27,10 @@ export function serviceOf(request: EmulatorRequest): EmulatedService | null {
   const form = (request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
   const signedFor = scopeOf(request)?.service;
   if (request.method === 'POST' && form) return SERVICES.find((service) => service.protocol === 'query' && service.signingName === signedFor) ?? null;
-  return null;
+  // restJson services by method and path (IAM Identity Center's OIDC and portal paths), checked before Bedrock's
+  // paths, which none of them shares.
+  const path = new URL(request.url ?? '/', 'http://emulator').pathname;
+  return SERVICES.find((service) => service.protocol === 'restJson' && service.operationAt?.(request.method ?? 'GET', path)) ?? null;
 }
 
 export interface ServiceDispatch {
@@ -40,6 +44,8 @@ export async function answerService(service: EmulatedService, request: EmulatorR
   const body = await readBody(request);
   const scope = scopeOf(request);
   try {
+    // IAM Identity Center's OIDC and portal calls are unsigned (the portal's bearer token is their authentication).
+    if (service.protocol === 'restJson') return await answerRestJson(service, request, response, dispatch, body);
     if (!scope) throw new QueryError(403, 'MissingAuthenticationToken', 'Request is missing Authentication Token');
     const target = request.headers['x-amz-target'];
     const parameters = service.protocol === 'query' ? new URLSearchParams(body) : (JSON.parse(body || '{}') as Record<string, unknown>);
@@ -49,10 +55,34 @@ export async function answerService(service: EmulatedService, request: EmulatorR
   } catch (error) {
     const failure = error instanceof QueryError ? error : new QueryError(500, 'InternalFailure', (error as Error).message, 'Receiver');
     if (service.protocol === 'query') sendQueryError(response, failure, requestId);
+    else if (service.protocol === 'restJson') sendRestJsonError(response, failure);
     else if (!response.headersSent) {
       const text = JSON.stringify({ __type: failure.code, message: failure.message });
       response.writeHead(failure.status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': failure.code, 'content-length': Buffer.byteLength(text) });
       response.end(text);
     }
   }
+}
+
+/** A restJson call: the operation from its method and path, its input from the JSON body or, for a GET, the query. */
+async function answerRestJson(service: EmulatedService, request: EmulatorRequest, response: EmulatorResponse, dispatch: ServiceDispatch, body: string): Promise<void> {
+  const url = new URL(request.url ?? '/', 'http://emulator');
+  const operation = service.operationAt?.(request.method ?? 'GET', url.pathname) ?? '';
+  let parameters: Record<string, unknown>;
+  try {
+    parameters = request.method === 'GET' ? Object.fromEntries(url.searchParams) : (JSON.parse(body || '{}') as Record<string, unknown>);
+  } catch {
+    throw new QueryError(400, 'InvalidRequestException', 'The request body is not JSON');
+  }
+  const region = scopeOf(request)?.region ?? 'unsigned';
+  dispatch.countRequest(region, `${service.signingName}:${operation}`);
+  await service.answer({ request, response, operation, parameters, region, accessKeyId: '', scenario: dispatch.scenario, requestId: dispatch.requestId });
+}
+
+/** restJson errors as AWS sends them: the exception's name in `x-amzn-errortype`, the text in the JSON body. */
+function sendRestJsonError(response: EmulatorResponse, failure: QueryError): void {
+  if (response.headersSent || response.destroyed) return;
+  const text = JSON.stringify({ message: failure.message });
+  response.writeHead(failure.status, { 'content-type': 'application/json', 'x-amzn-errortype': failure.code, 'content-length': Buffer.byteLength(text) });
+  response.end(text);
 }

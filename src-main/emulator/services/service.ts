@@ -4,14 +4,17 @@ import type { EmulatorRequest, EmulatorResponse } from '../wire';
 /**
  * An AWS service the emulator speaks beside Bedrock, on the same port. Requests reach it as AWS sends them: an
  * `awsJson` service by its `X-Amz-Target` prefix, a `query` service by the SigV4 scope's service name and the
- * form body's `Action`. A new service is one module that exports one of these and one line in `SERVICES`.
+ * form body's `Action`, a `restJson` service by its method and path (`operationAt`; IAM Identity Center's OIDC and
+ * portal calls, which are unsigned). A new service is one module that exports one of these and one line in `SERVICES`.
  */
 export interface EmulatedService {
   /** The service name in the SigV4 credential scope (`sts`, `iam`, `servicequotas`, …). */
   signingName: string;
-  protocol: 'query' | 'awsJson';
+  protocol: 'query' | 'awsJson' | 'restJson';
   /** awsJson: the `X-Amz-Target` prefix before the operation (`ServiceQuotasV20190624`). */
   targetPrefix?: string;
+  /** restJson: the operation a method and path name, or null when they are not this service's. */
+  operationAt?(method: string, path: string): string | null;
   answer(call: ServiceCall): Promise<void>;
 }
 
@@ -20,10 +23,11 @@ export interface ServiceCall {
   response: EmulatorResponse;
   /** The operation: the query `Action`, or what follows the target prefix. */
   operation: string;
-  /** query: the form parameters; awsJson: the parsed JSON body. */
+  /** query: the form parameters; awsJson and restJson: the parsed JSON body (a GET: its query parameters). */
   parameters: URLSearchParams | Record<string, unknown>;
+  /** The SigV4 scope's region; `unsigned` for an unsigned restJson call. */
   region: string;
-  /** The access key id the request was signed with. */
+  /** The access key id the request was signed with; empty for an unsigned call. */
   accessKeyId: string;
   scenario: Scenario;
   requestId: string;
