@@ -9,6 +9,7 @@ import { promptCommand } from './commands/prompt';
 import { webCommand } from './commands/web';
 import { whereCommand } from './commands/where';
 import { whoamiCommand } from './commands/whoami';
+import { doctorCommand } from './commands/doctor';
 import { UsageError, type CommandIo } from './io';
 
 export const EXIT_USAGE = 2;
@@ -44,6 +45,7 @@ export function buildProgram(io: CommandIo, version: string): Command {
   program.addCommand(historyCommand(io, version));
   program.addCommand(rankCommand(io, version));
   program.addCommand(whoamiCommand(io, version));
+  program.addCommand(doctorCommand(io, version));
   program.addCommand(emulatorCommand(io, version));
   for (const command of program.commands) command.exitOverride().configureOutput(program.configureOutput());
   return program.exitOverride();

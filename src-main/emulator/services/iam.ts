@@ -112,7 +112,7 @@ export const iamService: EmulatedService = {
   async answer({ response, operation, parameters, accessKeyId, scenario, requestId }) {
     const query = parameters as URLSearchParams;
     if (scenario.iam.latencyMs > 0) await sleep(scenario.iam.latencyMs);
-    if (accessKeyId.startsWith('ASIAEXPIRED')) throw new QueryError(403, 'ExpiredToken', 'The security token included in the request is expired');
+    if (accessKeyId.startsWith('ASIAEXPIRED') || scenario.iam.expiredSession) throw new QueryError(403, 'ExpiredToken', 'The security token included in the request is expired');
     switch (operation) {
       case 'SimulatePrincipalPolicy': {
         const source = query.get('PolicySourceArn') ?? '';
