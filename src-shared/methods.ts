@@ -29,6 +29,7 @@ export const METHOD_NAMES = [
   'apiKeyStatus',
   'setApiKey',
   'clearApiKey',
+  'checkAccess',
   'ssoStatus',
 ] as const;
 

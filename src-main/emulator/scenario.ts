@@ -148,6 +148,8 @@ const IamScenario = z
     simulatorDenied: z.boolean().default(false),
     /** The caller may not read roles: GetRole answers AccessDenied. */
     getRoleDenied: z.boolean().default(false),
+    /** The caller's session has expired by the time IAM is asked (STS answered just before): IAM says ExpiredToken. */
+    expiredSession: z.boolean().default(false),
     /** Roles by name with their path (`/aws-reserved/sso.amazonaws.com/`); any other role name is at `/`. */
     roles: z.array(z.object({ name: z.string().min(1), path: z.string().regex(/^\/(?:[^/]+\/)*$/) }).strict()).default([]),
     /** The account is in an organization: answers carry OrganizationsDecisionDetail (implied by a byOrganization rule). */

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { METHOD_NAMES, STREAM_NAMES, type MethodName, type StreamName } from '../methods';
+import { accessMethods } from './access';
 import { appMethods } from './app';
 import { catalogMethods } from './catalog';
 import { identityMethods } from './identity';
@@ -17,6 +18,7 @@ import { ssoMethods, ssoStreams } from './sso';
  */
 
 export { METHOD_NAMES, STREAM_NAMES, isMethodName, isStreamName, type MethodName, type StreamName } from '../methods';
+export * from './access';
 export * from './app';
 export * from './catalog';
 export * from './identity';
@@ -26,7 +28,7 @@ export * from './settings';
 export * from './sso';
 export { RegionListSchema, RegionNameSchema, type MethodDefinition, type StreamDefinition } from './define';
 
-export const contract = { ...appMethods, ...settingsMethods, ...catalogMethods, ...playgroundMethods, ...latencyMethods, ...identityMethods, ...ssoMethods } satisfies Record<MethodName, MethodDefinition>;
+export const contract = { ...appMethods, ...settingsMethods, ...catalogMethods, ...playgroundMethods, ...latencyMethods, ...identityMethods, ...ssoMethods, ...accessMethods } satisfies Record<MethodName, MethodDefinition>;
 export const streams = { ...playgroundStreams, ...latencyStreams, ...ssoStreams } satisfies Record<StreamName, StreamDefinition<z.ZodType, any, unknown>>; // eslint-disable-line @typescript-eslint/no-explicit-any -- chunk types differ per stream
 
 export type Contract = typeof contract;

@@ -10,6 +10,7 @@ import { playgroundFeature } from '../playground/feature';
 import { latencyFeature } from '../latency/feature';
 import { historyFeature } from '../storage/history-feature';
 import { identityFeature } from '../identity/feature';
+import { accessFeature } from '../access/feature';
 import { ssoFeature } from '../sso/feature';
 import type { PollClock } from '../sso/device-sign-in';
 import type { ApiKeyVault } from '../aws/bedrock-api-key';
@@ -31,7 +32,7 @@ import { SettingsStore } from './settings-store';
  * feature means adding it to FEATURES, in any order.
  */
 export { FeatureWiringError } from './feature-graph';
-export const FEATURES: readonly Feature[] = [awsFeature, appFeature, settingsFeature, catalogFeature, historyFeature, playgroundFeature, latencyFeature, identityFeature, ssoFeature];
+export const FEATURES: readonly Feature[] = [awsFeature, appFeature, settingsFeature, catalogFeature, historyFeature, playgroundFeature, latencyFeature, identityFeature, accessFeature, ssoFeature];
 
 export interface AtlasCoreOptions {
   name: string;
