@@ -10,6 +10,7 @@ import { webCommand } from './commands/web';
 import { whereCommand } from './commands/where';
 import { whoamiCommand } from './commands/whoami';
 import { doctorCommand } from './commands/doctor';
+import { ssoCommand } from './commands/sso';
 import { UsageError, type CommandIo } from './io';
 
 export const EXIT_USAGE = 2;
@@ -46,6 +47,7 @@ export function buildProgram(io: CommandIo, version: string): Command {
   program.addCommand(rankCommand(io, version));
   program.addCommand(whoamiCommand(io, version));
   program.addCommand(doctorCommand(io, version));
+  program.addCommand(ssoCommand(io, version));
   program.addCommand(emulatorCommand(io, version));
   for (const command of program.commands) command.exitOverride().configureOutput(program.configureOutput());
   return program.exitOverride();
