@@ -39,8 +39,13 @@ export function denyAllPermissions(session: PermissionSession): void {
   session.setDisplayMediaRequestHandler((_request, callback) => callback({}));
 }
 
-/** Hosts a link may open without asking: AWS's consoles and documentation (and their regional subdomains). */
-export const TRUSTED_LINK_HOSTS = ['aws.amazon.com', 'docs.aws.amazon.com', 'console.aws.amazon.com', 'console.amazonaws.cn', 'repost.aws', 'github.com'] as const;
+/**
+ * Hosts a link may open without asking: AWS's consoles and documentation (and their regional subdomains), and IAM
+ * Identity Center's start pages (`<directory>.awsapps.com`), where an SSO sign-in is approved.
+ */
+export const TRUSTED_LINK_HOSTS = ['aws.amazon.com', 'docs.aws.amazon.com', 'console.aws.amazon.com', 'console.amazonaws.cn', 'repost.aws', 'github.com', 'awsapps.com'] as const;
+/** IAM Identity Center's device verification page, per region (`device.sso.us-east-1.amazonaws.com`): not all of amazonaws.com. */
+const SSO_DEVICE_HOST = /^device\.sso\.[a-z]{2}(-[a-z]+)+-\d\.amazonaws\.com$/;
 /** On github.com only the project's own pages. */
 export const PROJECT_PAGES_PATH = '/bedrock-atlas/';
 
@@ -62,6 +67,7 @@ export function isTrustedExternalLink(url: string): boolean {
   }
   if (parsed.protocol !== 'https:' || parsed.username || parsed.password || parsed.port) return false;
   const host = parsed.hostname.toLowerCase();
+  if (SSO_DEVICE_HOST.test(host)) return true;
   if (host === 'github.com') return parsed.pathname.toLowerCase().startsWith(PROJECT_PAGES_PATH) || /^\/[^/]+\/bedrock-atlas(\/|$)/i.test(parsed.pathname);
   return TRUSTED_LINK_HOSTS.some((trusted) => host === trusted || host.endsWith(`.${trusted}`));
 }

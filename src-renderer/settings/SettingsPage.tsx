@@ -4,6 +4,7 @@ import { SETTING_ROWS, type SettingName, type Settings } from '../../src-shared/
 import { REGION_GROUPS } from '../../src-shared/regions';
 import { useAtlas } from '../api/atlas-context';
 import { ErrorNotice } from '../app/ErrorNotice';
+import { SsoSignIn } from '../sso/SsoSignIn';
 import './settings.css';
 
 export function SettingsPage() {
@@ -148,6 +149,7 @@ function SettingsForm({
           <input type="text" placeholder="default credential chain" value={draft.awsProfile ?? ''} onChange={(event) => setDraft({ ...draft, awsProfile: event.target.value || null })} />
         </label>
         <p className="muted">Credentials stay in the main process: env variables, ~/.aws profiles and SSO are read there, never here.</p>
+        <SsoSignIn />
       </fieldset>
       <fieldset>
         <legend>History</legend>

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { CatalogSnapshot } from '../../src-shared/contract';
 import type { DiscoveryFailure } from './discovery-failure';
+import { SsoSignIn } from '../sso/SsoSignIn';
 import { describeShownInstead } from './discovery-failure';
 import './status.css';
 
@@ -35,6 +36,8 @@ export function FailureBanner({
           <span data-testid="failure-cause">{failure.cause}</span>
         </strong>
         <span data-testid="failure-shown-instead">Showing {describeShownInstead(snapshot)} instead.</span>
+        {/* An SSO profile whose token is missing or expired: sign in here rather than in a terminal. */}
+        <SsoSignIn />
       </div>
       <button type="button" className="primary" onClick={onRetry} disabled={retrying}>
         {retrying ? 'Retrying…' : 'Retry'}
