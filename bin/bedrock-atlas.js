@@ -29,7 +29,11 @@ function buildIsCurrent() {
   return true;
 }
 
-if (buildIsCurrent()) {
+const args = process.argv.slice(2);
+if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
+  // The version alone needs no code at all: what commander would print, without loading it.
+  process.stdout.write(`${JSON.parse(readFileSync(new URL('package.json', root), 'utf8')).version}\n`);
+} else if (buildIsCurrent()) {
   await import(built.href);
 } else {
   const { register } = await import('tsx/esm/api');

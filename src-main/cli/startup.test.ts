@@ -34,7 +34,8 @@ describe('bedrock-atlas --version and --help', () => {
     const heavy = /@aws-sdk|@smithy|@duckdb|node_modules\/zod|src-main\/core|src-main\/emulator|src-shared\/contract\/(index|latency|playground|catalog|settings)\.ts/;
     for (const args of [['--version'], ['--help'], ['latency', '--help']]) {
       const modules = resolved(args);
-      expect(modules.some((line) => line.includes('src-main/cli/program.ts'))).toBe(true);
+      // --version is answered by the bin itself; the help is commander's, from the command definitions.
+      expect(modules.some((line) => line.includes('src-main/cli/program.ts'))).toBe(args[0] !== '--version');
       expect(modules.filter((line) => heavy.test(line))).toEqual([]);
     }
     // The same hook sees a command's work load its modules when it runs.
