@@ -4,6 +4,7 @@ import { isGlobalProfile } from '../../src-shared/catalog/queries';
 import { CELL_STYLE, cellState, knownKind } from './cell-kind';
 import { Access, CopyableId, IdText, RegionText } from './panel-parts';
 import { BestRoutes } from './BestRoutes';
+import { CheckAccess } from '../access/CheckAccess';
 import './panels.css';
 import { visibleText } from '../../src-shared/text/visible-text';
 
@@ -125,6 +126,13 @@ export function CellPanel({ document, model, region, onClose }: { document: Cata
 
       <h3>Account access</h3>
       <Access modelId={model.modelId} region={region} />
+
+      <h3>Can I call it?</h3>
+      {ids.length > 0 ? (
+        <CheckAccess target={model.modelId} from={region} autoProfile />
+      ) : (
+        <p className="muted">Nothing to check: {model.modelId} is not callable from {region} on demand or through a profile.</p>
+      )}
 
       <h3>Model</h3>
       <CopyableId id={model.modelId} />

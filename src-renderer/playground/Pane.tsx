@@ -1,8 +1,9 @@
-import { memo, useId, useMemo } from 'react';
+import { memo, useId, useMemo, useState } from 'react';
 import type { CatalogDocument } from '../../src-shared/catalog/document';
 import { SERVICE_TIERS } from '../../src-shared/contract';
 import { offersOptimizedLatency } from '../../src-shared/playground/model-options';
 import { planRoute } from '../../src-shared/playground/route-plan';
+import { CheckAccess } from '../access/CheckAccess';
 import type { PaneConfig } from './pane-config';
 import type { PaneSession } from './pane-session';
 import { targetDisplayName } from './target-name';
@@ -29,6 +30,8 @@ export function Pane({ index, config, session, document, regions, autoRoute, tok
   const snapshot = useSession(session);
   const id = useId();
   const plan = useMemo(() => planRoute(document, config.target, config.region, autoRoute), [document, config.target, config.region, autoRoute]);
+  // The access doctor's IAM calls are not free: it runs only when asked, then follows the pane's route.
+  const [checkingAccess, setCheckingAccess] = useState(false);
   const modelId = plan.ok ? plan.route.modelId : null;
   const name = useMemo(() => targetDisplayName(document, config.target), [document, config.target]);
   const optimized = modelId !== null && offersOptimizedLatency(modelId);
@@ -147,6 +150,13 @@ export function Pane({ index, config, session, document, regions, autoRoute, tok
               </p>
             ))}
             {tokenCount ? <p className="pg-count">{tokenCount}</p> : null}
+            {checkingAccess ? (
+              <CheckAccess target={plan.route.invokeId} from={config.region} compact startAtOnce />
+            ) : (
+              <button type="button" onClick={() => setCheckingAccess(true)} title="Credentials, model access, lifecycle, IAM and organization policies for this route">
+                Check access
+              </button>
+            )}
           </>
         ) : (
           <>
