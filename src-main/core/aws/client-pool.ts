@@ -107,6 +107,7 @@ export class AwsClientPool {
     this.runtimeTimeouts = { ...RUNTIME_TIMEOUTS, ...options.runtimeTimeouts };
     this.credentials = new SharedCredentials({
       profile: this.profile,
+      endpointUrl: this.endpointUrl,
       fixed: options.credentials,
       allowPlaceholder: options.allowPlaceholderCredentials ?? isLoopbackUrl(this.endpointUrl),
       log: options.log,

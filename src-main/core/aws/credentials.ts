@@ -12,6 +12,11 @@ import { explainCredentialsError } from './credential-errors';
 export interface CredentialOptions {
   /** AWS named profile; null for the default chain. */
   profile: string | null;
+  /**
+   * One endpoint for everything (`--endpoint-url`): the chain's own clients (the SSO portal, STS for role
+   * assumption) go there too, so an SSO profile works against a proxy or the emulator.
+   */
+  endpointUrl?: string | null;
   /** Fixed credentials, e.g. for tests; overrides the chain. */
   fixed?: AwsCredentialIdentity;
   /** Fall back to placeholder credentials when the chain finds none (the emulator on a loopback endpoint). */
@@ -78,7 +83,8 @@ export class SharedCredentials {
   private createProvider(): AwsCredentialIdentityProvider {
     const { fixed, profile, allowPlaceholder, log } = this.options;
     if (fixed) return async () => this.remember(fixed);
-    const chain = fromNodeProviderChain(profile ? { profile } : {});
+    const clientConfig = this.options.endpointUrl ? { clientConfig: { endpoint: this.options.endpointUrl } } : {};
+    const chain = fromNodeProviderChain({ ...(profile ? { profile } : {}), ...clientConfig });
     return async (identityProperties) => {
       try {
         return this.remember(await chain(identityProperties));
