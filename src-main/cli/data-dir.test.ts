@@ -36,11 +36,16 @@ describe('--data-dir', () => {
     }
   });
 
-  it('a read (history) creates nothing: no directory, no empty database', async () => {
+  it('a read (history, rank) creates nothing: no directory, no empty database', async () => {
     const missing = join(mkdtempSync(join(tmpdir(), 'atlas-data-read-')), 'deep', 'er');
     const result = await runCli(['history', '--data-dir', missing], { env: freshHomeEnv() });
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/No history yet: .*history\.duckdb does not exist/);
+    expect(existsSync(join(missing, '..'))).toBe(false);
+
+    const rank = await runCli(['rank', '--target', NOVA_MICRO, '--from', 'us-east-1', '--json', '--data-dir', missing, ...shared()], { env: freshHomeEnv() });
+    expect(rank.code).toBe(0);
+    expect(JSON.parse(rank.stdout).routes[0]).toMatchObject({ invokeId: NOVA_MICRO, ttftP50Ms: null });
     expect(existsSync(join(missing, '..'))).toBe(false);
   });
 

@@ -1,13 +1,28 @@
 import { isCommercialRegion } from '../../../src-shared/regions';
 import type { ActionContext } from '../lazy-action';
 import { callMethod } from '../core-calls';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AtlasCore } from '../../core/app/atlas-core';
 import { openCommandCore } from '../command-core';
+import { checkDataDir, historyFileIn } from '../data-dir';
 
 /** `bedrock-atlas rank`: a target's routes from a home region, by measured p50 TTFT, then by access type. */
 export async function rankAction({ opts, shared, io, version }: ActionContext): Promise<void> {
   const envRegion = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
   const from = (opts.from as string | undefined) ?? (envRegion && isCommercialRegion(envRegion) ? envRegion : 'us-east-1');
-  const core = await openCommandCore(shared, io, version);
+  let core: AtlasCore = await openCommandCore(shared, io, version);
+  // A read creates nothing: with no history yet, the routes are ranked against an empty one in a temporary
+  // directory, removed afterwards, rather than creating the data directory and an empty database.
+  let empty: string | null = null;
+  const { dir, exists } = await checkDataDir(core.settings().dataDir, shared.overrides.dataDir !== undefined, 'read');
+  if (!exists || !existsSync(historyFileIn(dir))) {
+    core.close();
+    empty = await mkdtemp(join(tmpdir(), 'bedrock-atlas-no-history-'));
+    core = await openCommandCore({ ...shared, overrides: { ...shared.overrides, dataDir: empty } }, io, version);
+  }
   try {
     const { routes } = await callMethod(core, 'rankRoutes', { target: opts.target as string, from }, { flags: { target: '--target', from: '--from' } });
     if (opts.json) {
@@ -22,5 +37,6 @@ export async function rankAction({ opts, shared, io, version }: ActionContext): 
     });
   } finally {
     core.close();
+    if (empty) await rm(empty, { recursive: true, force: true });
   }
 }
