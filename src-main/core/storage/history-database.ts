@@ -1,4 +1,4 @@
-import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
 import { access, chmod, constants, mkdir, rename, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +23,12 @@ import { join } from 'node:path';
  */
 
 export const HISTORY_FILE_NAME = 'history.duckdb';
+
+/**
+ * DuckDB's module, loaded on the first open: loading it maps a large native library, which a command that keeps no
+ * history (`where`, `catalog`, `--help`) should not pay for.
+ */
+const duckdb = () => import('@duckdb/node-api');
 
 export function defaultDataDir(platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env, home: string = homedir()): string {
   if (platform === 'darwin') return join(home, 'Library', 'Application Support', 'bedrock-atlas');
@@ -263,7 +269,7 @@ async function openHeldFile(path: string, waitMs: number, verify: boolean): Prom
 }
 
 async function openFile(path: string, verify = true): Promise<Live> {
-  const instance = await DuckDBInstance.create(path);
+  const instance = await (await duckdb()).DuckDBInstance.create(path);
   try {
     const connection = await instance.connect();
     await connection.run('select 1');
@@ -298,7 +304,7 @@ export async function openHistoryDatabase(options: {
   const log = options.log ?? (() => {});
   const timing = { idleReleaseMs: options.idleReleaseMs ?? IDLE_RELEASE_MS, lockWaitMs: options.lockWaitMs ?? LOCK_WAIT_MS };
   if (options.dataDir === null) {
-    const instance = await DuckDBInstance.create(':memory:');
+    const instance = await (await duckdb()).DuckDBInstance.create(':memory:');
     return liveDatabase({ instance, connection: await instance.connect() }, { status: 'memory' }, [], { path: null, now, log, ...timing });
   }
   const dir = options.dataDir;
