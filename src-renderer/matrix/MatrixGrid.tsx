@@ -23,6 +23,8 @@ interface Props {
   onClose: () => void;
   /** Rows are sorted by the number of regions where the model is callable: show that number. */
   showCallable: boolean;
+  /** Told the model rows on screen (not the overscan) whenever they change: the access overlay asks about these. */
+  onRowsShown?: (modelIds: readonly string[]) => void;
 }
 
 const rowKey = (row: MatrixRow) => (row.kind === 'provider' ? `provider:${row.provider}` : row.model.modelId);
@@ -37,7 +39,7 @@ function keepIndex(index: number | undefined) {
   };
 }
 
-export function MatrixGrid({ document, data, active, onActivate, onOpenCell, onOpenRegion, onToggleGroup, onToggleVariants, onClose, showCallable }: Props) {
+export function MatrixGrid({ document, data, active, onActivate, onOpenCell, onOpenRegion, onToggleGroup, onToggleVariants, onClose, showCallable, onRowsShown }: Props) {
   const scroller = useRef<HTMLDivElement>(null);
   const rowBand = useRef<HTMLDivElement>(null);
   const columnBand = useRef<HTMLDivElement>(null);
@@ -179,6 +181,20 @@ export function MatrixGrid({ document, data, active, onActivate, onOpenCell, onO
   };
 
   const virtualColumns = columns.getVirtualItems();
+  // The rows in the viewport (the virtualizer's range leaves out its overscan), as one key so the effect runs on a change only.
+  // The range is brought up to date by getVirtualItems(), so it is read after it.
+  const virtualRows = rows.getVirtualItems();
+  const range = rows.range;
+  const shownKey = range
+    ? virtualRows
+        .filter((item) => item.index >= range.startIndex && item.index <= range.endIndex)
+        .flatMap((item) => {
+          const row = matrixRow(data, item.index);
+          return row.kind === 'model' ? [row.model.modelId] : [];
+        })
+        .join('\n')
+    : '';
+  useEffect(() => onRowsShown?.(shownKey ? shownKey.split('\n') : []), [onRowsShown, shownKey]);
   const width = NAME_WIDTH + data.totalWidth;
   const activeId = active ? cellDomId(idPrefix, active.row, active.row === GROUP_ROW ? (spans.find((span) => active.column >= span.first && active.column <= span.last)?.first ?? active.column) : active.column) : undefined;
 
@@ -231,7 +247,7 @@ export function MatrixGrid({ document, data, active, onActivate, onOpenCell, onO
             }}
           />
           <div className="matrix-rows" role="rowgroup" style={{ height: data.totalHeight }}>
-            {rows.getVirtualItems().map((virtualRow) => {
+            {virtualRows.map((virtualRow) => {
               const row = matrixRow(data, virtualRow.index);
               const style = { top: virtualRow.start, height: virtualRow.size, width };
               if (row.kind === 'provider') {

@@ -10,6 +10,8 @@ import { buildColumns, buildMatrix, DEFAULT_VIEW, download, matrixCsv, matrixRow
 import type { GridPosition } from './grid-navigation';
 import './matrix.css';
 import { MatrixTtftOverlay } from '../latency/MatrixTtftOverlay';
+import { MatrixAccessOverlay } from '../access/MatrixAccessOverlay';
+import { createRowsShown } from './rows-shown';
 
 type Panel = { kind: 'cell'; modelId: string; region: string } | { kind: 'region'; region: string } | null;
 
@@ -41,6 +43,7 @@ export function MatrixPage() {
   const [linkedModel, setLinkedModel] = useState(modelFromHash);
   const [linkAttempts, setLinkAttempts] = useState(0);
   const searchBox = useRef<HTMLInputElement>(null);
+  const [rowsShown] = useState(createRowsShown);
   const document = catalog.data?.document;
 
   const data = useMemo(() => (document ? buildMatrix(document, { ...filters, search: search || undefined }, view) : null), [document, filters, search, view]);
@@ -176,7 +179,12 @@ export function MatrixPage() {
         onLegend={legend}
         onExportCsv={() => download(`bedrock-matrix-${stamp}.csv`, matrixCsv(document, data), 'text/csv')}
         onExportJson={() => download(`bedrock_catalog-${stamp}.json`, `${JSON.stringify(document, null, 2)}\n`, 'application/json')}
-        extra={<MatrixTtftOverlay document={document} />}
+        extra={
+          <>
+            <MatrixTtftOverlay document={document} />
+            <MatrixAccessOverlay document={document} regions={data.regions} rowsShown={rowsShown} />
+          </>
+        }
       />
       {legendOpen ? <MatrixLegend /> : <div hidden id="matrix-legend" />}
       <div className="matrix-body">
@@ -201,6 +209,7 @@ export function MatrixPage() {
             onToggleVariants={(baseId) => setView((current) => ({ ...current, expanded: toggled(current.expanded, baseId) }))}
             onClose={closePanel}
             showCallable={view.sort === 'regions'}
+            onRowsShown={rowsShown.set}
           />
         )}
         {panelModel && panel?.kind === 'cell' ? <CellPanel document={document} model={panelModel} region={panel.region} onClose={closePanel} /> : null}
