@@ -5,6 +5,7 @@ import { REGION_GROUPS } from '../../src-shared/regions';
 import { useAtlas } from '../api/atlas-context';
 import { ErrorNotice } from '../app/ErrorNotice';
 import { SsoSignIn } from '../sso/SsoSignIn';
+import { ApiKeySection } from './ApiKeySection';
 import './settings.css';
 
 export function SettingsPage() {
@@ -101,25 +102,6 @@ function SettingsForm({
       <h1>Settings</h1>
       {children}
       <fieldset>
-        <legend>{label('regions')}</legend>
-        <FromCommandLine name="regions" commandLine={commandLine} />
-        <label className="inline">
-          <input type="checkbox" checked={allRegions} onChange={() => setDraft({ ...draft, regions: allRegions ? ['us-east-1'] : [] })} /> All 33 commercial regions
-        </label>
-        <div className="region-grid">
-          {Object.entries(REGION_GROUPS).map(([group, regions]) => (
-            <div key={group}>
-              <strong>{group}</strong>
-              {regions.map((region) => (
-                <label key={region} className="inline">
-                  <input type="checkbox" checked={allRegions || draft.regions.includes(region)} onChange={() => toggleRegion(region)} /> {region}
-                </label>
-              ))}
-            </div>
-          ))}
-        </div>
-      </fieldset>
-      <fieldset>
         <legend>Cache</legend>
         <FromCommandLine name="cacheMode" commandLine={commandLine} />
         <FromCommandLine name="cacheDir" commandLine={commandLine} />
@@ -151,6 +133,7 @@ function SettingsForm({
         <p className="muted">Credentials stay in the main process: env variables, ~/.aws profiles and SSO are read there, never here.</p>
         <SsoSignIn />
       </fieldset>
+      <ApiKeySection />
       <fieldset>
         <legend>History</legend>
         <FromCommandLine name="dataDir" commandLine={commandLine} />
@@ -174,6 +157,25 @@ function SettingsForm({
             <option value="dark">Dark</option>
           </select>
         </label>
+      </fieldset>
+      <fieldset>
+        <legend>{label('regions')}</legend>
+        <FromCommandLine name="regions" commandLine={commandLine} />
+        <label className="inline">
+          <input type="checkbox" checked={allRegions} onChange={() => setDraft({ ...draft, regions: allRegions ? ['us-east-1'] : [] })} /> All 33 commercial regions
+        </label>
+        <div className="region-grid">
+          {Object.entries(REGION_GROUPS).map(([group, regions]) => (
+            <div key={group} role="group" aria-label={group}>
+              <strong>{group}</strong>
+              {regions.map((region) => (
+                <label key={region} className="inline">
+                  <input type="checkbox" checked={allRegions || draft.regions.includes(region)} onChange={() => toggleRegion(region)} /> {region}
+                </label>
+              ))}
+            </div>
+          ))}
+        </div>
       </fieldset>
       <div className="form-actions">
         <button type="submit" className="primary" disabled={save.isPending}>
