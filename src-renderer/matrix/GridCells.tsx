@@ -4,6 +4,7 @@ import { regionGroupOf } from '../../src-shared/regions';
 import { CELL_KINDS, CELL_STYLE, cellState, type CellKind } from './cell-kind';
 import type { MatrixColumn, ModelRow } from './matrix-model';
 import { visibleText } from '../../src-shared/text/visible-text';
+import { isKeyBoundRegion, keyBoundCause } from '../../src-shared/api-key-regions';
 
 /** The pieces of one matrix row: the model's row header and its cells. */
 
@@ -130,16 +131,22 @@ export function CellTooltip({ document, modelId, region }: { document: CatalogDo
   const model = document.models[modelId];
   const state = cellState(document, modelId, region);
   const status = document.regions[region];
+  const keyBound = isKeyBoundRegion(status?.error);
   return (
     <>
       <strong>{visibleText(model?.modelName ?? modelId)}</strong> in <strong>{region}</strong>
       <span className="muted"> · {regionGroupOf(region) ?? 'other'}</span>
       <code className="tooltip-id">{visibleText(modelId)}</code>
-      <div className={`tooltip-kind kind-${state.kind}`}>
-        <span className="cell-symbol">{CELL_STYLE[state.kind].symbol}</span> {CELL_STYLE[state.kind].explanation}
-        {state.alsoProfiles ? ' Also through inference profiles.' : ''}
-      </div>
-      {state.regionFailed && status?.error ? (
+      {keyBound ? (
+        // A region the short-term API key cannot call was not scanned, and did not fail: say why, once.
+        <div className="tooltip-kind tooltip-key-bound">Not callable with this key: {visibleText(keyBoundCause(status?.error?.message ?? ''))}.</div>
+      ) : (
+        <div className={`tooltip-kind kind-${state.kind}`}>
+          <span className="cell-symbol">{CELL_STYLE[state.kind].symbol}</span> {CELL_STYLE[state.kind].explanation}
+          {state.alsoProfiles ? ' Also through inference profiles.' : ''}
+        </div>
+      )}
+      {state.regionFailed && status?.error && !keyBound ? (
         <div className="tooltip-failure">
           Last scan failed: {visibleText(status.error.code)}: {visibleText(status.error.message)}
         </div>
@@ -172,8 +179,10 @@ export function RegionTooltip({ document, region }: { document: CatalogDocument;
       <div>
         {!status
           ? 'Not scanned (not among the regions in Settings).'
-          : status.status === 'error'
-            ? `Last scan failed: ${status.error?.code ?? 'error'}: ${status.error?.message ?? ''}`
+          : status.status === 'error' && isKeyBoundRegion(status.error)
+            ? `Not callable with this key: ${keyBoundCause(status.error?.message ?? '')}.`
+            : status.status === 'error'
+              ? `Last scan failed: ${status.error?.code ?? 'error'}: ${status.error?.message ?? ''}`
             : `Scanned: ${status.modelCount ?? '?'} models, ${status.profileCount ?? '?'} profiles.`}
       </div>
       <div className="muted">Click or Enter: every model callable from {region}</div>

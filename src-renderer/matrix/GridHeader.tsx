@@ -3,6 +3,7 @@ import type { CatalogDocument } from '../../src-shared/catalog/document';
 import { GROUP_ABBREVIATIONS, columnEnd, columnStart, groupLabelText, matrixColumn, type MatrixData } from './matrix-model';
 import { cellDomId } from './GridCells';
 import { GROUP_ROW, REGION_ROW, type GridPosition } from './grid-navigation';
+import { isKeyBoundRegion } from '../../src-shared/api-key-regions';
 
 export const GROUP_ROW_HEIGHT = 20;
 export const REGION_ROW_HEIGHT = 100;
@@ -100,17 +101,19 @@ export function GridHeader({ document, data, spans, virtualColumns, nameWidth, i
               </div>
             );
           }
-          const failed = data.failedRegions.has(column.region);
+          // A region a short-term API key cannot call is not a failed one: it says so, with its own mark.
+          const keyBound = isKeyBoundRegion(document.regions[column.region]?.error);
+          const failed = data.failedRegions.has(column.region) && !keyBound;
           const scanned = column.region in document.regions;
           return (
             <div
               key={column.region}
               {...common}
               className={`region-header${failed ? ' region-failed' : ''}${!scanned ? ' region-unscanned' : ''}${isActive ? ' active' : ''}`}
-              aria-label={`${column.region}${failed ? ' (scan failed)' : ''}: Enter for the region view`}
+              aria-label={`${column.region}${failed ? ' (scan failed)' : keyBound ? ' (not callable with this key)' : ''}: Enter for the region view`}
               data-region={column.region}
             >
-              <span>{failed ? `⚠ ${column.region}` : column.region}</span>
+              <span>{failed ? `⚠ ${column.region}` : keyBound ? `⊘ ${column.region}` : column.region}</span>
             </div>
           );
         })}

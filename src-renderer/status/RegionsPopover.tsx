@@ -8,6 +8,8 @@ import { isKeyBoundRegion, keyBoundCause } from '../../src-shared/api-key-region
 interface Row {
   region: string;
   ok: boolean;
+  /** Not callable with the short-term API key in force: not ok, and not failed either. */
+  keyBound?: boolean;
   summary: string;
   detail: string;
 }
@@ -21,7 +23,7 @@ function rowsOf(snapshot: CatalogSnapshot, failedScan: Record<string, RegionErro
         status.status === 'ok'
           ? { region, ok: true, summary: `✓ ${status.modelCount ?? '?'} models, ${status.profileCount ?? '?'} profiles`, detail: `${status.durationMs ?? '–'} ms` }
           : isKeyBoundRegion(status.error)
-            ? { region, ok: false, summary: '– not callable with this key', detail: keyBoundCause(status.error?.message ?? '') }
+            ? { region, ok: false, keyBound: true, summary: '– not callable with this key', detail: keyBoundCause(status.error?.message ?? '') }
             : { region, ok: false, summary: `✗ ${status.error?.code ?? 'failed'}`, detail: status.error?.message ?? '' },
       );
   return rows.sort((a, b) => Number(a.ok) - Number(b.ok) || a.region.localeCompare(b.region));
@@ -72,9 +74,12 @@ export function RegionsPopover({
 
   const failedScan = failure?.regions ?? {};
   const rows = rowsOf(snapshot, failedScan);
-  // 33 regions refusing the same credentials say one thing: say it once, above the rows.
-  const failedDetails = rows.filter((row) => !row.ok).map((row) => row.detail);
+  // 33 regions refusing the same credentials say one thing: say it once, above the rows. Regions a short-term API
+  // key cannot call did not fail: their one cause is said apart, in those words.
+  const failedDetails = rows.filter((row) => !row.ok && !row.keyBound).map((row) => row.detail);
   const sharedDetail = failedDetails.length > 1 && failedDetails.every((detail) => detail === failedDetails[0]) ? failedDetails[0] : null;
+  const keyBoundRows = rows.filter((row) => row.keyBound);
+  const keyBoundDetail = keyBoundRows[0]?.detail ?? null;
   return (
     <div className="region-popover" role="dialog" aria-label="Regions" ref={dialog} tabIndex={-1} data-testid="region-popover">
       <div className="popover-header">
@@ -95,13 +100,18 @@ export function RegionsPopover({
           Every failed region answered: {sharedDetail}
         </p>
       ) : null}
+      {keyBoundDetail ? (
+        <p className="muted" data-testid="key-bound-detail">
+          {keyBoundRows.length} region{keyBoundRows.length > 1 ? 's' : ''} not callable with this key: {keyBoundDetail}
+        </p>
+      ) : null}
       <table className="dense regions-status-table">
         <tbody>
           {rows.map((row) => (
-            <tr key={row.region} className={row.ok ? undefined : 'failed'}>
+            <tr key={row.region} className={row.ok ? undefined : row.keyBound ? 'key-bound' : 'failed'}>
               <td className="region-name">{row.region}</td>
               <td className="region-summary-cell">{row.summary}</td>
-              <td className="muted">{row.ok || row.detail !== sharedDetail ? row.detail : ''}</td>
+              <td className="muted">{row.ok || (row.keyBound ? row.detail !== keyBoundDetail : row.detail !== sharedDetail) ? row.detail : ''}</td>
             </tr>
           ))}
         </tbody>

@@ -4,7 +4,7 @@ import type { Reachability, RegionProgress } from '../../src-shared/events';
 import { useAtlasEvent, useConnectionState } from '../api/atlas-context';
 import { ErrorNotice } from '../app/ErrorNotice';
 import { describeAge } from '../../src-shared/describe-age';
-import { describeRegionSummary, type DiscoveryFailure } from './discovery-failure';
+import { describeRegionSummary, describeScanDone, type DiscoveryFailure } from './discovery-failure';
 import { IdentityBadge } from './IdentityBadge';
 import { RegionsPopover } from './RegionsPopover';
 import type { DiscoveryStatus, Refresh } from './use-discovery-status';
@@ -129,7 +129,7 @@ export function StatusBar({ refresh, status }: { refresh: Refresh; status: Disco
         <span className="scan-done" data-testid="scan-done">
           {scan.cancelled
             ? 'Refresh cancelled'
-            : `Last refresh: ${Object.values(scan.regions).filter((region) => region.phase === 'done').length} ok, ${Object.values(scan.regions).filter((region) => region.phase === 'failed').length} failed`}
+            : describeScanDone(Object.values(scan.regions))}
         </span>
       ) : null}
       <button

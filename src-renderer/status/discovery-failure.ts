@@ -2,7 +2,7 @@ import type { CatalogSnapshot } from '../../src-shared/contract';
 import type { RegionError } from '../../src-shared/catalog/document';
 import type { RegionProgress } from '../../src-shared/events';
 import { describeAge } from '../../src-shared/describe-age';
-import { isKeyBoundRegion } from '../../src-shared/api-key-regions';
+import { isKeyBoundRegion, keyBoundCause, API_KEY_REGION_CODE } from '../../src-shared/api-key-regions';
 
 /**
  * A discovery that answered in no region: a refresh that failed everywhere, or a start-up that fell back to the
@@ -36,6 +36,11 @@ const NETWORK_CODES = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', '
 export function describeCause(reasons: readonly string[], context: FailureContext): string {
   const all = reasons.join('\n');
   const profile = context.awsProfile ? `--profile ${context.awsProfile}` : '--profile NAME';
+  // Every region refused only because a short-term API key works elsewhere: that is the cause, not a failure.
+  const keyBound = reasons.filter((reason) => reason.startsWith(`${API_KEY_REGION_CODE}: `));
+  if (keyBound.length > 0 && keyBound.length === reasons.length) {
+    return `${keyBoundCause(keyBound[0]!.slice(API_KEY_REGION_CODE.length + 2))}: none of the regions scanned is callable with this key`;
+  }
   const network = NETWORK_CODES.find((code) => all.includes(code)) ?? (/socket hang up|fetch failed/i.test(all) ? 'connection dropped' : null);
   if (network) return `could not reach the endpoint${context.endpointUrl ? ` ${context.endpointUrl}` : ''}: ${network}`;
   if (/SSOTokenExpired|SSO session has expired/i.test(all)) return `credentials expired: run aws sso login ${profile}`;
@@ -106,4 +111,15 @@ export function describeRegionSummary(snapshot: CatalogSnapshot, failure: Discov
   const ok = failedInScan > 0 ? 0 : regions.length - failed - keyBound;
   const notCallable = keyBound > 0 ? ` · ${keyBound} not callable with this key` : '';
   return { text: `${ok} regions ok${failed > 0 ? ` · ${failed} failed` : ''}${notCallable}`, failed: failed > 0 };
+}
+
+/**
+ * The status bar's word on the scan that just ended: "Last refresh: 1 ok, 0 failed", and the regions a short-term
+ * API key cannot call counted apart in those words ("· 32 not callable with this key"), never as failed.
+ */
+export function describeScanDone(regions: readonly RegionProgress[]): string {
+  const keyBound = regions.filter((region) => region.phase === 'failed' && isKeyBoundRegion(region.error)).length;
+  const ok = regions.filter((region) => region.phase === 'done').length;
+  const failed = regions.filter((region) => region.phase === 'failed').length - keyBound;
+  return `Last refresh: ${ok} ok, ${failed} failed${keyBound > 0 ? ` · ${keyBound} not callable with this key` : ''}`;
 }
