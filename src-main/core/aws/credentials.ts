@@ -1,4 +1,5 @@
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { explainCredentialsError } from './credential-errors';
 
@@ -83,7 +84,9 @@ export class SharedCredentials {
   private createProvider(): AwsCredentialIdentityProvider {
     const { fixed, profile, allowPlaceholder, log } = this.options;
     if (fixed) return async () => this.remember(fixed);
-    const clientConfig = this.options.endpointUrl ? { clientConfig: { endpoint: this.options.endpointUrl } } : {};
+    // The chain's own clients send secrets it never hands out: noted on their way out (see SsoSecretsNoted).
+    const requestHandler = new SsoSecretsNoted((value) => this.handedOut.add(value));
+    const clientConfig = { clientConfig: { requestHandler, ...(this.options.endpointUrl ? { endpoint: this.options.endpointUrl } : {}) } };
     const chain = fromNodeProviderChain({ ...(profile ? { profile } : {}), ...clientConfig });
     return async (identityProperties) => {
       try {
@@ -95,5 +98,39 @@ export class SharedCredentials {
         return PLACEHOLDER_CREDENTIALS;
       }
     };
+  }
+}
+
+/** The SSO portal's header for the IAM Identity Center access token (GetRoleCredentials). */
+const SSO_TOKEN_HEADER = 'x-amz-sso_bearer_token';
+/** What an SSO OIDC token refresh (CreateToken with a refresh token) sends in its JSON body. */
+const SSO_BODY_SECRETS = ['refreshToken', 'clientSecret'] as const;
+
+/**
+ * The request handler of the credential chain's own clients. With an SSO profile, the chain reads the access token
+ * from ~/.aws/sso/cache itself and sends it to the SSO portal (refreshing it first with the refresh token and client
+ * secret when it has expired); the token is never handed to the app, so it would otherwise be known to redaction by
+ * its shape only. Noting it as it leaves lets a portal error, a proxy or a later answer that echoes it be redacted
+ * by value, like the keys this provider hands out. Nothing else about the request is changed.
+ */
+class SsoSecretsNoted extends NodeHttpHandler {
+  constructor(private readonly note: (value: string) => void) {
+    super();
+  }
+
+  override handle(...[request, options]: Parameters<NodeHttpHandler['handle']>): ReturnType<NodeHttpHandler['handle']> {
+    const remember = (value: unknown) => {
+      if (typeof value === 'string' && value.length >= 8) this.note(value);
+    };
+    for (const [name, value] of Object.entries(request.headers)) if (name.toLowerCase() === SSO_TOKEN_HEADER) remember(value);
+    if (typeof request.body === 'string' && SSO_BODY_SECRETS.some((field) => request.body.includes(`"${field}"`))) {
+      try {
+        const body = JSON.parse(request.body) as Record<string, unknown>;
+        for (const field of SSO_BODY_SECRETS) remember(body[field]);
+      } catch {
+        // Not JSON: nothing to note.
+      }
+    }
+    return super.handle(request, options);
   }
 }

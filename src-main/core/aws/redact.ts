@@ -23,6 +23,8 @@ const PATTERNS: readonly [RegExp, string][] = [
   [/\bABSK[A-Za-z0-9+/=]{16,}/g, REDACTED],
   // Access key ids by their documented prefixes (long-term AKIA, temporary ASIA).
   [/\b(?:AKIA|ASIA)[A-Z0-9]{12,}\b/g, REDACTED],
+  // The SSO portal's access-token header (GetRoleCredentials), echoed by a proxy or in a log of the request.
+  [/(x-amz-sso_bearer_token["']?\s*[:=]\s*["']?)[^"'\s,;&]+/gi, `$1${REDACTED}`],
   // Token fields in echoed JSON (SSO access tokens, session tokens, secret keys).
   [/("(?:accessToken|sessionToken|secretAccessKey|SessionToken|SecretAccessKey|refreshToken|clientSecret)"\s*:\s*")[^"]*/g, `$1${REDACTED}`],
 ];

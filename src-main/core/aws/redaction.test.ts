@@ -140,6 +140,13 @@ describe('redactSecrets', () => {
     expect(redacted).toContain('Action=CallWithBearerToken');
   });
 
+  it('removes the SSO portal’s access-token header however it is echoed (a header line, JSON, a query string)', () => {
+    const text = ['x-amz-sso_bearer_token: aoaAAAAAGheaderline', '{"x-amz-sso_bearer_token":"aoaAAAAAGjsonfield"}', '?X-Amz-Sso_Bearer_Token=aoaAAAAAGquery&role_name=Dev'].join('\n');
+    const redacted = redactSecrets(text);
+    for (const secret of ['aoaAAAAAGheaderline', 'aoaAAAAAGjsonfield', 'aoaAAAAAGquery']) expect(redacted).not.toContain(secret);
+    expect(redacted).toContain('role_name=Dev');
+  });
+
   it('removes the values it is told about wherever they appear, and leaves ordinary text alone', () => {
     expect(redactSecrets('key=plainkey12345 and more', ['plainkey12345'])).toBe('key=[redacted] and more');
     expect(redactSecrets('Claude 3 Haiku in eu-west-1 answered in 412 ms')).toBe('Claude 3 Haiku in eu-west-1 answered in 412 ms');
