@@ -25,7 +25,7 @@ async function converseStream(client: BedrockRuntimeClient): Promise<void> {
 try {
   const sequentialClients = new AwsClientPool({ endpointUrl: emulator.url, credentials });
   const started = performance.now();
-  for (let call = 0; call < 50; call++) await converseStream(sequentialClients.bedrockRuntime(REGION, { streaming: true }));
+  for (let call = 0; call < 50; call++) await converseStream(await sequentialClients.bedrockRuntime(REGION, { streaming: true }));
   const sequentialMs = performance.now() - started;
   const sequential = sequentialClients.connectionStats(REGION);
   const sequentialAtEmulator = emulator.stats().runtimeConnections[REGION];
@@ -33,7 +33,7 @@ try {
 
   emulator.resetStats();
   const concurrentClients = new AwsClientPool({ endpointUrl: emulator.url, credentials });
-  for (let round = 0; round < 5; round++) await Promise.all([0, 1, 2].map(() => converseStream(concurrentClients.bedrockRuntime(REGION, { streaming: true }))));
+  for (let round = 0; round < 5; round++) await Promise.all([0, 1, 2].map(async () => converseStream(await concurrentClients.bedrockRuntime(REGION, { streaming: true }))));
   const concurrent = concurrentClients.connectionStats(REGION);
   const concurrentAtEmulator = emulator.stats().runtimeConnections[REGION] ?? 0;
   concurrentClients.destroy();

@@ -1,5 +1,4 @@
-import { GetFoundationModelAvailabilityCommand, GetFoundationModelCommand, type FoundationModelLifecycle } from '@aws-sdk/client-bedrock';
-import { ConverseCommand, ConverseStreamCommand } from '@aws-sdk/client-bedrock-runtime';
+import type { FoundationModelLifecycle } from '@aws-sdk/client-bedrock';
 import type { CatalogDocument, CatalogModel } from '../../../src-shared/catalog/document';
 import { cellRoute, getModel } from '../../../src-shared/catalog/queries';
 import { resolveRoute, RouteError, type ResolvedRoute } from '../../../src-shared/catalog/resolve-route';
@@ -119,7 +118,7 @@ export class AccessDoctor {
     const id = 'account-access';
     let answer;
     try {
-      answer = await this.deps.clients.bedrock(region).send(new GetFoundationModelAvailabilityCommand({ modelId: route.modelId }), { abortSignal: signal });
+      answer = await (await this.deps.clients.bedrock(region)).send(new (await import('@aws-sdk/client-bedrock')).GetFoundationModelAvailabilityCommand({ modelId: route.modelId }), { abortSignal: signal });
     } catch (error) {
       const explained = this.explain(error, 'Bedrock', region);
       if (explained.errorClass === 'accessDenied' || explained.errorClass === 'organizationPolicy') {
@@ -164,7 +163,7 @@ export class AccessDoctor {
     // The dates are only in GetFoundationModel (and not in older answers): ask for them, and do without.
     let dates: FoundationModelLifecycle | undefined;
     try {
-      const answer = await this.deps.clients.bedrock(from).send(new GetFoundationModelCommand({ modelIdentifier: model.modelId }), { abortSignal: signal });
+      const answer = await (await this.deps.clients.bedrock(from)).send(new (await import('@aws-sdk/client-bedrock')).GetFoundationModelCommand({ modelIdentifier: model.modelId }), { abortSignal: signal });
       dates = answer.modelDetails?.modelLifecycle;
     } catch {
       dates = undefined;
@@ -223,12 +222,12 @@ export class AccessDoctor {
     let tier: string | null = null;
     try {
       // Never retried: one call, and its answer is the check's.
-      const client = this.deps.clients.bedrockRuntime(route.callRegion, { retries: false, streaming: route.model?.streaming !== false });
+      const client = await this.deps.clients.bedrockRuntime(route.callRegion, { retries: false, streaming: route.model?.streaming !== false });
       if (route.model?.streaming === false) {
-        const answer = await client.send(new ConverseCommand({ modelId: route.invokeId, messages, inferenceConfig: { maxTokens: 1 } }), { abortSignal: signal });
+        const answer = await client.send(new (await import('@aws-sdk/client-bedrock-runtime')).ConverseCommand({ modelId: route.invokeId, messages, inferenceConfig: { maxTokens: 1 } }), { abortSignal: signal });
         tier = answer.serviceTier?.type ?? null;
       } else {
-        const response = await client.send(new ConverseStreamCommand({ modelId: route.invokeId, messages, inferenceConfig: { maxTokens: 1 } }), { abortSignal: signal });
+        const response = await client.send(new (await import('@aws-sdk/client-bedrock-runtime')).ConverseStreamCommand({ modelId: route.invokeId, messages, inferenceConfig: { maxTokens: 1 } }), { abortSignal: signal });
         for await (const event of response.stream ?? []) if (event.metadata?.serviceTier?.type) tier = event.metadata.serviceTier.type;
       }
     } catch (error) {

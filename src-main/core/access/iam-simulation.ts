@@ -1,4 +1,4 @@
-import { SimulatePrincipalPolicyCommand, type EvaluationResult } from '@aws-sdk/client-iam';
+import type { EvaluationResult } from '@aws-sdk/client-iam';
 import type { ResolvedRoute } from '../../../src-shared/catalog/resolve-route';
 import type { DestinationDecision, SimulatorDecision } from '../../../src-shared/contract/access';
 import type { AwsClientPool } from '../aws/client-pool';
@@ -93,8 +93,8 @@ export async function simulateContext(
   let calls = 0;
   do {
     calls += 1;
-    const answer = await clients.client(IAM, 'us-east-1').send(
-      new SimulatePrincipalPolicyCommand({
+    const answer = await (await clients.client(IAM, 'us-east-1')).send(
+      new (await import('@aws-sdk/client-iam')).SimulatePrincipalPolicyCommand({
         PolicySourceArn: principalArn,
         ActionNames: [...INVOKE_ACTIONS],
         ResourceArns: context.resources,

@@ -1,4 +1,3 @@
-import { GetRoleCommand } from '@aws-sdk/client-iam';
 import type { AwsClientPool } from '../aws/client-pool';
 import { classifyAwsError } from '../aws/errors';
 import { IAM } from '../aws/services';
@@ -72,7 +71,7 @@ export async function principalOf(callerArn: string, clients: AwsClientPool, sig
       break;
   }
   try {
-    const answer = await clients.client(IAM, 'us-east-1').send(new GetRoleCommand({ RoleName: caller.name }), { abortSignal: signal });
+    const answer = await (await clients.client(IAM, 'us-east-1')).send(new (await import('@aws-sdk/client-iam')).GetRoleCommand({ RoleName: caller.name }), { abortSignal: signal });
     if (answer.Role?.Arn) return { arn: answer.Role.Arn, account, partition, note: null };
   } catch (error) {
     const failure = classifyAwsError(error);

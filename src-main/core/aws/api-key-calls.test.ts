@@ -36,7 +36,7 @@ function poolWithKey(key: string): AwsClientPool {
   return pool;
 }
 
-const converse = (pool: AwsClientPool, region: string) => pool.bedrockRuntime(region).send(new ConverseCommand({ modelId: MODEL, messages: hello, inferenceConfig: { maxTokens: 4 } }));
+const converse = async (pool: AwsClientPool, region: string) => (await pool.bedrockRuntime(region)).send(new ConverseCommand({ modelId: MODEL, messages: hello, inferenceConfig: { maxTokens: 4 } }));
 
 function explained(pool: AwsClientPool, region: string, error: unknown) {
   return explainAwsError(error, { service: 'Bedrock', region, redact: (text) => pool.redact(text) });

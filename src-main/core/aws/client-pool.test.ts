@@ -20,9 +20,7 @@ function clients(options: Partial<ConstructorParameters<typeof AwsClientPool>[0]
 }
 
 async function stream(pool: AwsClientPool, region: string, options: { retries?: boolean } = {}): Promise<string> {
-  const response = await pool
-    .bedrockRuntime(region, { streaming: true, ...options })
-    .send(new ConverseStreamCommand({ modelId: MODEL, messages: hello, inferenceConfig: { maxTokens: 8 } }));
+  const response = await (await pool.bedrockRuntime(region, { streaming: true, ...options })).send(new ConverseStreamCommand({ modelId: MODEL, messages: hello, inferenceConfig: { maxTokens: 8 } }));
   let text = '';
   for await (const event of response.stream!) text += event.contentBlockDelta?.delta?.text ?? '';
   return text;
@@ -57,10 +55,10 @@ describe('runtime connections', () => {
 
   it('shares the pool between plain, streaming and no-retry clients of a region, and keeps regions apart', async () => {
     const pool = clients();
-    await pool.bedrockRuntime('us-east-1').send(new ConverseCommand({ modelId: MODEL, messages: hello }));
+    await (await pool.bedrockRuntime('us-east-1')).send(new ConverseCommand({ modelId: MODEL, messages: hello }));
     await stream(pool, 'us-east-1', { retries: false });
     await stream(pool, 'us-east-1');
-    await pool.bedrockRuntime('us-east-2').send(new ConverseCommand({ modelId: MODEL, messages: hello }));
+    await (await pool.bedrockRuntime('us-east-2')).send(new ConverseCommand({ modelId: MODEL, messages: hello }));
     expect(pool.connectionStats('us-east-1')).toEqual({ opened: 1, reused: 2 });
     expect(pool.connectionStats('us-east-2')).toEqual({ opened: 1, reused: 0 });
     expect(pool.connectionStats('eu-west-1')).toEqual({ opened: 0, reused: 0 });
@@ -72,7 +70,7 @@ describe('runtime connections', () => {
     emulator.setScenario(parseScenario({ timeToFirstTokenMs: { '*': 600 } }));
     const pool = clients({ runtimeTimeouts: { readTimeoutMs: 250, streamReadTimeoutMs: 5_000 } });
     expect(await stream(pool, 'us-east-1')).not.toBe('');
-    await expect(pool.bedrockRuntime('us-east-1', { retries: false }).send(new ConverseCommand({ modelId: MODEL, messages: hello }))).rejects.toMatchObject({
+    await expect((await pool.bedrockRuntime('us-east-1', { retries: false })).send(new ConverseCommand({ modelId: MODEL, messages: hello }))).rejects.toMatchObject({
       name: 'TimeoutError',
       message: expect.stringMatching(/timed out after 250 ms of inactivity/),
     });
@@ -135,7 +133,7 @@ describe('retries', () => {
 
   it('retries throttled list calls after a short capped backoff, not the adaptive mode', async () => {
     emulator.setScenario(parseScenario({ throttle: [{ region: 'eu-west-1', operation: 'ListFoundationModels', firstN: 2 }] }));
-    const client = clients({ maxAttempts: 4 }).bedrock('eu-west-1');
+    const client = await clients({ maxAttempts: 4 }).bedrock('eu-west-1');
     const answer = await client.send(new ListFoundationModelsCommand({}));
     expect(answer.$metadata.attempts).toBe(3);
     // Two retries: 50-100 ms, then 100-200 ms. Adaptive mode waited about 2 s here.
@@ -145,7 +143,7 @@ describe('retries', () => {
 
   it('waits as long as Retry-After asks before retrying', async () => {
     emulator.setScenario(parseScenario({ throttle: [{ region: 'eu-west-1', operation: 'ListFoundationModels', firstN: 1, retryAfterSeconds: 1 }] }));
-    const answer = await clients().bedrock('eu-west-1').send(new ListFoundationModelsCommand({}));
+    const answer = await (await clients().bedrock('eu-west-1')).send(new ListFoundationModelsCommand({}));
     expect(answer.$metadata.attempts).toBe(2);
     // The backoff alone would be 50-100 ms.
     expect(answer.$metadata.totalRetryDelay).toBeGreaterThanOrEqual(950);
@@ -154,7 +152,7 @@ describe('retries', () => {
 
   it('gives up after maxAttempts with the service error', async () => {
     emulator.setScenario(parseScenario({ throttle: [{ region: 'eu-west-1', operation: 'ListFoundationModels', firstN: 10 }] }));
-    const client = clients({ maxAttempts: 2 }).bedrock('eu-west-1');
+    const client = await clients({ maxAttempts: 2 }).bedrock('eu-west-1');
     await expect(client.send(new ListFoundationModelsCommand({}))).rejects.toMatchObject({ name: 'ThrottlingException', $metadata: { attempts: 2 } });
     expect(emulator.stats().requests['eu-west-1']?.ListFoundationModels).toBe(2);
   });
@@ -166,9 +164,9 @@ describe('retries', () => {
     expect(retryBackoffMs(10, () => 0)).toBe(RETRY_MAX_DELAY_MS / 2);
   });
 
-  it('refuses a retry count that is not a whole number of at least 1', () => {
+  it('refuses a retry count that is not a whole number of at least 1', async () => {
     expect(() => cappedRetryStrategy(0)).toThrow(/maxAttempts must be a whole number of at least 1 \(got 0\)/);
     expect(() => cappedRetryStrategy(1.5)).toThrow(/got 1.5/);
-    expect(() => clients({ maxAttempts: -1 }).bedrock('eu-west-1')).toThrow(/got -1/);
+    await expect(clients({ maxAttempts: -1 }).bedrock('eu-west-1')).rejects.toThrow(/got -1/);
   });
 });

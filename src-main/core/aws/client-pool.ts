@@ -2,7 +2,7 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { BedrockClient } from '@aws-sdk/client-bedrock';
 import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { RUNTIME_POOL, RuntimeConnectionPool, type ConnectionStats, type WarmUpResult } from './connection-pool';
 import { apiKeyRefusal, type BedrockApiKeys } from './bedrock-api-key';
@@ -11,7 +11,6 @@ import { configuredEndpointOf, resolvedEndpoint } from './endpoints';
 import { classifyAwsError } from './errors';
 import { redactSecrets } from './redact';
 import type { Reachability } from '../../../src-shared/events';
-import { cappedRetryStrategy } from './retry';
 import { BEDROCK, BEDROCK_RUNTIME, type AwsService, type PooledClient } from './services';
 
 /** The emulator marks every answer with this header; data fetched through it is simulated. */
@@ -94,7 +93,7 @@ export function isLoopbackUrl(url: string | null | undefined): boolean {
 export class AwsClientPool {
   readonly endpointUrl: string | null;
   readonly profile: string | null;
-  private readonly clients = new Map<string, PooledClient>();
+  private readonly clients = new Map<string, Promise<PooledClient>>();
   private readonly runtimePools = new Map<string, RuntimeConnectionPool>();
   private readonly credentials: SharedCredentials;
   private readonly runtimeTimeouts: RuntimeTimeouts;
@@ -124,40 +123,52 @@ export class AwsClientPool {
     return this.credentials.placeholder;
   }
 
-  /** The service's client for a region (a global service's one client, whatever the region). */
-  client<Client extends PooledClient>(service: AwsService<Client>, region: string, variant: ClientVariant = {}): Client {
+  /**
+   * The service's client for a region (a global service's one client, whatever the region), made on first use: the
+   * service's SDK package is loaded then, so what calls no AWS service never loads one.
+   */
+  client<Client extends PooledClient>(service: AwsService<Client>, region: string, variant: ClientVariant = {}): Promise<Client> {
     const { retries = true, streaming = false } = variant;
     const signingRegion = service.signingRegion ?? region;
     const key = `${service.id} ${signingRegion} retries:${retries} streaming:${streaming}`;
-    let client = this.clients.get(key) as Client | undefined;
+    let client = this.clients.get(key) as Promise<Client> | undefined;
     if (!client) {
-      const maxAttempts = retries ? (this.options.maxAttempts ?? 4) : 1;
-      const isBedrock = service === (BEDROCK as AwsService<PooledClient>) || service === (BEDROCK_RUNTIME as AwsService<PooledClient>);
-      client = service.create({
-        region: signingRegion,
-        credentials: this.credentials.provider,
-        maxAttempts,
-        retryStrategy: cappedRetryStrategy(maxAttempts),
-        ...(this.profile ? { profile: this.profile } : {}),
-        ...(this.endpointUrl ? { endpoint: this.endpointUrl } : {}),
-        ...(isBedrock ? this.bearerConfig() : {}),
-        requestHandler: service === (BEDROCK_RUNTIME as AwsService<PooledClient>) ? this.runtimeHandler(signingRegion, streaming) : this.plainHandler(),
-      });
-      if (isBedrock) {
-        // Every SDK client has a middleware stack; one without could not be guarded, so it is refused, never left unguarded.
-        if (!hasMiddlewareStack(client)) throw new TypeError(`The ${service.id} client has no middleware stack to guard its API key with`);
-        this.guardApiKey(client, signingRegion);
-      }
-      if (this.profile && !this.endpointUrl) {
-        Object.assign(client.config, { serviceConfiguredEndpoint: configuredEndpointOf(service.id, this.profile) });
-      }
+      client = this.createClient(service, signingRegion, retries, streaming);
       this.clients.set(key, client);
+      // A client that could not be made (a package that failed to load) is tried again next time.
+      client.catch(() => this.clients.delete(key));
+    }
+    return client;
+  }
+
+  private async createClient<Client extends PooledClient>(service: AwsService<Client>, signingRegion: string, retries: boolean, streaming: boolean): Promise<Client> {
+    const [{ NodeHttpHandler }, { cappedRetryStrategy }] = await Promise.all([import('@smithy/node-http-handler'), import('./retry')]);
+    const maxAttempts = retries ? (this.options.maxAttempts ?? 4) : 1;
+    const isBedrock = service === (BEDROCK as AwsService<PooledClient>) || service === (BEDROCK_RUNTIME as AwsService<PooledClient>);
+    const handlerOptions = service === (BEDROCK_RUNTIME as AwsService<PooledClient>) ? this.runtimeHandlerOptions(signingRegion, streaming) : this.plainHandlerOptions();
+    const client = await service.create({
+      region: signingRegion,
+      credentials: this.credentials.provider,
+      maxAttempts,
+      retryStrategy: cappedRetryStrategy(maxAttempts),
+      ...(this.profile ? { profile: this.profile } : {}),
+      ...(this.endpointUrl ? { endpoint: this.endpointUrl } : {}),
+      ...(isBedrock ? this.bearerConfig() : {}),
+      requestHandler: this.handler(NodeHttpHandler, handlerOptions),
+    });
+    if (isBedrock) {
+      // Every SDK client has a middleware stack; one without could not be guarded, so it is refused, never left unguarded.
+      if (!hasMiddlewareStack(client)) throw new TypeError(`The ${service.id} client has no middleware stack to guard its API key with`);
+      this.guardApiKey(client, signingRegion);
+    }
+    if (this.profile && !this.endpointUrl) {
+      Object.assign(client.config, { serviceConfiguredEndpoint: configuredEndpointOf(service.id, this.profile) });
     }
     return client;
   }
 
   /** Bedrock's control plane (catalog, model access) in a region. */
-  bedrock(region: string): BedrockClient {
+  bedrock(region: string): Promise<BedrockClient> {
     return this.client(BEDROCK, region);
   }
 
@@ -166,13 +177,13 @@ export class AwsClientPool {
    * calls through the region's one connection pool, so N sequential calls use one connection and C concurrent calls
    * at most C, whichever variant makes them.
    */
-  bedrockRuntime(region: string, variant: ClientVariant = {}): BedrockRuntimeClient {
+  bedrockRuntime(region: string, variant: ClientVariant = {}): Promise<BedrockRuntimeClient> {
     return this.client(BEDROCK_RUNTIME, region, variant);
   }
 
   /** Where the region's Bedrock runtime calls go, resolved as the SDK resolves it (override, env, config, AWS). */
-  runtimeEndpoint(region: string): Promise<URL> {
-    return resolvedEndpoint(this.bedrockRuntime(region), region);
+  async runtimeEndpoint(region: string): Promise<URL> {
+    return resolvedEndpoint(await this.bedrockRuntime(region), region);
   }
 
   /** The region's runtime connection pool: its agents (to time socket events), its counters, socket notifications. */
@@ -286,14 +297,15 @@ export class AwsClientPool {
   }
 
   destroy(): void {
-    for (const client of this.clients.values()) client.destroy();
+    for (const client of this.clients.values()) void client.then((made) => made.destroy(), () => {});
     for (const pool of this.runtimePools.values()) pool.destroy();
     this.clients.clear();
     this.runtimePools.clear();
   }
 
-  private handler(options: ConstructorParameters<typeof NodeHttpHandler>[0]): NodeHttpHandler {
-    return new WatchingHandler(options, {
+  private handler(Base: typeof NodeHttpHandler, options: HandlerOptions): NodeHttpHandler {
+    const Watching = watchingHandlerOf(Base);
+    return new Watching(options, {
       emulator: () => (this.emulatorSeen = true),
       answered: () => this.reachable(true, null),
       unreachable: (cause) => this.reachable(false, cause),
@@ -312,24 +324,24 @@ export class AwsClientPool {
     return this.reachability;
   }
 
-  private plainHandler(): NodeHttpHandler {
+  private plainHandlerOptions(): HandlerOptions {
     const maxSockets = this.options.maxSocketsPerRegion ?? 4;
-    return this.handler({
+    return {
       httpAgent: new HttpAgent({ keepAlive: true, maxSockets }),
       httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets }),
       connectionTimeout: this.options.connectionTimeoutMs ?? 5_000,
       socketTimeout: this.options.requestTimeoutMs ?? 15_000,
-    });
+    };
   }
 
-  private runtimeHandler(region: string, streaming: boolean): NodeHttpHandler {
+  private runtimeHandlerOptions(region: string, streaming: boolean): HandlerOptions {
     const pool = this.runtimeConnections(region);
-    return this.handler({
+    return {
       httpAgent: pool.httpAgent,
       httpsAgent: pool.httpsAgent,
       connectionTimeout: this.runtimeTimeouts.connectTimeoutMs,
       socketTimeout: streaming ? this.runtimeTimeouts.streamReadTimeoutMs : this.runtimeTimeouts.readTimeoutMs,
-    });
+    };
   }
 
 }
@@ -356,29 +368,44 @@ interface HandlerWatch {
   unreachable(cause: string): void;
 }
 
+type HandlerOptions = NonNullable<ConstructorParameters<typeof NodeHttpHandler>[0]>;
+
 /**
  * A handler that notices, whichever service's client sent the request, the emulator's mark on an answer and whether
- * the endpoint answered at all (a connection refused or dropped is not an answer; a cancel says nothing).
+ * the endpoint answered at all (a connection refused or dropped is not an answer; a cancel says nothing). The class
+ * is made once the SDK's handler is loaded (it is loaded with the first client).
  */
-class WatchingHandler extends NodeHttpHandler {
-  constructor(
-    options: ConstructorParameters<typeof NodeHttpHandler>[0],
-    private readonly watch: HandlerWatch,
-  ) {
-    super(options);
-  }
-
-  override async handle(...args: Parameters<NodeHttpHandler['handle']>): ReturnType<NodeHttpHandler['handle']> {
-    let answer: Awaited<ReturnType<NodeHttpHandler['handle']>>;
-    try {
-      answer = await super.handle(...args);
-    } catch (error) {
-      const failure = classifyAwsError(error);
-      if (failure.errorClass === 'network') this.watch.unreachable(`${failure.name} to ${args[0].hostname}${args[0].port ? `:${args[0].port}` : ''}`);
-      throw error;
+function defineWatchingHandler(Base: typeof NodeHttpHandler) {
+  return class WatchingHandler extends Base {
+    constructor(
+      options: HandlerOptions,
+      private readonly watch: HandlerWatch,
+    ) {
+      super(options);
     }
-    if (answer.response.headers[EMULATOR_HEADER] === '1') this.watch.emulator();
-    this.watch.answered();
-    return answer;
+
+    override async handle(...args: Parameters<NodeHttpHandler['handle']>): ReturnType<NodeHttpHandler['handle']> {
+      let answer: Awaited<ReturnType<NodeHttpHandler['handle']>>;
+      try {
+        answer = await super.handle(...args);
+      } catch (error) {
+        const failure = classifyAwsError(error);
+        if (failure.errorClass === 'network') this.watch.unreachable(`${failure.name} to ${args[0].hostname}${args[0].port ? `:${args[0].port}` : ''}`);
+        throw error;
+      }
+      if (answer.response.headers[EMULATOR_HEADER] === '1') this.watch.emulator();
+      this.watch.answered();
+      return answer;
+    }
+  };
+}
+
+const watchingHandlers = new WeakMap<typeof NodeHttpHandler, ReturnType<typeof defineWatchingHandler>>();
+function watchingHandlerOf(Base: typeof NodeHttpHandler): ReturnType<typeof defineWatchingHandler> {
+  let Watching = watchingHandlers.get(Base);
+  if (!Watching) {
+    Watching = defineWatchingHandler(Base);
+    watchingHandlers.set(Base, Watching);
   }
+  return Watching;
 }

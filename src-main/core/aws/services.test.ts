@@ -41,9 +41,9 @@ describe('one pool for every service', () => {
   it('asks STS who the caller is on the emulator port that serves Bedrock, dispatched by the query Action', async () => {
     emulator.setScenario(parseScenario({ identity: { account: '111122223333', arn: 'arn:aws:sts::111122223333:assumed-role/Dev/alice' } }));
     const clients = pool({ endpointUrl: emulator.url });
-    const identity = await clients.client(STS, 'eu-west-1').send(new GetCallerIdentityCommand({}));
+    const identity = await (await clients.client(STS, 'eu-west-1')).send(new GetCallerIdentityCommand({}));
     expect(identity).toMatchObject({ Account: '111122223333', Arn: 'arn:aws:sts::111122223333:assumed-role/Dev/alice' });
-    const models = await clients.bedrock('eu-west-1').send(new ListFoundationModelsCommand({}));
+    const models = await (await clients.bedrock('eu-west-1')).send(new ListFoundationModelsCommand({}));
     expect(models.modelSummaries!.length).toBeGreaterThan(0);
     expect(emulator.stats().requests['eu-west-1']).toEqual({ 'sts:GetCallerIdentity': 1, ListFoundationModels: 1 });
     expect(clients.simulated).toBe(true);
@@ -63,13 +63,13 @@ describe('one pool for every service', () => {
     const globalSts: AwsService<STSClient> = { ...STS, id: 'STS (global test)', signingRegion: 'us-east-1' };
     const clients = pool({ endpointUrl: emulator.url });
     expect(clients.client(globalSts, 'eu-west-3')).toBe(clients.client(globalSts, 'ap-south-1'));
-    await clients.client(globalSts, 'eu-west-3').send(new GetCallerIdentityCommand({}));
+    await (await clients.client(globalSts, 'eu-west-3')).send(new GetCallerIdentityCommand({}));
     expect(Object.keys(emulator.stats().requests)).toEqual(['us-east-1']);
   });
 
   it('names expired credentials the same way for STS as for Bedrock', async () => {
     const clients = pool({ endpointUrl: emulator.url, credentials: { accessKeyId: 'ASIAEXPIRED0000000000', secretAccessKey: 'x', sessionToken: 'old-token-value' } });
-    const failure = await clients.client(STS, 'eu-west-1').send(new GetCallerIdentityCommand({})).catch((error: unknown) => error);
+    const failure = await (await clients.client(STS, 'eu-west-1')).send(new GetCallerIdentityCommand({})).catch((error: unknown) => error);
     const explained = explainAwsError(failure, { service: 'STS', region: 'eu-west-1', profile: 'work', redact: (text) => clients.redact(text) });
     expect(explained).toMatchObject({ errorClass: 'credentials', code: 'ExpiredToken' });
     expect(explained.message).toMatch(/session token has expired: refresh it \(`aws sso login --profile work`/);
@@ -79,7 +79,7 @@ describe('one pool for every service', () => {
 describe('endpoints as the SDK resolves them', () => {
   it('honours AWS_ENDPOINT_URL_STS when no endpoint is given for everything', async () => {
     process.env.AWS_ENDPOINT_URL_STS = emulator.url;
-    const identity = await pool().client(STS, 'eu-west-1').send(new GetCallerIdentityCommand({}));
+    const identity = await (await pool().client(STS, 'eu-west-1')).send(new GetCallerIdentityCommand({}));
     expect(identity.Account).toBe('123456789012');
     expect(emulator.stats().requests['eu-west-1']).toEqual({ 'sts:GetCallerIdentity': 1 });
   });
@@ -90,7 +90,7 @@ describe('endpoints as the SDK resolves them', () => {
     await writeFile(config, `[profile emulated]\nregion = eu-west-1\nservices = local\n\n[services local]\nsts =\n  endpoint_url = ${emulator.url}\n`);
     process.env.AWS_CONFIG_FILE = config;
     process.env.AWS_SHARED_CREDENTIALS_FILE = join(dir, 'credentials');
-    await pool({ profile: 'emulated' }).client(STS, 'eu-west-1').send(new GetCallerIdentityCommand({}));
+    await (await pool({ profile: 'emulated' }).client(STS, 'eu-west-1')).send(new GetCallerIdentityCommand({}));
     expect(emulator.stats().requests['eu-west-1']).toEqual({ 'sts:GetCallerIdentity': 1 });
   });
 
@@ -105,7 +105,7 @@ describe('endpoints as the SDK resolves them', () => {
 
   it('sends every service to the one endpoint given on the command line, over the env and config', async () => {
     process.env.AWS_ENDPOINT_URL_STS = 'http://127.0.0.1:9';
-    await pool({ endpointUrl: emulator.url }).client(STS, 'eu-west-1').send(new GetCallerIdentityCommand({}));
+    await (await pool({ endpointUrl: emulator.url }).client(STS, 'eu-west-1')).send(new GetCallerIdentityCommand({}));
     expect(emulator.stats().requests['eu-west-1']).toEqual({ 'sts:GetCallerIdentity': 1 });
   });
 

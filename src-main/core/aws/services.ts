@@ -1,14 +1,16 @@
-import { BedrockClient } from '@aws-sdk/client-bedrock';
-import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
-import { SSOOIDCClient } from '@aws-sdk/client-sso-oidc';
-import { IAMClient } from '@aws-sdk/client-iam';
-import { STSClient } from '@aws-sdk/client-sts';
+import type { BedrockClient } from '@aws-sdk/client-bedrock';
+import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import type { SSOOIDCClient } from '@aws-sdk/client-sso-oidc';
+import type { IAMClient } from '@aws-sdk/client-iam';
+import type { STSClient } from '@aws-sdk/client-sts';
 import type { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsCredentialIdentityProvider, RetryStrategyV2 } from '@smithy/types';
 
 /**
  * The AWS services the app speaks, one entry each: how to make its SDK client from the pool's shared
  * configuration, and where a global service signs. A new service is one entry here and one module in the emulator.
+ * Each SDK package is imported when its first client is made, not when the app starts: a command that calls no
+ * AWS service (`where` from the cache, `--help`) never loads one.
  */
 
 /** The configuration every client of the pool shares: region, credentials, retries, endpoint, connections. */
@@ -37,7 +39,7 @@ export interface PooledClient {
 export interface AwsService<Client extends PooledClient> {
   /** The SDK's service id, as `AWS_ENDPOINT_URL_<ID>` and the config file's `services` sections spell it. */
   id: string;
-  create(config: SharedClientConfig): Client;
+  create(config: SharedClientConfig): Promise<Client>;
   /**
    * Global services (IAM, the Price List API) answer at one endpoint and sign for one region whatever region the
    * caller works in; AWS documents it per service. Regional services sign for the region they are called in.
@@ -45,14 +47,17 @@ export interface AwsService<Client extends PooledClient> {
   signingRegion?: string;
 }
 
-export const BEDROCK: AwsService<BedrockClient> = { id: 'Bedrock', create: (config) => new BedrockClient(config) };
-export const BEDROCK_RUNTIME: AwsService<BedrockRuntimeClient> = { id: 'Bedrock Runtime', create: (config) => new BedrockRuntimeClient(config) };
+export const BEDROCK: AwsService<BedrockClient> = { id: 'Bedrock', create: async (config) => new (await import('@aws-sdk/client-bedrock')).BedrockClient(config) };
+export const BEDROCK_RUNTIME: AwsService<BedrockRuntimeClient> = {
+  id: 'Bedrock Runtime',
+  create: async (config) => new (await import('@aws-sdk/client-bedrock-runtime')).BedrockRuntimeClient(config),
+};
 /** STS is regional (regional endpoints are the SDK's default since v3): identity is asked where the app works. */
-export const STS: AwsService<STSClient> = { id: 'STS', create: (config) => new STSClient(config) };
+export const STS: AwsService<STSClient> = { id: 'STS', create: async (config) => new (await import('@aws-sdk/client-sts')).STSClient(config) };
 /** IAM is global: one endpoint (iam.amazonaws.com), signed for us-east-1 whatever region the app works in. */
-export const IAM: AwsService<IAMClient> = { id: 'IAM', create: (config) => new IAMClient(config), signingRegion: 'us-east-1' };
+export const IAM: AwsService<IAMClient> = { id: 'IAM', create: async (config) => new (await import('@aws-sdk/client-iam')).IAMClient(config), signingRegion: 'us-east-1' };
 /**
  * IAM Identity Center's OIDC service (the sign-in's device authorization), in the session's `sso_region`. Its calls
  * are unsigned (the SDK sends them without credentials), so the pool's credential chain is never asked for them.
  */
-export const SSO_OIDC: AwsService<SSOOIDCClient> = { id: 'SSO OIDC', create: (config) => new SSOOIDCClient(config) };
+export const SSO_OIDC: AwsService<SSOOIDCClient> = { id: 'SSO OIDC', create: async (config) => new (await import('@aws-sdk/client-sso-oidc')).SSOOIDCClient(config) };

@@ -1,9 +1,4 @@
-import {
-  ListFoundationModelsCommand,
-  ListInferenceProfilesCommand,
-  type FoundationModelSummary,
-  type InferenceProfileSummary,
-} from '@aws-sdk/client-bedrock';
+import type { FoundationModelSummary, InferenceProfileSummary } from '@aws-sdk/client-bedrock';
 import pLimit from 'p-limit';
 import type { RegionError } from '../../../src-shared/catalog/document';
 import type { RegionProgress } from '../../../src-shared/events';
@@ -52,9 +47,10 @@ export async function scanRegion(region: string, options: ScanOptions): Promise<
   const timeout = AbortSignal.timeout(options.regionTimeoutMs ?? DEFAULT_REGION_TIMEOUT_MS);
   const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
   const limit = pLimit(options.perRegionConcurrency ?? 2);
-  const client = options.clients.bedrock(region);
   options.onProgress?.({ region, phase: 'started' });
   try {
+    const client = await options.clients.bedrock(region);
+    const { ListFoundationModelsCommand, ListInferenceProfilesCommand } = await import('@aws-sdk/client-bedrock');
     const listModels = limit(() => client.send(new ListFoundationModelsCommand({}), { abortSignal: signal }));
     const listProfiles = limit(async () => {
       const profiles: InferenceProfileSummary[] = [];

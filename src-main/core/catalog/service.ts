@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { GetFoundationModelAvailabilityCommand } from '@aws-sdk/client-bedrock';
 import { CatalogDocumentSchema, type CatalogDocument, type ModelAccess } from '../../../src-shared/catalog/document';
 import { bestRegions, getModel } from '../../../src-shared/catalog/queries';
 import type { AtlasHandlers, CatalogSnapshot, DiscoveryFailure, RankedRoute } from '../../../src-shared/contract';
@@ -148,9 +147,7 @@ export class CatalogService {
   private async fetchAccess(modelId: string, region: string): Promise<ModelAccess> {
     const checkedAt = new Date(this.now()).toISOString();
     try {
-      const answer = await this.options.clients
-        .bedrock(region)
-        .send(new GetFoundationModelAvailabilityCommand({ modelId }), { abortSignal: AbortSignal.timeout(15_000) });
+      const answer = await (await this.options.clients.bedrock(region)).send(new (await import('@aws-sdk/client-bedrock')).GetFoundationModelAvailabilityCommand({ modelId }), { abortSignal: AbortSignal.timeout(15_000) });
       const status =
         answer.regionAvailability === 'NOT_AVAILABLE'
           ? 'not_available'

@@ -1,4 +1,3 @@
-import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { ApiKeyState, ApiKeyStatus, ApiKeySummary, WhoAmI } from '../../../src-shared/contract/identity';
 import { NoVaultError, type ActiveApiKey } from '../aws/bedrock-api-key';
 import type { AwsClientPool } from '../aws/client-pool';
@@ -115,7 +114,7 @@ export class IdentityService {
     if (!answer) {
       answer = this.clients
         .client(STS, region)
-        .send(new GetCallerIdentityCommand({}), { abortSignal: signal })
+        .then(async (sts) => sts.send(new (await import('@aws-sdk/client-sts')).GetCallerIdentityCommand({}), { abortSignal: signal }))
         .then((output) => ({ account: output.Account ?? '', arn: output.Arn ?? '' }));
       this.answers.set(accessKeyId, answer);
       // A failure is not an answer: the next call asks again.

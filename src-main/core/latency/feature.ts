@@ -1,4 +1,3 @@
-import { CountTokensCommand } from '@aws-sdk/client-bedrock-runtime';
 import type { LatencyEstimate, ParsedLatencyRunInput } from '../../../src-shared/contract';
 import { COMMERCIAL_REGIONS } from '../../../src-shared/regions';
 import { awsFeature } from '../app/aws-feature';
@@ -26,8 +25,8 @@ async function countPrompt(clients: AwsClientPool, plan: RunPlan, size: ParsedLa
   const first = plan.routes[0];
   if (first) {
     try {
-      const answer = await clients.bedrockRuntime(first.route.callRegion).send(
-        new CountTokensCommand({ modelId: first.resolved.modelId, input: { converse: { messages: [{ role: 'user', content: [{ text }] }] } } }),
+      const answer = await (await clients.bedrockRuntime(first.route.callRegion)).send(
+        new (await import('@aws-sdk/client-bedrock-runtime')).CountTokensCommand({ modelId: first.resolved.modelId, input: { converse: { messages: [{ role: 'user', content: [{ text }] }] } } }),
         { abortSignal: AbortSignal.timeout(COUNT_TOKENS_TIMEOUT_MS) },
       );
       if (answer.inputTokens) return { size, inputTokens: answer.inputTokens, countedBy: 'CountTokens' };

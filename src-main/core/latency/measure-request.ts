@@ -1,4 +1,4 @@
-import { ConverseStreamCommand, type BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import type { ErrorClass } from '../../../src-shared/contract/latency';
 import type { LatencyMode } from '../../../src-shared/contract/playground';
 import { classifyAwsError } from '../aws/errors';
@@ -57,7 +57,7 @@ export async function measureRequest(plan: RequestPlan, signal: AbortSignal): Pr
   const timeout = new AbortController();
   const timer = setTimeout(() => timeout.abort(), plan.timeoutMs);
   const abortSignal = AbortSignal.any([signal, timeout.signal]);
-  const command = new ConverseStreamCommand({
+  const command = new (await import('@aws-sdk/client-bedrock-runtime')).ConverseStreamCommand({
     modelId: plan.invokeId,
     messages: [{ role: 'user', content: [{ text: plan.prompt }] }],
     inferenceConfig: { maxTokens: plan.maxTokens },

@@ -173,7 +173,7 @@ export async function runLatency(
   const measureRoute = async (state: RouteState) => {
     const { route } = state.planned;
     const plan = {
-      client: clients.bedrockRuntime(route.callRegion, { retries: false, streaming: true }),
+      client: await clients.bedrockRuntime(route.callRegion, { retries: false, streaming: true }),
       invokeId: route.invokeId,
       prompt,
       maxTokens: input.maxTokens,

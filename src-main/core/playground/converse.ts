@@ -1,10 +1,4 @@
-import {
-  ConverseCommand,
-  ConverseStreamCommand,
-  type ContentBlock as SdkContentBlock,
-  type ConverseStreamCommandInput,
-  type Message as SdkMessage,
-} from '@aws-sdk/client-bedrock-runtime';
+import type { ContentBlock as SdkContentBlock, ConverseStreamCommandInput, Message as SdkMessage } from '@aws-sdk/client-bedrock-runtime';
 import type { ConverseInput, ConverseResult, StreamContext } from '../../../src-shared/contract';
 import type { CatalogDocument } from '../../../src-shared/catalog/document';
 import { resolveRoute, type ResolvedRoute } from '../../../src-shared/catalog/resolve-route';
@@ -66,7 +60,8 @@ export async function converse(
     kind: route.kind,
     ...(route.autoRoutedFrom ? { autoRoutedFrom: route.autoRoutedFrom } : {}),
   };
-  const client = dependencies.clients.bedrockRuntime(route.callRegion, { retries: false, streaming: route.model?.streaming !== false });
+  const client = await dependencies.clients.bedrockRuntime(route.callRegion, { retries: false, streaming: route.model?.streaming !== false });
+  const { ConverseCommand, ConverseStreamCommand } = await import('@aws-sdk/client-bedrock-runtime');
   const timing = new RequestTiming();
   /** When the request left: its last byte on the socket, or (before it had one) when it was given to the SDK. */
   const sentAt = (fallback: number) => timing.sentAt ?? fallback;

@@ -1,4 +1,3 @@
-import { CountTokensCommand } from '@aws-sdk/client-bedrock-runtime';
 import type { CountTokensInput, TokenCount } from '../../../src-shared/contract';
 import type { CatalogDocument } from '../../../src-shared/catalog/document';
 import { resolveRoute } from '../../../src-shared/catalog/resolve-route';
@@ -24,10 +23,10 @@ export async function countTokens(
 ): Promise<TokenCount> {
   // Auto-profile: counting never invokes, so a profile-only model is counted by its id all the same.
   const route = resolveRoute(await dependencies.catalog(), input.target, input.region, { autoProfile: true });
-  const client = dependencies.clients.bedrockRuntime(route.callRegion);
+  const client = await dependencies.clients.bedrockRuntime(route.callRegion);
   try {
     const answer = await client.send(
-      new CountTokensCommand({
+      new (await import('@aws-sdk/client-bedrock-runtime')).CountTokensCommand({
         modelId: route.modelId,
         input: { converse: { messages: toSdkMessages(input), ...(input.system ? { system: [{ text: input.system }] } : {}) } },
       }),

@@ -1,4 +1,4 @@
-import { CreateTokenCommand, RegisterClientCommand, StartDeviceAuthorizationCommand, type SSOOIDCClient } from '@aws-sdk/client-sso-oidc';
+import type { SSOOIDCClient } from '@aws-sdk/client-sso-oidc';
 import { SSO_ERROR_CODES, type SsoSignInChunk } from '../../../src-shared/contract';
 import { explainAwsError } from '../aws/errors';
 import { SsoSignInError } from './sso-errors';
@@ -69,14 +69,14 @@ export async function deviceSignIn({ client, profile, signal, emit, clock = SYST
   signal.throwIfAborted();
 
   const registration = await client
-    .send(new RegisterClientCommand({ clientName: 'bedrock-atlas', clientType: 'public', ...(profile.scopes.length > 0 ? { scopes: profile.scopes } : {}) }), call)
+    .send(new (await import('@aws-sdk/client-sso-oidc')).RegisterClientCommand({ clientName: 'bedrock-atlas', clientType: 'public', ...(profile.scopes.length > 0 ? { scopes: profile.scopes } : {}) }), call)
     .catch((error: unknown) => Promise.reject(oidcFailure(error)));
   const { clientId, clientSecret } = registration;
   if (!clientId || !clientSecret) throw new Error('IAM Identity Center registered no client (no clientId or clientSecret in its answer).');
   const registrationExpiresAt = cliTimestamp((registration.clientSecretExpiresAt ?? 0) * 1000);
 
   const authorization = await client
-    .send(new StartDeviceAuthorizationCommand({ clientId, clientSecret, startUrl: profile.startUrl }), call)
+    .send(new (await import('@aws-sdk/client-sso-oidc')).StartDeviceAuthorizationCommand({ clientId, clientSecret, startUrl: profile.startUrl }), call)
     .catch((error: unknown) => Promise.reject(oidcFailure(error)));
   const { deviceCode, userCode } = authorization;
   const verificationUri = authorization.verificationUriComplete ?? authorization.verificationUri ?? null;
@@ -91,7 +91,7 @@ export async function deviceSignIn({ client, profile, signal, emit, clock = SYST
     await clock.sleep(intervalMs, signal);
     if (clock.now() >= deadline) throw expired(code.userCode);
     try {
-      const token = await client.send(new CreateTokenCommand({ clientId, clientSecret, grantType: DEVICE_CODE_GRANT, deviceCode }), call);
+      const token = await client.send(new (await import('@aws-sdk/client-sso-oidc')).CreateTokenCommand({ clientId, clientSecret, grantType: DEVICE_CODE_GRANT, deviceCode }), call);
       if (!token.accessToken || token.expiresIn === undefined) throw new Error('IAM Identity Center answered without an access token or its lifetime.');
       signal.throwIfAborted();
       await emit({ phase: 'writing', ...code });

@@ -64,7 +64,7 @@ export const ssoFeature = defineFeature({
           let signedIn;
           try {
             signedIn = await deviceSignIn({
-              client: aws.client(SSO_OIDC, reading.profile.region),
+              client: await aws.client(SSO_OIDC, reading.profile.region),
               profile: reading.profile,
               signal: stop,
               emit,

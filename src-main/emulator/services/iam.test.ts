@@ -27,9 +27,9 @@ afterEach(() => {
 const USER = 'arn:aws:iam::123456789012:user/Alice';
 const FM = (region: string) => `arn:aws:bedrock:${region}::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0`;
 
-function simulate(scenario: ScenarioInput, input: Partial<SimulatePrincipalPolicyCommandInput> = {}) {
+async function simulate(scenario: ScenarioInput, input: Partial<SimulatePrincipalPolicyCommandInput> = {}) {
   emulator.setScenario(parseScenario(scenario));
-  return clients.client(IAM, 'eu-west-3').send(
+  return (await clients.client(IAM, 'eu-west-3')).send(
     new SimulatePrincipalPolicyCommand({ PolicySourceArn: USER, ActionNames: ['bedrock:InvokeModel'], ResourceArns: [FM('eu-west-3')], ...input }),
   );
 }
@@ -98,10 +98,10 @@ describe('IAM SimulatePrincipalPolicy', () => {
 describe('IAM GetRole', () => {
   it("answers a role's path and ARN, or AccessDenied when the caller may not read roles", async () => {
     emulator.setScenario(parseScenario({ iam: { roles: [{ name: 'AWSReservedSSO_Dev_0123456789abcdef', path: '/aws-reserved/sso.amazonaws.com/' }] } }));
-    const role = await clients.client(IAM, 'us-east-1').send(new GetRoleCommand({ RoleName: 'AWSReservedSSO_Dev_0123456789abcdef' }));
+    const role = await (await clients.client(IAM, 'us-east-1')).send(new GetRoleCommand({ RoleName: 'AWSReservedSSO_Dev_0123456789abcdef' }));
     expect(role.Role).toMatchObject({ Path: '/aws-reserved/sso.amazonaws.com/', Arn: 'arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Dev_0123456789abcdef' });
     emulator.setScenario(parseScenario({ iam: { getRoleDenied: true } }));
-    const denied = await clients.client(IAM, 'us-east-1').send(new GetRoleCommand({ RoleName: 'Dev' })).catch((error: unknown) => error);
+    const denied = await (await clients.client(IAM, 'us-east-1')).send(new GetRoleCommand({ RoleName: 'Dev' })).catch((error: unknown) => error);
     expect(classifyAwsError(denied).errorClass).toBe('accessDenied');
   });
 });
