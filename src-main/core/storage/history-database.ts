@@ -28,7 +28,11 @@ export const HISTORY_FILE_NAME = 'history.duckdb';
  * DuckDB's module, loaded on the first open: loading it maps a large native library, which a command that keeps no
  * history (`where`, `catalog`, `--help`) should not pay for.
  */
-const duckdb = () => import('@duckdb/node-api');
+async function duckdb(): Promise<typeof import('@duckdb/node-api')> {
+  const loaded = await import('@duckdb/node-api');
+  // DuckDB's package is CommonJS: Node names its exports, a bundle may hand them over as the default export.
+  return 'DuckDBInstance' in loaded ? loaded : (loaded as { default: typeof loaded }).default;
+}
 
 export function defaultDataDir(platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env, home: string = homedir()): string {
   if (platform === 'darwin') return join(home, 'Library', 'Application Support', 'bedrock-atlas');
