@@ -44,6 +44,10 @@ test('"Check my access" marks the cells the account cannot use, for the rows on 
     expect(asked.every((modelId) => shownModels.includes(modelId))).toBe(true);
     expect(asked.length).toBeLessThan(allRows);
 
+    await page.screenshot({ path: 'test-results/screens/matrix-access-overlay-1440.png' });
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.screenshot({ path: 'test-results/screens/matrix-access-overlay-1280.png' });
+
     const after = await emulatorStats(emulator.url);
     const operations = (stats: typeof after) => Object.values(stats.requests).flatMap((perOperation) => Object.entries(perOperation));
     expect(operations(after).filter(([operation]) => operation.startsWith('iam:'))).toEqual([]);

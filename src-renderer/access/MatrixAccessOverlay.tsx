@@ -29,7 +29,8 @@ function createLimiter(limit: number) {
  * The matrix's "Check my access" toggle: for the rows on screen, the cheap checks of the access doctor (offered,
  * account access, lifecycle) and a mark on each cell the caller cannot use, with its legend. One `getModelAccess`
  * per model (its regions together), answered from the catalog's access cache when known; never IAM: the policy
- * simulator runs only from a cell's own Check access. Like the TTFT overlay it is a stylesheet over the cells.
+ * simulator runs only from a cell's own Check access. Like the TTFT overlay it is a stylesheet over the cells. Its
+ * toggle sits at the end of the legend row, which explains its marks (the toolbar is full at 1280 px).
  */
 export function MatrixAccessOverlay({ document, regions, rowsShown }: { document: CatalogDocument; regions: readonly string[]; rowsShown: RowsShown }) {
   const { api } = useAtlas();

@@ -179,14 +179,17 @@ export function MatrixPage() {
         onLegend={legend}
         onExportCsv={() => download(`bedrock-matrix-${stamp}.csv`, matrixCsv(document, data), 'text/csv')}
         onExportJson={() => download(`bedrock_catalog-${stamp}.json`, `${JSON.stringify(document, null, 2)}\n`, 'application/json')}
-        extra={
-          <>
-            <MatrixTtftOverlay document={document} />
-            <MatrixAccessOverlay document={document} regions={data.regions} rowsShown={rowsShown} />
-          </>
-        }
+        extra={<MatrixTtftOverlay document={document} />}
       />
-      {legendOpen ? <MatrixLegend /> : <div hidden id="matrix-legend" />}
+      {legendOpen ? (
+        // The access overlay's toggle ends the legend row, beside the marks it explains; closing the legend turns it off.
+        <div className="matrix-legend-row">
+          <MatrixLegend />
+          <MatrixAccessOverlay document={document} regions={data.regions} rowsShown={rowsShown} />
+        </div>
+      ) : (
+        <div hidden id="matrix-legend" />
+      )}
       <div className="matrix-body">
         {data.modelRowIndexes.length === 0 ? (
           <div className="empty-state">
