@@ -1,5 +1,4 @@
-import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { explainCredentialsError } from './credential-errors';
 
@@ -84,13 +83,19 @@ export class SharedCredentials {
   private createProvider(): AwsCredentialIdentityProvider {
     const { fixed, profile, allowPlaceholder, log } = this.options;
     if (fixed) return async () => this.remember(fixed);
-    // The chain's own clients send secrets it never hands out: noted on their way out (see SsoSecretsNoted).
-    const requestHandler = new SsoSecretsNoted((value) => this.handedOut.add(value));
-    const clientConfig = { clientConfig: { requestHandler, ...(this.options.endpointUrl ? { endpoint: this.options.endpointUrl } : {}) } };
-    const chain = fromNodeProviderChain({ ...(profile ? { profile } : {}), ...clientConfig });
+    // The chain is made on the first call, when its packages are loaded: what calls no AWS service never loads them.
+    let chain: Promise<AwsCredentialIdentityProvider> | null = null;
+    const makeChain = async (): Promise<AwsCredentialIdentityProvider> => {
+      const [{ fromNodeProviderChain }, { NodeHttpHandler: Base }] = await Promise.all([import('@aws-sdk/credential-providers'), import('@smithy/node-http-handler')]);
+      // The chain's own clients send secrets it never hands out: noted on their way out (see ssoSecretsNoted).
+      const requestHandler = ssoSecretsNoted(Base, (value) => this.handedOut.add(value));
+      const clientConfig = { clientConfig: { requestHandler, ...(this.options.endpointUrl ? { endpoint: this.options.endpointUrl } : {}) } };
+      return fromNodeProviderChain({ ...(profile ? { profile } : {}), ...clientConfig });
+    };
     return async (identityProperties) => {
       try {
-        return this.remember(await chain(identityProperties));
+        chain ??= makeChain();
+        return this.remember(await (await chain)(identityProperties));
       } catch (error) {
         if (!allowPlaceholder) throw explainCredentialsError(error, profile);
         if (!this.placeholderUsed) log?.('No AWS credentials found; using placeholder credentials for the loopback endpoint.');
@@ -113,24 +118,27 @@ const SSO_BODY_SECRETS = ['refreshToken', 'clientSecret'] as const;
  * its shape only. Noting it as it leaves lets a portal error, a proxy or a later answer that echoes it be redacted
  * by value, like the keys this provider hands out. Nothing else about the request is changed.
  */
-class SsoSecretsNoted extends NodeHttpHandler {
-  constructor(private readonly note: (value: string) => void) {
-    super();
-  }
-
-  override handle(...[request, options]: Parameters<NodeHttpHandler['handle']>): ReturnType<NodeHttpHandler['handle']> {
-    const remember = (value: unknown) => {
-      if (typeof value === 'string' && value.length >= 8) this.note(value);
-    };
-    for (const [name, value] of Object.entries(request.headers)) if (name.toLowerCase() === SSO_TOKEN_HEADER) remember(value);
-    if (typeof request.body === 'string' && SSO_BODY_SECRETS.some((field) => request.body.includes(`"${field}"`))) {
-      try {
-        const body = JSON.parse(request.body) as Record<string, unknown>;
-        for (const field of SSO_BODY_SECRETS) remember(body[field]);
-      } catch {
-        // Not JSON: nothing to note.
-      }
+function ssoSecretsNoted(Base: typeof NodeHttpHandler, note: (value: string) => void): NodeHttpHandler {
+  class SsoSecretsNoted extends Base {
+    constructor(private readonly note: (value: string) => void) {
+      super();
     }
-    return super.handle(request, options);
+
+    override handle(...[request, options]: Parameters<NodeHttpHandler['handle']>): ReturnType<NodeHttpHandler['handle']> {
+      const remember = (value: unknown) => {
+        if (typeof value === 'string' && value.length >= 8) this.note(value);
+      };
+      for (const [name, value] of Object.entries(request.headers)) if (name.toLowerCase() === SSO_TOKEN_HEADER) remember(value);
+      if (typeof request.body === 'string' && SSO_BODY_SECRETS.some((field) => request.body.includes(`"${field}"`))) {
+        try {
+          const body = JSON.parse(request.body) as Record<string, unknown>;
+          for (const field of SSO_BODY_SECRETS) remember(body[field]);
+        } catch {
+          // Not JSON: nothing to note.
+        }
+      }
+      return super.handle(request, options);
+    }
   }
+  return new SsoSecretsNoted(note);
 }
