@@ -6,6 +6,7 @@ import { useAtlas } from '../api/atlas-context';
 import { ErrorNotice } from '../app/ErrorNotice';
 import { SsoSignIn } from '../sso/SsoSignIn';
 import { ApiKeySection } from './ApiKeySection';
+import { IdentitySection } from './IdentitySection';
 import './settings.css';
 
 export function SettingsPage() {
@@ -134,6 +135,7 @@ function SettingsForm({
         <SsoSignIn />
       </fieldset>
       <ApiKeySection />
+      <IdentitySection awsProfile={saved.awsProfile} />
       <fieldset>
         <legend>History</legend>
         <FromCommandLine name="dataDir" commandLine={commandLine} />
