@@ -8,6 +8,7 @@ import { createAtlasCore, type AtlasCore } from '../app/atlas-core';
 import { startHostForCore } from '../../host/web-host';
 import { startEmulator, type RunningEmulator } from '../../emulator/server';
 import { emulatedCoreOptions } from '../../testing/emulated-core';
+import { freshHomeEnv, runCli } from '../../cli/testing/run-cli';
 import { redactSecrets } from './redact';
 
 /**
@@ -116,6 +117,19 @@ describe('credentials quoted by an upstream error never leave the core', () => {
     } finally {
       await host.close();
     }
+  });
+
+  it('not in what the CLI prints, for a scan, a prompt and a latency run', async () => {
+    const env = { ...freshHomeEnv(), AWS_ACCESS_KEY_ID: ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: SECRET, AWS_SESSION_TOKEN: SESSION_TOKEN };
+    const shared = ['--endpoint-url', proxyUrl, '--regions', 'us-east-1,eu-west-1', '--cache-mode', 'none'];
+    const runs = await Promise.all([
+      runCli(['catalog', '--refresh', ...shared], { env }),
+      runCli(['prompt', '--target', 'anthropic.claude-3-haiku-20240307-v1:0', '--region', 'us-east-1', ...shared, 'hi'], { env }),
+      runCli(['latency', '--target', 'anthropic.claude-3-haiku-20240307-v1:0', '--regions', 'us-east-1', '--runs', '1', ...shared.slice(0, 2), '--cache-mode', 'none', '--json'], { env }),
+    ]);
+    // Each met the quoted signature error (the proxy answered it), so the test could fail.
+    expect(runs.map((run) => run.stdout + run.stderr).join('\n')).toMatch(/signature was rejected/);
+    for (const [index, run] of runs.entries()) expectNoSecret(run.stdout + run.stderr, `the CLI's output (${['catalog', 'prompt', 'latency'][index]})`);
   });
 
   it('not in the log', () => {
