@@ -136,7 +136,7 @@ test.describe('the cell panel', () => {
       await cell(page, HAIKU, 'us-east-1').click();
       const routes = page.getByTestId('best-routes').locator('li');
       await expect(routes.first()).toContainText(HAIKU);
-      await expect(routes.first().getByTestId('route-measurement')).toHaveText(/^time to first token p50 \d+ ms, last 30 days · 3 samples · measured (just now|\d+ min ago)$/);
+      await expect(routes.first().getByTestId('route-measurement')).toHaveText(/^time to first token p50 \d+ ms, last 30 days · 3 samples · measured (just now|\d+ min ago)( · the figure in this cell on the matrix’s TTFT overlay)?$/);
       // Routes the lab has not measured still say how to get figures.
       await expect(routes.nth(1).getByTestId('route-measurement')).toHaveText('not measured yet — run the latency lab');
     } finally {
