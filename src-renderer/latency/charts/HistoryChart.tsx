@@ -58,7 +58,7 @@ export function HistoryChart({ points, window, onWindow, theme }: HistoryChartPr
       <ResponsiveContainer width="100%" height={260}>
         <LineChart margin={{ top: 8, right: 24, bottom: 4, left: 4 }} title="TTFT history" desc="p50 time to first token per route over time">
           <CartesianGrid stroke={theme.grid} />
-          <XAxis type="number" dataKey="at" domain={['dataMin', 'dataMax']} scale="time" tickFormatter={timeFormat(span)} tick={{ fill: theme.muted, fontSize: 11 }} stroke={theme.grid} allowDuplicatedCategory={false} />
+          <XAxis type="number" dataKey="at" domain={['dataMin', 'dataMax']} scale="time" tickFormatter={timeFormat(span)} interval="preserveStartEnd" minTickGap={48} tick={{ fill: theme.muted, fontSize: 11 }} stroke={theme.grid} allowDuplicatedCategory={false} />
           <YAxis type="number" unit=" ms" width={70} tick={{ fill: theme.muted, fontSize: 11 }} stroke={theme.grid} />
           <Tooltip
             isAnimationActive={false}
