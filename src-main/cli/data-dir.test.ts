@@ -54,7 +54,7 @@ describe('--data-dir', () => {
     const path = join(dir, 'history.duckdb');
     const holder = spawn(
       process.execPath,
-      ['-e', `const {DuckDBInstance}=require('@duckdb/node-api');DuckDBInstance.create(${JSON.stringify(path)}).then(i=>i.connect()).then(async c=>{await c.run('create table if not exists held (v integer)');await c.run('checkpoint');console.log('held');setInterval(()=>{},1000)})`],
+      ['-e', `const {DuckDBInstance}=require('@duckdb/node-api');DuckDBInstance.create(${JSON.stringify(path)}).then(i=>(globalThis.held=i).connect()).then(async c=>{globalThis.heldConnection=c;await c.run('create table if not exists held (v integer)');await c.run('checkpoint');console.log('held');setInterval(()=>{},1000)})`],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
     try {

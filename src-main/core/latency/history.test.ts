@@ -186,7 +186,7 @@ describe('latency history that cannot be kept', () => {
 });
 
 const OPEN_DUCKDB = (path: string, then: string) =>
-  `const {DuckDBInstance}=require('@duckdb/node-api');DuckDBInstance.create(${JSON.stringify(path)}).then(i=>i.connect()).then(${then})`;
+  `const {DuckDBInstance}=require('@duckdb/node-api');DuckDBInstance.create(${JSON.stringify(path)}).then(i=>(globalThis.held=i).connect()).then(${then})`;
 
 /**
  * Another process holding the file. DuckDB's lock on a just-created file is not always in place when its connect

@@ -52,7 +52,7 @@ describe('one history file, two processes', () => {
     // The other process holds the file until we tell it to go.
     const holder = spawn(
       process.execPath,
-      ['-e', `const {DuckDBInstance}=require('@duckdb/node-api');DuckDBInstance.create(${JSON.stringify(path)}).then(i=>i.connect()).then(async c=>{await c.run('insert into shared values (10)');await c.run('checkpoint');console.log('held');process.stdin.once('data',()=>{c.closeSync();process.exit(0)})})`],
+      ['-e', `const {DuckDBInstance}=require('@duckdb/node-api');DuckDBInstance.create(${JSON.stringify(path)}).then(i=>(globalThis.held=i).connect()).then(async c=>{await c.run('insert into shared values (10)');await c.run('checkpoint');console.log('held');process.stdin.once('data',()=>{c.closeSync();process.exit(0)})})`],
       { stdio: ['pipe', 'pipe', 'inherit'] },
     );
     await new Promise<void>((resolve) => holder.stdout!.once('data', () => resolve()));
