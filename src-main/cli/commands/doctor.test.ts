@@ -1,6 +1,6 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type RunningEmulator } from '../../emulator/server';
-import { EMPTY_SCENARIO, parseScenario } from '../../emulator/scenario';
+import { describe, expect, it } from 'vitest';
+import { emulatorPerFile } from '../../testing/emulator-per-file';
+import { parseScenario } from '../../emulator/scenario';
 import { freshHomeEnv, runCli } from '../testing/run-cli';
 
 /** `bedrock-atlas doctor` as a user runs it: a child process in a HOME of its own, against the emulator. */
@@ -8,15 +8,7 @@ import { freshHomeEnv, runCli } from '../testing/run-cli';
 const GEO = 'eu.anthropic.claude-haiku-4-5-20251001-v1:0';
 const REGIONS = 'eu-central-1,eu-north-1,eu-south-1,eu-south-2,eu-west-1,eu-west-3,us-east-1';
 
-let emulator: RunningEmulator;
-beforeAll(async () => {
-  emulator = await startEmulator();
-});
-afterAll(() => emulator.close());
-afterEach(() => {
-  emulator.setScenario(EMPTY_SCENARIO);
-  emulator.resetStats();
-});
+const emulator = emulatorPerFile();
 
 const doctor = (...args: string[]) =>
   runCli(['doctor', ...args, '--endpoint-url', emulator.url, '--regions', REGIONS, '--cache-mode', 'none'], {

@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type RunningEmulator } from '../../emulator/server';
-import { EMPTY_SCENARIO, parseScenario } from '../../emulator/scenario';
+import { describe, expect, it } from 'vitest';
+import { emulatorPerFile } from '../../testing/emulator-per-file';
+import { parseScenario } from '../../emulator/scenario';
 import { BIN, freshHomeEnv, runCli } from '../testing/run-cli';
 
 /**
@@ -12,15 +12,7 @@ import { BIN, freshHomeEnv, runCli } from '../testing/run-cli';
  * config file, against the emulator's IAM Identity Center (a 0 s poll interval: nothing waits on the clock).
  */
 
-let emulator: RunningEmulator;
-beforeAll(async () => {
-  emulator = await startEmulator();
-});
-afterAll(() => emulator.close());
-afterEach(() => {
-  emulator.setScenario(EMPTY_SCENARIO);
-  emulator.resetStats();
-});
+const emulator = emulatorPerFile();
 
 const CONFIG =
   '[profile team]\nsso_session = corp\nsso_account_id = 111122223333\nsso_role_name = Developer\nregion = us-east-1\n\n' +

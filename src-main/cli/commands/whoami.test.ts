@@ -1,20 +1,12 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { issueShortTermKey } from '../../emulator/api-keys';
-import { startEmulator, type RunningEmulator } from '../../emulator/server';
-import { EMPTY_SCENARIO, parseScenario } from '../../emulator/scenario';
+import { emulatorPerFile } from '../../testing/emulator-per-file';
+import { parseScenario } from '../../emulator/scenario';
 import { freshHomeEnv, runCli } from '../testing/run-cli';
 
 /** `bedrock-atlas whoami` as a user runs it: a child process in a HOME of its own, against the emulator's STS. */
 
-let emulator: RunningEmulator;
-beforeAll(async () => {
-  emulator = await startEmulator();
-});
-afterAll(() => emulator.close());
-afterEach(() => {
-  emulator.setScenario(EMPTY_SCENARIO);
-  emulator.resetStats();
-});
+const emulator = emulatorPerFile();
 
 /** Only the credentials a test names: no key, no profile, no instance metadata service. */
 function env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
