@@ -31,6 +31,13 @@ export const METHOD_NAMES = [
   'clearApiKey',
   'checkAccess',
   'ssoStatus',
+  'getQuotas',
+  'refreshQuotas',
+  'cancelQuotaRefresh',
+  'getPrices',
+  'refreshPrices',
+  'getUsage',
+  'capacity',
 ] as const;
 
 export const STREAM_NAMES = ['converse', 'probeNetwork', 'runLatency', 'ssoSignIn'] as const;

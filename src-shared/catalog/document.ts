@@ -1,5 +1,8 @@
 import { z } from 'zod';
-import { ERROR_CLASSES } from '../errors';
+import { QuotaSectionSchema } from './quotas';
+import { RegionErrorSchema } from './region-error';
+
+export { RegionErrorSchema, type RegionError } from './region-error';
 
 /**
  * The catalog document: one JSON format for the cache file, the bundled file, exports and `catalog --json`.
@@ -9,10 +12,6 @@ export const CATALOG_SCHEMA_VERSION = 1;
 
 export const CatalogSourceSchema = z.enum(['api', 'cache', 'bundled']);
 export type CatalogSource = z.infer<typeof CatalogSourceSchema>;
-
-/** `errorClass`: the shared class (src-shared/errors.ts); absent in documents written before it existed. */
-export const RegionErrorSchema = z.object({ code: z.string(), errorClass: z.enum(ERROR_CLASSES).optional(), message: z.string() });
-export type RegionError = z.infer<typeof RegionErrorSchema>;
 
 export const RegionStatusSchema = z.object({
   status: z.enum(['ok', 'error']),
@@ -97,5 +96,7 @@ export const CatalogDocumentSchema = z.object({
   access: z.record(z.string(), z.record(z.string(), ModelAccessSchema)).optional(),
   /** Where the data was fetched from: set when an endpoint override (a proxy or the emulator) was used. */
   origin: z.object({ endpointUrl: z.string().optional(), simulated: z.boolean().optional() }).optional(),
+  /** Service Quotas' inference quotas per region, tied to the models above; fetched with its own time. */
+  quotas: QuotaSectionSchema.optional(),
 });
 export type CatalogDocument = z.infer<typeof CatalogDocumentSchema>;

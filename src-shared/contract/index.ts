@@ -2,13 +2,17 @@ import type { z } from 'zod';
 import { METHOD_NAMES, STREAM_NAMES, type MethodName, type StreamName } from '../methods';
 import { accessMethods } from './access';
 import { appMethods } from './app';
+import { capacityMethods } from './capacity';
 import { catalogMethods } from './catalog';
 import { identityMethods } from './identity';
 import type { MethodDefinition, StreamDefinition } from './define';
 import { latencyMethods, latencyStreams } from './latency';
 import { playgroundMethods, playgroundStreams } from './playground';
+import { pricesMethods } from './prices';
+import { quotasMethods } from './quotas';
 import { settingsMethods } from './settings';
 import { ssoMethods, ssoStreams } from './sso';
+import { usageMethods } from './usage';
 
 /**
  * The one API between the main process and the renderer, used by both transports (Electron IPC and the loopback
@@ -20,15 +24,19 @@ import { ssoMethods, ssoStreams } from './sso';
 export { METHOD_NAMES, STREAM_NAMES, isMethodName, isStreamName, type MethodName, type StreamName } from '../methods';
 export * from './access';
 export * from './app';
+export * from './capacity';
 export * from './catalog';
 export * from './identity';
 export * from './latency';
 export * from './playground';
+export * from './prices';
+export * from './quotas';
 export * from './settings';
 export * from './sso';
+export * from './usage';
 export { RegionListSchema, RegionNameSchema, type MethodDefinition, type StreamDefinition } from './define';
 
-export const contract = { ...appMethods, ...settingsMethods, ...catalogMethods, ...playgroundMethods, ...latencyMethods, ...identityMethods, ...ssoMethods, ...accessMethods } satisfies Record<MethodName, MethodDefinition>;
+export const contract = { ...appMethods, ...settingsMethods, ...catalogMethods, ...playgroundMethods, ...latencyMethods, ...identityMethods, ...ssoMethods, ...accessMethods, ...quotasMethods, ...pricesMethods, ...usageMethods, ...capacityMethods } satisfies Record<MethodName, MethodDefinition>;
 export const streams = { ...playgroundStreams, ...latencyStreams, ...ssoStreams } satisfies Record<StreamName, StreamDefinition<z.ZodType, any, unknown>>; // eslint-disable-line @typescript-eslint/no-explicit-any -- chunk types differ per stream
 
 export type Contract = typeof contract;

@@ -12,6 +12,10 @@ import { historyFeature } from '../storage/history-feature';
 import { identityFeature } from '../identity/feature';
 import { accessFeature } from '../access/feature';
 import { ssoFeature } from '../sso/feature';
+import { quotasFeature } from '../quotas/feature';
+import { pricesFeature } from '../prices/feature';
+import { usageFeature } from '../usage/feature';
+import { capacityFeature } from '../capacity/feature';
 import type { PollClock } from '../sso/device-sign-in';
 import type { ApiKeyVault } from '../aws/bedrock-api-key';
 import { AwsClientPool } from '../aws/client-pool';
@@ -32,7 +36,7 @@ import { SettingsStore } from './settings-store';
  * feature means adding it to FEATURES, in any order.
  */
 export { FeatureWiringError } from './feature-graph';
-export const FEATURES: readonly Feature[] = [awsFeature, appFeature, settingsFeature, catalogFeature, historyFeature, playgroundFeature, latencyFeature, identityFeature, accessFeature, ssoFeature];
+export const FEATURES: readonly Feature[] = [awsFeature, appFeature, settingsFeature, catalogFeature, historyFeature, playgroundFeature, latencyFeature, identityFeature, accessFeature, ssoFeature, quotasFeature, pricesFeature, usageFeature, capacityFeature];
 
 export interface AtlasCoreOptions {
   name: string;

@@ -1,5 +1,9 @@
 import type { BedrockClient } from '@aws-sdk/client-bedrock';
 import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { PricingClient } from '@aws-sdk/client-pricing';
+import type { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import type { SSOOIDCClient } from '@aws-sdk/client-sso-oidc';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { STSClient } from '@aws-sdk/client-sts';
@@ -61,3 +65,21 @@ export const IAM: AwsService<IAMClient> = { id: 'IAM', create: async (config) =>
  * are unsigned (the SDK sends them without credentials), so the pool's credential chain is never asked for them.
  */
 export const SSO_OIDC: AwsService<SSOOIDCClient> = { id: 'SSO OIDC', create: async (config) => new (await import('@aws-sdk/client-sso-oidc')).SSOOIDCClient(config) };
+/** Service Quotas is regional: each region's Bedrock quotas are asked in that region. */
+export const SERVICE_QUOTAS: AwsService<ServiceQuotasClient> = {
+  id: 'Service Quotas',
+  create: async (config) => new (await import('@aws-sdk/client-service-quotas')).ServiceQuotasClient(config),
+};
+/** CloudWatch is regional: a route's metrics live in the region it is called from (its source region). */
+export const CLOUDWATCH: AwsService<CloudWatchClient> = { id: 'CloudWatch', create: async (config) => new (await import('@aws-sdk/client-cloudwatch')).CloudWatchClient(config) };
+/**
+ * The Price List API answers only in a few regions (us-east-1, eu-central-1, ap-south-1) and its prices cover every
+ * region, so it is always asked in us-east-1, whatever region the app works in.
+ */
+export const PRICING: AwsService<PricingClient> = {
+  id: 'Pricing',
+  create: async (config) => new (await import('@aws-sdk/client-pricing')).PricingClient(config),
+  signingRegion: 'us-east-1',
+};
+/** CloudTrail is regional: a cross-region call is logged in its source region. */
+export const CLOUDTRAIL: AwsService<CloudTrailClient> = { id: 'CloudTrail', create: async (config) => new (await import('@aws-sdk/client-cloudtrail')).CloudTrailClient(config) };
