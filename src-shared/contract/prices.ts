@@ -96,3 +96,8 @@ export function costOf(
   }
   return dollars;
 }
+
+/** The price list's route kinds, from the catalog's. */
+export function priceRouteKindOf(kind: 'on-demand' | 'geo-profile' | 'global-profile'): PriceRouteKind {
+  return kind === 'on-demand' ? 'in-region' : kind === 'geo-profile' ? 'geo' : 'global';
+}
