@@ -7,6 +7,9 @@ import { BestRoutes } from './BestRoutes';
 import { CheckAccess } from '../access/CheckAccess';
 import './panels.css';
 import { visibleText } from '../../src-shared/text/visible-text';
+import type { QuotaRouteKind } from '../../src-shared/catalog/quotas';
+import { RouteFigures, RouteFiguresNotes } from '../capacity/RouteFigures';
+import { usePrices, useQuotas } from '../capacity/use-figures';
 
 /** Escape closes a panel from anywhere inside it, after a click on "copy" too. */
 export function onPanelKey(onClose: () => void) {
@@ -51,6 +54,10 @@ export function CellPanel({ document, model, region, onClose }: { document: Cata
   const { route } = state;
   const ids = [...(route.onDemand ? [model.modelId] : []), ...route.geoProfiles, ...route.globalProfiles];
   const style = CELL_STYLE[state.kind];
+  const kindOf = (id: string): QuotaRouteKind => (id === model.modelId ? 'on-demand' : isGlobalProfile(document, id) ? 'global-profile' : 'geo-profile');
+  // Asked only for a cell with something to call: the quotas and prices are per invoke id.
+  const quotas = useQuotas(ids.length > 0 ? model.modelId : '', [region]);
+  const prices = usePrices(ids.length > 0 ? model.modelId : '');
   return (
     <aside className="side-panel" aria-label={`${model.modelName} in ${region}`} data-testid="cell-panel" onKeyDown={onPanelKey(onClose)}>
       <header>
@@ -76,7 +83,7 @@ export function CellPanel({ document, model, region, onClose }: { document: Cata
         </p>
       ) : null}
 
-      <h3>Ids to call from {region}</h3>
+      <h3>Ids to call from {region}, their quotas and prices</h3>
       {ids.length === 0 ? (
         <p className="muted">
           {route.provisioned
@@ -86,13 +93,17 @@ export function CellPanel({ document, model, region, onClose }: { document: Cata
               : `Not callable from ${region}.`}
         </p>
       ) : (
-        <ul className="id-list">
-          {ids.map((id) => (
-            <li key={id}>
-              <CopyableId id={id} testId="invoke-id" note={id === model.modelId ? 'on demand' : isGlobalProfile(document, id) ? 'global profile' : 'geo profile'} />
-            </li>
-          ))}
-        </ul>
+        <>
+          <ul className="id-list">
+            {ids.map((id) => (
+              <li key={id}>
+                <CopyableId id={id} testId="invoke-id" note={id === model.modelId ? 'on demand' : isGlobalProfile(document, id) ? 'global profile' : 'geo profile'} />
+                <RouteFigures invokeId={id} kind={kindOf(id)} region={region} quotas={quotas} prices={prices} />
+              </li>
+            ))}
+          </ul>
+          <RouteFiguresNotes modelId={model.modelId} region={region} quotas={quotas} prices={prices} />
+        </>
       )}
 
       {route.geoProfiles.length + route.globalProfiles.length > 0 ? (

@@ -1,0 +1,61 @@
+import type { QuotaRouteKind } from '../../src-shared/catalog/quotas';
+import type { PricesAnswer, QuotasAnswer } from '../../src-shared/contract';
+import { ErrorNotice } from '../app/ErrorNotice';
+import { NO_QUOTA_FOUND, QuotaRegionFailure, QuotaTable } from './QuotaTable';
+import { PriceLines, PriceTableDate, pricesOfRoute } from './RoutePrices';
+import { capacityLink } from './capacity-link';
+
+/** What one invoke id of a cell carries and costs, under the id in the cell panel. */
+
+interface Answer<T> {
+  data: T | undefined;
+  error: unknown;
+}
+
+export function RouteFigures({ invokeId, kind, region, quotas, prices }: { invokeId: string; kind: QuotaRouteKind; region: string; quotas: Answer<QuotasAnswer>; prices: Answer<PricesAnswer> }) {
+  const status = quotas.data?.regions[region];
+  const routes = status?.status === 'ok' ? status.routes.filter((route) => route.invokeId === invokeId) : [];
+  return (
+    <div className="route-figures" data-testid="route-figures">
+      {status?.status === 'ok' ? (
+        routes.length === 0 ? (
+          <p className="quota-none" data-testid="no-quota">
+            Quotas: {NO_QUOTA_FOUND}
+          </p>
+        ) : (
+          routes.map((route) => (
+            <div key={route.variant ?? ''}>
+              {route.variant ? <p className="quota-variant muted">Variant: {route.variant}</p> : null}
+              <QuotaTable route={route} region={region} />
+            </div>
+          ))
+        )
+      ) : null}
+      {prices.data ? <PriceLines rows={pricesOfRoute(prices.data.prices, region, kind)} /> : null}
+    </div>
+  );
+}
+
+/** Below the ids: how the quotas and prices were read (loading, failed, the region's failure, when, which table). */
+export function RouteFiguresNotes({ modelId, region, quotas, prices }: { modelId: string; region: string; quotas: Answer<QuotasAnswer>; prices: Answer<PricesAnswer> }) {
+  const status = quotas.data?.regions[region];
+  return (
+    <div className="route-figures-notes">
+      {quotas.error ? <ErrorNotice error={quotas.error} /> : null}
+      {!quotas.data && !quotas.error ? <p className="muted">Reading quotas…</p> : null}
+      {quotas.data && !status ? (
+        <p className="muted" data-testid="quota-not-fetched">
+          Quotas were not fetched for <span className="region-name">{region}</span> (it is not among the regions asked): refresh quotas on the Capacity page.
+        </p>
+      ) : null}
+      {status?.status === 'error' ? <QuotaRegionFailure region={region} status={status} /> : null}
+      {status?.status === 'ok' && quotas.data?.fetchedAt ? (
+        <p className="muted quota-fetched" data-testid="quota-fetched">
+          Service Quotas read {new Date(status.fetchedAt ?? quotas.data.fetchedAt).toLocaleString()}. <a href={capacityLink(modelId, region)}>Capacity</a>: usage, headroom and what a workload needs.
+        </p>
+      ) : null}
+      {prices.error ? <ErrorNotice error={prices.error} /> : null}
+      {prices.data ? <PriceTableDate table={prices.data.table} /> : null}
+    </div>
+  );
+}
