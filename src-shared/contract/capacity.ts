@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import type { QuotaRouteKind, QuotaValue } from '../catalog/quotas';
+import { CAPACITY_RANGES, describeRange, type CapacityField } from '../capacity/input-ranges';
+import type { RegionError } from '../catalog/region-error';
 import { method, ModelIdSchema, RegionNameSchema } from './define';
+import type { AverageTokens, PerMinute, RouteUsage } from './usage';
 import type { PriceTableInfo } from './prices';
 
 /**
@@ -16,26 +19,28 @@ import type { PriceTableInfo } from './prices';
 export const BINDING_LIMITS = ['requests-per-minute', 'tokens-per-minute', 'tokens-per-day'] as const;
 export type BindingLimit = (typeof BINDING_LIMITS)[number];
 
-const count = (what: string) =>
-  z
-    .number({ error: `${what} must be a number` })
-    .int(`${what} must be a whole number`)
-    .nonnegative(`${what} cannot be negative`)
-    .max(10_000_000, `${what} is at most 10,000,000`);
+/** A whole number within its range; every message names the range, so a refusal says what would be accepted. */
+const count = (what: string, field: CapacityField) => {
+  const range = CAPACITY_RANGES[field];
+  const expected = `${what} must be a whole number from ${describeRange(range)}`;
+  return z.number({ error: expected }).int(expected).min(range.min, expected).max(range.max, expected);
+};
 
 export const CapacityInputSchema = z
   .object({
     target: ModelIdSchema,
     from: RegionNameSchema,
     /** The target rate; or give a concurrency with the expected request duration. */
-    rpm: count('The rate (requests per minute)').min(1, 'The rate must be at least 1 request per minute').optional(),
-    concurrency: count('The concurrency').min(1, 'The concurrency must be at least 1').max(100_000, 'The concurrency is at most 100,000').optional(),
-    durationMs: count('The request duration (ms)').min(1, 'The request duration must be at least 1 ms').max(3_600_000, 'The request duration is at most 3,600,000 ms').optional(),
-    inputTokens: count('Input tokens').min(1, 'Input tokens must be at least 1'),
-    maxTokens: count('max_tokens').min(1, 'max_tokens must be at least 1'),
-    outputTokens: count('Output tokens').optional(),
-    cacheReadTokens: count('Cache read tokens').default(0),
-    cacheWriteTokens: count('Cache write tokens').default(0),
+    rpm: count('The rate (requests per minute)', 'rpm').optional(),
+    concurrency: count('The concurrency', 'concurrency').optional(),
+    durationMs: count('The request duration (ms)', 'durationMs').optional(),
+    /** Input tokens per request that are neither read from nor written to the prompt cache. */
+    inputTokens: count('Input tokens', 'inputTokens'),
+    maxTokens: count('max_tokens', 'maxTokens'),
+    /** The output expected per request; max_tokens when not given (the worst case). */
+    outputTokens: count('Output tokens', 'outputTokens').optional(),
+    cacheReadTokens: count('Cache read tokens', 'cacheReadTokens').default(0),
+    cacheWriteTokens: count('Cache write tokens', 'cacheWriteTokens').default(0),
   })
   .strict()
   .refine((input) => (input.rpm !== undefined) !== (input.concurrency !== undefined || input.durationMs !== undefined), {
@@ -45,10 +50,21 @@ export const CapacityInputSchema = z
     message: 'A concurrency needs the expected request duration (durationMs), and a duration needs a concurrency',
   })
   .refine((input) => input.outputTokens === undefined || input.outputTokens <= input.maxTokens, {
-    message: 'Output tokens cannot exceed max_tokens',
+    message: 'Output tokens cannot exceed max_tokens: give 0 to max_tokens',
     path: ['outputTokens'],
   });
 export type CapacityInput = z.input<typeof CapacityInputSchema>;
+
+/** A route's usage over the last 24 hours as the calculator weighs it (from the usage feature's RouteUsage). */
+export interface CurrentUsage {
+  status: RouteUsage['status'];
+  error?: RegionError;
+  peak: PerMinute;
+  median: PerMinute;
+  /** Quota tokens over the last 24 hours: the current use of a tokens-per-day quota. */
+  quotaTokensLast24h: number | null;
+  averageTokensPerRequest: AverageTokens | null;
+}
 
 export interface CapacityRoute {
   invokeId: string;
@@ -59,14 +75,24 @@ export interface CapacityRoute {
   /** null when the route has no quota found (shown as "no quota found", never a number). */
   maxRequestsPerMinute: number | null;
   maxInFlightByReservation: number | null;
+  /** The quota that gives the minimum; on a tie the first of requests, tokens per minute, tokens per day. */
   bindingLimit: BindingLimit | null;
-  /** 100 x (max - (target + current peak)) / max in requests per minute; null without a quota. */
+  /**
+   * The room left under the route's tightest quota once the target rate is added to the current usage: the least,
+   * over the quotas that exist, of 100 x (quota - (target's use + current use)) / quota, each in its own unit
+   * (requests per minute; quota tokens per minute against the current peak; quota tokens per day against the last
+   * 24 hours' quota tokens), to one decimal. Negative: the route cannot carry the target on top of today's load.
+   * null without a quota found, with a quota of 0, or when the current usage could not be read (denied, failed).
+   */
   headroomPercent: number | null;
-  /** Quota tokens per minute the target rate burns (settled). */
+  /** The quota that leaves that least room: the one to raise (the worksheet's). */
+  headroomLimit: BindingLimit | null;
+  /** Quota tokens per minute the target rate burns (settled), rounded up. */
   tokensPerMinuteAtTarget: number;
   quotas: { requestsPerMinute?: QuotaValue; tokensPerMinute?: QuotaValue; tokensPerDay?: QuotaValue };
-  /** The route's current peak usage from CloudWatch (last 24 h), when it could be read. */
+  /** The route's current peak usage from CloudWatch (last 24 h), when it could be read (zeros: no invocations). */
   currentPeak: { requestsPerMinute: number; tokensPerMinute: number } | null;
+  usage: CurrentUsage;
   /** USD per 1,000 requests at the workload's token mix; null when a price it needs is unknown. */
   costPer1000Requests: number | null;
 }
@@ -80,15 +106,31 @@ export interface BurndownInfo {
   matchedEntry: string | null;
 }
 
+/** The per-request token mix the figures were computed from. */
+export interface CapacityWorkload {
+  inputTokens: number;
+  /** The expected output tokens; max_tokens when none was given (`outputFrom`). */
+  outputTokens: number;
+  outputFrom: 'expected' | 'max_tokens';
+  maxTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+}
+
 export interface CapacityAnswer {
   modelId: string;
   from: string;
   /** The rate the workload asks for (given, or concurrency x 60,000 / durationMs). */
   targetRequestsPerMinute: number;
+  workload: CapacityWorkload;
   burndown: BurndownInfo;
-  /** Best route first: the most requests per minute. */
+  /** The model's output limit that max_tokens was checked against; null when the limits table has no entry for it. */
+  modelLimits: { maxOutputTokens: number; entry: string; source: string; asOf: string } | null;
+  /** Best route first: the most requests per minute; routes with no quota found last. */
   routes: CapacityRoute[];
   quotasFetchedAt: string | null;
+  /** Set when the source region's quotas could not be read: every route then reads "no quota found" for that reason. */
+  quotasError: RegionError | null;
   priceTable: PriceTableInfo | null;
 }
 
