@@ -96,15 +96,24 @@ export interface StragglerRule {
 
 export const STRAGGLER_RULE: StragglerRule = { minGraceMs: 5_000, slowestMultiple: 3 };
 
-export interface CutOffScan {
-  /** One per region, in the order asked. A straggler appears failed (`RegionTimeout`, still being waited for). */
-  scans: RegionScan[];
+/** What a per-region fetch answers, whatever it fetched: the catalog's scans, the quotas' readings. */
+export interface RegionOutcome {
+  region: string;
+  ok: boolean;
+  durationMs: number;
+}
+
+export interface CutOff<Outcome extends RegionOutcome> {
+  /** One per region, in the order asked. A straggler appears as `timedOut` made it (still being waited for). */
+  scans: Outcome[];
   /**
    * The stragglers' requests, still running: each settles with the region's real outcome (rejecting only when the
    * scan is cancelled), bounded by the region timeout.
    */
-  stragglers: Map<string, Promise<RegionScan>>;
+  stragglers: Map<string, Promise<Outcome>>;
 }
+
+export type CutOffScan = CutOff<RegionScan>;
 
 export function stragglerError(region: string, waitedMs: number, slowestMs: number): RegionError {
   const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -116,20 +125,22 @@ export function stragglerError(region: string, waitedMs: number, slowestMs: numb
 }
 
 /**
- * Scans every region at once and answers when all have, or when only stragglers are left and their grace is over
- * (`StragglerRule`). Their requests keep going. Throws only when cancelled before answering.
+ * Runs `fetchRegion` in every region at once and answers when all have, or when only stragglers are left and their
+ * grace is over (`StragglerRule`); a straggler answers as `timedOut` says. Their requests keep going. Rejects only
+ * when a fetch rejects (a cancellation) before the answer.
  */
-export function scanCuttingOffStragglers(
+export function cutOffStragglers<Outcome extends RegionOutcome>(
   regions: readonly string[],
-  options: ScanOptions & { stragglerRule?: StragglerRule },
-): Promise<CutOffScan> {
-  const rule = options.stragglerRule ?? STRAGGLER_RULE;
+  fetchRegion: (region: string) => Promise<Outcome>,
+  { stragglerRule = STRAGGLER_RULE, timedOut }: { stragglerRule?: StragglerRule; timedOut: (region: string, error: RegionError, waitedMs: number) => Outcome },
+): Promise<CutOff<Outcome>> {
+  const rule = stragglerRule;
   const mostStragglers = Math.max(1, Math.floor(regions.length / 10));
   const started = performance.now();
-  const running = new Map(regions.map((region) => [region, scanRegion(region, options)] as const));
-  const answered = new Map<string, RegionScan>();
+  const running = new Map(regions.map((region) => [region, fetchRegion(region)] as const));
+  const answered = new Map<string, Outcome>();
   let slowestMs = 0;
-  return new Promise<CutOffScan>((resolve, reject) => {
+  return new Promise<CutOff<Outcome>>((resolve, reject) => {
     let settled = false;
     let grace: ReturnType<typeof setTimeout> | undefined;
     const answer = () => {
@@ -137,9 +148,7 @@ export function scanCuttingOffStragglers(
       clearTimeout(grace);
       const waitedMs = Math.round(performance.now() - started);
       const stragglers = new Map([...running].filter(([region]) => !answered.has(region)));
-      const scans = regions.map(
-        (region): RegionScan => answered.get(region) ?? { region, ok: false, error: stragglerError(region, waitedMs, slowestMs), durationMs: waitedMs },
-      );
+      const scans = regions.map((region): Outcome => answered.get(region) ?? timedOut(region, stragglerError(region, waitedMs, slowestMs), waitedMs));
       resolve({ scans, stragglers });
     };
     if (regions.length === 0) answer();
@@ -165,5 +174,13 @@ export function scanCuttingOffStragglers(
         },
       );
     }
+  });
+}
+
+/** The catalog scan with the straggler rule: Bedrock's lists in every region (`scanRegion`). */
+export function scanCuttingOffStragglers(regions: readonly string[], options: ScanOptions & { stragglerRule?: StragglerRule }): Promise<CutOffScan> {
+  return cutOffStragglers(regions, (region) => scanRegion(region, options), {
+    stragglerRule: options.stragglerRule,
+    timedOut: (region, error, durationMs): RegionScan => ({ region, ok: false, error, durationMs }),
   });
 }
