@@ -35,7 +35,7 @@ export function PriceLines({ rows }: { rows: readonly RoutePrice[] }) {
   return (
     <>
       {rows.map((row) => (
-        <p key={row.tier} className="price-line" data-testid="route-price" title={`${row.serviceCode}: ${row.skus.join(', ')}`}>
+        <p key={row.tier} className="price-line" data-testid="route-price" title={`${row.serviceCode}: ${row.skus.join(', ') || 'no SKU'}${row.derivedFrom ? ' (the source region’s in-region price: a geo profile is billed at it)' : ''}`}>
           <span className="muted">USD per 1M tokens{rows.length > 1 || row.tier !== 'standard' ? `, ${row.tier}` : ''}:</span>{' '}
           {PARTS.map(([part, label], index) => (
             <span key={part} className={row.perMillion[part] === null ? 'price-unknown' : undefined}>
@@ -49,12 +49,18 @@ export function PriceLines({ rows }: { rows: readonly RoutePrice[] }) {
   );
 }
 
-/** "Prices as of 2026-11-01 (bundled table)", with why the bundled file or the cache was not used, when it was not. */
+/** "Prices as of 2026-11-01 (the bundled table)", with why the API, the cache or the bundled file was not used, when it was not. */
 export function PriceTableDate({ table }: { table: PriceTableInfo }) {
-  const source = table.source === 'api' ? 'fresh from the AWS Price List API' : table.source === 'cache' ? 'the price list fetched earlier' : 'the bundled table';
+  const source = { api: 'fresh from the AWS Price List API', cache: 'the price list read earlier', bundled: 'the bundled table', none: 'no price table' }[table.source];
   return (
     <p className="price-date muted" data-testid="price-date">
-      Prices as of <time dateTime={table.asOf}>{table.asOf.slice(0, 10)}</time> ({source}); on-demand list prices, before any discount.
+      {table.asOf ? (
+        <>
+          Prices as of <time dateTime={table.asOf}>{table.asOf.slice(0, 10)}</time> ({source}).
+        </>
+      ) : (
+        'No price table could be read: every price is unknown.'
+      )}
       {table.fallbackReason ? <span className="price-fallback"> ⚠ {table.fallbackReason}</span> : null}
     </p>
   );

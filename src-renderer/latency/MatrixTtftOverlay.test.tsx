@@ -1,5 +1,6 @@
 // @vitest-environment happy-dom
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { useState } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RankedRoute } from '../../src-shared/contract';
 import type { HistoryRun, LatencyStats } from '../../src-shared/contract/latency';
@@ -25,12 +26,18 @@ const routes: RankedRoute[] = [
   { invokeId: HAIKU, callRegion: 'us-east-1', kind: 'on-demand', reason: 'on demand here', measured: { ttftP50Ms: 355, samples: 24, measuredAt: '2026-11-23T01:00:00.000Z' } } as RankedRoute,
 ];
 
+/** The matrix holds which figure overlay is on; here the overlay alone, switched by its own button. */
+function ToggledTtftOverlay() {
+  const [on, setOn] = useState(false);
+  return <MatrixTtftOverlay document={SMALL_CATALOG} on={on} onToggle={setOn} />;
+}
+
 describe('the TTFT overlay and the cell panel show one figure with one label (issue 21 §11)', () => {
   it('the overlay writes in the cell the cell panel’s figure, not the latest run’s', async () => {
     const { wrapper, calls } = fakeClient({ latencyHistory: async () => ({ runs: [latestRun] }), bestRegions: async () => routes });
     const { container } = render(
       <>
-        <MatrixTtftOverlay document={SMALL_CATALOG} />
+        <ToggledTtftOverlay />
         <BestRoutes modelId={HAIKU} region="us-east-1" />
       </>,
       { wrapper },

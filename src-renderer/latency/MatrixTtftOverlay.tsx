@@ -1,5 +1,5 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import type { CatalogDocument } from '../../src-shared/catalog/document';
 import { useAtlas } from '../api/atlas-context';
 import { cellFigure, MEASURED_LABEL } from '../matrix/route-text';
@@ -14,12 +14,12 @@ const PARALLEL_ASKS = 6;
  * the colour is never the only carrier. The figure is the cell panel's own (the same `bestRegions` answer, shared
  * through the query cache): p50 over the last 30 days of the first measured route from that region, never a
  * different number such as the latest run's. The cells already name their model and region (data attributes), so
- * the overlay is a stylesheet over them: the grid itself does not change or re-render.
+ * the overlay is a stylesheet over them: the grid itself does not change or re-render. It takes turns with the
+ * Quota overlay (both write their figure in the same corner): the matrix holds which one is on.
  */
-export function MatrixTtftOverlay({ document }: { document: CatalogDocument }) {
+export function MatrixTtftOverlay({ document, on, onToggle }: { document: CatalogDocument; on: boolean; onToggle(on: boolean): void }) {
   const { api } = useAtlas();
   const queryClient = useQueryClient();
-  const [on, setOn] = useState(false);
   const history = useQuery({ queryKey: ['latencyHistory', 'overlay'], queryFn: () => api.latencyHistory({ since: '30d', limit: 1000 }), enabled: on });
   // The cells the history measured: only these are asked for their panel's figure.
   const candidates = useMemo(() => measuredTtftByCell(document, history.data?.runs ?? []), [document, history.data]);
@@ -46,7 +46,7 @@ export function MatrixTtftOverlay({ document }: { document: CatalogDocument }) {
 
   return (
     <>
-      <button type="button" className="ttft-toggle" aria-pressed={on} aria-label="TTFT overlay" onClick={() => setOn(!on)} title="TTFT overlay: colour the cells by the latency lab's measured p50 time to first token over the last 30 days">
+      <button type="button" className="ttft-toggle" aria-pressed={on} aria-label="TTFT overlay" onClick={() => onToggle(!on)} title="TTFT overlay: colour the cells by the latency lab's measured p50 time to first token over the last 30 days">
         TTFT
       </button>
       {on ? (

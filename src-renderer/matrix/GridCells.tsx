@@ -127,7 +127,7 @@ export function RowHeader({
 }
 
 /** The tooltip text of a hovered cell, row header or region header. */
-export function CellTooltip({ document, modelId, region }: { document: CatalogDocument; modelId: string; region: string }) {
+export function CellTooltip({ document, modelId, region, note = null }: { document: CatalogDocument; modelId: string; region: string; note?: string | null }) {
   const model = document.models[modelId];
   const state = cellState(document, modelId, region);
   const status = document.regions[region];
@@ -151,6 +151,7 @@ export function CellTooltip({ document, modelId, region }: { document: CatalogDo
           Last scan failed: {visibleText(status.error.code)}: {visibleText(status.error.message)}
         </div>
       ) : null}
+      {note ? <div className="tooltip-overlay-note" data-testid="tooltip-overlay-note">{visibleText(note)}</div> : null}
       <div className="muted">Click or Enter: ids to call from {region}</div>
     </>
   );

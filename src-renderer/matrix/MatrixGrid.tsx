@@ -6,6 +6,7 @@ import { Cell, CellTooltip, ModelTooltip, RegionTooltip, RowHeader, cellDomId, d
 import { GridHeader, groupSpans, HEADER_HEIGHT } from './GridHeader';
 import { GridTooltip, createTooltipStore } from './GridTooltip';
 import { GROUP_ROW, NAME_COLUMN, REGION_ROW, firstAtOrAfter, nextPosition, revealScroll, type GridPosition } from './grid-navigation';
+import type { CellNote } from './cell-notes';
 import './grid.css';
 import { visibleText } from '../../src-shared/text/visible-text';
 
@@ -25,6 +26,8 @@ interface Props {
   showCallable: boolean;
   /** Told the model rows on screen (not the overscan) whenever they change: the access overlay asks about these. */
   onRowsShown?: (modelIds: readonly string[]) => void;
+  /** An overlay's line for a cell's tooltip (the quota overlay names the route its figure is of). */
+  cellNote?: CellNote;
 }
 
 const rowKey = (row: MatrixRow) => (row.kind === 'provider' ? `provider:${row.provider}` : row.model.modelId);
@@ -39,7 +42,7 @@ function keepIndex(index: number | undefined) {
   };
 }
 
-export function MatrixGrid({ document, data, active, onActivate, onOpenCell, onOpenRegion, onToggleGroup, onToggleVariants, onClose, showCallable, onRowsShown }: Props) {
+export function MatrixGrid({ document, data, active, onActivate, onOpenCell, onOpenRegion, onToggleGroup, onToggleVariants, onClose, showCallable, onRowsShown, cellNote }: Props) {
   const scroller = useRef<HTMLDivElement>(null);
   const rowBand = useRef<HTMLDivElement>(null);
   const columnBand = useRef<HTMLDivElement>(null);
@@ -161,7 +164,7 @@ export function MatrixGrid({ document, data, active, onActivate, onOpenCell, onO
     const dataColumn = column >= 0 ? data.columns[column] : undefined;
     const body =
       modelRow?.kind === 'model' && dataColumn?.kind === 'region' ? (
-        <CellTooltip document={document} modelId={modelRow.model.modelId} region={dataColumn.region} />
+        <CellTooltip document={document} modelId={modelRow.model.modelId} region={dataColumn.region} note={cellNote?.(modelRow.model.modelId, dataColumn.region) ?? null} />
       ) : modelRow?.kind === 'model' && dataColumn?.kind === 'group' ? (
         describeGroupCell(dataColumn.group, dataColumn.regions, groupSummary(document, modelRow.model.modelId, dataColumn.regions))
       ) : modelRow?.kind === 'model' ? (

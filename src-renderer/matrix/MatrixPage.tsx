@@ -12,8 +12,13 @@ import './matrix.css';
 import { MatrixTtftOverlay } from '../latency/MatrixTtftOverlay';
 import { MatrixAccessOverlay } from '../access/MatrixAccessOverlay';
 import { createRowsShown } from './rows-shown';
+import { createCellNotes } from './cell-notes';
+import { MatrixQuotaOverlay } from '../capacity/MatrixQuotaOverlay';
 
 type Panel = { kind: 'cell'; modelId: string; region: string } | { kind: 'region'; region: string } | null;
+
+/** The overlays that write a figure in each cell: one at a time, since both write it in the same corner. */
+type FigureOverlay = 'ttft' | 'quota' | null;
 
 const LEGEND_KEY = 'bedrock-atlas.matrix.legend';
 
@@ -44,6 +49,8 @@ export function MatrixPage() {
   const [linkAttempts, setLinkAttempts] = useState(0);
   const searchBox = useRef<HTMLInputElement>(null);
   const [rowsShown] = useState(createRowsShown);
+  const [cellNotes] = useState(createCellNotes);
+  const [figureOverlay, setFigureOverlay] = useState<FigureOverlay>(null);
   const document = catalog.data?.document;
 
   const data = useMemo(() => (document ? buildMatrix(document, { ...filters, search: search || undefined }, view) : null), [document, filters, search, view]);
@@ -179,7 +186,12 @@ export function MatrixPage() {
         onLegend={legend}
         onExportCsv={() => download(`bedrock-matrix-${stamp}.csv`, matrixCsv(document, data), 'text/csv')}
         onExportJson={() => download(`bedrock_catalog-${stamp}.json`, `${JSON.stringify(document, null, 2)}\n`, 'application/json')}
-        extra={<MatrixTtftOverlay document={document} />}
+        extra={
+          <>
+            <MatrixTtftOverlay document={document} on={figureOverlay === 'ttft'} onToggle={(on) => setFigureOverlay(on ? 'ttft' : null)} />
+            <MatrixQuotaOverlay document={document} regions={data.regions} rowsShown={rowsShown} cellNotes={cellNotes} on={figureOverlay === 'quota'} onToggle={(on) => setFigureOverlay(on ? 'quota' : null)} />
+          </>
+        }
       />
       {legendOpen ? (
         // The access overlay's toggle ends the legend row, beside the marks it explains; closing the legend turns it off.
@@ -213,6 +225,7 @@ export function MatrixPage() {
             onClose={closePanel}
             showCallable={view.sort === 'regions'}
             onRowsShown={rowsShown.set}
+            cellNote={cellNotes.get}
           />
         )}
         {panelModel && panel?.kind === 'cell' ? <CellPanel document={document} model={panelModel} region={panel.region} onClose={closePanel} /> : null}
