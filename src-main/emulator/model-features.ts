@@ -16,6 +16,20 @@ export const OPTIMIZED_LATENCY_MODELS: readonly string[] = [
   'meta.llama3-1-405b-instruct-v1:0',
 ];
 
+/**
+ * Model families whose output tokens burn 5 tokens of quota each ("How tokens are counted in Amazon Bedrock",
+ * https://docs.aws.amazon.com/bedrock/latest/userguide/quotas-token-burndown.html, as the global cross-region page
+ * lists them: Opus 4, Sonnet 4.5, Sonnet 4, 3.7 Sonnet; and the later Claude models the Kilo-Org registry of
+ * 2026-02 gives 5: Haiku 4.5, Sonnet 4.6, Opus 4.1, 4.5, 4.6). Every other model burns 1.
+ */
+const FIVE_TIMES_BURNDOWN = /^anthropic\.claude-(3-7-sonnet|sonnet-4|sonnet-4-5|sonnet-4-6|haiku-4-5|opus-4|opus-4-1|opus-4-5|opus-4-6)(-\d{8})?(-v\d+)?(:.*)?$/;
+
+/** The output burndown rate of a model, or of a system profile's model (its scope prefix removed). */
+export function outputBurndownRate(modelOrProfileId: string): number {
+  const modelId = modelOrProfileId.replace(/^(us|eu|apac|jp|au|ca|in|us-gov|global)\./, '');
+  return FIVE_TIMES_BURNDOWN.test(modelId) ? 5 : 1;
+}
+
 /** CountTokens answers for Anthropic's Claude models from 3.5 on; others get "doesn't support counting tokens". */
 export function offersTokenCounting(modelId: string): boolean {
   return /^anthropic\.claude-/.test(modelId) && !/^anthropic\.claude-(v2|instant|3-(haiku|sonnet|opus)-)/.test(modelId);

@@ -1,15 +1,16 @@
 import type { ServerResponse } from 'node:http';
-import type { EmulatorData, RegionData } from './bedrock-data';
+import type { EmulatorData, FoundationModelSummaryWire, RegionData } from './bedrock-data';
 import { isAccessDenied } from './control-plane';
 import { eventFrame, exceptionFrame, generateAnswer } from './converse';
 import type { FaultInjector, MidStreamFault } from './faults';
-import { assertServes, offersTokenCounting, speedFactors, UNSUPPORTED } from './model-features';
+import { assertServes, offersTokenCounting, outputBurndownRate, speedFactors, UNSUPPORTED } from './model-features';
 import { parseConverseRequest, parseCountTokensRequest, type LatencyMode } from './prompt';
 import type { PromptCache } from './prompt-cache';
 import type { SeededStreams } from './random';
 import type { MidStreamErrorRule, Operation, Scenario } from './scenario';
 import { findModel, resolveInvocationTarget } from './targets';
 import { perRegion, sampleDelay, sleepUntil } from './timing';
+import type { InvocationRecord } from './usage-log';
 import { BedrockError, MESSAGES, sendJson, validation, type EmulatorRequest, type EmulatorResponse } from './wire';
 
 /**
@@ -29,6 +30,8 @@ export interface RuntimeDeps {
   dropConnection: (request: EmulatorRequest) => Promise<void>;
   /** A client went away before its stream ended. */
   onStreamAborted: (region: string) => void;
+  /** Logs a Converse or ConverseStream call for CloudWatch's AWS/Bedrock metrics (the emulator stamps its time). */
+  recordInvocation: (entry: Omit<InvocationRecord, 'at'>) => void;
 }
 
 export interface RuntimeCall {
@@ -56,12 +59,45 @@ const STREAM_EXCEPTIONS: Record<MidStreamErrorRule['exception'], Record<string, 
   serviceUnavailableException: { message: MESSAGES.unavailable },
 };
 
+/** What CloudWatch counts for a call that ended in an error, by the error's status (Bedrock's metric definitions). */
+function failedInvocation(status: number): Pick<InvocationRecord, 'invocations' | 'throttles' | 'clientErrors' | 'serverErrors'> {
+  // Throttled and refused calls are not invocations; a server error happened to an accepted one.
+  if (status === 429) return { invocations: 0, throttles: 1, clientErrors: 0, serverErrors: 0 };
+  if (status >= 500) return { invocations: 1, throttles: 0, clientErrors: 0, serverErrors: 1 };
+  return { invocations: 0, throttles: 0, clientErrors: 1, serverErrors: 0 };
+}
+
+/** What CloudWatch counts for a stream that ends in an exception frame. */
+const STREAM_EXCEPTION_OUTCOMES: Record<MidStreamErrorRule['exception'], Omit<InvocationRecord, 'at' | 'region' | 'modelId'>> = {
+  throttlingException: { invocations: 0, throttles: 1, clientErrors: 0, serverErrors: 0 },
+  validationException: { invocations: 1, throttles: 0, clientErrors: 1, serverErrors: 0 },
+  modelStreamErrorException: { invocations: 1, throttles: 0, clientErrors: 0, serverErrors: 1 },
+  internalServerException: { invocations: 1, throttles: 0, clientErrors: 0, serverErrors: 1 },
+  serviceUnavailableException: { invocations: 1, throttles: 0, clientErrors: 0, serverErrors: 1 },
+};
+
 export async function answerRuntime(deps: RuntimeDeps, call: RuntimeCall): Promise<void> {
   if (call.operation === 'CountTokens') return countTokens(deps, call);
-  const { region, identifier, operation } = call;
-  const scenario = deps.scenario();
+  const { region, identifier } = call;
+  // An identifier Bedrock cannot resolve publishes no metric: CloudWatch's ModelId values are real targets.
   const model = resolveInvocationTarget(deps.data, call.regionData, identifier);
+  try {
+    await answerInvocation(deps, call, model);
+  } catch (error) {
+    if (error instanceof BedrockError) deps.recordInvocation({ region, modelId: identifier, ...failedInvocation(error.status) });
+    throw error;
+  }
+}
+
+/** The quota cost CloudWatch's EstimatedTPMQuotaUsage reports for a completed call. */
+function quotaTokens(modelId: string, usage: { inputTokens: number; cacheWriteInputTokens?: number; outputTokens: number }): number {
+  return usage.inputTokens + (usage.cacheWriteInputTokens ?? 0) + usage.outputTokens * outputBurndownRate(modelId);
+}
+
+async function answerInvocation(deps: RuntimeDeps, call: RuntimeCall, model: FoundationModelSummaryWire): Promise<void> {
+  const { region, identifier, operation } = call;
   const modelId = model.modelId;
+  const scenario = deps.scenario();
   if (isAccessDenied(scenario, region, modelId)) throw new BedrockError(403, 'AccessDeniedException', MESSAGES.accessDenied);
   const fault = deps.faults().beforeAnswer({ region, operation, modelId, identifier });
   if (fault) throw fault;
@@ -92,22 +128,42 @@ export async function answerRuntime(deps: RuntimeDeps, call: RuntimeCall): Promi
   if (operation === 'Converse') {
     const started = performance.now();
     await sleepUntil(started + timing.ttftMs + timing.perTokenMs * Math.max(0, outputTokens - 1));
+    const latencyMs = Math.round(performance.now() - started);
     sendJson(call.response, 200, {
       output: { message: { role: 'assistant', content: [{ text: answer.tokens.join('') }] } },
       stopReason: answer.stopReason,
       usage,
-      metrics: { latencyMs: Math.round(performance.now() - started) },
+      metrics: { latencyMs },
       ...served,
     });
+    deps.recordInvocation({ region, modelId: identifier, ...completed(modelId, usage, latencyMs) });
     return;
   }
   await stream(deps, call, { tokens: answer.tokens, stopReason: answer.stopReason, usage, served, timing }, modelId);
 }
 
+function completed(modelId: string, usage: StreamPlan['usage'], latencyMs: number, ttftMs?: number): Omit<InvocationRecord, 'at' | 'region' | 'modelId'> {
+  return {
+    invocations: 1,
+    throttles: 0,
+    clientErrors: 0,
+    serverErrors: 0,
+    usage: {
+      inputTokens: usage.inputTokens,
+      outputTokens: usage.outputTokens,
+      cacheReadTokens: usage.cacheReadInputTokens ?? 0,
+      cacheWriteTokens: usage.cacheWriteInputTokens ?? 0,
+      latencyMs,
+      ...(ttftMs === undefined ? {} : { ttftMs }),
+      quotaTokens: quotaTokens(modelId, usage),
+    },
+  };
+}
+
 interface StreamPlan {
   tokens: string[];
   stopReason: string;
-  usage: Record<string, number | undefined>;
+  usage: { inputTokens: number; outputTokens: number; totalTokens: number; cacheReadInputTokens?: number; cacheWriteInputTokens?: number };
   served: Record<string, unknown>;
   timing: { ttftMs: number; perTokenMs: number };
 }
@@ -118,10 +174,14 @@ async function stream(deps: RuntimeDeps, call: RuntimeCall, plan: StreamPlan, mo
   const started = performance.now();
   let ended = false;
   let clientGone = false;
+  let firstTokenAt: number | null = null;
+  const record = (outcome: Omit<InvocationRecord, 'at' | 'region' | 'modelId'>) => deps.recordInvocation({ region, modelId: call.identifier, ...outcome });
+  const accepted = { invocations: 1, throttles: 0, clientErrors: 0, serverErrors: 0 } as const;
   response.on('close', () => {
     if (ended) return;
     clientGone = true;
     deps.onStreamAborted(region);
+    record(accepted);
   });
   const write = (frame: Uint8Array) => {
     if (!clientGone && !response.destroyed) (response as ServerResponse).write(frame);
@@ -142,25 +202,26 @@ async function stream(deps: RuntimeDeps, call: RuntimeCall, plan: StreamPlan, mo
     if (fault && index === faultAt) {
       ended = true;
       if (fault.kind === 'networkDrop') {
+        record(accepted);
         await deps.dropConnection(call.request);
         return;
       }
+      record(STREAM_EXCEPTION_OUTCOMES[fault.exception]);
       write(exceptionFrame(fault.exception, STREAM_EXCEPTIONS[fault.exception]));
       finish();
       return;
     }
-    if (index < count) write(eventFrame('contentBlockDelta', { contentBlockIndex: 0, delta: { text: plan.tokens[index] } }, sequence++));
+    if (index < count) {
+      firstTokenAt ??= performance.now();
+      write(eventFrame('contentBlockDelta', { contentBlockIndex: 0, delta: { text: plan.tokens[index] } }, sequence++));
+    }
   }
   write(eventFrame('contentBlockStop', { contentBlockIndex: 0 }, sequence++));
   write(eventFrame('messageStop', { stopReason: plan.stopReason }, sequence++));
-  write(
-    eventFrame(
-      'metadata',
-      { usage: plan.usage, metrics: { latencyMs: Math.round(performance.now() - started) }, ...plan.served },
-      sequence++,
-    ),
-  );
+  const latencyMs = Math.round(performance.now() - started);
+  write(eventFrame('metadata', { usage: plan.usage, metrics: { latencyMs }, ...plan.served }, sequence++));
   finish();
+  record(completed(modelId, plan.usage, latencyMs, Math.round((firstTokenAt ?? performance.now()) - started)));
 }
 
 /** CountTokens takes foundation model ids only (a profile id is an invalid identifier), ON_DEMAND or not. */

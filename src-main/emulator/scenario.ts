@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { QuotasScenarioSchema } from './quota-data';
 import { SsoScenarioSchema } from './services/sso';
 
 /**
@@ -202,6 +203,8 @@ export const ScenarioSchema = z
     sso: SsoScenarioSchema.prefault({}),
     /** IAM: the policy simulator's answers for the caller, and its roles' paths. */
     iam: IamScenario.prefault({}),
+    /** Service Quotas: values per region, model, route and unit, made-up quotas, refused regions (quota-data.ts). */
+    quotas: QuotasScenarioSchema.prefault({}),
   })
   .strict();
 

@@ -7,11 +7,14 @@ import { ControlPlane } from './control-plane';
 import { FaultInjector } from './faults';
 import { PromptCache } from './prompt-cache';
 import { listenH1AndH2c } from './protocol';
+import { loadQuotaRecordings } from './quota-data';
 import { SeededStreams } from './random';
 import { answerRuntime } from './runtime';
+import { ScenarioState, type ServiceContext } from './services/context';
 import { answerService, serviceOf } from './services/dispatch';
 import { EMPTY_SCENARIO, RUNTIME_OPERATIONS, type Scenario } from './scenario';
 import { perRegion, sampleDelay, sleep } from './timing';
+import { UsageLog, type InvocationRecord } from './usage-log';
 import {
   BedrockError,
   MESSAGES,
@@ -42,6 +45,11 @@ export interface EmulatorOptions {
   port?: number;
   scenario?: Scenario;
   data?: EmulatorData;
+  /**
+   * The emulator's wall clock, epoch milliseconds (`Date.now` by default): when a runtime call is logged for
+   * CloudWatch, and the "now" that seeded metric series count their minutes back from.
+   */
+  clock?: () => number;
 }
 
 export interface EmulatorStats {
@@ -77,21 +85,27 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const controlPlane = new ControlPlane(data);
   const connections = new ConnectionTracker();
   const promptCache = new PromptCache();
+  const quotaRecordings = loadQuotaRecordings();
+  const clock = options.clock ?? Date.now;
   let scenario = options.scenario ?? EMPTY_SCENARIO;
   let faults = new FaultInjector(scenario);
   let delays = new SeededStreams(scenario.seed);
+  let usage = new UsageLog();
+  let serviceState = new ScenarioState();
   let requests: EmulatorStats['requests'] = {};
   let abortedStreams: EmulatorStats['abortedStreams'] = {};
   let inFlight: Record<string, number> = {};
   let peakConcurrentRequests: EmulatorStats['peakConcurrentRequests'] = {};
   let totalConnections = 0;
 
-  /** Every rule, counter, draw and cached prompt starts over. */
+  /** Every rule, counter, draw, cached prompt, logged invocation and quota request starts over. */
   const restartScenario = (next: Scenario) => {
     scenario = next;
     faults = new FaultInjector(next);
     delays = new SeededStreams(next.seed);
     promptCache.clear();
+    usage = new UsageLog();
+    serviceState = new ScenarioState();
   };
   const resetStats = () => {
     requests = {};
@@ -180,7 +194,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     const url = new URL(request.url ?? '/', 'http://emulator');
     if (url.pathname.startsWith(CONTROL_PREFIX)) return answerControl(controlDeps, request, response, url.pathname);
     const service = serviceOf(request);
-    if (service) return answerService(service, request, response, { scenario, requestId, countRequest });
+    if (service) return answerService(service, request, response, { scenario, requestId, countRequest, context: serviceContext() });
     let route: Route | null;
     try {
       route = routeOf(request.method ?? 'GET', url.pathname);
@@ -205,26 +219,30 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     () => totalConnections++,
   );
 
+  const dropConnection = async (request: EmulatorRequest) => {
+    const socket = server.socketOf(request);
+    if (!socket) return;
+    // Let what was written reach the wire first (HTTP/1.1 uncorks and HTTP/2 sends its frames on later ticks):
+    // the drop comes after the tokens already sent, as when a network fails mid-answer.
+    for (let turn = 0; turn < 5 && (turn < 2 || socket.writableLength > 0); turn++) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    // Closed rather than reset: a reset makes the client's kernel discard tokens it has received but not yet
+    // read, so the number delivered before the drop would vary from run to run.
+    socket.destroy();
+  };
   const runtimeDeps = {
     data,
     scenario: () => scenario,
     faults: () => faults,
     delays: () => delays,
     promptCache,
-    dropConnection: async (request: EmulatorRequest) => {
-      const socket = server.socketOf(request);
-      if (!socket) return;
-      // Let what was written reach the wire first (HTTP/1.1 uncorks and HTTP/2 sends its frames on later ticks):
-      // the drop comes after the tokens already sent, as when a network fails mid-answer.
-      for (let turn = 0; turn < 5 && (turn < 2 || socket.writableLength > 0); turn++) {
-        await new Promise<void>((resolve) => setImmediate(resolve));
-      }
-      // Closed rather than reset: a reset makes the client's kernel discard tokens it has received but not yet
-      // read, so the number delivered before the drop would vary from run to run.
-      socket.destroy();
-    },
+    dropConnection,
     onStreamAborted: (region: string) => (abortedStreams[region] = (abortedStreams[region] ?? 0) + 1),
+    recordInvocation: (entry: Omit<InvocationRecord, 'at'>) => usage.record({ ...entry, at: clock() }),
   };
+  /** The state a service module reads, as it stands for this request (a new scenario replaces the per-scenario parts). */
+  const serviceContext = (): ServiceContext => ({ data, quotas: quotaRecordings, now: clock, usage, state: serviceState, delays, dropConnection });
   const controlDeps = {
     port: () => server.port,
     scenario: () => scenario,

@@ -1,13 +1,16 @@
 import { readBody, type EmulatorRequest, type EmulatorResponse } from '../wire';
 import type { Scenario } from '../scenario';
 import { QueryError, sendQueryError } from './query-protocol';
+import type { ServiceContext } from './context';
+import { contentTypeOf } from './json-protocol';
 import type { EmulatedService } from './service';
 import { iamService } from './iam';
+import { serviceQuotasService } from './service-quotas';
 import { ssoOidcService, ssoPortalService } from './sso';
 import { stsService } from './sts';
 
 /** Every service the emulator speaks besides Bedrock (which is dispatched by path). One line each. */
-export const SERVICES: readonly EmulatedService[] = [stsService, iamService, ssoOidcService, ssoPortalService];
+export const SERVICES: readonly EmulatedService[] = [stsService, iamService, ssoOidcService, ssoPortalService, serviceQuotasService];
 
 const SCOPE = /Credential=([^/,\s]+)\/\d{8}\/([a-z0-9-]+)\/([a-z0-9-]+)\/aws4_request/;
 
@@ -37,6 +40,7 @@ export interface ServiceDispatch {
   scenario: Scenario;
   requestId: string;
   countRequest(region: string, operation: string): void;
+  context: ServiceContext;
 }
 
 export async function answerService(service: EmulatedService, request: EmulatorRequest, response: EmulatorResponse, dispatch: ServiceDispatch): Promise<void> {
@@ -48,20 +52,42 @@ export async function answerService(service: EmulatedService, request: EmulatorR
     if (service.protocol === 'restJson') return await answerRestJson(service, request, response, dispatch, body);
     if (!scope) throw new QueryError(403, 'MissingAuthenticationToken', 'Request is missing Authentication Token');
     const target = request.headers['x-amz-target'];
-    const parameters = service.protocol === 'query' ? new URLSearchParams(body) : (JSON.parse(body || '{}') as Record<string, unknown>);
+    const parameters = service.protocol === 'query' ? new URLSearchParams(body) : jsonBody(body);
     const operation = service.protocol === 'query' ? ((parameters as URLSearchParams).get('Action') ?? '') : String(target).slice(`${service.targetPrefix}.`.length);
     dispatch.countRequest(scope.region, `${service.signingName}:${operation}`);
-    await service.answer({ request, response, operation, parameters, region: scope.region, accessKeyId: scope.accessKeyId, scenario: dispatch.scenario, requestId });
+    await service.answer({ request, response, operation, parameters, region: scope.region, accessKeyId: scope.accessKeyId, scenario: dispatch.scenario, requestId, context: dispatch.context });
   } catch (error) {
     const failure = error instanceof QueryError ? error : new QueryError(500, 'InternalFailure', (error as Error).message, 'Receiver');
     if (service.protocol === 'query') sendQueryError(response, failure, requestId);
     else if (service.protocol === 'restJson') sendRestJsonError(response, failure);
-    else if (!response.headersSent) {
-      const text = JSON.stringify({ __type: failure.code, message: failure.message });
-      response.writeHead(failure.status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': failure.code, 'content-length': Buffer.byteLength(text) });
-      response.end(text);
-    }
+    else sendAwsJsonError(service, response, failure);
   }
+}
+
+function jsonBody(body: string): Record<string, unknown> {
+  try {
+    const parsed: unknown = JSON.parse(body || '{}');
+    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+  } catch {
+    // answered below, as AWS answers a body it cannot read
+  }
+  throw new QueryError(400, 'SerializationException', 'Start of structure or map found where not expected.');
+}
+
+/**
+ * awsJson errors as AWS sends them: the exception's name in `__type` and `x-amzn-errortype`, its text in the member
+ * the service's model names. A query-compatible service (CloudWatch) adds `x-amzn-query-error: Code;Sender`, which
+ * the SDK reads first to name the exception as the query protocol did.
+ */
+function sendAwsJsonError(service: EmulatedService, response: EmulatorResponse, failure: QueryError): void {
+  if (response.headersSent || response.destroyed) return;
+  const text = JSON.stringify({ __type: failure.code, [service.errorMessageMember ?? 'message']: failure.message });
+  const shortName = failure.code.split('#').at(-1) ?? failure.code;
+  const headers: Record<string, string | number> = { 'content-type': contentTypeOf(service), 'x-amzn-errortype': shortName, 'content-length': Buffer.byteLength(text) };
+  const queryCode = service.queryErrorCode?.(shortName);
+  if (queryCode) headers['x-amzn-query-error'] = `${queryCode};${failure.type}`;
+  response.writeHead(failure.status, headers);
+  response.end(text);
 }
 
 /** A restJson call: the operation from its method and path, its input from the JSON body or, for a GET, the query. */
@@ -76,7 +102,7 @@ async function answerRestJson(service: EmulatedService, request: EmulatorRequest
   }
   const region = scopeOf(request)?.region ?? 'unsigned';
   dispatch.countRequest(region, `${service.signingName}:${operation}`);
-  await service.answer({ request, response, operation, parameters, region, accessKeyId: '', scenario: dispatch.scenario, requestId: dispatch.requestId });
+  await service.answer({ request, response, operation, parameters, region, accessKeyId: '', scenario: dispatch.scenario, requestId: dispatch.requestId, context: dispatch.context });
 }
 
 /** restJson errors as AWS sends them: the exception's name in `x-amzn-errortype`, the text in the JSON body. */

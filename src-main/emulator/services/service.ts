@@ -1,5 +1,6 @@
 import type { Scenario } from '../scenario';
 import type { EmulatorRequest, EmulatorResponse } from '../wire';
+import type { ServiceContext } from './context';
 
 /**
  * An AWS service the emulator speaks beside Bedrock, on the same port. Requests reach it as AWS sends them: an
@@ -13,6 +14,18 @@ export interface EmulatedService {
   protocol: 'query' | 'awsJson' | 'restJson';
   /** awsJson: the `X-Amz-Target` prefix before the operation (`ServiceQuotasV20190624`). */
   targetPrefix?: string;
+  /** awsJson: the protocol's version (its content type, `application/x-amz-json-1.0` or `-1.1`); 1.1 unless said. */
+  jsonVersion?: '1.0' | '1.1';
+  /**
+   * awsJson: the member that carries an error's text, as the service's model names it (`Message` for Service Quotas
+   * and the Price List API, `message` for most others).
+   */
+  errorMessageMember?: 'message' | 'Message';
+  /**
+   * awsJson with `awsQueryCompatible` (CloudWatch): the query protocol's code for an exception name, sent in
+   * `x-amzn-query-error` (`InvalidParameterValueException` -> `InvalidParameterValue`).
+   */
+  queryErrorCode?(exceptionName: string): string;
   /** restJson: the operation a method and path name, or null when they are not this service's. */
   operationAt?(method: string, path: string): string | null;
   answer(call: ServiceCall): Promise<void>;
@@ -31,4 +44,6 @@ export interface ServiceCall {
   accessKeyId: string;
   scenario: Scenario;
   requestId: string;
+  /** The emulator instance's own state: its data, clock, usage log, delays and per-scenario state. */
+  context: ServiceContext;
 }
