@@ -11,7 +11,8 @@ import { method, ModelIdSchema, NoInput, RegionListSchema } from './define';
 export const PRICE_ROUTE_KINDS = ['in-region', 'geo', 'global'] as const;
 export type PriceRouteKind = (typeof PRICE_ROUTE_KINDS)[number];
 
-export const PRICE_TIERS = ['standard', 'priority', 'flex', 'batch'] as const;
+/** `latency-optimized`: the price of a latency-optimized call (performanceConfig.latency), where the list has one. */
+export const PRICE_TIERS = ['standard', 'priority', 'flex', 'batch', 'latency-optimized'] as const;
 export type PriceTier = (typeof PRICE_TIERS)[number];
 
 /** USD per million tokens; null when the price list has no such price. */
@@ -32,6 +33,11 @@ export interface RoutePrice {
   /** The Price List service code and SKUs this row came from, for anyone checking it. */
   serviceCode: string;
   skus: string[];
+  /**
+   * Set on a geo row the price list does not price apart: a geographic profile is billed at the source region's
+   * regional price (the in-region row's), as the price list's own "Regional" wording and AWS's pricing say.
+   */
+  derivedFrom?: 'in-region';
 }
 
 /** A product the table could not use: its model matches no catalog model (or several), or its unit or currency is unknown. */
@@ -42,18 +48,44 @@ export interface UnusedPriceProduct {
   name: string;
   regionCode: string | null;
   usageType: string;
-  reason: 'no-model' | 'ambiguous-model' | 'unknown-unit' | 'unknown-currency';
-  /** The unit or currency as the document gave it, for unknown-unit and unknown-currency. */
+  /**
+   * no-model / ambiguous-model: its name matches no catalog model, or several (candidates); unknown-unit /
+   * unknown-currency: not converted; unreadable-price: no single number to read (several price dimensions, a
+   * tiered range, a value that is not a number); conflicting-price: another product prices the same model, region,
+   * route, tier and token kind differently, so that price is left unknown rather than picked.
+   */
+  reason: 'no-model' | 'ambiguous-model' | 'unknown-unit' | 'unknown-currency' | 'unreadable-price' | 'conflicting-price';
+  /** What the document said that could not be used (the unit, the currencies, the other price). */
   detail?: string;
+  /** ambiguous-model: the catalog models its name matches. */
   candidates?: string[];
+  /** The catalog models the product is for, when its name matched but its price could not be used. */
+  modelIds?: string[];
 }
 
 export interface PriceTableInfo {
-  /** When the prices were published or fetched (the table's date, always shown). */
-  asOf: string;
-  source: 'api' | 'bundled' | 'cache';
-  /** Set when the bundled file or the cache could not be used, and what was used instead. */
+  /**
+   * The table's date, always shown: the latest publication date of the price documents it was made from; null only
+   * when there is no table at all (source "none").
+   */
+  asOf: string | null;
+  /** When the price list was read (the API call, or the pipeline run that made the bundled file). */
+  fetchedAt: string | null;
+  /**
+   * api: fetched from the Price List API in this session; cache: fetched earlier and kept in the cache directory;
+   * bundled: the table shipped with the app; none: no table could be used (every price unknown).
+   */
+  source: 'api' | 'cache' | 'bundled' | 'none';
+  /** Where its documents came from: the Price List endpoint, the emulator, or the recorded sample documents. */
+  origin: string | null;
+  /** Set when the API, the cache or the bundled file could not be used: what failed, and what answers instead. */
   fallbackReason?: string;
+  /**
+   * Products read from the price list; `outOfScope` are not per-token prices of text inference (provisioned
+   * throughput, reserved capacity, guardrails, long-context and image, video or audio token rates, 1-hour cache
+   * writes), so neither priced nor listed as unused.
+   */
+  products: { read: number; priced: number; unused: number; outOfScope: number };
 }
 
 export interface PricesAnswer {
