@@ -47,6 +47,11 @@ export const RegionQuotasSchema = z.object({
   error: RegionErrorSchema.optional(),
   /** ok: when the region answered; error: when it failed. */
   fetchedAt: z.string().optional(),
+  /**
+   * error: `routes` are the region's quotas from an earlier refresh ("last known"), fetched then; absent when nothing
+   * is known (then `routes` is empty).
+   */
+  lastKnownAt: z.string().optional(),
   routes: z.array(RouteQuotasSchema),
 });
 export type RegionQuotas = z.infer<typeof RegionQuotasSchema>;
@@ -59,6 +64,8 @@ export const UnmatchedQuotaSchema = z.object({
   value: z.number().nullable(),
   /** Two or more: the name is ambiguous, and it is not guessed. */
   candidates: z.array(z.string()).optional(),
+  /** Why it is listed, in words: no model fits its name, several fit it equally, or another quota limits the same route. */
+  reason: z.string().optional(),
 });
 export type UnmatchedQuota = z.infer<typeof UnmatchedQuotaSchema>;
 
