@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { CloudWatchScenarioSchema } from './metric-series';
 import { QuotasScenarioSchema } from './quota-data';
 import { SsoScenarioSchema } from './services/sso';
 
@@ -205,6 +206,8 @@ export const ScenarioSchema = z
     iam: IamScenario.prefault({}),
     /** Service Quotas: values per region, model, route and unit, made-up quotas, refused regions (quota-data.ts). */
     quotas: QuotasScenarioSchema.prefault({}),
+    /** CloudWatch: seeded AWS/Bedrock usage series, refused and failing regions, page size (metric-series.ts). */
+    cloudwatch: CloudWatchScenarioSchema.prefault({}),
   })
   .strict();
 

@@ -4,13 +4,14 @@ import { QueryError, sendQueryError } from './query-protocol';
 import type { ServiceContext } from './context';
 import { contentTypeOf } from './json-protocol';
 import type { EmulatedService } from './service';
+import { cloudWatchService } from './cloudwatch';
 import { iamService } from './iam';
 import { serviceQuotasService } from './service-quotas';
 import { ssoOidcService, ssoPortalService } from './sso';
 import { stsService } from './sts';
 
 /** Every service the emulator speaks besides Bedrock (which is dispatched by path). One line each. */
-export const SERVICES: readonly EmulatedService[] = [stsService, iamService, ssoOidcService, ssoPortalService, serviceQuotasService];
+export const SERVICES: readonly EmulatedService[] = [stsService, iamService, ssoOidcService, ssoPortalService, serviceQuotasService, cloudWatchService];
 
 const SCOPE = /Credential=([^/,\s]+)\/\d{8}\/([a-z0-9-]+)\/([a-z0-9-]+)\/aws4_request/;
 
