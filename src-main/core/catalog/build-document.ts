@@ -92,6 +92,8 @@ export function buildCatalogDocument(scans: readonly RegionScan[], options: Buil
     models: {},
     profiles: {},
     ...(previous?.access ? { access: previous.access } : {}),
+    // Quotas are refreshed on their own (the quotas feature); a new scan keeps the section as it was.
+    ...(previous?.quotas ? { quotas: previous.quotas } : {}),
     ...(options.origin ? { origin: options.origin } : {}),
   };
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { CatalogDocumentSchema, type CatalogDocument, type ModelAccess } from '../../../src-shared/catalog/document';
+import type { QuotaSection } from '../../../src-shared/catalog/quotas';
 import { bestRegions, getModel } from '../../../src-shared/catalog/queries';
 import type { AtlasHandlers, CatalogSnapshot, DiscoveryFailure, RankedRoute } from '../../../src-shared/contract';
 import { isKeyBoundRegion, keyBoundCause } from '../../../src-shared/api-key-regions';
@@ -142,6 +143,20 @@ export class CatalogService {
         return access ? [[region, access] as const] : [];
       }),
     );
+  }
+
+  /**
+   * The quotas feature's section, put into the document and saved like any change to it (atomically; only in
+   * memory over the bundled catalog), then announced. The section keeps its own fetch time.
+   */
+  async saveQuotas(quotas: QuotaSection): Promise<CatalogSnapshot> {
+    await this.get();
+    const loaded = this.current!;
+    loaded.document = { ...loaded.document, quotas };
+    if (loaded.document.source !== 'bundled') loaded.warnings.push(...(await this.options.cache.save(loaded.document)));
+    const snapshot = this.snapshot(loaded);
+    this.options.emit({ type: 'catalog.updated', payload: snapshot });
+    return snapshot;
   }
 
   private async fetchAccess(modelId: string, region: string): Promise<ModelAccess> {
