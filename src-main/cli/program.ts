@@ -11,6 +11,8 @@ import { whereCommand } from './commands/where';
 import { whoamiCommand } from './commands/whoami';
 import { doctorCommand } from './commands/doctor';
 import { ssoCommand } from './commands/sso';
+import { usageCommand } from './commands/usage';
+import { capacityCommand } from './commands/capacity';
 import { UsageError, type CommandIo } from './io';
 
 export const EXIT_USAGE = 2;
@@ -25,6 +27,9 @@ Examples:
   bedrock-atlas probe                                DNS, TCP, TLS and first byte to every region, cold and warm
   bedrock-atlas latency --target "claude 3 haiku"    TTFT, E2E and output speed where that model is callable
   bedrock-atlas rank --target nova-lite              its routes from your region (--from), fastest measured first
+  bedrock-atlas usage --target nova-lite             its usage from CloudWatch on every route, against the quotas
+  bedrock-atlas capacity --target nova-lite --from us-east-1 --rpm 300 --input-tokens 2000 --max-tokens 500
+                                                     what each route from us-east-1 can carry, and what binds first
   bedrock-atlas emulator --port 4010                 an offline Bedrock; then add --endpoint-url http://127.0.0.1:4010
 
 Every command that talks to Bedrock takes the shared options (--endpoint-url, --profile, --regions, --cache-mode,
@@ -48,6 +53,8 @@ export function buildProgram(io: CommandIo, version: string): Command {
   program.addCommand(whoamiCommand(io, version));
   program.addCommand(doctorCommand(io, version));
   program.addCommand(ssoCommand(io, version));
+  program.addCommand(usageCommand(io, version));
+  program.addCommand(capacityCommand(io, version));
   program.addCommand(emulatorCommand(io, version));
   for (const command of program.commands) command.exitOverride().configureOutput(program.configureOutput());
   return program.exitOverride();
