@@ -12,6 +12,7 @@ import { ProfilesPage } from '../profiles/ProfilesPage';
 import { SettingsPage } from '../settings/SettingsPage';
 import { LatencyPage } from '../latency/LatencyPage';
 import { PlaygroundPage } from '../playground/PlaygroundPage';
+import { CapacityPage } from '../capacity/CapacityPage';
 import { useRefresh } from '../catalog/use-catalog';
 import type { AppInfo } from '../../src-shared/contract';
 import './app.css';
@@ -20,13 +21,14 @@ export const PAGES = [
   { id: 'matrix', label: 'Matrix', render: () => <MatrixPage /> },
   { id: 'profiles', label: 'Profiles', render: () => <ProfilesPage /> },
   { id: 'latency', label: 'Latency', render: () => <LatencyPage /> },
+  { id: 'capacity', label: 'Capacity', render: () => <CapacityPage /> },
   { id: 'playground', label: 'Playground', render: () => <PlaygroundPage /> },
   { id: 'settings', label: 'Settings', render: () => <SettingsPage /> },
 ] as const;
 
 type PageId = (typeof PAGES)[number]['id'];
 
-/** Alt+1…5 by the physical key (`Digit1`, or `Numpad1`): -1 for any other key. */
+/** Alt+1…9 by the physical key (`Digit1`, or `Numpad1`): -1 for any other key. */
 export function pageIndexOfKey(code: string): number {
   const digit = /^(?:Digit|Numpad)([1-9])$/.exec(code);
   return digit ? Number(digit[1]) - 1 : -1;

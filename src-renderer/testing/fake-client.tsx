@@ -1,13 +1,14 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import type { AtlasApi, AtlasStreams } from '../../src-shared/contract';
+import type { AtlasEvents, EventName } from '../../src-shared/events';
 import { AtlasProvider } from '../api/atlas-context';
 import type { AtlasClient } from '../api/transport';
 
 /**
  * A fake of the renderer's typed client for component tests: the methods a test gives, and every other method
  * failing with its name, so a component that calls something unexpected fails the test instead of hanging.
- * Calls are recorded by method name.
+ * Calls are recorded by method name; `emit` sends an event (`quotas.progress`…) to the components listening.
  */
 export function fakeClient(api: Partial<AtlasApi> = {}, streams: Partial<AtlasStreams> = {}) {
   const calls: { method: string; input: unknown }[] = [];
@@ -18,10 +19,21 @@ export function fakeClient(api: Partial<AtlasApi> = {}, streams: Partial<AtlasSt
       return implementation ? implementation(input) : Promise.reject(new Error(`the test's client has no ${method}`));
     },
   });
+  const listeners = new Map<EventName, Set<(payload: never) => void>>();
+  const emit = <E extends EventName>(event: E, payload: AtlasEvents[E]) => {
+    for (const listener of listeners.get(event) ?? []) (listener as (payload: AtlasEvents[E]) => void)(payload);
+  };
   const client: AtlasClient = {
     api: fakeApi,
     streams: streams as AtlasStreams,
-    events: { on: () => () => {} },
+    events: {
+      on: (event, listener) => {
+        const set = listeners.get(event) ?? new Set();
+        set.add(listener);
+        listeners.set(event, set);
+        return () => set.delete(listener);
+      },
+    },
     transport: 'web',
     connection: { state: () => 'open', onChange: () => () => {} },
   };
@@ -30,5 +42,5 @@ export function fakeClient(api: Partial<AtlasApi> = {}, streams: Partial<AtlasSt
       <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>{children}</QueryClientProvider>
     </AtlasProvider>
   );
-  return { client, calls, wrapper };
+  return { client, calls, wrapper, emit };
 }
