@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { method, ModelIdSchema, NoInput, RegionListSchema, RegionNameSchema, stream } from './define';
 import { LatencyModeSchema } from './playground';
+import type { PriceTableInfo } from './prices';
 
 /**
  * The latency lab: network probes per region, model latency runs through any route, their history and the
@@ -87,7 +88,7 @@ export const LatencyRunInputSchema = z
     autoProfile: z.boolean().default(false),
     /** Also measure every profile route from each region beside the direct one (direct vs cross-region). */
     compareRoutes: z.boolean().default(false),
-    /** Required for runs over 100 requests against real AWS: they cost money. */
+    /** Required for runs over 100 requests or $1, or of unknown cost, against real AWS: they cost money. */
     confirmed: z.boolean().default(false),
     /** A request with no answer for this long counts as a timeout (a hanging region), and the run goes on. */
     requestTimeoutMs: z.number().int().min(100, 'requestTimeoutMs must be at least 100').max(600_000).default(60_000),
@@ -146,15 +147,63 @@ export interface LatencyRunReport {
   regions: Record<string, LatencyRouteReport | RegionFailure>;
   /** Whether this run was stored in the history (off when the database is locked or unwritable). */
   stored: boolean;
+  /** What the run cost, from the token usage Bedrock reported for its requests (warm-ups included). */
+  cost: LatencyRunCost;
 }
+
+export interface TokenUsage {
+  input: number;
+  output: number;
+  cacheRead: number;
+  cacheWrite: number;
+}
+
+/** Dollars of one route (or the whole run); null when a price the tokens need is not known. */
+export interface LatencyRouteCost {
+  usd: number | null;
+  usage: TokenUsage;
+  /** Requests whose usage Bedrock reported (measured and warm-up). */
+  requests: number;
+  /** Requests that ended without usage (failed, cancelled, timed out): not in the figures, said apart. */
+  requestsWithoutUsage: number;
+  /** Why `usd` is null: the price the table lacks. */
+  unknown?: string;
+}
+
+export interface LatencyRunCost extends LatencyRouteCost {
+  /** Per route, keyed as the report's regions. */
+  routes: Record<string, LatencyRouteCost>;
+  /** The price table used, with its date. */
+  priceTable: PriceTableInfo;
+}
+
+/** More requests than this against real AWS cost enough to ask first. */
+export const CONFIRMATION_REQUESTS = 100;
+/** More estimated dollars than this (at list prices, output at max tokens) against real AWS ask first too. */
+export const CONFIRMATION_USD = 1;
 
 export interface LatencyEstimate {
   requests: number;
   warmupRequests: number;
   inputTokens: number;
   outputTokens: number;
-  /** More than 100 requests against real AWS: the UI asks, the CLI needs --yes. */
+  /**
+   * Against real AWS, asked first (the UI asks, the CLI needs --yes) when the run sends more than
+   * CONFIRMATION_REQUESTS requests, when its estimated cost is over CONFIRMATION_USD, or when its cost cannot be
+   * estimated because a route's price is unknown: an unknown price never passes as $0.
+   */
   needsConfirmation: boolean;
+  /** Why it needs confirmation, one sentence each (empty when it does not). */
+  confirmationReasons: string[];
+  /**
+   * Dollars at the price table's list prices for every request (warm-ups included): the prompt's input tokens and
+   * max tokens of output each, so an upper bound on output. null when a route's price is unknown.
+   */
+  estimatedCostUsd: number | null;
+  /** Per route key: its estimated dollars, or null with what price is unknown. */
+  routeCosts: Record<string, { usd: number | null; unknown?: string }>;
+  /** The price table the estimate used, with its date. */
+  priceTable: PriceTableInfo;
   simulated: boolean;
   routes: Record<string, LatencyRoute>;
   /** Regions that cannot be measured, with the reason and the fix (needs a profile, not offered there…). */

@@ -1,6 +1,7 @@
-import type { LatencyRouteReport, LatencyRunInput, LatencyRunReport, LatencyStats, RegionFailure } from '../../../src-shared/contract';
+import type { LatencyEstimate, LatencyRouteReport, LatencyRunInput, LatencyRunReport, LatencyStats, PriceTableInfo, RegionFailure } from '../../../src-shared/contract';
 import { COMMERCIAL_REGIONS } from '../../../src-shared/regions';
 import type { AtlasCore } from '../../core/app/atlas-core';
+import { formatDollars } from '../../core/latency/plan';
 import { openCommandCore } from '../command-core';
 import { callMethod, callStream, CliError } from '../core-calls';
 import { checkDataDir } from '../data-dir';
@@ -62,6 +63,28 @@ export function latencyJson(report: LatencyRunReport) {
   return { target: report.target, runs: report.runs, concurrency: report.concurrency, status: runOutcome(report), regions: report.regions };
 }
 
+/** "the bundled price table of 2026-01-19", with why a better one was not used. */
+function tableWords(table: PriceTableInfo): string {
+  const which = table.source === 'api' ? 'the Price List of' : table.source === 'cache' ? 'the cached price table of' : table.source === 'bundled' ? 'the bundled price table of' : 'no price table';
+  return table.asOf ? `${which} ${table.asOf.slice(0, 10)}` : which;
+}
+
+/** The estimate's dollars for the plan line: "about $0.02 at list prices (…)", or why they are unknown. */
+export function estimatedCostWords(estimate: Pick<LatencyEstimate, 'estimatedCostUsd' | 'routeCosts' | 'priceTable'>): string {
+  if (estimate.estimatedCostUsd !== null) return `up to about ${formatDollars(estimate.estimatedCostUsd)} at list prices (${tableWords(estimate.priceTable)})`;
+  const unknown = Object.values(estimate.routeCosts).find((cost) => cost.usd === null)?.unknown;
+  return `cost unknown: ${unknown ?? `no price in ${tableWords(estimate.priceTable)}`}`;
+}
+
+/** What the run cost, from the usage Bedrock reported, or why it is unknown. */
+export function runCostLine(report: LatencyRunReport): string {
+  const { cost } = report;
+  const usage = `${cost.usage.input} input and ${cost.usage.output} output tokens over ${cost.requests} requests`;
+  const missing = cost.requestsWithoutUsage > 0 ? `; ${cost.requestsWithoutUsage} requests ended without usage and are not counted` : '';
+  if (cost.usd === null) return `Cost: unknown (${cost.unknown ?? 'a price is unknown'}); ${usage}${missing}.`;
+  return `Cost: ${formatDollars(cost.usd)} at list prices (${tableWords(cost.priceTable)}) for ${usage}, as Bedrock reported them${missing}.`;
+}
+
 function latencyTable(report: LatencyRunReport): string[] {
   const lines = [`${report.target}: ${runOutcome(report)}, ${report.runs} runs per route at concurrency ${report.concurrency}${report.stored ? '' : ' (not stored: history is off)'}`];
   const rows: string[][] = [];
@@ -78,6 +101,7 @@ function latencyTable(report: LatencyRunReport): string[] {
     if (entry.servedLatency) notes.push(`${key} served: ${Object.entries(entry.servedLatency).map(([mode, count]) => `${mode} ${count}`).join(', ')} (optimized latency fell back)`);
   }
   lines.push(...formatTable(['ROUTE', 'INVOKE', 'SAMPLES', 'TTFT p50/p90/p99 ms', 'E2E p50/p90/p99 ms', 'OUT tok/s p50', 'ERRORS', 'CONN'], rows), ...notes);
+  lines.push('', runCostLine(report));
   lines.push('', 'Output tok/s is 1 / inter-token latency: it excludes TTFT (see --json for end-to-end tokens/s, server latency and gaps).');
   return lines;
 }
@@ -144,14 +168,17 @@ export async function latencyAction(context: ActionContext): Promise<void> {
     io.stderr(
       `Plan: ${plan.requests} measured requests + ${plan.warmupRequests} warm-up over ${Object.keys(plan.routes).length} routes; ` +
         `about ${plan.inputTokens} input tokens and at most ${plan.outputTokens} output tokens ` +
-        `(prompt "${plan.prompt.size}": ${plan.prompt.inputTokens} tokens, ${plan.prompt.countedBy === 'CountTokens' ? 'counted by CountTokens' : 'estimated at 4 characters per token'})${plan.simulated ? ', simulated' : ''}.`,
+        `(prompt "${plan.prompt.size}": ${plan.prompt.inputTokens} tokens, ${plan.prompt.countedBy === 'CountTokens' ? 'counted by CountTokens' : 'estimated at 4 characters per token'})${plan.simulated ? ', simulated' : ''}; ` +
+        `${estimatedCostWords(plan)}.`,
     );
     for (const [key, route] of Object.entries(plan.routes)) {
       if (route.autoRoutedFrom) io.stderr(`${key}: auto-profile calls ${route.invokeId} instead of ${route.autoRoutedFrom}`);
     }
     for (const [region, problem] of Object.entries(plan.unavailable)) io.stderr(`${region}: ${problem.code}: ${problem.message}`);
     if (plan.needsConfirmation && !input.confirmed) {
-      throw new UsageError(`This run sends ${plan.requests + plan.warmupRequests} requests to AWS, which costs money. Add --yes to run it.`);
+      throw new UsageError(
+        `This run sends ${plan.requests + plan.warmupRequests} requests to AWS (${estimatedCostWords(plan)}), and asks first because ${plan.confirmationReasons.join('; ')}. Add --yes to run it.`,
+      );
     }
     const reported = new Map<string, string>();
     const report = await callStream(
@@ -169,8 +196,11 @@ export async function latencyAction(context: ActionContext): Promise<void> {
     );
     const outcome = runOutcome(report);
     if (outcome === 'cancelled') io.stderr('Cancelled: the partial results below were saved.');
-    if (opts.json) io.stdout(JSON.stringify(latencyJson(report), null, 2));
-    else for (const line of latencyTable(report)) io.stdout(line);
+    if (opts.json) {
+      io.stdout(JSON.stringify(latencyJson(report), null, 2));
+      // The JSON keeps the issue's shape; what the run cost goes beside the progress.
+      io.stderr(runCostLine(report));
+    } else for (const line of latencyTable(report)) io.stdout(line);
     if (signal.aborted || outcome === 'cancelled') {
       process.exitCode = EXIT_INTERRUPTED;
       return;

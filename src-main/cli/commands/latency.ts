@@ -23,7 +23,7 @@ export function latencyCommand(io: CommandIo, version: string): Command {
     .addOption(new Option('--no-auto-profile', 'measure only the routes the target names; a region that needs a profile is reported, not measured'))
     .addOption(new Option('--compare-routes', 'also measure every other route (direct and profiles) from each region'))
     .addOption(new Option('--timeout-ms <ms>', 'a request with no answer for this long counts as a timeout').argParser(parseCount).default(60_000))
-    .addOption(new Option('--yes', 'confirm a run of more than 100 requests against AWS (it costs money)'))
+    .addOption(new Option('--yes', 'confirm a run against AWS of more than 100 requests, more than $1 at list prices, or of unknown cost'))
     .addOption(new Option('--json', 'print the report as JSON'))
     .addHelpText(
       'after',

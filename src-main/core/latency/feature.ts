@@ -4,9 +4,10 @@ import { awsFeature } from '../app/aws-feature';
 import { defineFeature } from '../app/feature';
 import { isLoopbackUrl, type AwsClientPool } from '../aws/client-pool';
 import { catalogFeature } from '../catalog/feature';
+import { pricesFeature } from '../prices/feature';
 import { historyFeature } from '../storage/history-feature';
 import { LatencyHistory } from './history-store';
-import { ConfirmationRequiredError, estimateRun, planRun, setAsideUncallable, type RunPlan } from './plan';
+import { ConfirmationRequiredError, estimateRun, formatDollars, planRun, setAsideUncallable, type RunPlan } from './plan';
 import { probeNetwork } from './probe';
 import { estimatedTokens, LATENCY_PROMPTS } from './prompts';
 import { measuredByRoute, rankRoutes, withMeasurements } from './ranking';
@@ -40,8 +41,9 @@ async function countPrompt(clients: AwsClientPool, plan: RunPlan, size: ParsedLa
 export const latencyFeature = defineFeature({
   name: 'latency',
   // The history lives in the history feature; a new profile, catalog or data directory rebuilds this through them.
-  dependsOn: { aws: awsFeature, catalog: catalogFeature, history: historyFeature },
-  create: ({ settings, log }, { aws: clients, catalog, history: historyAccess }) => {
+  // Runs are priced with the prices feature's table (its date said in the estimate and the report).
+  dependsOn: { aws: awsFeature, catalog: catalogFeature, history: historyFeature, prices: pricesFeature },
+  create: ({ settings, log }, { aws: clients, catalog, history: historyAccess, prices }) => {
     const history = new LatencyHistory(() => historyAccess.database(), () => settings().historyLimit, log);
     const live = new Set<AbortController>();
 
@@ -50,7 +52,8 @@ export const latencyFeature = defineFeature({
       const refusal = await clients.apiKeyRefusals();
       const runPlan = setAsideUncallable(planRun(snapshot.document, input), refusal);
       const simulated = snapshot.meta.simulated || isLoopbackUrl(clients.endpointUrl);
-      return { runPlan, estimate: estimateRun(runPlan, input, await countPrompt(clients, runPlan, input.promptSize), simulated) };
+      const [prompt, table] = await Promise.all([countPrompt(clients, runPlan, input.promptSize), prices.now()]);
+      return { runPlan, estimate: estimateRun(runPlan, input, prompt, simulated, table) };
     };
     /** A stream's signal, also aborted when the feature is disposed (a settings change, the app closing). */
     const tracked = async <T>(signal: AbortSignal, work: (signal: AbortSignal) => Promise<T>): Promise<T> => {
@@ -90,11 +93,14 @@ export const latencyFeature = defineFeature({
         runLatency: async (input, context) => {
           const { runPlan, estimate } = await plan(input);
           if (estimate.needsConfirmation && !input.confirmed) {
+            const cost = estimate.estimatedCostUsd === null ? 'an unknown cost' : `up to about ${formatDollars(estimate.estimatedCostUsd)}`;
             throw new ConfirmationRequiredError(
-              `This run sends ${estimate.requests + estimate.warmupRequests} requests to AWS (about ${estimate.inputTokens} input and up to ${estimate.outputTokens} output tokens). Confirm it (CLI: --yes).`,
+              `This run sends ${estimate.requests + estimate.warmupRequests} requests to AWS (about ${estimate.inputTokens} input and up to ${estimate.outputTokens} output tokens, ${cost}), and asks first because ${estimate.confirmationReasons.join('; ')}. Confirm it (CLI: --yes).`,
             );
           }
-          return tracked(context.signal, (signal) => runLatency(input, runPlan.routes, { ...context, signal }, { clients, history }, runPlan.unavailable));
+          return tracked(context.signal, (signal) =>
+            runLatency(input, runPlan.routes, { ...context, signal }, { clients, history, prices: () => prices.now() }, runPlan.unavailable),
+          );
         },
       },
       dispose: () => {

@@ -1,5 +1,5 @@
 import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
-import type { ErrorClass } from '../../../src-shared/contract/latency';
+import type { ErrorClass, TokenUsage } from '../../../src-shared/contract/latency';
 import type { LatencyMode } from '../../../src-shared/contract/playground';
 import { classifyAwsError } from '../aws/errors';
 import { RequestTiming, timedRequest } from '../aws/request-timing';
@@ -22,6 +22,8 @@ export interface MeasuredSample {
   reusedSocket: boolean | null;
   /** What the metadata said was served (performanceConfig.latency). */
   servedLatency: string | null;
+  /** The tokens Bedrock reported for the request (metadata.usage), what it bills; null when it reported none. */
+  usage: TokenUsage | null;
 }
 
 export interface FailedSample {
@@ -31,6 +33,8 @@ export interface FailedSample {
   /** The request outlived the run's per-request timeout (whatever the SDK then threw). */
   timedOut: boolean;
   reusedSocket: boolean | null;
+  /** Usage Bedrock reported before the failure, if it did. */
+  usage: TokenUsage | null;
 }
 
 export interface RequestPlan {
@@ -71,6 +75,7 @@ export async function measureRequest(plan: RequestPlan, signal: AbortSignal): Pr
   let outputTokens: number | null = null;
   let serverLatencyMs: number | null = null;
   let servedLatency: string | null = null;
+  let usage: TokenUsage | null = null;
   try {
     const response = await timedRequest(timing, () => plan.client.send(command, { abortSignal }));
     for await (const event of response.stream ?? []) {
@@ -83,6 +88,10 @@ export async function measureRequest(plan: RequestPlan, signal: AbortSignal): Pr
         messageStop = performance.now();
       } else if (event.metadata) {
         outputTokens = event.metadata.usage?.outputTokens ?? null;
+        const reported = event.metadata.usage;
+        if (reported) {
+          usage = { input: reported.inputTokens ?? 0, output: reported.outputTokens ?? 0, cacheRead: reported.cacheReadInputTokens ?? 0, cacheWrite: reported.cacheWriteInputTokens ?? 0 };
+        }
         serverLatencyMs = event.metadata.metrics?.latencyMs ?? null;
         servedLatency = event.metadata.performanceConfig?.latency ?? null;
       }
@@ -90,12 +99,12 @@ export async function measureRequest(plan: RequestPlan, signal: AbortSignal): Pr
   } catch (error) {
     if (signal.aborted) throw new RequestAborted('The run was cancelled');
     const timedOut = timeout.signal.aborted;
-    return { ok: false, errorClass: classifyAwsError(error, { timedOut }).errorClass, error, timedOut, reusedSocket: timing.reusedSocket };
+    return { ok: false, errorClass: classifyAwsError(error, { timedOut }).errorClass, error, timedOut, reusedSocket: timing.reusedSocket, usage };
   } finally {
     clearTimeout(timer);
   }
   if (firstDelta === null || lastDelta === null) {
-    return { ok: false, errorClass: 'other', error: new Error('The stream ended without any text'), timedOut: false, reusedSocket: timing.reusedSocket };
+    return { ok: false, errorClass: 'other', error: new Error('The stream ended without any text'), timedOut: false, reusedSocket: timing.reusedSocket, usage };
   }
   const sentAt = timing.sentAt ?? fallbackStart;
   const ttftMs = firstDelta - sentAt;
@@ -110,5 +119,6 @@ export async function measureRequest(plan: RequestPlan, signal: AbortSignal): Pr
     largestGapMs: largestGap,
     reusedSocket: timing.reusedSocket,
     servedLatency,
+    usage,
   };
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LatencyRunInputSchema } from '../../../src-shared/contract';
+import type { PriceTableInfo, RoutePrice } from '../../../src-shared/contract/prices';
+import type { PriceLookup } from './cost';
 import { estimateRun, type RunPlan } from './plan';
 import { interTokenLatency } from './measure-request';
 import { summarize } from './stats';
@@ -13,13 +15,55 @@ const planOf = (routes: number): RunPlan => ({
   unavailable: {},
 });
 const prompt = { size: 'small' as const, inputTokens: 40, countedBy: 'estimate' as const };
+const TABLE_INFO: PriceTableInfo = { asOf: '2026-01-19T13:42:01Z', fetchedAt: null, source: 'bundled', origin: null, products: { read: 1, priced: 1, unused: 0, outOfScope: 0 } };
+/** A table that prices model "m" on demand in every region at these dollars per million tokens. */
+const pricing = (input: number | null, output: number | null): PriceLookup => ({
+  info: TABLE_INFO,
+  priceFor: (modelId, region, routeKind, tier = 'standard'): RoutePrice | null =>
+    modelId === 'm' && routeKind === 'in-region' && tier === 'standard'
+      ? { modelId, region, routeKind, tier, perMillion: { input, output, cacheRead: null, cacheWrite: null }, serviceCode: 'AmazonBedrock', skus: ['S'] }
+      : null,
+});
+const cheap = pricing(0.1, 0.4);
 
 describe('run estimate', () => {
   it('asks confirmation above 100 requests against real AWS, warm-up included', () => {
     const input = LatencyRunInputSchema.parse({ target: 'm', runs: 50, warmup: 1, maxTokens: 10 });
-    expect(estimateRun(planOf(2), input, prompt, false)).toMatchObject({ requests: 100, warmupRequests: 2, needsConfirmation: true, inputTokens: 40 * 102, outputTokens: 10 * 102 });
-    expect(estimateRun(planOf(2), { ...input, warmup: 0 }, prompt, false).needsConfirmation).toBe(false);
-    expect(estimateRun(planOf(3), input, prompt, true).needsConfirmation).toBe(false);
+    expect(estimateRun(planOf(2), input, prompt, false, cheap)).toMatchObject({ requests: 100, warmupRequests: 2, needsConfirmation: true, inputTokens: 40 * 102, outputTokens: 10 * 102 });
+    expect(estimateRun(planOf(2), { ...input, warmup: 0 }, prompt, false, cheap).needsConfirmation).toBe(false);
+    expect(estimateRun(planOf(3), input, prompt, true, cheap).needsConfirmation).toBe(false);
+  });
+
+  it('estimates the dollars of every request, warm-ups included, at max tokens of output, per route and in all', () => {
+    const input = LatencyRunInputSchema.parse({ target: 'm', runs: 10, warmup: 1, maxTokens: 100 });
+    const estimate = estimateRun(planOf(2), input, prompt, false, pricing(3, 15));
+    // Per route: 11 requests × (40 input tokens at $3/M + 100 output tokens at $15/M) = 11 × 0.00162 = $0.01782.
+    expect(estimate.routeCosts['region-0']!.usd).toBeCloseTo(0.01782, 12);
+    expect(estimate.estimatedCostUsd).toBeCloseTo(2 * 0.01782, 12);
+    expect(estimate.priceTable).toEqual(TABLE_INFO);
+    expect(estimate).toMatchObject({ needsConfirmation: false, confirmationReasons: [] });
+  });
+
+  it('asks confirmation above $1 even under 100 requests, and says both reasons when both hold', () => {
+    // 3 routes × 31 requests × (40 × $15/M + 4096 × $75/M) ≈ $28.6 in 93 requests.
+    const dear = estimateRun(planOf(3), LatencyRunInputSchema.parse({ target: 'm', runs: 30, warmup: 1, maxTokens: 4096 }), prompt, false, pricing(15, 75));
+    expect(dear.requests + dear.warmupRequests).toBe(93);
+    expect(dear.needsConfirmation).toBe(true);
+    expect(dear.confirmationReasons).toEqual([expect.stringMatching(/^it costs up to about \$28\.\d\d, more than \$1\.00$/)]);
+    const both = estimateRun(planOf(3), LatencyRunInputSchema.parse({ target: 'm', runs: 50, maxTokens: 4096 }), prompt, false, pricing(15, 75));
+    expect(both.confirmationReasons).toEqual([expect.stringMatching(/sends 153 requests, more than 100/), expect.stringMatching(/costs up to about/)]);
+    // The emulator costs nothing real: never asked, whatever the dollars.
+    expect(estimateRun(planOf(3), LatencyRunInputSchema.parse({ target: 'm', runs: 30, maxTokens: 4096 }), prompt, true, pricing(15, 75)).needsConfirmation).toBe(false);
+  });
+
+  it('never takes an unknown price for $0: the cost is null, the missing price named, and a run against AWS asks first', () => {
+    const input = LatencyRunInputSchema.parse({ target: 'm', runs: 2, warmup: 0, maxTokens: 10 });
+    const noOutputPrice = estimateRun(planOf(1), input, prompt, false, pricing(0.25, null));
+    expect(noOutputPrice).toMatchObject({ estimatedCostUsd: null, needsConfirmation: true });
+    expect(noOutputPrice.routeCosts['region-0']).toEqual({ usd: null, unknown: 'the price table of 2026-01-19 has no output price for m on demand from region-0' });
+    expect(noOutputPrice.confirmationReasons).toEqual(['its cost is unknown: the price table of 2026-01-19 has no output price for m on demand from region-0']);
+    const unpriced = estimateRun(planOf(2), { ...input, target: 'x' }, prompt, false, { info: TABLE_INFO, priceFor: () => null });
+    expect(unpriced.confirmationReasons).toEqual(['its cost is unknown: the price table of 2026-01-19 has no price for m on demand from region-0 (and 1 more route)']);
   });
 });
 

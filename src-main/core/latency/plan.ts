@@ -1,7 +1,8 @@
 import type { CatalogDocument } from '../../../src-shared/catalog/document';
 import { cellRoute } from '../../../src-shared/catalog/queries';
 import { resolveRoute, RouteError, type ResolvedRoute } from '../../../src-shared/catalog/resolve-route';
-import type { LatencyEstimate, LatencyRoute, ParsedLatencyRunInput } from '../../../src-shared/contract/latency';
+import { CONFIRMATION_REQUESTS, CONFIRMATION_USD, type LatencyEstimate, type LatencyRoute, type ParsedLatencyRunInput } from '../../../src-shared/contract/latency';
+import { estimateCosts, type PriceLookup } from './cost';
 
 /**
  * A latency run's plan, decided from the catalog before anything is sent: which routes are measured (one per
@@ -20,9 +21,6 @@ export interface RunPlan {
   routes: PlannedRoute[];
   unavailable: LatencyEstimate['unavailable'];
 }
-
-/** More requests than this against real AWS cost enough money to ask first. */
-export const CONFIRMATION_THRESHOLD = 100;
 
 export class UnknownTargetError extends Error {
   override readonly name = 'UnknownTarget';
@@ -139,20 +137,49 @@ export function setAsideUncallable(plan: RunPlan, refusal: (region: string) => {
   return { routes, unavailable };
 }
 
+/** "$0.0123", "$1.40": cents, and more digits below a cent so a small run does not read $0.00. */
+export function formatDollars(usd: number): string {
+  return usd >= 0.01 || usd === 0 ? `$${usd.toFixed(2)}` : `$${usd.toPrecision(2)}`;
+}
+
+/**
+ * Why a run against real AWS asks first: more than CONFIRMATION_REQUESTS requests, an estimate over
+ * CONFIRMATION_USD, or a cost that cannot be estimated. An unknown price is not taken for $0: a model the table
+ * cannot price might be an expensive one, so the run is confirmed knowingly. The emulator costs nothing and never asks.
+ */
+function confirmationReasons(requests: number, costs: ReturnType<typeof estimateCosts>, simulated: boolean): string[] {
+  if (simulated) return [];
+  const reasons: string[] = [];
+  if (requests > CONFIRMATION_REQUESTS) reasons.push(`it sends ${requests} requests, more than ${CONFIRMATION_REQUESTS}`);
+  if (costs.estimatedCostUsd !== null && costs.estimatedCostUsd > CONFIRMATION_USD) {
+    reasons.push(`it costs up to about ${formatDollars(costs.estimatedCostUsd)}, more than ${formatDollars(CONFIRMATION_USD)}`);
+  }
+  const unknown = Object.entries(costs.routeCosts).filter(([, cost]) => cost.usd === null);
+  if (unknown.length > 0) reasons.push(`its cost is unknown: ${unknown[0]![1].unknown}${unknown.length > 1 ? ` (and ${unknown.length - 1} more route${unknown.length > 2 ? 's' : ''})` : ''}`);
+  return reasons;
+}
+
 export function estimateRun(
   plan: RunPlan,
   input: ParsedLatencyRunInput,
   prompt: LatencyEstimate['prompt'],
   simulated: boolean,
+  prices: PriceLookup,
 ): LatencyEstimate {
   const requests = plan.routes.length * input.runs;
   const warmupRequests = plan.routes.length * input.warmup;
+  const costs = estimateCosts(plan.routes, input, prompt.inputTokens, prices);
+  const reasons = confirmationReasons(requests + warmupRequests, costs, simulated);
   return {
     requests,
     warmupRequests,
     inputTokens: prompt.inputTokens * (requests + warmupRequests),
     outputTokens: input.maxTokens * (requests + warmupRequests),
-    needsConfirmation: !simulated && requests + warmupRequests > CONFIRMATION_THRESHOLD,
+    needsConfirmation: reasons.length > 0,
+    confirmationReasons: reasons,
+    estimatedCostUsd: costs.estimatedCostUsd,
+    routeCosts: costs.routeCosts,
+    priceTable: prices.info,
     simulated,
     routes: Object.fromEntries(plan.routes.map(({ key, route }) => [key, route])),
     unavailable: plan.unavailable,

@@ -4,6 +4,7 @@ import type { LatencyProgress, LatencyRouteReport, LatencyRunReport, ParsedLaten
 import { noErrors, type ErrorClass, type ErrorCounts } from '../../../src-shared/errors';
 import type { AwsClientPool } from '../aws/client-pool';
 import { explainBedrockCall } from '../aws/bedrock-call-errors';
+import { RunCostMeter, type PriceLookup } from './cost';
 import type { LatencyHistory, SampleRow } from './history-store';
 import { measureRequest, RequestAborted, type FailedSample, type MeasuredSample } from './measure-request';
 import type { PlannedRoute } from './plan';
@@ -25,6 +26,8 @@ const HISTORY_BATCH_SAMPLES = 5_000;
 export interface RunDependencies {
   clients: AwsClientPool;
   history: LatencyHistory | null;
+  /** The price table the run's cost is counted at, asked when the run is over. */
+  prices: () => Promise<PriceLookup>;
 }
 
 interface RouteState {
@@ -97,6 +100,7 @@ export async function runLatency(
   setMaxListeners(0, signal); // every request in flight listens for the cancel
   const prompt = LATENCY_PROMPTS[input.promptSize];
   const { clients, history } = dependencies;
+  const costs = new RunCostMeter(routes, input.latency);
   const states: RouteState[] = routes.map((planned) => ({
     planned,
     progress: { key: planned.key, route: planned.route, done: 0, total: input.runs, errors: 0, p50TtftMs: null, phase: 'warmup' },
@@ -125,6 +129,7 @@ export async function runLatency(
 
   const record = (state: RouteState, outcome: MeasuredSample | FailedSample) => {
     const { planned } = state;
+    costs.record(planned.key, outcome);
     if (outcome.reusedSocket === true) state.reused++;
     if (outcome.reusedSocket === false) state.opened++;
     if (outcome.ok) {
@@ -188,6 +193,7 @@ export async function runLatency(
         await Promise.all(Array.from({ length: input.concurrency }, () => pool.warmUp(endpoint, Math.min(input.requestTimeoutMs, 10_000))));
         for (let index = 0; index < input.warmup; index++) {
           const outcome = await measureRequest(plan, signal);
+          costs.record(state.planned.key, outcome);
           if (!outcome.ok && ROUTE_FATAL.has(outcome.errorClass)) {
             state.failure = routeFailure(outcome, state.planned, clients);
             return;
@@ -231,6 +237,7 @@ export async function runLatency(
     status: 'completed',
     regions: { ...Object.fromEntries(Object.entries(unavailable).map(([region, error]) => [region, { error }])), ...Object.fromEntries(states.map((state) => [state.planned.key, routeReport(state)])) },
     stored: false,
+    cost: costs.summary(await dependencies.prices()),
   };
   report.status = signal.aborted ? 'cancelled' : runStatus(report.regions);
   if (history) {

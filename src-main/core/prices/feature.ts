@@ -6,6 +6,8 @@ import { defineFeature } from '../app/feature';
 import { defaultCacheDir } from '../catalog/cache';
 import { catalogFeature } from '../catalog/feature';
 import type { PriceTable } from './price-table';
+
+export type { PriceTable } from './price-table';
 import { PriceService } from './price-service';
 import { PRICE_TABLE_FILE_NAME } from './table-file';
 
@@ -27,8 +29,11 @@ export interface Prices {
   /** One route's price from the table in force (fetched lazily, as `get`); null when it is not known. */
   priceFor(modelId: string, region: string, routeKind: PriceRouteKind, tier?: PriceTier): Promise<RoutePrice | null>;
   tableInfo(): Promise<PriceTableInfo>;
-  /** The table in force without calling AWS (this session's, else the cache or the bundled table): for estimates. */
-  offline(): Promise<PriceTable>;
+  /**
+   * The table in force now, without waiting for AWS (this session's, else the cache or the bundled table), for
+   * estimates that must come at once; the first call starts the lazy fetch, so later calls get the fresh table.
+   */
+  now(): Promise<PriceTable>;
 }
 
 /**
@@ -79,7 +84,7 @@ export const pricesFeature = defineFeature({
       refresh: async () => answer(await service.refresh()),
       priceFor: async (modelId, region, routeKind, tier) => (await service.get()).priceFor(modelId, region, routeKind, tier),
       tableInfo: async () => (await service.get()).info,
-      offline: () => service.current(),
+      now: () => service.now(),
     };
     return {
       exports: prices,

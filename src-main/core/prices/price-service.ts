@@ -47,12 +47,21 @@ export class PriceService {
     this.cachePath = options.cacheMode === 'file' ? join(options.cacheDir, PRICE_TABLE_FILE_NAME) : null;
   }
 
-  private now(): number {
+  private clock(): number {
     return this.options.now?.() ?? Date.now();
   }
 
-  /** The table in force, without calling AWS: this session's, else the newer of the cache and the bundled table. */
-  async current(): Promise<PriceTable> {
+  /**
+   * The table in force now, without waiting for AWS: this session's, else the newer of the cache and the bundled
+   * table. The first call of a session also starts what `get` does in the background, so later calls see the
+   * fresh table once it has come.
+   */
+  async now(): Promise<PriceTable> {
+    if (!this.table && !this.inFlight && this.lastFailedFetchAt === null) void this.get().catch(() => {});
+    return this.current();
+  }
+
+  private async current(): Promise<PriceTable> {
     if (this.table) return this.table;
     const offline = await this.offline();
     return withReasons(offline.table, offline.problems);
@@ -60,10 +69,10 @@ export class PriceService {
 
   /** The table in force, asking the Price List API first when this session has not (or its cache is old). */
   async get(): Promise<PriceTable> {
-    if (this.table && (this.table.info.source === 'api' || this.lastFailedFetchAt === null || this.now() - this.lastFailedFetchAt < RETRY_FETCH_AFTER_MS)) return this.table;
+    if (this.table && (this.table.info.source === 'api' || this.lastFailedFetchAt === null || this.clock() - this.lastFailedFetchAt < RETRY_FETCH_AFTER_MS)) return this.table;
     if (!this.table) {
       const offline = await this.offline();
-      if (offline.fromCache && this.now() - Date.parse(offline.fromCache.generatedAt) <= this.options.maxAgeMs) {
+      if (offline.fromCache && this.clock() - Date.parse(offline.fromCache.generatedAt) <= this.options.maxAgeMs) {
         this.table = withReasons(offline.table, offline.problems);
         return this.table;
       }
@@ -105,8 +114,9 @@ export class PriceService {
       this.table = PriceTable.fromFile(file, 'api').describedAs(saveProblem ? { fallbackReason: saveProblem } : {});
       return this.table;
     } catch (error) {
-      if (signal?.aborted) throw error;
-      this.lastFailedFetchAt = this.now();
+      // A cancel, or the app closing, is not the API failing: nothing is kept, and nothing said.
+      if (signal?.aborted || this.disposal.signal.aborted) throw error;
+      this.lastFailedFetchAt = this.clock();
       const reason = `The Price List API could not be read (${clients.redact((error as Error).message)})`;
       this.options.log(reason);
       const offline = await this.offline();
