@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { CloudWatchScenarioSchema } from './metric-series';
+import { PricingScenarioSchema } from './price-data';
 import { QuotasScenarioSchema } from './quota-data';
 import { SsoScenarioSchema } from './services/sso';
 
@@ -208,6 +209,8 @@ export const ScenarioSchema = z
     quotas: QuotasScenarioSchema.prefault({}),
     /** CloudWatch: seeded AWS/Bedrock usage series, refused and failing regions, page size (metric-series.ts). */
     cloudwatch: CloudWatchScenarioSchema.prefault({}),
+    /** The Price List API: refused or failing, page size, extra raw price documents (price-data.ts). */
+    pricing: PricingScenarioSchema.prefault({}),
   })
   .strict();
 

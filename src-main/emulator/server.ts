@@ -5,6 +5,7 @@ import { ConnectionTracker } from './connections';
 import { answerControl, CONTROL_PREFIX } from './control-api';
 import { ControlPlane } from './control-plane';
 import { FaultInjector } from './faults';
+import { PriceRecordings } from './price-data';
 import { PromptCache } from './prompt-cache';
 import { listenH1AndH2c } from './protocol';
 import { loadQuotaRecordings } from './quota-data';
@@ -86,6 +87,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const connections = new ConnectionTracker();
   const promptCache = new PromptCache();
   const quotaRecordings = loadQuotaRecordings();
+  const priceRecordings = new PriceRecordings(data);
   const clock = options.clock ?? Date.now;
   let scenario = options.scenario ?? EMPTY_SCENARIO;
   let faults = new FaultInjector(scenario);
@@ -242,7 +244,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     recordInvocation: (entry: Omit<InvocationRecord, 'at'>) => usage.record({ ...entry, at: clock() }),
   };
   /** The state a service module reads, as it stands for this request (a new scenario replaces the per-scenario parts). */
-  const serviceContext = (): ServiceContext => ({ data, quotas: quotaRecordings, now: clock, usage, state: serviceState, delays, dropConnection });
+  const serviceContext = (): ServiceContext => ({ data, quotas: quotaRecordings, prices: priceRecordings, now: clock, usage, state: serviceState, delays, dropConnection });
   const controlDeps = {
     port: () => server.port,
     scenario: () => scenario,

@@ -1,4 +1,5 @@
 import type { EmulatorData } from '../bedrock-data';
+import type { PriceRecordings } from '../price-data';
 import type { QuotaRecordings } from '../quota-data';
 import type { SeededStreams } from '../random';
 import { perRegion, sampleDelay, sleep } from '../timing';
@@ -14,6 +15,7 @@ import type { ServiceCall } from './service';
 export interface ServiceContext {
   data: EmulatorData;
   quotas: QuotaRecordings;
+  prices: PriceRecordings;
   /** The emulator's clock, epoch milliseconds (the wall clock unless `startEmulator` was given another). */
   now(): number;
   /** What the runtime has served since the scenario was set. */

@@ -6,12 +6,13 @@ import { contentTypeOf } from './json-protocol';
 import type { EmulatedService } from './service';
 import { cloudWatchService } from './cloudwatch';
 import { iamService } from './iam';
+import { pricingService } from './pricing';
 import { serviceQuotasService } from './service-quotas';
 import { ssoOidcService, ssoPortalService } from './sso';
 import { stsService } from './sts';
 
 /** Every service the emulator speaks besides Bedrock (which is dispatched by path). One line each. */
-export const SERVICES: readonly EmulatedService[] = [stsService, iamService, ssoOidcService, ssoPortalService, serviceQuotasService, cloudWatchService];
+export const SERVICES: readonly EmulatedService[] = [stsService, iamService, ssoOidcService, ssoPortalService, serviceQuotasService, cloudWatchService, pricingService];
 
 const SCOPE = /Credential=([^/,\s]+)\/\d{8}\/([a-z0-9-]+)\/([a-z0-9-]+)\/aws4_request/;
 
