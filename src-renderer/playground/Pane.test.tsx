@@ -1,7 +1,8 @@
 // @vitest-environment happy-dom
-import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { AtlasStreams, ConverseInput, ConverseResult } from '../../src-shared/contract';
+import type { AtlasStreams, ConverseInput, ConverseResult, PricesAnswer, RoutePrice } from '../../src-shared/contract';
+import { fakeClient as fakeAtlas } from '../testing/fake-client';
 import { HAIKU, HAIKU_45, HAIKU_45_US, SMALL_CATALOG } from '../testing/small-catalog';
 import { Pane } from './Pane';
 import { newPaneConfig, type PaneConfig } from './pane-config';
@@ -14,7 +15,7 @@ import { PaneSession } from './pane-session';
 
 afterEach(cleanup);
 
-function fakeClient() {
+function fakeStreams() {
   const calls: { input: ConverseInput; push(text: string): void; finish(result: ConverseResult): void; cancels: number }[] = [];
   const streams = {
     converse: (input: ConverseInput, onChunk: (chunk: { text: string }) => void) => {
@@ -48,7 +49,17 @@ const answer = (text: string): ConverseResult => ({
 /** Frames flush at once: what happens within a frame is the session's own test. */
 const immediate = (flush: () => void) => queueMicrotask(flush);
 
+/** Haiku's standard on-demand price in us-east-1, the only price the pane's prices answer knows. */
+const HAIKU_PRICE: RoutePrice = { modelId: HAIKU, region: 'us-east-1', routeKind: 'in-region', tier: 'standard', perMillion: { input: 0.25, output: 1.25, cacheRead: null, cacheWrite: null }, serviceCode: 'AmazonBedrock', skus: ['SKU'] };
+const PRICES: PricesAnswer = {
+  table: { asOf: '2026-11-01T00:00:00Z', fetchedAt: '2026-11-02T00:00:00Z', source: 'bundled', origin: 'recorded', products: { read: 1, priced: 1, unused: 0, outOfScope: 0 } },
+  prices: [HAIKU_PRICE],
+  unused: [],
+  modelId: HAIKU,
+};
+
 function renderPane(config: PaneConfig, session = new PaneSession(immediate), onChange = vi.fn()) {
+  const { wrapper } = fakeAtlas({ getPrices: async () => PRICES });
   render(
     <Pane
       index={0}
@@ -63,13 +74,14 @@ function renderPane(config: PaneConfig, session = new PaneSession(immediate), on
       onRemove={() => {}}
       onCopyAsCode={() => {}}
     />,
+    { wrapper },
   );
   return { session, onChange, pane: screen.getByTestId('pane-1') };
 }
 
 describe('Pane', () => {
   it('shows the answer as it streams, and Cancel ends it with the text and figures so far, marked cancelled', async () => {
-    const { streams, firstCall } = fakeClient();
+    const { streams, firstCall } = fakeStreams();
     const { session, pane } = renderPane(newPaneConfig(HAIKU, 'us-east-1'));
     let sent!: Promise<void>;
     await act(async () => {
@@ -94,7 +106,7 @@ describe('Pane', () => {
   });
 
   it('sends the conversation so far with the new prompt, and shows the figures of a finished answer', async () => {
-    const { streams, firstCall } = fakeClient();
+    const { streams, firstCall } = fakeStreams();
     const { session, pane } = renderPane(newPaneConfig(HAIKU, 'us-east-1'));
     await act(async () => {
       const sent = session.send(streams, { target: HAIKU, region: 'us-east-1' }, [{ text: 'Hi' }]);
@@ -127,5 +139,30 @@ describe('Pane', () => {
     fireEvent.click(within(plan).getByRole('button', { name: `Use ${HAIKU_45_US}` }));
     expect(onChange).toHaveBeenCalledTimes(1);
     expect(onChange.mock.calls[0]?.[0]).toMatchObject({ target: HAIKU_45_US, region: 'us-east-1' });
+  });
+
+  it('each answer shows its cost at its route’s price, and the conversation its total; an unknown price says "unknown", never $0', async () => {
+    const { streams, firstCall } = fakeStreams();
+    const { session, pane } = renderPane(newPaneConfig(HAIKU, 'us-east-1'));
+    await act(async () => {
+      const sent = session.send(streams, { target: HAIKU, region: 'us-east-1' }, [{ text: 'Hi' }]);
+      // 1,000 input and 2,000 output tokens at $0.25 and $1.25 per million: $0.00025 + $0.0025.
+      firstCall().finish({ ...answer('Hello'), usage: { inputTokens: 1000, outputTokens: 2000, totalTokens: 3000 } });
+      await sent;
+    });
+    await waitFor(() => expect(within(pane).getByTestId('response-footer').querySelector('[data-figure="Cost"]')?.textContent).toBe('Cost$0.00275'));
+    expect(within(pane).getByTestId('conversation-cost').textContent).toBe('Conversation: $0.00275 over 1 answer');
+
+    // A second answer through the global profile, which the price list does not price: that answer and the total are unknown.
+    const { streams: second, firstCall: secondCall } = fakeStreams();
+    await act(async () => {
+      const sent = session.send(second, { target: HAIKU, region: 'us-east-1' }, [{ text: 'Again' }]);
+      secondCall().finish({ ...answer('Hello again'), route: { invokeId: `global.${HAIKU}`, callRegion: 'us-east-1', kind: 'global-profile' } });
+      await sent;
+    });
+    await waitFor(() => expect(within(pane).getByTestId('conversation-cost').textContent).toBe('Conversation: unknown over 2 answers (1 at an unknown price)'));
+    const costs = within(pane).getAllByTestId('response-footer').map((footer) => footer.querySelector('[data-figure="Cost"]')?.textContent);
+    expect(costs).toEqual(['Cost$0.00275', 'Costunknown']);
+    expect(pane.textContent).not.toContain('$0 ');
   });
 });

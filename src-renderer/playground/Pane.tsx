@@ -7,6 +7,7 @@ import { CheckAccess } from '../access/CheckAccess';
 import type { PaneConfig } from './pane-config';
 import type { PaneSession } from './pane-session';
 import { targetDisplayName } from './target-name';
+import { ConversationCost } from './ConversationCost';
 import { Transcript } from './Transcript';
 import { useSession } from './use-sessions';
 
@@ -171,6 +172,7 @@ export function Pane({ index, config, session, document, regions, autoRoute, tok
       </div>
 
       <Transcript snapshot={snapshot} asked={asked} />
+      <ConversationCost turns={snapshot.turns} />
 
       {streaming ? (
         <button type="button" className="pg-cancel" onClick={() => session.cancel()}>
