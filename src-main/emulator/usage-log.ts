@@ -35,30 +35,51 @@ export const USAGE_RETENTION_MS = 14 * 24 * 60 * 60 * 1000;
 /** Enough for a long benchmark; the oldest records go first past it. */
 export const USAGE_MAX_RECORDS = 200_000;
 
+/** Records by region and ModelId value, each list oldest first, so a query reads only its own series. */
 export class UsageLog {
-  private records: InvocationRecord[] = [];
+  private readonly series = new Map<string, InvocationRecord[]>();
+  private count = 0;
 
   constructor(private readonly limits = { retentionMs: USAGE_RETENTION_MS, maxRecords: USAGE_MAX_RECORDS }) {}
 
   record(entry: InvocationRecord): void {
-    this.records.push(entry);
+    const key = `${entry.region}\n${entry.modelId}`;
+    const list = this.series.get(key) ?? [];
+    list.push(entry);
+    this.series.set(key, list);
+    this.count++;
     const oldestKept = entry.at - this.limits.retentionMs;
-    let drop = Math.max(0, this.records.length - this.limits.maxRecords);
-    while (drop < this.records.length && this.records[drop]!.at < oldestKept) drop++;
-    if (drop > 0) this.records = this.records.slice(drop);
+    for (const [seriesKey, records] of this.series) {
+      let drop = 0;
+      while (drop < records.length && records[drop]!.at < oldestKept) drop++;
+      if (drop > 0) this.dropOldest(seriesKey, records, drop);
+    }
+    while (this.count > this.limits.maxRecords) this.dropOldestOverall();
   }
 
   /** The records of one region and ModelId value, oldest first. */
-  of(region: string, modelId: string): InvocationRecord[] {
-    return this.records.filter((entry) => entry.region === region && entry.modelId === modelId);
+  of(region: string, modelId: string): readonly InvocationRecord[] {
+    return this.series.get(`${region}\n${modelId}`) ?? [];
   }
 
   /** The ModelId values with records in a region. */
   modelIds(region: string): string[] {
-    return [...new Set(this.records.filter((entry) => entry.region === region).map((entry) => entry.modelId))];
+    return [...this.series.entries()].filter(([, records]) => records[0]?.region === region).map(([, records]) => records[0]!.modelId);
   }
 
   get size(): number {
-    return this.records.length;
+    return this.count;
+  }
+
+  private dropOldest(key: string, records: InvocationRecord[], count: number): void {
+    records.splice(0, count);
+    this.count -= count;
+    if (records.length === 0) this.series.delete(key);
+  }
+
+  private dropOldestOverall(): void {
+    let oldest: [string, InvocationRecord[]] | null = null;
+    for (const entry of this.series) if (!oldest || entry[1][0]!.at < oldest[1][0]!.at) oldest = entry;
+    if (oldest) this.dropOldest(oldest[0], oldest[1], 1);
   }
 }
