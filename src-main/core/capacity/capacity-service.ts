@@ -27,17 +27,18 @@ export interface RegionQuotas {
   error?: RegionError;
 }
 
-/** A model's prices per route kind from a region (standard tier), and the table they come from. */
-export interface RoutePrices {
-  table: PriceTableInfo | null;
-  prices: Partial<Record<PriceRouteKind, TokenPrices>>;
+/** The price table in force, as the prices feature hands it out: its date and source, and one route's prices. */
+export interface PriceLookup {
+  info: PriceTableInfo;
+  priceFor(modelId: string, region: string, routeKind: PriceRouteKind): { perMillion: TokenPrices } | null;
 }
 
 export interface CapacityDependencies {
   catalog: { get(): Promise<{ document: CatalogDocument }> };
-  quotas: { routeQuotas(modelId: string, region: string, signal?: AbortSignal): Promise<RegionQuotas> };
+  quotas: { quotasFrom(modelId: string, region: string, signal?: AbortSignal): Promise<RegionQuotas> };
   usage: { last24Hours(modelId: string, region: string, routes: readonly { invokeId: string; routeKind: QuotaRouteKind }[], signal: AbortSignal): Promise<RouteUsage[]> };
-  prices: { routePrices(modelId: string, region: string, signal?: AbortSignal): Promise<RoutePrices> };
+  /** The table in force now (never waiting for the Price List API: a calculator answers at once). */
+  prices: { table(): Promise<PriceLookup> };
   burndown: BurndownTable;
   modelLimits: ModelLimitsTable;
   /** Removes credentials from upstream text that a failure's message carries into the answer. */
@@ -79,18 +80,19 @@ export class CapacityService {
     };
     const burndown = burndownFor(model.modelId, this.deps.burndown);
     const [quotas, usage, prices] = await Promise.all([
-      this.deps.quotas.routeQuotas(model.modelId, input.from, signal).catch((error: unknown) => ({ routes: [], fetchedAt: null, error: this.unreadable('quotas', error) })),
+      this.deps.quotas.quotasFrom(model.modelId, input.from, signal).catch((error: unknown) => ({ routes: [], fetchedAt: null, error: this.unreadable('quotas', error) })),
       this.deps.usage.last24Hours(model.modelId, input.from, routes, signal).catch((error: unknown) => {
         if (signal.aborted) throw error;
         return routes.map((route) => ({ ...route, failed: this.unreadable('usage', error) }));
       }),
-      this.deps.prices.routePrices(model.modelId, input.from, signal).catch((): RoutePrices => ({ table: null, prices: {} })),
+      this.deps.prices.table().catch(() => null),
     ]);
     const calculatorRoutes: CalculatorRoute[] = routes.map((route) => ({
       ...route,
       quotas: quotasOf(quotas.routes, route),
       usage: currentUsageOf(usage.find((read) => read.invokeId === route.invokeId)),
-      prices: prices.prices[priceRouteKindOf(route.routeKind)] ?? null,
+      // A profile is priced at its source region's price (the price list's own rule for cross-Region inference).
+      prices: prices?.priceFor(model.modelId, input.from, priceRouteKindOf(route.routeKind))?.perMillion ?? null,
     }));
     const target = targetRate(input);
     return {
@@ -103,7 +105,7 @@ export class CapacityService {
       routes: calculateCapacity({ targetRequestsPerMinute: target, workload, burndownRate: burndown.rate, routes: calculatorRoutes }),
       quotasFetchedAt: quotas.fetchedAt,
       quotasError: quotas.error ?? null,
-      priceTable: prices.table,
+      priceTable: prices?.info ?? null,
     };
   }
 

@@ -37,7 +37,8 @@ const route = (answer: UsageAnswer, invokeId: string, region = 'us-east-1'): Rou
   return found;
 };
 
-const seeded = (modelId: string, perMinute: Record<string, number>[], region = 'us-east-1') => ({ region, modelId, perMinute });
+type SeededMinute = NonNullable<NonNullable<ScenarioInput['cloudwatch']>['usage']>[number]['perMinute'][number];
+const seeded = (modelId: string, perMinute: SeededMinute[], region = 'us-east-1') => ({ region, modelId, perMinute });
 
 describe('getUsage', () => {
   it('reads every route where the model is callable, by the id each invokes: ok where there are datapoints, no-invocations where none', async () => {
