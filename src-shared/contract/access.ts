@@ -16,8 +16,8 @@ export type CheckStatus = 'pass' | 'warn' | 'fail' | 'unknown';
 
 /**
  * `ready`: no fail and no warn; `at-risk`: a warn (one destination of a geo profile denied: intermittent failures);
- * `blocked`: a fail; `unknown`: nothing failed or warned but a check could not tell. `quota` cannot hold a verdict
- * back while the quotas feature has not landed: it is always unknown, and says so.
+ * `blocked`: a fail; `unknown`: nothing failed or warned but a check could not tell. An unknown `quota` (none found,
+ * or Service Quotas unreadable) does not hold a verdict back: a quota says how much, not whether; a quota of 0 fails.
  */
 export type AccessVerdict = 'ready' | 'at-risk' | 'blocked' | 'unknown';
 

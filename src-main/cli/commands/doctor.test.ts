@@ -29,7 +29,7 @@ describe('bedrock-atlas doctor', () => {
       'pass lifecycle',
       'pass iam',
       'warn organization-policy',
-      'unknown quota',
+      'pass quota',
     ]);
     expect(lines.find((line) => line.includes('organization-policy'))).toMatch(
       /eu-south-2 is denied by an organization policy: requests routed there will fail \(1 of 6 regions the profile may route to\); ask your administrator to allow bedrock:InvokeModel in eu-south-2, or /,

@@ -22,6 +22,7 @@ const SSO_ROLE = 'AWSReservedSSO_Developer_0123456789abcdef';
 let emulator: RunningEmulator;
 let core: AtlasCore;
 const extraCores: AtlasCore[] = [];
+const cleanupQuotas: (() => Promise<void>)[] = [];
 
 beforeAll(async () => {
   emulator = await startEmulator();
@@ -31,9 +32,10 @@ afterAll(async () => {
   core.close();
   await emulator.close();
 });
-afterEach(() => {
+afterEach(async () => {
   for (const extra of extraCores.splice(0)) extra.close();
   emulator.setScenario(EMPTY_SCENARIO);
+  for (const refresh of cleanupQuotas.splice(0)) await refresh();
   emulator.resetStats();
   vi.unstubAllEnvs();
 });
@@ -42,6 +44,11 @@ async function doctor(input: CheckAccessInput, on: AtlasCore = core): Promise<Ac
   const envelope = await on.dispatcher.dispatch('checkAccess', input);
   if (!envelope.ok) throw new Error(`${envelope.error.name}: ${envelope.error.message}`);
   return envelope.value as AccessReport;
+}
+
+async function refreshQuotas(regions: string[]): Promise<void> {
+  const envelope = await core.dispatcher.dispatch('refreshQuotas', { regions });
+  if (!envelope.ok) throw new Error(`${envelope.error.name}: ${envelope.error.message}`);
 }
 
 function scenario(input: ScenarioInput): void {
@@ -112,11 +119,34 @@ describe('checkAccess: the report', () => {
     }
   });
 
-  it('quota is always unknown, saying the quotas feature has not landed, and never holds a verdict back', async () => {
+  it('quota passes with the route’s own nonzero quotas, through an auto-routed profile', async () => {
     const report = await doctor({ target: HAIKU_45, from: 'eu-central-1', autoProfile: true, recheck: true });
-    expect(check(report, 'quota')).toMatchObject({ status: 'unknown', message: expect.stringContaining('the quotas feature has not landed') });
+    expect(check(report, 'quota')).toMatchObject({ status: 'pass', message: expect.stringMatching(new RegExp(`tokens per minute.* for ${GEO.replaceAll('.', '\\.')} in eu-central-1$`)) });
     expect(report).toMatchObject({ invokeId: GEO, verdict: 'ready' });
     expect(check(report, 'offered')!.message).toContain(`routed automatically from ${HAIKU_45}`);
+  });
+
+  it('quota fails on a quota of 0, naming it, with the console page that raises it', async () => {
+    scenario({ quotas: { rules: [{ region: 'eu-central-1', modelId: HAIKU_45, routeKind: 'geo-profile', unit: 'tokensPerMinute', applied: 0 }] } });
+    await refreshQuotas(['eu-central-1']);
+    // The core is shared by the file's tests: its quotas are read again once the scenario is back.
+    cleanupQuotas.push(() => refreshQuotas(['eu-central-1']));
+    const report = await doctor({ target: GEO, from: 'eu-central-1', recheck: true });
+    expect(report.verdict).toBe('blocked');
+    expect(check(report, 'quota')).toMatchObject({
+      status: 'fail',
+      message: expect.stringMatching(new RegExp(`tokens per minute quota \\(L-[A-Z0-9]+\\) for ${GEO.replaceAll('.', '\\.')} in eu-central-1 is 0: every call is throttled`)),
+      fix: expect.stringContaining('https://eu-central-1.console.aws.amazon.com/servicequotas/home/services/bedrock/quotas/L-'),
+    });
+  });
+
+  it('quota is unknown when Service Quotas cannot be read there, says why, and does not hold the verdict back', async () => {
+    scenario({ quotas: { denied: ['eu-west-1'] } });
+    await refreshQuotas(['eu-west-1']);
+    cleanupQuotas.push(() => refreshQuotas(['eu-west-1']));
+    const report = await doctor({ target: GEO, from: 'eu-west-1', recheck: true });
+    expect(check(report, 'quota')).toMatchObject({ status: 'unknown', message: expect.stringContaining('the quotas of eu-west-1 could not be read: Your credentials may not read Service Quotas in eu-west-1') });
+    expect(report.verdict).toBe('ready');
   });
 
   it('with live, one 1-token ConverseStream through the route, never retried', async () => {

@@ -18,6 +18,8 @@ import type { AwsClientPool } from '../aws/client-pool';
 import { AwsCallError, classifyAwsError, explainAwsError } from '../aws/errors';
 import { simulateContext, simulationContexts, UNSPECIFIED_REGION, worstDecision, type ContextResult } from './iam-simulation';
 import { NotSimulatableError, principalOf, type Principal } from './principal';
+import { quotaCheck } from '../quotas/route-check';
+import type { ModelQuotasFrom } from '../quotas/service';
 
 /**
  * The access doctor: can this caller call this route, and if not, why and what to change. Each check answers on
@@ -30,7 +32,6 @@ type CheckAccessInput = z.output<typeof CheckAccessInputSchema>;
 
 export const SIMULATOR_DENIED = 'your role cannot run the IAM policy simulator (iam:SimulatePrincipalPolicy)';
 const SIMULATOR_DENIED_FIX = 'check with one real call instead (--live, or "Check with a live call"), or ask your administrator to allow iam:SimulatePrincipalPolicy on your own role';
-export const QUOTA_NOT_LANDED = 'the quotas feature has not landed: the route’s requests- and tokens-per-minute quotas are not checked yet';
 
 /** A check as the doctor builds it: `transient` marks an unknown that a retry may answer (never cached). */
 type Check = AccessCheck & { transient?: boolean };
@@ -43,6 +44,8 @@ export interface DoctorDependencies {
   clients: AwsClientPool;
   catalog: { get(): Promise<{ document: CatalogDocument }> };
   identity: { whoAmI(signal?: AbortSignal): Promise<WhoAmI> };
+  /** The quotas feature: the route's quotas from its region. */
+  quotas: { quotasFrom(modelId: string, region: string, signal?: AbortSignal): Promise<ModelQuotasFrom> };
   now?: () => Date;
 }
 
@@ -89,7 +92,7 @@ export class AccessDoctor {
       route ? this.accountAccess(route, signal) : Promise.resolve(noRoute('account-access')),
       model ? this.lifecycle(model, from, signal) : Promise.resolve(noRoute('lifecycle')),
       route ? this.iamChecks(route, document, who, countCalls, signal) : Promise.resolve([noRoute('iam'), noRoute('organization-policy')]),
-      Promise.resolve<Check>({ id: 'quota', status: 'unknown', message: QUOTA_NOT_LANDED }),
+      route ? this.quota(route, signal) : Promise.resolve(noRoute('quota')),
       input.live ? (route ? this.liveCall(route, signal) : Promise.resolve(noRoute('live-call'))) : Promise.resolve([]),
     ]).then((answers) => answers.flat());
     checks.sort((a, b) => ACCESS_CHECK_IDS.indexOf(a.id) - ACCESS_CHECK_IDS.indexOf(b.id));
@@ -241,6 +244,14 @@ export class AccessDoctor {
     const ms = Math.round(performance.now() - started);
     const where = route.kind === 'on-demand' ? `served in ${route.callRegion}` : 'the answer does not say which region served it';
     return { id, status: 'pass', message: `a 1-token call through ${route.invokeId} from ${route.callRegion} answered in ${ms} ms (${where}${tier ? `, ${tier} tier` : ''})` };
+  }
+
+  private async quota(route: ResolvedRoute, signal?: AbortSignal): Promise<Check> {
+    try {
+      return quotaCheck(await this.deps.quotas.quotasFrom(route.modelId, route.callRegion, signal), route);
+    } catch (error) {
+      return { id: 'quota', status: 'unknown', message: `the quotas of ${route.callRegion} could not be read: ${this.deps.clients.redact((error as Error).message)}`, transient: true };
+    }
   }
 
   private explain(error: unknown, service: string, region: string): AwsCallError {

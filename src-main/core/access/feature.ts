@@ -2,6 +2,7 @@ import { awsFeature } from '../app/aws-feature';
 import { defineFeature } from '../app/feature';
 import { catalogFeature } from '../catalog/feature';
 import { identityFeature } from '../identity/feature';
+import { quotasFeature } from '../quotas/feature';
 import { AccessDoctor } from './doctor';
 
 /**
@@ -10,9 +11,9 @@ import { AccessDoctor } from './doctor';
  */
 export const accessFeature = defineFeature({
   name: 'access',
-  dependsOn: { aws: awsFeature, catalog: catalogFeature, identity: identityFeature },
-  create: (_context, { aws, catalog, identity }) => {
-    const doctor = new AccessDoctor({ clients: aws, catalog, identity });
+  dependsOn: { aws: awsFeature, catalog: catalogFeature, identity: identityFeature, quotas: quotasFeature },
+  create: (_context, { aws, catalog, identity, quotas }) => {
+    const doctor = new AccessDoctor({ clients: aws, catalog, identity, quotas });
     return {
       exports: doctor,
       methods: {

@@ -136,13 +136,16 @@ export class QuotasService {
   }
 
   private async ensure(regions: readonly string[], signal?: AbortSignal): Promise<{ document: CatalogDocument; section: QuotaSection }> {
-    const { document } = await this.options.catalog.get();
-    const section = document.quotas;
-    const stale = section !== undefined && this.now() - Date.parse(section.fetchedAt) > this.options.maxAgeMs();
-    const missing = section ? regions.filter((region) => !Object.hasOwn(section.regions, region)) : [...regions];
-    if (section && !stale && missing.length === 0) return { document, section };
-    const fresh = await waitOrAbort(this.start(stale || !section ? regions : missing).done, signal);
-    return { document: (await this.options.catalog.get()).document, section: fresh };
+    // Twice at most: a refresh already running for other regions is waited for, then the regions still missing are asked.
+    for (let attempt = 0; ; attempt++) {
+      const { document } = await this.options.catalog.get();
+      const section = document.quotas;
+      const stale = section !== undefined && this.now() - Date.parse(section.fetchedAt) > this.options.maxAgeMs();
+      const missing = section ? regions.filter((region) => !Object.hasOwn(section.regions, region)) : [...regions];
+      if (section && !stale && (missing.length === 0 || attempt === 2)) return { document, section };
+      const fresh = await waitOrAbort(this.start(stale || !section ? regions : missing).done, signal);
+      if (attempt === 2) return { document: (await this.options.catalog.get()).document, section: fresh };
+    }
   }
 
   private start(regions: readonly string[]): Refresh {
