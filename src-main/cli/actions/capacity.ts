@@ -74,7 +74,7 @@ export function capacityLines(answer: CapacityAnswer): string[] {
     `Capacity of ${answer.modelId} from ${answer.from} at ${formatCount(answer.targetRequestsPerMinute)} requests per minute`,
     `Per request: ${formatCount(settled)} quota tokens settled (${formatCount(workload.inputTokens)} input + ${formatCount(workload.cacheWriteTokens)} cache write + ${formatCount(workload.outputTokens)} output${workload.outputFrom === 'max_tokens' ? ' (max_tokens)' : ''} x ${burndown.rate}), ` +
       `${formatCount(reserved)} reserved while it runs (input + cache write + ${formatCount(workload.maxTokens)} max_tokens)${workload.cacheReadTokens > 0 ? `; ${formatCount(workload.cacheReadTokens)} cache reads not counted` : ''}`,
-    `Burndown ${burndown.rate}x: ${burndown.matchedEntry ?? 'no entry for this model, so 1:1'} (table of ${burndown.asOf}, ${burndown.source})`,
+    `Output burndown ${burndown.rate}x, from ${burndown.matchedEntry ? `the entry ${burndown.matchedEntry}` : 'no entry (1:1 for models the table does not list)'}; table of ${burndown.asOf}, ${burndown.source}`,
     '',
     ...formatTable(
       ['ROUTE', 'KIND', 'MAX REQ/MIN', 'BINDS ON', 'IN FLIGHT', 'HEADROOM', 'TOKENS/MIN AT TARGET', '$ PER 1K REQ'],

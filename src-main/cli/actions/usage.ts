@@ -1,5 +1,4 @@
 import type { RouteUsage, UsageAnswer } from '../../../src-shared/contract/usage';
-import { routeKindLabel } from '../../../src-shared/playground/describe-result';
 import type { ActionContext } from '../lazy-action';
 import { callMethod } from '../core-calls';
 import { openCommandCore } from '../command-core';
@@ -39,7 +38,6 @@ function routeRow(route: RouteUsage): string[] {
   return [
     route.region,
     route.invokeId,
-    routeKindLabel(route.routeKind),
     describeUsageStatus(route.status),
     ...(read
       ? [
@@ -62,7 +60,8 @@ export function usageLines(answer: UsageAnswer): string[] {
   const lines = [`Usage of ${answer.modelId} over ${span} (${answer.from} to ${answer.to}), CloudWatch AWS/Bedrock`, ''];
   if (answer.routes.length === 0) return [...lines, 'The model is callable in none of the regions asked.'];
   lines.push(
-    ...formatTable(['REGION', 'INVOKE ID', 'KIND', 'STATUS', 'PEAK REQ/MIN', 'P99', 'QUOTA', 'ROOM', 'PEAK TOK/MIN', 'P99', 'QUOTA', 'ROOM', 'THROTTLES'], answer.routes.map(routeRow)),
+    // The invoke id says the route kind (a bare model id on demand, us./eu./… a geo profile, global. the global one).
+    ...formatTable(['REGION', 'INVOKE ID', 'STATUS', 'PEAK RPM', 'P99 RPM', 'QUOTA', 'ROOM', 'PEAK TPM', 'P99 TPM', 'QUOTA', 'ROOM', 'THROTTLES'], answer.routes.map(routeRow)),
     '',
   );
   const throttled = answer.routes.filter((route) => route.throttles > 0);
