@@ -40,13 +40,13 @@ async function fromPriceList(): Promise<PriceTableFile> {
     const list = await fetchPriceList(clients, {
       onProgress: ({ serviceCode, pages, documents }) => process.stderr.write(`  ${serviceCode}: page ${pages}, ${documents} products\n`),
     });
-    const endpoint = emulator ? emulator.url : `https://api.pricing.${PRICE_LIST_REGION}.amazonaws.com`;
     const pages = Object.entries(list.pages).map(([code, count]) => `${code} (${count} pages)`).join(', ');
     const file = priceTableFile(list.documents, models, {
       generatedAt: list.fetchedAt,
+      // The emulator's port changes run to run; naming it would change the file for nothing.
       source: emulator
-        ? { kind: 'emulator', endpoint, note: `GetProducts of the emulator (its real sample documents and simulated prices for its other models): ${pages}` }
-        : { kind: 'aws', endpoint, note: `GetProducts of ${pages}` },
+        ? { kind: 'emulator', endpoint: null, note: `GetProducts of the emulator (the real sample documents, and prices made from LiteLLM's rates for its other models): ${pages}` }
+        : { kind: 'aws', endpoint: `https://api.pricing.${PRICE_LIST_REGION}.amazonaws.com`, note: `GetProducts of ${pages}` },
       catalogGeneratedAt: catalog.generatedAt,
     });
     // The emulator's documents say when they were published; dating its table by that keeps the file stable.

@@ -10,6 +10,7 @@ import { webCommand } from './commands/web';
 import { whereCommand } from './commands/where';
 import { whoamiCommand } from './commands/whoami';
 import { doctorCommand } from './commands/doctor';
+import { pricesCommand } from './commands/prices';
 import { ssoCommand } from './commands/sso';
 import { quotasCommand } from './commands/quotas';
 import { usageCommand } from './commands/usage';
@@ -28,6 +29,7 @@ Examples:
   bedrock-atlas probe                                DNS, TCP, TLS and first byte to every region, cold and warm
   bedrock-atlas latency --target "claude 3 haiku"    TTFT, E2E and output speed where that model is callable
   bedrock-atlas rank --target nova-lite              its routes from your region (--from), fastest measured first
+  bedrock-atlas prices --target "claude sonnet 4"    what each of its routes costs per million tokens, and as of when
   bedrock-atlas quotas --target nova-lite            your requests and tokens per minute and per day, route by route
   bedrock-atlas usage --target nova-lite             its usage from CloudWatch on every route, against the quotas
   bedrock-atlas capacity --target nova-lite --from us-east-1 --rpm 300 --input-tokens 2000 --max-tokens 500
@@ -54,6 +56,7 @@ export function buildProgram(io: CommandIo, version: string): Command {
   program.addCommand(rankCommand(io, version));
   program.addCommand(whoamiCommand(io, version));
   program.addCommand(doctorCommand(io, version));
+  program.addCommand(pricesCommand(io, version));
   program.addCommand(ssoCommand(io, version));
   program.addCommand(quotasCommand(io, version));
   program.addCommand(usageCommand(io, version));

@@ -4,7 +4,9 @@ import { bestRegions, getModel, listModels, whereToCall, type CallHow, type Mode
 import { formatTable } from '../table';
 import type { ActionContext } from '../lazy-action';
 import { loadCatalog } from '../catalog-session';
+import { openCommandCore } from '../command-core';
 import { UsageError } from '../io';
+import { loadPrices, modelRouteLines, priceTableLine, routesOfModel, type ModelRoute } from './prices';
 
 const HOW_LABEL: Record<CallHow, string> = {
   'on-demand': 'on demand',
@@ -84,11 +86,35 @@ export async function whereAction({ opts, operands, shared, io, version }: Actio
     const error = document.regions[from].error;
     io.stderr(`warning: the scan of ${from} failed (${error?.code}: ${error?.message}); what ${from} itself offers is unknown, routes elsewhere are shown.`);
   }
+  const priced = opts.prices === true ? await routePrices(document, model.modelId, from ? routes : null, { shared, io, version }) : null;
   if (opts.json) {
-    io.stdout(JSON.stringify({ modelId: where.modelId, regions: where.regions, ...(from ? { from, routes } : {}) }, null, 2));
+    io.stdout(JSON.stringify({ modelId: where.modelId, regions: where.regions, ...(from ? { from, routes } : {}), ...(priced ? { prices: priced.json } : {}) }, null, 2));
     return;
   }
   io.stdout(`${model.modelName} (${model.modelId}), ${model.providerName}`);
   io.stdout('');
   for (const line of from ? [`Routes from ${from}, best first:`, ...routeLines(routes, from)] : regionTable(document, where)) io.stdout(line);
+  if (priced) for (const line of ['', ...priced.lines]) io.stdout(line);
+}
+
+/**
+ * `where --prices`: the price of every route shown (every region's on-demand and profile routes, or the ranked
+ * routes from --from), with the table's date; a route the table does not price reads "unknown".
+ */
+async function routePrices(
+  document: CatalogDocument,
+  modelId: string,
+  ranked: RankedRoute[] | null,
+  { shared, io, version }: Pick<ActionContext, 'shared' | 'io' | 'version'>,
+): Promise<{ lines: string[]; json: object }> {
+  const core = await openCommandCore(shared, io, version);
+  try {
+    const answer = await loadPrices(core, modelId, false, io);
+    const shown: ModelRoute[] = ranked
+      ? ranked.map((route) => ({ region: route.callRegion, invokeId: route.invokeId, kind: route.kind }))
+      : routesOfModel(document, modelId, Object.keys(document.regions));
+    return { lines: [priceTableLine(answer.table), ...modelRouteLines(shown, answer.prices)], json: { table: answer.table, prices: answer.prices, unused: answer.unused } };
+  } finally {
+    core.close();
+  }
 }

@@ -10,6 +10,7 @@ export function whereCommand(io: CommandIo, version: string): Command {
     .addOption(new Option('--from <region>', 'rank the routes from this region, best first').argParser(parseRegion))
     .addOption(new Option('--json', 'print {"modelId", "regions": {"<region>": {"how", "invokeIds"}}} (and "from", "routes" with --from)'))
     .addOption(new Option('--refresh', 'ignore the cache and scan the regions now'))
+    .addOption(new Option('--prices', 'also the price of each route (USD per million tokens, from the Price List), and the table\'s date'))
     .addHelpText(
       'after',
       `
@@ -20,6 +21,7 @@ unknown (that region's scan failed).
 Examples:
   bedrock-atlas where "claude 3 haiku"
   bedrock-atlas where anthropic.claude-3-haiku-20240307-v1:0 --from eu-west-3
+  bedrock-atlas where "claude sonnet 4" --prices
   bedrock-atlas where nova-2-lite --json | jq '.regions["us-east-2"]'`,
     );
   addAwsOptions(command);

@@ -31,6 +31,8 @@ const price = (region: string, perMillion: RoutePrice['perMillion'], routeKind: 
 
 /** A lab whose bundled files (the catalog, and a price table of these rows) sit in their own directory. */
 async function labPricedWith(rows: RoutePrice[], scenario: ScenarioInput = {}): Promise<EmulatedLab> {
+  // The Price List is denied, so the table the test chose is the one in force from start to end of the run.
+  scenario = { ...scenario, pricing: { denied: true } };
   const dir = await mkdtemp(join(tmpdir(), 'atlas-priced-'));
   const catalogPath = join(dir, 'bedrock_catalog_bundled.json');
   await copyFile(projectFile(BUNDLED_CATALOG), catalogPath);
@@ -53,6 +55,22 @@ async function labPricedWith(rows: RoutePrice[], scenario: ScenarioInput = {}): 
 }
 
 describe('latency run: what it costs', () => {
+  it('prices a run at the Price List the emulator serves: the cost is the reported usage times those prices, exactly', async () => {
+    const lab = await startEmulatedLab({ scenario: { timeToFirstTokenMs: { '*': 5 } } });
+    labs.push(lab);
+    const prices = await lab.core.handlers.refreshPrices(undefined, { signal: new AbortController().signal });
+    expect(prices.table).toMatchObject({ source: 'api', origin: 'the emulator' });
+    const listed = prices.prices.find((row) => row.modelId === HAIKU_3 && row.region === 'us-east-1' && row.routeKind === 'in-region' && row.tier === 'standard')!;
+    expect(listed.perMillion.input).not.toBeNull();
+    expect(listed.perMillion.output).not.toBeNull();
+
+    const report = await lab.run({ target: HAIKU_3, regions: ['us-east-1'], runs: 4, warmup: 1, maxTokens: 6 });
+    const route = report.cost.routes['us-east-1']!;
+    expect(route).toMatchObject({ requests: 5, requestsWithoutUsage: 0 });
+    expect(route.usd).toBeCloseTo((route.usage.input * listed.perMillion.input! + route.usage.output * listed.perMillion.output!) / 1e6, 15);
+    expect(report.cost.priceTable).toEqual(prices.table);
+  }, 20_000);
+
   it('estimates the dollars before the run and counts the actual cost from the usage Bedrock reported, warm-ups included, exactly', async () => {
     const lab = await labPricedWith([price('us-east-1', { input: 0.25, output: 1.25, cacheRead: null, cacheWrite: null }), price('eu-west-1', { input: 0.3, output: 1.5, cacheRead: null, cacheWrite: null })]);
     const input = { target: HAIKU_3, regions: ['us-east-1', 'eu-west-1'], runs: 3, warmup: 1, maxTokens: 8 };

@@ -1,10 +1,13 @@
+import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { CatalogDocumentSchema } from '../../../src-shared/catalog/document';
 import type { PriceRouteKind, PricesAnswer, PriceTableInfo, PriceTier, RoutePrice } from '../../../src-shared/contract/prices';
 import { getModel } from '../../../src-shared/catalog/queries';
 import { awsFeature } from '../app/aws-feature';
 import { defineFeature } from '../app/feature';
 import { defaultCacheDir } from '../catalog/cache';
 import { catalogFeature } from '../catalog/feature';
+import type { MatchableModel } from './model-match';
 import type { PriceTable } from './price-table';
 
 export type { PriceTable } from './price-table';
@@ -44,6 +47,23 @@ export function bundledPricesPath(bundledCatalogPath: string | null): string | n
   return bundledCatalogPath ? join(dirname(bundledCatalogPath), PRICE_TABLE_FILE_NAME) : null;
 }
 
+/**
+ * The models prices are tied to: the catalog in force, and the bundled catalog's, which lists the models of every
+ * region. A catalog narrowed to a few regions would otherwise leave the prices of models it did not scan unmatched.
+ */
+async function modelsToMatch(current: MatchableModel[], bundledCatalogPath: string | null): Promise<MatchableModel[]> {
+  if (!bundledCatalogPath) return current;
+  let bundled: MatchableModel[] = [];
+  try {
+    const parsed = CatalogDocumentSchema.safeParse(JSON.parse(await readFile(bundledCatalogPath, 'utf8')));
+    if (parsed.success) bundled = Object.values(parsed.data.models);
+  } catch {
+    // An unreadable bundled catalog adds nothing; the catalog feature says what is wrong with it.
+  }
+  const known = new Set(current.map((model) => model.modelId));
+  return [...current, ...bundled.filter((model) => !known.has(model.modelId))];
+}
+
 export const pricesFeature = defineFeature({
   name: 'prices',
   dependsOn: { aws: awsFeature, catalog: catalogFeature },
@@ -55,7 +75,7 @@ export const pricesFeature = defineFeature({
       clients: aws,
       catalog: async () => {
         const { document } = await catalog.get();
-        return { models: Object.values(document.models), generatedAt: document.generatedAt };
+        return { models: await modelsToMatch(Object.values(document.models), options.bundledPath), generatedAt: document.generatedAt };
       },
       cacheMode: current.cacheMode,
       cacheDir: current.cacheDir ?? defaultCacheDir(),

@@ -53,7 +53,8 @@ async function readServiceCode(clients: AwsClientPool, serviceCode: string, sign
   do {
     const answer = await client.send(new GetProductsCommand({ ServiceCode: serviceCode, FormatVersion: 'aws_v1', MaxResults: PAGE_SIZE, NextToken: nextToken }), { abortSignal: signal });
     pages++;
-    documents.push(...(answer.PriceList ?? []));
+    // The SDK hands each entry over as a lazily parsed JSON string object (LazyJsonString), not a primitive string.
+    documents.push(...(answer.PriceList ?? []).map((entry: unknown) => String(entry)));
     onProgress({ serviceCode, pages, documents: documents.length });
     nextToken = answer.NextToken || undefined;
     if (nextToken !== undefined) {
