@@ -210,7 +210,7 @@ describe('runtime', () => {
   });
 
   it('streams token by token over HTTP/2 with the configured timing', async () => {
-    emulator().setScenario(parseScenario({ timeToFirstTokenMs: { 'eu-west-1': 150 }, perTokenMs: { 'eu-west-1': 20 } }));
+    emulator().setScenario(parseScenario({ timeToFirstTokenMs: { '*': 150 }, perTokenMs: { '*': 20 } }));
     const started = performance.now();
     const response = await runtime('eu-west-1').send(
       new ConverseStreamCommand({ modelId: 'eu.amazon.nova-2-lite-v1:0', messages: hello, inferenceConfig: { maxTokens: 12 } }),

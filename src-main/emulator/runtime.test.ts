@@ -144,7 +144,7 @@ describe('runtime validation', () => {
   });
 
   it('reports Converse latencyMs consistent with the scenario’s delays', async () => {
-    emulator().setScenario(parseScenario({ timeToFirstTokenMs: { 'eu-west-1': 120 }, perTokenMs: { 'eu-west-1': 10 } }));
+    emulator().setScenario(parseScenario({ timeToFirstTokenMs: { '*': 120 }, perTokenMs: { '*': 10 } }));
     const started = performance.now();
     const answer = await runtime('eu-west-1').send(
       new ConverseCommand({ modelId: 'eu.amazon.nova-2-lite-v1:0', messages: hello, inferenceConfig: { maxTokens: 11 } }),

@@ -1,15 +1,16 @@
 import type { ServerResponse } from 'node:http';
 import type { EmulatorData, FoundationModelSummaryWire, RegionData } from './bedrock-data';
 import { isAccessDenied } from './control-plane';
-import { eventFrame, exceptionFrame, generateAnswer } from './converse';
+import { eventFrame, exceptionFrame, generateAnswer, type ConverseRequestBody } from './converse';
 import type { FaultInjector, MidStreamFault } from './faults';
 import { assertServes, offersTokenCounting, outputBurndownRate, speedFactors, UNSUPPORTED } from './model-features';
 import { parseConverseRequest, parseCountTokensRequest, type LatencyMode } from './prompt';
 import type { PromptCache } from './prompt-cache';
 import type { SeededStreams } from './random';
 import type { MidStreamErrorRule, Operation, Scenario } from './scenario';
-import { findModel, resolveInvocationTarget } from './targets';
-import { perRegion, sampleDelay, sleepUntil } from './timing';
+import { profileDestinations, type Router } from './routing';
+import { findModel, findProfile, resolveInvocationTarget } from './targets';
+import { perRegion, sampleDelay, sleepUntil, typicalDelay } from './timing';
 import type { InvocationRecord } from './usage-log';
 import { BedrockError, MESSAGES, sendJson, validation, type EmulatorRequest, type EmulatorResponse } from './wire';
 
@@ -32,6 +33,20 @@ export interface RuntimeDeps {
   onStreamAborted: (region: string) => void;
   /** Logs a Converse or ConverseStream call for CloudWatch's AWS/Bedrock metrics (the emulator stamps its time). */
   recordInvocation: (entry: Omit<InvocationRecord, 'at'>) => void;
+  /** Picks the destination region of each profile request. */
+  router: () => Router;
+}
+
+/** What the runtime learnt about a call as it went, for its CloudTrail event (the caller writes the event). */
+export interface CallDetails {
+  /** The request's parameters as CloudTrail logs them: the model and settings, never the content. */
+  requestParameters: Record<string, unknown>;
+  /** The region a profile request ran in. */
+  inferenceRegion?: string;
+  /** The answer's token counts, once it completed. */
+  tokens?: { inputTokens: number; outputTokens: number };
+  /** The latency mode and service tier the answer said it was served with. */
+  served?: Record<string, unknown>;
 }
 
 export interface RuntimeCall {
@@ -44,6 +59,10 @@ export interface RuntimeCall {
   bodyText: string;
   /** The round trip already waited for this request; the TTFT drawn includes it. */
   roundTripMs: number;
+  /** The `x-amzn-requestid` the answer carries: the usage log and CloudTrail keep it. */
+  requestId: string;
+  /** Filled in as the call goes. */
+  details: CallDetails;
 }
 
 /** Mid-stream exception payloads: Bedrock's texts where they are known. */
@@ -68,7 +87,7 @@ function failedInvocation(status: number): Pick<InvocationRecord, 'invocations' 
 }
 
 /** What CloudWatch counts for a stream that ends in an exception frame. */
-const STREAM_EXCEPTION_OUTCOMES: Record<MidStreamErrorRule['exception'], Omit<InvocationRecord, 'at' | 'region' | 'modelId'>> = {
+const STREAM_EXCEPTION_OUTCOMES: Record<MidStreamErrorRule['exception'], Pick<InvocationRecord, 'invocations' | 'throttles' | 'clientErrors' | 'serverErrors'>> = {
   throttlingException: { invocations: 0, throttles: 1, clientErrors: 0, serverErrors: 0 },
   validationException: { invocations: 1, throttles: 0, clientErrors: 1, serverErrors: 0 },
   modelStreamErrorException: { invocations: 1, throttles: 0, clientErrors: 0, serverErrors: 1 },
@@ -84,9 +103,43 @@ export async function answerRuntime(deps: RuntimeDeps, call: RuntimeCall): Promi
   try {
     await answerInvocation(deps, call, model);
   } catch (error) {
-    if (error instanceof BedrockError) deps.recordInvocation({ region, modelId: identifier, ...failedInvocation(error.status) });
+    if (error instanceof BedrockError) deps.recordInvocation({ region, modelId: identifier, requestId: call.requestId, ...failedInvocation(error.status) });
     throw error;
   }
+}
+
+/**
+ * The region that serves the call: the one called for a model id, one of the destinations for a profile. The work
+ * runs there, so the answer takes that region's time to first token and token speed; the round trip stays the
+ * caller's, to the region called. A region's `timeToFirstTokenMs` is what a client sees calling it directly, its
+ * round trip included: the service's share is that less the region's round trip (this request's own when the
+ * region called serves it, the typical one of a destination).
+ */
+function servingPlan(deps: RuntimeDeps, call: RuntimeCall, speed: { ttft: number; perToken: number }) {
+  const { region, identifier } = call;
+  const scenario = deps.scenario();
+  const profile = findProfile(call.regionData, identifier);
+  const servedRegion = profile ? deps.router().serve(region, profile.inferenceProfileId, profileDestinations(deps.data, call.regionData, profile)) : region;
+  const roundTripShare = servedRegion === region ? call.roundTripMs : typicalDelay(perRegion(scenario.roundTripMs, servedRegion));
+  const ttftDrawn = sampleDelay(perRegion(scenario.timeToFirstTokenMs, servedRegion), deps.delays(), `ttft:${servedRegion}`);
+  return {
+    servedRegion,
+    routed: profile !== undefined,
+    timing: {
+      ttftMs: Math.max(0, ttftDrawn * speed.ttft - roundTripShare),
+      perTokenMs: sampleDelay(perRegion(scenario.perTokenMs, servedRegion), deps.delays(), `perToken:${servedRegion}`) * speed.perToken,
+    },
+  };
+}
+
+/** CloudTrail logs a runtime call's settings, not its messages (the real records show modelId and inferenceConfig). */
+function loggedParameters(identifier: string, body: ConverseRequestBody): Record<string, unknown> {
+  return {
+    modelId: identifier,
+    ...(body.inferenceConfig ? { inferenceConfig: body.inferenceConfig } : {}),
+    ...(body.performanceConfig ? { performanceConfig: body.performanceConfig } : {}),
+    ...(body.serviceTier ? { serviceTier: body.serviceTier } : {}),
+  };
 }
 
 /** The quota cost CloudWatch's EstimatedTPMQuotaUsage reports for a completed call. */
@@ -102,17 +155,16 @@ async function answerInvocation(deps: RuntimeDeps, call: RuntimeCall, model: Fou
   const fault = deps.faults().beforeAnswer({ region, operation, modelId, identifier });
   if (fault) throw fault;
   const request = parseConverseRequest(call.bodyText);
+  call.details.requestParameters = loggedParameters(identifier, request.body);
   assertServes(model, operation, request);
 
   const latency: LatencyMode | undefined =
     request.latency === 'optimized' && !deps.faults().optimizedServed(region, modelId) ? 'standard' : request.latency;
-  const speed = speedFactors(latency, request.serviceTier);
-  const timing = {
-    ttftMs: Math.max(0, sampleDelay(perRegion(scenario.timeToFirstTokenMs, region), deps.delays(), `ttft:${region}`) * speed.ttft - call.roundTripMs),
-    perTokenMs: sampleDelay(perRegion(scenario.perTokenMs, region), deps.delays(), `perToken:${region}`) * speed.perToken,
-  };
+  const { servedRegion, routed, timing } = servingPlan(deps, call, speedFactors(latency, request.serviceTier));
+  if (routed) call.details.inferenceRegion = servedRegion;
   const answer = generateAnswer(modelId, request.body);
-  const cache = deps.promptCache.usage(region, modelId, request.prompt);
+  // The cache lives where the model runs: a profile request routed elsewhere misses what another region wrote.
+  const cache = deps.promptCache.usage(servedRegion, modelId, request.prompt);
   const outputTokens = answer.tokens.length;
   const usage = {
     ...cache,
@@ -123,6 +175,11 @@ async function answerInvocation(deps: RuntimeDeps, call: RuntimeCall, model: Fou
   const served = {
     ...(latency ? { performanceConfig: { latency } } : {}),
     ...(request.serviceTier ? { serviceTier: { type: request.serviceTier } } : {}),
+  };
+  call.details.served = served;
+  const record = (outcome: Outcome) => {
+    if (outcome.usage) call.details.tokens = { inputTokens: outcome.usage.inputTokens, outputTokens: outcome.usage.outputTokens };
+    deps.recordInvocation({ region, modelId: identifier, requestId: call.requestId, servedRegion, ...outcome });
   };
 
   if (operation === 'Converse') {
@@ -136,13 +193,16 @@ async function answerInvocation(deps: RuntimeDeps, call: RuntimeCall, model: Fou
       metrics: { latencyMs },
       ...served,
     });
-    deps.recordInvocation({ region, modelId: identifier, ...completed(modelId, usage, latencyMs) });
+    record(completed(modelId, usage, latencyMs));
     return;
   }
-  await stream(deps, call, { tokens: answer.tokens, stopReason: answer.stopReason, usage, served, timing }, modelId);
+  await stream(deps, call, { tokens: answer.tokens, stopReason: answer.stopReason, usage, served, timing, record }, modelId);
 }
 
-function completed(modelId: string, usage: StreamPlan['usage'], latencyMs: number, ttftMs?: number): Omit<InvocationRecord, 'at' | 'region' | 'modelId'> {
+/** What a call came to, as CloudWatch counts it. */
+type Outcome = Omit<InvocationRecord, 'at' | 'region' | 'modelId' | 'requestId' | 'servedRegion'>;
+
+function completed(modelId: string, usage: StreamPlan['usage'], latencyMs: number, ttftMs?: number): Outcome {
   return {
     invocations: 1,
     throttles: 0,
@@ -166,6 +226,7 @@ interface StreamPlan {
   usage: { inputTokens: number; outputTokens: number; totalTokens: number; cacheReadInputTokens?: number; cacheWriteInputTokens?: number };
   served: Record<string, unknown>;
   timing: { ttftMs: number; perTokenMs: number };
+  record: (outcome: Outcome) => void;
 }
 
 async function stream(deps: RuntimeDeps, call: RuntimeCall, plan: StreamPlan, modelId: string): Promise<void> {
@@ -175,7 +236,7 @@ async function stream(deps: RuntimeDeps, call: RuntimeCall, plan: StreamPlan, mo
   let ended = false;
   let clientGone = false;
   let firstTokenAt: number | null = null;
-  const record = (outcome: Omit<InvocationRecord, 'at' | 'region' | 'modelId'>) => deps.recordInvocation({ region, modelId: call.identifier, ...outcome });
+  const { record } = plan;
   const accepted = { invocations: 1, throttles: 0, clientErrors: 0, serverErrors: 0 } as const;
   response.on('close', () => {
     if (ended) return;

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { CloudWatchScenarioSchema } from './metric-series';
 import { PricingScenarioSchema } from './price-data';
 import { QuotasScenarioSchema } from './quota-data';
+import { RoutingScenarioSchema } from './routing';
 import { SsoScenarioSchema } from './services/sso';
 
 /**
@@ -194,6 +195,11 @@ export const ScenarioSchema = z
     midStreamErrors: z.array(MidStreamError).default([]),
     networkDrops: z.array(NetworkDrop).default([]),
     optimizedQuota: z.array(OptimizedQuota).default([]),
+    /**
+     * Where cross-region profile requests run: weights per destination, by profile and source region (routing.ts).
+     * Without a rule that weights any of a profile's destinations, they are equally likely.
+     */
+    routing: RoutingScenarioSchema,
     /** Who the caller is, as STS GetCallerIdentity answers (the AWS documentation's example user by default). */
     identity: CallerIdentity.prefault({}),
     /**

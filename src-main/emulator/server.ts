@@ -10,7 +10,8 @@ import { PromptCache } from './prompt-cache';
 import { listenH1AndH2c } from './protocol';
 import { loadQuotaRecordings } from './quota-data';
 import { SeededStreams } from './random';
-import { answerRuntime } from './runtime';
+import { Router } from './routing';
+import { answerRuntime, type CallDetails } from './runtime';
 import { ScenarioState, type ServiceContext } from './services/context';
 import { answerService, serviceOf } from './services/dispatch';
 import { EMPTY_SCENARIO, RUNTIME_OPERATIONS, type Scenario } from './scenario';
@@ -92,6 +93,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   let scenario = options.scenario ?? EMPTY_SCENARIO;
   let faults = new FaultInjector(scenario);
   let delays = new SeededStreams(scenario.seed);
+  let router = new Router(scenario.routing, scenario.seed);
   let usage = new UsageLog();
   let serviceState = new ScenarioState();
   let requests: EmulatorStats['requests'] = {};
@@ -105,6 +107,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     scenario = next;
     faults = new FaultInjector(next);
     delays = new SeededStreams(next.seed);
+    router = new Router(next.routing, next.seed);
     promptCache.clear();
     usage = new UsageLog();
     serviceState = new ScenarioState();
@@ -150,7 +153,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const isNotEnabled = (region: string) =>
     data.notEnabledRegions.includes(region) || !data.regions.has(region) || scenario.notEnabled.includes(region);
 
-  const answerBedrock = async (request: EmulatorRequest, response: EmulatorResponse, url: URL, route: Route) => {
+  const answerBedrock = async (request: EmulatorRequest, response: EmulatorResponse, url: URL, route: Route, requestId: string) => {
     const authorization = request.headers.authorization;
     const bearer = bearerTokenOf(authorization);
     const region = bearer ? bearerRegion(request.headers[REGION_HEADER]) : regionFromAuthorization(authorization);
@@ -180,7 +183,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     const identifier = route.identifier ?? '';
 
     if (isRuntime) {
-      await answerRuntime(runtimeDeps, { request, response, operation: route.operation, region, regionData, identifier, bodyText, roundTripMs });
+      const details: CallDetails = { requestParameters: { modelId: identifier } };
+      await answerRuntime(runtimeDeps, { request, response, operation: route.operation, region, regionData, identifier, bodyText, roundTripMs, requestId, details });
       return;
     }
     await sleep(Math.max(0, sampleDelay(perRegion(scenario.controlPlaneLatencyMs, region), delays, `controlPlane:${region}`) - roundTripMs));
@@ -208,7 +212,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       sendJson(response, 404, { message: `No route for ${request.method} ${url.pathname}` });
       return;
     }
-    await answerBedrock(request, response, url, route);
+    await answerBedrock(request, response, url, route, requestId);
   };
 
   const server = await listenH1AndH2c(
@@ -242,6 +246,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     dropConnection,
     onStreamAborted: (region: string) => (abortedStreams[region] = (abortedStreams[region] ?? 0) + 1),
     recordInvocation: (entry: Omit<InvocationRecord, 'at'>) => usage.record({ ...entry, at: clock() }),
+    router: () => router,
   };
   /** The state a service module reads, as it stands for this request (a new scenario replaces the per-scenario parts). */
   const serviceContext = (): ServiceContext => ({ data, quotas: quotaRecordings, prices: priceRecordings, now: clock, usage, state: serviceState, delays, dropConnection });

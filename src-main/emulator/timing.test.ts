@@ -47,7 +47,7 @@ describe('delay distributions', () => {
 describe.each(PROTOCOLS)('timing served over %s', (protocol) => {
   it('serves the seeded TTFT draws, one per request, again from the start when the scenario is set again', async () => {
     const distribution = { medianMs: 60, spreadMs: 20 };
-    const scenario = parseScenario({ seed: 11, timeToFirstTokenMs: { 'us-west-2': distribution } });
+    const scenario = parseScenario({ seed: 11, timeToFirstTokenMs: { 'us-west-2': distribution }, routing: [{ weights: { 'us-west-2': 1 } }] });
     const streams = new SeededStreams(11);
     const expected = Array.from({ length: 5 }, () => sampleDelay(distribution, streams, 'ttft:us-west-2'));
     expect(Math.max(...expected) - Math.min(...expected)).toBeGreaterThan(8);
@@ -69,7 +69,7 @@ describe.each(PROTOCOLS)('timing served over %s', (protocol) => {
 
   it('draws one token speed per request from the per-token distribution', async () => {
     const distribution = { medianMs: 20, spreadMs: 8 };
-    const scenario = parseScenario({ seed: 5, perTokenMs: { 'eu-central-1': distribution } });
+    const scenario = parseScenario({ seed: 5, perTokenMs: { 'eu-central-1': distribution }, routing: [{ weights: { 'eu-central-1': 1 } }] });
     const streams = new SeededStreams(5);
     const expected = Array.from({ length: 4 }, () => sampleDelay(distribution, streams, 'perToken:eu-central-1'));
     expect(Math.max(...expected) - Math.min(...expected)).toBeGreaterThan(3);

@@ -22,6 +22,12 @@ export function sampleDelay(delay: Delay | undefined, streams: SeededStreams, st
   return delay.medianMs * Math.exp(sigma * streams.normal(stream));
 }
 
+/** A delay's usual value without a draw: the fixed figure, or the median of a distribution. */
+export function typicalDelay(delay: Delay | undefined): number {
+  if (delay === undefined) return 0;
+  return typeof delay === 'number' ? delay : delay.medianMs;
+}
+
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
 /**

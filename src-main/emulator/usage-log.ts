@@ -11,6 +11,13 @@ export interface InvocationRecord {
   modelId: string;
   /** The emulator's clock when the call ended, epoch milliseconds. */
   at: number;
+  /** The `x-amzn-requestid` the call was answered with. */
+  requestId?: string;
+  /**
+   * The region that served the call, once it was admitted: the region called, or the destination a profile routed
+   * it to. CloudWatch has no dimension for it (its metrics stay in the region called); CloudTrail says it.
+   */
+  servedRegion?: string;
   /** 1 when Bedrock accepted the call for processing (not throttled, not refused at validation), else 0. */
   invocations: 0 | 1;
   throttles: 0 | 1;
