@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo, useState, useSyncExternalStore, type ReactNode } from 'react';
 import type { CatalogDocument } from '../../src-shared/catalog/document';
-import type { LatencyEstimate, LatencyRunStatus } from '../../src-shared/contract/latency';
+import type { LatencyRunStatus } from '../../src-shared/contract/latency';
 import { useAtlas } from '../api/atlas-context';
 import { useCatalog } from '../catalog/use-catalog';
 import { useChartTheme } from './charts/chart-theme';
@@ -15,6 +15,7 @@ import { ProgressTable } from './ProgressTable';
 import { RankingTable } from './RankingTable';
 import { RunForm } from './RunForm';
 import { RunResults } from './RunResults';
+import { Confirmation } from './Confirmation';
 import type { LatencyRun } from './latency-work';
 import { catalogRegions, DEFAULT_OPTIONS, describeTarget, presetRegions, runInput, type RunOptions } from './run-options';
 import './latency.css';
@@ -134,23 +135,6 @@ function LatencyLab({ document }: { document: CatalogDocument }) {
       <ProbePanel regions={options.regions} theme={theme} />
       <HistorySection target={targetId} theme={theme} refreshKey={figures?.run.id ?? null} />
       <RankingTable target={targetId} regions={regions} defaultHome={regions.includes('us-east-1') ? 'us-east-1' : (regions[0] ?? 'us-east-1')} refreshKey={figures?.run.id ?? null} />
-    </div>
-  );
-}
-
-function Confirmation({ estimate, onConfirm, onBack }: { estimate: LatencyEstimate; onConfirm(): void; onBack(): void }) {
-  const requests = estimate.requests + estimate.warmupRequests;
-  return (
-    <div className="lat-confirm" role="alertdialog" aria-labelledby="lat-confirm-text">
-      <p id="lat-confirm-text">
-        This run sends {requests} requests to AWS (about {estimate.inputTokens.toLocaleString()} input and up to {estimate.outputTokens.toLocaleString()} output tokens). It costs money.
-      </p>
-      <button type="button" className="primary" onClick={onConfirm} autoFocus>
-        Send {requests} requests
-      </button>
-      <button type="button" onClick={onBack}>
-        Back
-      </button>
     </div>
   );
 }

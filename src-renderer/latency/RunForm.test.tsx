@@ -10,12 +10,18 @@ afterEach(cleanup);
 
 const OPTIONS: RunOptions = { ...DEFAULT_OPTIONS, target: HAIKU, regions: ['us-east-1', 'eu-west-1'], autoProfile: false };
 
+const PRICE_TABLE: LatencyEstimate['priceTable'] = { asOf: '2026-11-01T00:00:00Z', fetchedAt: null, source: 'bundled', origin: null, products: { read: 1, priced: 1, unused: 0, outOfScope: 0 } };
+
 const estimate = (patch: Partial<LatencyEstimate> = {}): LatencyEstimate => ({
   requests: 20,
   warmupRequests: 2,
   inputTokens: 700,
   outputTokens: 2560,
   needsConfirmation: false,
+  confirmationReasons: [],
+  estimatedCostUsd: 0.0041,
+  routeCosts: { 'us-east-1': { usd: 0.00205 }, 'eu-west-1': { usd: 0.00205 } },
+  priceTable: PRICE_TABLE,
   simulated: true,
   routes: { 'us-east-1': { invokeId: HAIKU, callRegion: 'us-east-1', kind: 'on-demand' }, 'eu-west-1': { invokeId: HAIKU, callRegion: 'eu-west-1', kind: 'on-demand' } },
   unavailable: {},
@@ -90,5 +96,14 @@ describe('RunForm', () => {
     const { form, onChange } = renderForm();
     fireEvent.change(within(form).getByLabelText('Runs per route'), { target: { value: '25' } });
     expect(onChange).toHaveBeenCalledWith({ ...OPTIONS, runs: 25 });
+  });
+
+  it('the estimate shows the dollars before a run, or which price is unknown (issue 17 §4)', () => {
+    const { form, rerender, ...handlers } = renderForm();
+    expect(within(form).getByTestId('estimated-cost').textContent).toBe('estimated $0.0041 at most');
+    const unknown = estimate({ estimatedCostUsd: null, routeCosts: { 'us-east-1': { usd: 0.00205 }, 'eu-west-1': { usd: null, unknown: 'no in-region price for eu-west-1' } } });
+    rerender(<RunForm document={SMALL_CATALOG} options={OPTIONS} estimate={{ data: unknown, error: null, pending: false }} problem={null} running={false} {...handlers} />);
+    expect(within(form).getByTestId('estimated-cost').textContent).toBe('unknown price (eu-west-1: no in-region price for eu-west-1)');
+    expect(within(form).getByTestId('estimate').textContent).not.toContain('$0');
   });
 });

@@ -3,6 +3,7 @@ import type { CatalogDocument } from '../../src-shared/catalog/document';
 import { PROMPT_SIZES, type LatencyEstimate } from '../../src-shared/contract/latency';
 import { inGeographicOrder, REGION_GROUPS, type RegionGroup } from '../../src-shared/regions';
 import { fixFor } from './figures';
+import { formatUsd } from '../capacity/format';
 import { catalogRegions, describeTarget, offersOptimized, presetRegions, type RegionPreset, type RunOptions } from './run-options';
 
 export interface RunFormProps {
@@ -166,6 +167,25 @@ export function RunForm({ document, options, onChange, estimate, problem, runnin
   );
 }
 
+/** "estimated $0.0123" at list prices with the output at max tokens (an upper bound), or which price is unknown. */
+export function EstimatedCost({ estimate }: { estimate: LatencyEstimate }) {
+  const date = estimate.priceTable.asOf ? ` at the list prices of ${estimate.priceTable.asOf.slice(0, 10)}` : '';
+  if (estimate.estimatedCostUsd === null) {
+    const unknown = Object.entries(estimate.routeCosts).flatMap(([key, cost]) => (cost.usd === null ? [`${key}: ${cost.unknown ?? 'no price'}`] : []));
+    return (
+      <span className="lat-warn-text" data-testid="estimated-cost" title={unknown.join('\n')}>
+        <strong>unknown price</strong>
+        {unknown.length > 0 ? ` (${unknown.length === 1 ? unknown[0] : `${unknown.length} routes`})` : ''}
+      </span>
+    );
+  }
+  return (
+    <span data-testid="estimated-cost" title={`Every request with the prompt in and max tokens out, warm-ups included${date}: an upper bound`}>
+      estimated <strong>{formatUsd(estimate.estimatedCostUsd)}</strong> at most
+    </span>
+  );
+}
+
 function Estimate({ estimate, options, onFix }: { estimate: RunFormProps['estimate']; options: RunOptions; onFix(fix: 'auto-profile' | 'callable-regions'): void }) {
   if (estimate.error) {
     return (
@@ -182,6 +202,8 @@ function Estimate({ estimate, options, onFix }: { estimate: RunFormProps['estima
       <p>
         <strong>{data.requests}</strong> requests ({Object.keys(data.routes).length} routes × {options.runs}) + {data.warmupRequests} warm-up · about <strong>{data.inputTokens.toLocaleString()}</strong> input and up to{' '}
         <strong>{data.outputTokens.toLocaleString()}</strong> output tokens · prompt {data.prompt.inputTokens} tokens ({data.prompt.countedBy === 'CountTokens' ? 'counted by Bedrock' : 'estimated'})
+        {' · '}
+        <EstimatedCost estimate={data} />
         {data.simulated ? <span className="lat-badge">simulated: no cost</span> : null}
       </p>
       {unavailable.length > 0 ? (

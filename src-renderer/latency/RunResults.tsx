@@ -9,6 +9,8 @@ import type { ChartTheme } from './charts/chart-theme';
 import { routeLabel } from './charts/route-label';
 import { describeErrorCounts } from './error-counts';
 import { boxRows, speedRows, whiskerRows, type RouteFigures, type RunFigures } from './figures';
+import { formatCount, formatUsd } from '../capacity/format';
+import type { LatencyRunCost } from '../../src-shared/contract/latency';
 
 const ms = (stats: LatencyStats | null, pick: keyof LatencyStats = 'p50') => (stats ? `${Math.round(stats[pick])} ms` : '–');
 
@@ -33,6 +35,7 @@ export const RunResults = memo(function RunResults({ run, target, theme }: { run
       <h2 id="lat-results-title">
         Results {run.status === 'cancelled' ? <span className="lat-badge lat-badge-warn">cancelled: partial results</span> : null}
       </h2>
+      {run.cost ? <RunCost cost={run.cost} /> : null}
       {run.failures.length > 0 ? <Failures failures={run.failures} /> : null}
       {ttft.length === 0 ? (
         <p className="lat-empty">No route produced a sample{run.status === 'cancelled' ? ' before the run was cancelled' : ''}. See the errors above, then run again.</p>
@@ -44,12 +47,28 @@ export const RunResults = memo(function RunResults({ run, target, theme }: { run
             <SpeedChart rows={speed} theme={theme} />
             {boxes.length > 0 ? <DistributionChart rows={boxes} theme={theme} /> : <p className="lat-empty">{samples.isPending ? 'Loading the raw samples…' : 'The raw samples are not stored (history is off), so no distribution.'}</p>}
           </div>
-          <FiguresTable routes={run.routes} />
+          <FiguresTable routes={run.routes} cost={run.cost} />
         </>
       )}
     </section>
   );
 });
+
+/** What the run cost: Bedrock's own token counts at the price table's list prices (its date said), or why it is unknown. */
+function RunCost({ cost }: { cost: LatencyRunCost }) {
+  const { usage } = cost;
+  const date = cost.priceTable.asOf ? `the list prices of ${cost.priceTable.asOf.slice(0, 10)}` : 'no price table';
+  return (
+    <p className="lat-run-cost" data-testid="run-cost">
+      Cost of this run: <strong className={cost.usd === null ? 'lat-warn-text' : undefined}>{formatUsd(cost.usd)}</strong>
+      {cost.usd === null && cost.unknown ? ` (${cost.unknown})` : ''} · {formatCount(usage.input)} input and {formatCount(usage.output)} output tokens
+      {usage.cacheRead + usage.cacheWrite > 0 ? `, ${formatCount(usage.cacheRead)} cache read and ${formatCount(usage.cacheWrite)} cache write` : ''} over {formatCount(cost.requests)} requests (warm-ups
+      included), at {date}
+      {cost.requestsWithoutUsage > 0 ? `; ${formatCount(cost.requestsWithoutUsage)} requests ended without usage and are not counted` : ''}.
+      {cost.priceTable.fallbackReason ? <span className="lat-warn-text"> ⚠ {cost.priceTable.fallbackReason}</span> : null}
+    </p>
+  );
+}
 
 function Failures({ failures }: { failures: RunFigures['failures'] }) {
   return (
@@ -63,7 +82,7 @@ function Failures({ failures }: { failures: RunFigures['failures'] }) {
   );
 }
 
-function FiguresTable({ routes }: { routes: RouteFigures[] }) {
+function FiguresTable({ routes, cost }: { routes: RouteFigures[]; cost: LatencyRunCost | null }) {
   const throttled = routes.some((route) => (route.errors?.throttled ?? 0) > 0);
   return (
     <>
@@ -81,6 +100,7 @@ function FiguresTable({ routes }: { routes: RouteFigures[] }) {
               <th scope="col">Client overhead p50</th>
               <th scope="col">Largest gap p50</th>
               <th scope="col">Errors</th>
+              {cost ? <th scope="col">Cost</th> : null}
             </tr>
           </thead>
           <tbody>
@@ -102,6 +122,11 @@ function FiguresTable({ routes }: { routes: RouteFigures[] }) {
                 <td>{ms(route.clientOverheadMs)}</td>
                 <td>{ms(route.largestGapMs)}</td>
                 <td className={`lat-errors${route.errors && Object.values(route.errors).some(Boolean) ? ' lat-bad' : ''}`}>{describeErrorCounts(route.errors)}</td>
+                {cost ? (
+                  <td title={cost.routes[route.key]?.unknown} data-testid="route-cost">
+                    {cost.routes[route.key] ? formatUsd(cost.routes[route.key]!.usd) : '–'}
+                  </td>
+                ) : null}
               </tr>
             ))}
           </tbody>

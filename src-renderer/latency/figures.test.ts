@@ -34,6 +34,14 @@ const report: LatencyRunReport = {
     'ap-south-1': { error: { code: 'NEEDS_INFERENCE_PROFILE', message: 'm is served in ap-south-1 only through inference profiles.' } },
   },
   stored: true,
+  cost: {
+    usd: 0.0123,
+    usage: { input: 700, output: 1280, cacheRead: 0, cacheWrite: 0 },
+    requests: 22,
+    requestsWithoutUsage: 1,
+    routes: {},
+    priceTable: { asOf: '2026-11-01T00:00:00Z', fetchedAt: null, source: 'bundled', origin: null, products: { read: 1, priced: 1, unused: 0, outOfScope: 0 } },
+  },
 };
 
 describe('the Latency page’s figures', () => {

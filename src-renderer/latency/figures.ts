@@ -2,6 +2,7 @@ import type {
   ErrorCounts,
   HistoryRun,
   LatencyRoute,
+  LatencyRunCost,
   LatencyRunReport,
   LatencyRunStatus,
   LatencyStats,
@@ -39,6 +40,8 @@ export interface RunFigures {
   startedAt: string;
   routes: RouteFigures[];
   failures: Array<{ key: string; code: string; message: string }>;
+  /** What the run cost, from the usage Bedrock reported; null for a stored run (the history keeps no usage). */
+  cost: LatencyRunCost | null;
 }
 
 const isFailure = (entry: unknown): entry is RegionFailure => typeof entry === 'object' && entry !== null && 'error' in entry;
@@ -65,7 +68,7 @@ export function fromReport(report: LatencyRunReport): RunFigures {
         servedLatency: entry.servedLatency ?? null,
       });
   }
-  return { id: report.id, status: report.status, startedAt: report.startedAt, routes, failures };
+  return { id: report.id, status: report.status, startedAt: report.startedAt, routes, failures, cost: report.cost };
 }
 
 /** A stored run (what remains of a cancelled run once the core has saved it): fewer figures, same charts. */
@@ -85,7 +88,7 @@ export function fromHistoryRun(run: HistoryRun): RunFigures {
     largestGapMs: null,
     servedLatency: null,
   }));
-  return { id: run.id, status: run.status, startedAt: run.startedAt, routes, failures: [] };
+  return { id: run.id, status: run.status, startedAt: run.startedAt, routes, failures: [], cost: null };
 }
 
 export interface WhiskerRow {
