@@ -68,7 +68,14 @@ const quota = (code: string, applied: number | null, defaultValue: number | null
 const haikuQuotas = (regions: QuotasAnswer['regions']): QuotasAnswer => ({ fetchedAt: '2026-11-23T00:00:00Z', regions, unmatched: [], modelId: HAIKU });
 const haikuPrice = (perMillion: RoutePrice['perMillion']): RoutePrice => ({ modelId: HAIKU, region: 'us-east-1', routeKind: 'in-region', tier: 'standard', perMillion, serviceCode: 'AmazonBedrock', skus: ['SKU1'] });
 const prices = (rows: RoutePrice[], fallbackReason?: string): PricesAnswer => ({
-  table: { asOf: '2026-11-01T00:00:00Z', source: 'bundled', ...(fallbackReason ? { fallbackReason } : {}) },
+  table: {
+    asOf: '2026-11-01T00:00:00Z',
+    fetchedAt: '2026-11-02T00:00:00Z',
+    source: 'bundled',
+    origin: 'recorded sample documents',
+    products: { read: 3, priced: 1, unused: 0, outOfScope: 2 },
+    ...(fallbackReason ? { fallbackReason } : {}),
+  },
   prices: rows,
   unused: [],
   modelId: HAIKU,

@@ -56,8 +56,8 @@ export function CellPanel({ document, model, region, onClose }: { document: Cata
   const style = CELL_STYLE[state.kind];
   const kindOf = (id: string): QuotaRouteKind => (id === model.modelId ? 'on-demand' : isGlobalProfile(document, id) ? 'global-profile' : 'geo-profile');
   // Asked only for a cell with something to call: the quotas and prices are per invoke id.
-  const quotas = useQuotas(ids.length > 0 ? model.modelId : '', [region]);
-  const prices = usePrices(ids.length > 0 ? model.modelId : '');
+  const quotas = useQuotas(model.modelId, [region], ids.length > 0);
+  const prices = usePrices(model.modelId, ids.length > 0);
   return (
     <aside className="side-panel" aria-label={`${model.modelName} in ${region}`} data-testid="cell-panel" onKeyDown={onPanelKey(onClose)}>
       <header>
