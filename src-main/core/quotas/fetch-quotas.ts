@@ -83,11 +83,18 @@ export function joinQuotaLists(applied: readonly ServiceQuota[], defaults: reado
 export async function fetchRegionQuotas(region: string, options: QuotaFetchOptions): Promise<RegionQuotaFetch> {
   const started = performance.now();
   const timeout = AbortSignal.timeout(options.regionTimeoutMs ?? DEFAULT_REGION_TIMEOUT_MS);
-  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+  // One list failing fails the region: the other one is stopped rather than left to run its pages and retries.
+  const failed = new AbortController();
+  const signal = AbortSignal.any([...(options.signal ? [options.signal] : []), timeout, failed.signal]);
   options.onProgress?.({ region, phase: 'started' });
   try {
     const client = await options.clients.client(SERVICE_QUOTAS, region);
-    const [applied, defaults] = await Promise.all([listAll(client, 'applied', signal), listAll(client, 'default', signal)]);
+    const list = (which: 'applied' | 'default') =>
+      listAll(client, which, signal).catch((error: unknown) => {
+        failed.abort();
+        throw error;
+      });
+    const [applied, defaults] = await Promise.all([list('applied'), list('default')]);
     const durationMs = Math.round(performance.now() - started);
     options.onProgress?.({ region, phase: 'done', durationMs });
     return { region, ok: true, readings: joinQuotaLists(applied, defaults), durationMs };

@@ -34,9 +34,10 @@ interface Setup {
   stragglerRule?: StragglerRule;
   readTimeoutMs?: number;
   maxSocketsPerRegion?: number;
+  now?: () => number;
 }
 
-function services({ regions, dir, stragglerRule, readTimeoutMs, maxSocketsPerRegion }: Setup) {
+function services({ regions, dir, stragglerRule, readTimeoutMs, maxSocketsPerRegion, now }: Setup) {
   const clients = new AwsClientPool({ endpointUrl: emulator.url, credentials, maxAttempts: 3, ...(readTimeoutMs ? { requestTimeoutMs: readTimeoutMs } : {}), ...(maxSocketsPerRegion ? { maxSocketsPerRegion } : {}) });
   const events: AtlasEvent[] = [];
   const waiters: { test: (event: AtlasEvent) => boolean; resolve: () => void }[] = [];
@@ -49,7 +50,7 @@ function services({ regions, dir, stragglerRule, readTimeoutMs, maxSocketsPerReg
   };
   const cache = new CatalogCache(dir ? { mode: 'file', dir, maxAgeMs: 3_600_000 } : { mode: 'memory', maxAgeMs: 3_600_000 });
   const catalog = new CatalogService({ clients, cache, bundledPath: null, regions: () => regions, emit, log: () => {} });
-  const quotas = new QuotasService({ clients, catalog, regions: () => regions, maxAgeMs: () => 3_600_000, emit, log: () => {}, fetch: { regionTimeoutMs: 20_000, ...(stragglerRule ? { stragglerRule } : {}) } });
+  const quotas = new QuotasService({ clients, catalog, regions: () => regions, maxAgeMs: () => 3_600_000, emit, log: () => {}, fetch: { regionTimeoutMs: 20_000, ...(stragglerRule ? { stragglerRule } : {}) }, ...(now ? { now } : {}) });
   cleanup.push(() => {
     quotas.cancelRefresh();
     catalog.cancelRefresh();
@@ -119,9 +120,11 @@ describe('fetching the quotas', () => {
       error: { code: 'AccessDeniedException', errorClass: 'accessDenied', message: expect.stringContaining('allow servicequotas:ListServiceQuotas and servicequotas:ListAWSDefaultServiceQuotas') },
     });
     expect(answer.regions['ap-south-1']).toMatchObject({ status: 'error', routes: [], error: { code: 'ServiceException', message: expect.stringContaining('failed on AWS') } });
-    // A failing region is retried (the client pool's attempts); a refused one is not.
-    expect(calls('ap-south-1', 'servicequotas:ListServiceQuotas')).toBe(3);
-    expect(calls('eu-west-3', 'servicequotas:ListServiceQuotas')).toBe(1);
+    // A failing region is retried (the client pool's 3 attempts) until one list gives up, which stops the other; a
+    // refused one is not retried.
+    const attempts = (region: string) => [calls(region, 'servicequotas:ListServiceQuotas'), calls(region, 'servicequotas:ListAWSDefaultServiceQuotas')];
+    expect(Math.max(...attempts('ap-south-1'))).toBe(3);
+    expect(Math.max(...attempts('eu-west-3'))).toBe(1);
     expect(progress().filter((event) => event.phase !== 'started').map((event) => [event.region, event.phase]).sort()).toEqual([
       ['ap-south-1', 'failed'],
       ['eu-west-3', 'failed'],
@@ -227,6 +230,20 @@ describe('the section in the catalog document', () => {
     // A catalog refresh keeps the section as it was.
     await catalog.refresh();
     expect((await catalog.get()).document.quotas).toEqual(document.quotas);
+  });
+
+  it('is fetched again for a region older than the cache’s age limit, and only for it', async () => {
+    let clock = Date.now();
+    const { quotas } = services({ regions: ['us-east-1', 'eu-west-1'], now: () => clock });
+    await quotas.get();
+    const pages = calls('eu-west-1', 'servicequotas:ListServiceQuotas');
+    clock += 30 * 60_000;
+    await quotas.get({ regions: ['eu-west-1'] });
+    expect(calls('eu-west-1', 'servicequotas:ListServiceQuotas')).toBe(pages);
+    clock += 31 * 60_000;
+    await quotas.get({ regions: ['eu-west-1'] });
+    expect(calls('eu-west-1', 'servicequotas:ListServiceQuotas')).toBe(2 * pages);
+    expect(calls('us-east-1', 'servicequotas:ListServiceQuotas')).toBe(pages);
   });
 
   it('is shared by concurrent callers: one refresh, one set of calls', async () => {

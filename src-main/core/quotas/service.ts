@@ -113,14 +113,14 @@ export class QuotasService {
   /** Every route of the model from the region, as the catalog offers it now, with the quotas found for it. */
   async quotasFrom(modelId: string, region: string, signal?: AbortSignal): Promise<ModelQuotasFrom> {
     const { document, section } = await this.ensure([region], signal);
-    const entry = Object.hasOwn(section.regions, region) ? section.regions[region] : undefined;
+    const entry = section && Object.hasOwn(section.regions, region) ? section.regions[region] : undefined;
     const known = entry?.routes ?? [];
     const routes = routesFrom(document, modelId, region).flatMap((route) => {
       const found = known.filter((candidate) => candidate.invokeId === route.invokeId && candidate.routeKind === route.routeKind);
       const main = found.find((candidate) => candidate.variant === undefined) ?? route;
       return [{ ...main, modelId }, ...found.filter((candidate) => candidate.variant !== undefined)];
     });
-    const fetchedAt = entry?.status === 'ok' ? (entry.fetchedAt ?? section.fetchedAt) : (entry?.lastKnownAt ?? null);
+    const fetchedAt = entry?.status === 'ok' ? (entry.fetchedAt ?? section?.fetchedAt ?? null) : (entry?.lastKnownAt ?? null);
     return { routes, fetchedAt, ...(entry?.status === 'error' && entry.error ? { error: entry.error } : {}) };
   }
 
@@ -135,17 +135,29 @@ export class QuotasService {
     return this.options.now?.() ?? Date.now();
   }
 
-  private async ensure(regions: readonly string[], signal?: AbortSignal): Promise<{ document: CatalogDocument; section: QuotaSection }> {
-    // Twice at most: a refresh already running for other regions is waited for, then the regions still missing are asked.
-    for (let attempt = 0; ; attempt++) {
-      const { document } = await this.options.catalog.get();
-      const section = document.quotas;
-      const stale = section !== undefined && this.now() - Date.parse(section.fetchedAt) > this.options.maxAgeMs();
-      const missing = section ? regions.filter((region) => !Object.hasOwn(section.regions, region)) : [...regions];
-      if (section && !stale && (missing.length === 0 || attempt === 2)) return { document, section };
-      const fresh = await waitOrAbort(this.start(stale || !section ? regions : missing).done, signal);
-      if (attempt === 2) return { document: (await this.options.catalog.get()).document, section: fresh };
+  /** The regions of `section` to fetch before answering for `regions`: those it lacks, and those older than the age limit. */
+  private wanted(section: QuotaSection | undefined, regions: readonly string[]): string[] {
+    return regions.filter((region) => {
+      const entry = section && Object.hasOwn(section.regions, region) ? section.regions[region] : undefined;
+      const at = Date.parse(entry?.fetchedAt ?? section?.fetchedAt ?? '');
+      return !entry || !(this.now() - at <= this.options.maxAgeMs());
+    });
+  }
+
+  /** The document and its section, once the regions asked are in it (null only when nothing was asked and none exists). */
+  private async ensure(regions: readonly string[], signal?: AbortSignal): Promise<{ document: CatalogDocument; section: QuotaSection | null }> {
+    let { document } = await this.options.catalog.get();
+    let section = document.quotas;
+    let wanted = this.wanted(section, regions);
+    // A refresh already running (maybe for other regions) is waited for first; then what it left out is asked, once.
+    for (let round = 0; wanted.length > 0 && round < 2; round++) {
+      const fresh = await waitOrAbort(this.start(wanted).done, signal);
+      ({ document } = await this.options.catalog.get());
+      const known = document.quotas ?? fresh;
+      section = known;
+      wanted = regions.filter((region) => !Object.hasOwn(known.regions, region));
     }
+    return { document, section: section ?? null };
   }
 
   private start(regions: readonly string[]): Refresh {
@@ -211,7 +223,8 @@ export class QuotasService {
 }
 
 /** The section as the contract answers it: the regions asked (in that order), the target's routes only when one was given. */
-export function answerOf(section: QuotaSection, regions: readonly string[], modelId: string | null): QuotasAnswer {
+export function answerOf(section: QuotaSection | null, regions: readonly string[], modelId: string | null): QuotasAnswer {
+  if (!section) return { fetchedAt: null, regions: {}, unmatched: [], modelId };
   const asked = regions.filter((region) => Object.hasOwn(section.regions, region));
   const regionsOut: Record<string, RegionQuotas> = {};
   for (const region of asked) {
