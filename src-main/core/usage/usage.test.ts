@@ -3,7 +3,7 @@ import type { RouteUsage, UsageAnswer } from '../../../src-shared/contract/usage
 import { createAtlasCore, type AtlasCore } from '../app/atlas-core';
 import { parseScenario, type ScenarioInput } from '../../emulator/scenario';
 import { emulatorPerFile } from '../../testing/emulator-per-file';
-import { emulatedCoreOptions } from '../../testing/emulated-core';
+import { emulatedCoreOptions, waitFor } from '../../testing/emulated-core';
 
 /**
  * getUsage through the real composition root and dispatcher, the SDK's CloudWatch client and the emulator's
@@ -118,6 +118,21 @@ describe('getUsage', () => {
     expect(lite).toMatchObject({ periodSeconds: 3600, perHour: true, invocations: 600 });
     expect(lite.points).toHaveLength(336);
     expect(lite.peak).toEqual({ requestsPerMinute: 10, tokensPerMinute: 1100 });
+  });
+
+  it('a cancelled read stops waiting for a region that never answers, and says it was cancelled', async () => {
+    emulator.setScenario(parseScenario({}));
+    const core = await createAtlasCore(emulatedCoreOptions(emulator.url, { overrides: { regions: ['us-east-1', 'eu-west-1'] } }));
+    cores.push(core);
+    // The catalog and the quotas are read first; then eu-west-1 stops answering.
+    await core.dispatcher.dispatch('getQuotas', { target: NOVA_LITE });
+    emulator.setScenario(parseScenario({ hang: ['eu-west-1'] }));
+    const abort = new AbortController();
+    const pending = core.dispatcher.dispatch('getUsage', { target: NOVA_LITE }, { signal: abort.signal });
+    // Both regions were asked at once: once us-east-1 has answered, eu-west-1's request is the one left waiting.
+    await waitFor(() => (emulator.stats().requests['us-east-1']?.['monitoring:GetMetricData'] ?? 0) > 0);
+    abort.abort();
+    expect(await pending).toMatchObject({ ok: false, error: { code: 'CANCELLED' } });
   });
 
   it('reads only the regions asked, and an unknown target is refused by name', async () => {
