@@ -28,9 +28,12 @@ export class UsageCancelledError extends Error {
   readonly code = 'CANCELLED';
 }
 
-/** What the usage needs of the quotas feature: a model's route quotas in a region (rejects when they cannot be read). */
+/**
+ * What the usage needs of the quotas feature: a model's route quotas in the regions read, asked once for all of them
+ * (one Service Quotas refresh covers every region missing from the section).
+ */
 export interface QuotaLookup {
-  routeQuotas(modelId: string, region: string, signal?: AbortSignal): Promise<RouteQuotas[]>;
+  get(query: { target: string; regions: readonly string[] }, signal?: AbortSignal): Promise<{ regions: Record<string, { routes: RouteQuotas[] }> }>;
 }
 
 export interface UsageServiceOptions {
@@ -73,13 +76,21 @@ export class UsageService {
 
   private async read(modelId: string, routes: readonly UsageRoute[], window: TimeWindow, signal: AbortSignal): Promise<RouteUsage[]> {
     const regions = [...new Set(routes.map((route) => route.region))];
-    const answers = await Promise.all(regions.map((region) => this.readRegion(modelId, region, routes.filter((route) => route.region === region), window, signal)));
+    const quotas = this.quotasIn(modelId, regions, signal);
+    const answers = await Promise.all(regions.map((region) => this.readRegion(modelId, region, routes.filter((route) => route.region === region), window, quotas, signal)));
     if (signal.aborted) throw new UsageCancelledError('The usage read was cancelled.');
     return answers.flat();
   }
 
-  private async readRegion(modelId: string, region: string, routes: readonly UsageRoute[], window: TimeWindow, signal: AbortSignal): Promise<RouteUsage[]> {
-    const [readings, quotas] = await Promise.all([this.readings(region, routes, window, signal), this.quotasIn(modelId, region, signal)]);
+  private async readRegion(
+    modelId: string,
+    region: string,
+    routes: readonly UsageRoute[],
+    window: TimeWindow,
+    quotasByRegion: Promise<Record<string, { routes: RouteQuotas[] }>>,
+    signal: AbortSignal,
+  ): Promise<RouteUsage[]> {
+    const [readings, quotas] = await Promise.all([this.readings(region, routes, window, signal), quotasByRegion.then((byRegion) => (Object.hasOwn(byRegion, region) ? (byRegion[region]?.routes ?? []) : []))]);
     const burndownRate = burndownFor(modelId, this.options.burndown).rate;
     const routeRead = (index: number): { failure: RegionFailure } | { series: RouteSeries } => {
       if ('error' in readings) return { failure: readings.error };
@@ -108,12 +119,12 @@ export class UsageService {
     }
   }
 
-  private async quotasIn(modelId: string, region: string, signal: AbortSignal): Promise<RouteQuotas[]> {
+  private async quotasIn(modelId: string, regions: readonly string[], signal: AbortSignal): Promise<Record<string, { routes: RouteQuotas[] }>> {
     try {
-      return await this.options.quotas.routeQuotas(modelId, region, signal);
+      return (await this.options.quotas.get({ target: modelId, regions }, signal)).regions;
     } catch {
       // Quotas that cannot be read leave the usage without a quota line (null, "unknown"); the quotas view says why.
-      return [];
+      return {};
     }
   }
 

@@ -22,9 +22,9 @@ afterEach(() => {
 });
 
 /** A fresh core for each scenario: quotas are fetched once per core. */
-async function usage(scenario: ScenarioInput, query: { target?: string; since?: '24h' | '14d'; regions?: string[] } = {}): Promise<UsageAnswer> {
+async function usage(scenario: ScenarioInput, query: { target?: string; since?: '24h' | '14d'; regions?: string[] } = {}, catalogRegions = ['us-east-1', 'eu-west-1']): Promise<UsageAnswer> {
   emulator.setScenario(parseScenario(scenario));
-  const core = await createAtlasCore(emulatedCoreOptions(emulator.url, { overrides: { regions: ['us-east-1', 'eu-west-1'] } }));
+  const core = await createAtlasCore(emulatedCoreOptions(emulator.url, { overrides: { regions: catalogRegions } }));
   cores.push(core);
   const envelope = await core.dispatcher.dispatch('getUsage', { target: query.target ?? NOVA_LITE, ...query });
   if (!envelope.ok) throw new Error(`${envelope.error.name}: ${envelope.error.message}`);
@@ -91,6 +91,27 @@ describe('getUsage', () => {
     expect(lite.headroomPercent).toEqual({ requestsPerMinute: 80, tokensPerMinute: 90 });
     expect(lite.throttles).toBe(7);
     expect(lite.points.filter((point) => point.throttles !== null).map((point) => point.throttles)).toEqual([4, 3]);
+  });
+
+  it('every region read has its quotas, asked of Service Quotas once for all of them', async () => {
+    const regions = ['us-east-1', 'us-west-2', 'eu-west-1'];
+    const answer = await usage(
+      {
+        quotas: {
+          rules: [
+            { region: 'us-east-1', modelId: NOVA_LITE, routeKind: 'geo-profile', unit: 'requestsPerMinute', applied: 111 },
+            { region: 'us-west-2', modelId: NOVA_LITE, routeKind: 'geo-profile', unit: 'requestsPerMinute', applied: 333 },
+            { region: 'eu-west-1', modelId: NOVA_LITE, routeKind: 'geo-profile', unit: 'requestsPerMinute', applied: 222 },
+          ],
+        },
+      },
+      {},
+      regions,
+    );
+    expect(route(answer, US_PROFILE).quota.requestsPerMinute).toBe(111);
+    expect(route(answer, US_PROFILE, 'us-west-2').quota.requestsPerMinute).toBe(333);
+    expect(route(answer, EU_PROFILE, 'eu-west-1').quota.requestsPerMinute).toBe(222);
+    for (const region of regions) expect(emulator.stats().requests[region]?.['servicequotas:ListServiceQuotas']).toBeGreaterThan(0);
   });
 
   it('a region whose caller lacks cloudwatch:GetMetricData says so on each of its routes, with the fix; the others are read', async () => {
