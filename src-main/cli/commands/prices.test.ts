@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { parseScenario } from '../../emulator/scenario';
 import { emulatorPerFile } from '../../testing/emulator-per-file';
 import { freshHomeEnv, runCli } from '../testing/run-cli';
+import { estimatedCostWords } from '../actions/latency';
+import { perMillionText, priceTableLine } from '../actions/prices';
 
 /** `bedrock-atlas prices` and `where --prices` as a user runs them: a child process in a HOME of its own, against the emulator. */
 
@@ -75,4 +77,25 @@ describe('bedrock-atlas where --prices', () => {
     expect(answer.prices.table).toMatchObject({ asOf: '2026-01-19T13:42:01Z' });
     expect(answer.prices.prices.every((row: { modelId: string }) => row.modelId === SONNET_4)).toBe(true);
   }, 60_000);
+});
+
+describe('how prices and costs read', () => {
+  const table = { asOf: '2026-01-19T13:42:01Z', fetchedAt: '2026-01-20T08:00:00Z', source: 'cache' as const, origin: 'AWS Price List API', products: { read: 1, priced: 1, unused: 0, outOfScope: 0 } };
+
+  it('prints a price per million tokens to its last digit, and an unknown one as "unknown"', () => {
+    expect([3, 0.3, 0.049, 1.4875, 15, null].map(perMillionText)).toEqual(['$3.00', '$0.30', '$0.049', '$1.4875', '$15.00', 'unknown']);
+  });
+
+  it('dates every table, and says when there is none', () => {
+    expect(priceTableLine(table)).toBe('Prices as of 2026-01-19 (the cached table fetched 2026-01-20, from AWS Price List API), USD per million tokens, list prices before any discount.');
+    expect(priceTableLine({ ...table, asOf: null, fetchedAt: null, source: 'none', origin: null })).toBe('Prices: no price table is at hand, so every price is unknown.');
+  });
+
+  it('puts the estimated dollars in the latency plan and confirmation lines, or what price is unknown', () => {
+    expect(estimatedCostWords({ estimatedCostUsd: 1.4, routeCosts: {}, priceTable: table })).toBe('up to about $1.40 at list prices (the cached price table of 2026-01-19)');
+    expect(estimatedCostWords({ estimatedCostUsd: 0.00042, routeCosts: {}, priceTable: { ...table, source: 'bundled' } })).toBe('up to about $0.00042 at list prices (the bundled price table of 2026-01-19)');
+    expect(estimatedCostWords({ estimatedCostUsd: null, routeCosts: { 'us-east-1': { usd: null, unknown: 'the price table of 2026-01-19 has no price for m on demand from us-east-1' } }, priceTable: table })).toBe(
+      'cost unknown: the price table of 2026-01-19 has no price for m on demand from us-east-1',
+    );
+  });
 });

@@ -27,8 +27,8 @@ export class UnknownPriceTargetError extends Error {
 export interface Prices {
   /** The table's rows and unused products, of one model (any name `where` takes) and regions, or of all. */
   get(query?: { target?: string; regions?: string[] }): Promise<PricesAnswer>;
-  /** Asks the Price List API again and answers with the fresh table (or the fallback, which says why). */
-  refresh(): Promise<PricesAnswer>;
+  /** Asks the Price List API again and answers with the fresh table (or the fallback, which says why); `signal` cancels it. */
+  refresh(signal?: AbortSignal): Promise<PricesAnswer>;
   /** One route's price from the table in force (fetched lazily, as `get`); null when it is not known. */
   priceFor(modelId: string, region: string, routeKind: PriceRouteKind, tier?: PriceTier): Promise<RoutePrice | null>;
   tableInfo(): Promise<PriceTableInfo>;
@@ -101,7 +101,7 @@ export const pricesFeature = defineFeature({
 
     const prices: Prices = {
       get: async (query) => answer(await service.get(), query),
-      refresh: async () => answer(await service.refresh()),
+      refresh: async (signal) => answer(await service.refresh({ signal })),
       priceFor: async (modelId, region, routeKind, tier) => (await service.get()).priceFor(modelId, region, routeKind, tier),
       tableInfo: async () => (await service.get()).info,
       now: () => service.now(),
@@ -110,7 +110,7 @@ export const pricesFeature = defineFeature({
       exports: prices,
       methods: {
         getPrices: (input) => prices.get(input ?? {}),
-        refreshPrices: () => prices.refresh(),
+        refreshPrices: (_input, { signal }) => prices.refresh(signal),
       },
       dispose: () => service.dispose(),
     };

@@ -31,6 +31,8 @@ export interface PriceServiceOptions {
   now?: () => number;
 }
 
+class CatalogUnavailableForPrices extends Error {}
+
 /** A failed fetch is tried again by `get` after this long; `refresh` tries at once. */
 const RETRY_FETCH_AFTER_MS = 5 * 60_000;
 
@@ -117,7 +119,8 @@ export class PriceService {
       // A cancel, or the app closing, is not the API failing: nothing is kept, and nothing said.
       if (signal?.aborted || this.disposal.signal.aborted) throw error;
       this.lastFailedFetchAt = this.clock();
-      const reason = `The Price List API could not be read (${clients.redact((error as Error).message)})`;
+      const what = error instanceof CatalogUnavailableForPrices ? 'The prices could not be tied to models' : 'The Price List API could not be read';
+      const reason = `${what} (${clients.redact((error as Error).message)})`;
       this.options.log(reason);
       const offline = await this.offline();
       this.table = withReasons(offline.table, [reason, ...offline.problems]);
@@ -129,7 +132,7 @@ export class PriceService {
     try {
       return await this.options.catalog();
     } catch (error) {
-      throw new Error(`the catalog, which ties prices to models, could not be loaded: ${(error as Error).message}`, { cause: error });
+      throw new CatalogUnavailableForPrices(`the catalog could not be loaded: ${(error as Error).message}`, { cause: error });
     }
   }
 
@@ -180,7 +183,7 @@ export class PriceService {
 }
 
 /** The table with the reasons it answers in place of a better one, and what answers, as its fallbackReason. */
-export function withReasons(table: PriceTable, reasons: readonly string[]): PriceTable {
+function withReasons(table: PriceTable, reasons: readonly string[]): PriceTable {
   const stated = reasons.filter((reason) => reason.length > 0);
   if (stated.length === 0 && table.info.source !== 'none') return table.describedAs({ fallbackReason: undefined });
   return table.describedAs({ fallbackReason: `${[...stated, describeUse(table)].join('; ')}.` });
