@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RouteUsage, UsageAnswer } from '../../../src-shared/contract/usage';
 import { createAtlasCore, type AtlasCore } from '../app/atlas-core';
+import { AwsClientPool } from '../aws/client-pool';
 import { parseScenario, type ScenarioInput } from '../../emulator/scenario';
 import { emulatorPerFile } from '../../testing/emulator-per-file';
 import { emulatedCoreOptions, waitFor } from '../../testing/emulated-core';
@@ -52,6 +53,24 @@ describe('getUsage', () => {
     expect(route(answer, NOVA_LITE)).toMatchObject({ status: 'no-invocations', points: [], peak: { requestsPerMinute: null, tokensPerMinute: null } });
     expect(route(answer, NOVA_LITE).error).toBeUndefined();
     expect(Date.parse(answer.to) - Date.parse(answer.from)).toBe(24 * 3_600_000);
+  });
+
+  it('a call the emulator served shows up under the id it invoked, with the tokens Bedrock reported for it', async () => {
+    emulator.setScenario(parseScenario({}));
+    const pool = new AwsClientPool({ endpointUrl: emulator.url, credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test' } });
+    try {
+      const { ConverseCommand } = await import('@aws-sdk/client-bedrock-runtime');
+      const reply = await (await pool.bedrockRuntime('us-east-1')).send(new ConverseCommand({ modelId: US_PROFILE, messages: [{ role: 'user', content: [{ text: 'Say hello.' }] }], inferenceConfig: { maxTokens: 50 } }));
+      const core = await createAtlasCore(emulatedCoreOptions(emulator.url, { overrides: { regions: ['us-east-1'] } }));
+      cores.push(core);
+      const envelope = await core.dispatcher.dispatch('getUsage', { target: NOVA_LITE });
+      if (!envelope.ok) throw new Error(envelope.error.message);
+      const served = route(envelope.value as UsageAnswer, US_PROFILE);
+      expect(served).toMatchObject({ status: 'ok', invocations: 1, peak: { requestsPerMinute: 1, tokensPerMinute: (reply.usage?.inputTokens ?? NaN) + (reply.usage?.outputTokens ?? NaN) } });
+      expect(route(envelope.value as UsageAnswer, NOVA_LITE).status).toBe('no-invocations');
+    } finally {
+      pool.destroy();
+    }
   });
 
   it('a minute without a datapoint is a gap (null), never a zero, and makes no peak', async () => {
