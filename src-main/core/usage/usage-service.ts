@@ -94,7 +94,7 @@ export class UsageService {
     const burndownRate = burndownFor(modelId, this.options.burndown).rate;
     const routeRead = (index: number): { failure: RegionFailure } | { series: RouteSeries } => {
       if ('error' in readings) return { failure: readings.error };
-      const failure = queryFailure(readings, index, region);
+      const failure = queryFailure(readings, index, region, (text) => this.options.clients.redact(text));
       return failure ? { failure } : { series: seriesOf(readings, index) };
     };
     return routes.map((route, index): RouteUsage => {
@@ -192,12 +192,12 @@ function seriesOf(readings: MetricReadings, routeIndex: number): RouteSeries {
 }
 
 /** A query CloudWatch failed on its own (the call answered, this route's metric did not): the route could not be read. */
-function queryFailure(readings: MetricReadings, routeIndex: number, region: string): RegionFailure | null {
+function queryFailure(readings: MetricReadings, routeIndex: number, region: string, redact: (text: string) => string): RegionFailure | null {
   const ids = new Set(USAGE_METRICS.map((_, index) => queryId(routeIndex, index)));
   const failed = [...readings.failures.entries()].filter(([id]) => ids.has(id));
   if (failed.length === 0) return null;
   const forbidden = failed.some(([, reason]) => reason.startsWith('Forbidden'));
-  const reasons = [...new Set(failed.map(([, reason]) => reason))].join('; ');
+  const reasons = redact([...new Set(failed.map(([, reason]) => reason))].join('; '));
   return forbidden
     ? { status: 'denied', error: { code: 'Forbidden', errorClass: 'accessDenied', message: `CloudWatch in ${region} refused this route's metrics: ${reasons}. Check that cloudwatch:GetMetricData is allowed there.` } }
     : { status: 'error', error: { code: 'InternalError', errorClass: 'other', message: `CloudWatch in ${region} could not return this route's metrics: ${reasons}. Retry in a little while.` } };
