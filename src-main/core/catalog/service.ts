@@ -65,6 +65,7 @@ export class CatalogService {
   /** The scan that last asked each region: a straggler's answer is merged only if no later scan asked again. */
   private readonly latestScanOf = new Map<string, string>();
   private readonly options: CatalogServiceOptions;
+  private readonly refreshListeners = new Set<(regions: readonly string[]) => void>();
 
   constructor(options: CatalogServiceOptions) {
     this.options = options;
@@ -87,13 +88,26 @@ export class CatalogService {
   /** Scans again; concurrent callers share one scan. Keeps the current data when every region fails. */
   async refresh(regions?: readonly string[]): Promise<CatalogSnapshot> {
     if (!this.scanning) {
-      this.scanning = this.scanAndMerge(regions ?? this.options.regions()).finally(() => {
+      const scanned = regions ?? this.options.regions();
+      this.scanning = this.scanAndMerge(scanned).finally(() => {
         this.scanning = null;
         this.scanAbort = null;
       });
+      void this.scanning.then(() => {
+        for (const listener of this.refreshListeners) listener(scanned);
+      }, () => {});
     }
     const loaded = await this.scanning;
     return this.snapshot(loaded);
+  }
+
+  /**
+   * Calls `listener` with the regions after each scan the user asked for (`refresh`), not after the start-up
+   * waterfall: what is refreshed with the catalog (its quota section) follows without the catalog knowing it.
+   */
+  onRefreshed(listener: (regions: readonly string[]) => void): () => void {
+    this.refreshListeners.add(listener);
+    return () => this.refreshListeners.delete(listener);
   }
 
   /** Cancels the running scan and stops waiting for any straggler. True when there was something to cancel. */
