@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CapacityAnswer, CapacityInput } from '../../../src-shared/contract/capacity';
@@ -25,6 +26,7 @@ afterEach(() => {
 
 /** The bundled files beside the bundled catalog (the price table among them) are used only where a test says so. */
 const BUNDLED_CATALOG = fileURLToPath(new URL('../../../bundled/bedrock_catalog_bundled.json', import.meta.url));
+const BUNDLED_PRICES = fileURLToPath(new URL('../../../bundled/bedrock_prices.json', import.meta.url));
 
 async function coreFor(scenario: ScenarioInput, { bundled = false } = {}): Promise<AtlasCore> {
   emulator.setScenario(parseScenario(scenario));
@@ -145,14 +147,25 @@ describe('capacity', () => {
     expect(global.usage.error?.message).toContain('cloudwatch:GetMetricData');
   });
 
-  it('costs 1,000 requests at the workload\'s billed tokens where the route is priced, and says unknown where it is not', async () => {
-    const sonnet4 = 'anthropic.claude-sonnet-4-20250514-v1:0';
-    const answer = await answered(await coreFor({}, { bundled: true }), { ...WORKLOAD, target: sonnet4 });
-    expect(answer.priceTable?.asOf).toBeTruthy();
-    // The price list's global Sonnet 4 in us-east-1, per million: input $3, output $15, cache read $0.30, cache write $3.75.
-    // (2,000 x 3 + 400 x 15 + 10,000 x 0.30 + 500 x 3.75) / 1,000,000 x 1,000 = $16.875; billing has no burndown.
-    expect(routeOf(answer, `global.${sonnet4}`).costPer1000Requests).toBe(16.875);
-    expect(routeOf(answer, `us.${sonnet4}`).costPer1000Requests).toBeNull();
+  it('costs 1,000 requests at the billed token mix of each route, at that route\'s price from the table in force', async () => {
+    const haiku = 'anthropic.claude-haiku-4-5-20251001-v1:0';
+    const answer = await answered(await coreFor({}, { bundled: true }), { ...WORKLOAD, target: haiku });
+    // A new session prices from the bundled table until the Price List has answered.
+    expect(answer.priceTable?.source).toBe('bundled');
+    const table = JSON.parse(readFileSync(BUNDLED_PRICES, 'utf8')) as { rows: { modelId: string; region: string; routeKind: string; tier: string; perMillion: Record<'input' | 'output' | 'cacheRead' | 'cacheWrite', number | null> }[] };
+    const expected = (routeKind: string): number | null => {
+      const row = table.rows.find((each) => each.modelId === haiku && each.region === 'us-east-1' && each.routeKind === routeKind && each.tier === 'standard');
+      const { input, output, cacheRead, cacheWrite } = row?.perMillion ?? { input: null, output: null, cacheRead: null, cacheWrite: null };
+      if (input === null || output === null || cacheRead === null || cacheWrite === null) return null;
+      // 2,000 input, 400 output, 10,000 cache reads and 500 cache writes billed as they are (burndown is for quotas only).
+      return ((2000 * input + 400 * output + 10_000 * cacheRead + 500 * cacheWrite) / 1_000_000) * 1000;
+    };
+    for (const [invokeId, routeKind] of [[`global.${haiku}`, 'global'], [`us.${haiku}`, 'geo']] as const) {
+      const cost = expected(routeKind);
+      if (cost === null) expect(routeOf(answer, invokeId).costPer1000Requests).toBeNull();
+      else expect(routeOf(answer, invokeId).costPer1000Requests).toBeCloseTo(cost, 6);
+    }
+    expect(expected('global')).not.toBeNull();
   });
 
   it('a concurrency with a request duration is the rate it sustains', async () => {
