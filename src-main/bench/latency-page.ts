@@ -59,6 +59,8 @@ async function seedHistory(dataDir: string): Promise<void> {
       serverLatencyMs: ttft + 550,
       largestGapMs: 40,
       reusedSocket: true,
+      requestId: null,
+      sentAt: null,
     };
   });
   history.addSamples(rows);

@@ -32,6 +32,23 @@ export interface SampleRow {
   serverLatencyMs: number | null;
   largestGapMs: number | null;
   reusedSocket: boolean | null;
+  /** Bedrock's request id (`x-amzn-requestid`); null when none arrived (a connection that failed first). */
+  requestId: string | null;
+  /** Wall-clock time (epoch ms) the request was handed to the socket. */
+  sentAt: number | null;
+}
+
+/** One stored sample as attribution looks it up: by its run, its route and Bedrock's request id. */
+export interface StoredSampleRef {
+  /** The sample's row number in the history (stable; never reused). */
+  sampleId: number;
+  runId: string;
+  region: string;
+  invokeId: string;
+  routeKind: string;
+  requestId: string | null;
+  /** ISO time the request was sent; null for samples stored before send times were kept. */
+  sentAt: string | null;
 }
 
 export interface ProbeSampleRow {
@@ -75,9 +92,13 @@ export const SCHEMA = [
     ttft_ms double, e2e_ms double, itl_ms double, output_tokens integer, server_ms double, gap_ms double, reused boolean)`,
   `create table if not exists probe_samples (run_id varchar, measured_at timestamp, region varchar, connection varchar, dns_ms double,
     connect_ms double, tls_ms double, ttfb_ms double, total_ms double)`,
+  // Columns added after the first release: a history file written before them gains them, empty (NULL), and keeps every row.
+  'alter table latency_samples add column if not exists request_id varchar',
+  'alter table latency_samples add column if not exists sent_at timestamp',
 ];
 
-const SAMPLE_COLUMNS = 'run_id, measured_at, target, model_id, route_key, region, invoke_id, kind, error_class, ttft_ms, e2e_ms, itl_ms, output_tokens, server_ms, gap_ms, reused';
+const SAMPLE_COLUMNS = 'run_id, measured_at, target, model_id, route_key, region, invoke_id, kind, error_class, ttft_ms, e2e_ms, itl_ms, output_tokens, server_ms, gap_ms, reused, request_id, sent_at';
+const SAMPLE_COLUMN_COUNT = SAMPLE_COLUMNS.split(', ').length;
 const BATCH_ROWS = 500;
 const MAX_SINCE_MS = 100 * 365 * 86_400_000;
 const UNITS_MS = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
@@ -221,10 +242,11 @@ export class LatencyHistory {
   private async insertSamples(tx: HistoryStatements, samples: SampleRow[], probes: ProbeSampleRow[]): Promise<void> {
     for (let start = 0; start < samples.length; start += BATCH_ROWS) {
       const batch = samples.slice(start, start + BATCH_ROWS);
-      const values = batch.map((_, index) => `(${Array.from({ length: 16 }, (__, column) => `$${index * 16 + column + 1}`).join(', ')})`).join(', ');
+      const values = batch.map((_, index) => `(${Array.from({ length: SAMPLE_COLUMN_COUNT }, (__, column) => `$${index * SAMPLE_COLUMN_COUNT + column + 1}`).join(', ')})`).join(', ');
       const params = batch.flatMap((row) => [
         row.runId, iso(row.at), row.target, row.modelId, row.routeKey, row.region, row.invokeId, row.kind, row.errorClass,
         row.ttftMs, row.e2eMs, row.interTokenMs, row.outputTokens, row.serverLatencyMs, row.largestGapMs, row.reusedSocket,
+        row.requestId, row.sentAt === null ? null : iso(row.sentAt),
       ]);
       await tx.run(`insert into latency_samples (${SAMPLE_COLUMNS}) values ${values}`, params);
     }
@@ -334,6 +356,28 @@ export class LatencyHistory {
     return rows.map((row) => ({ at: row.at, region: row.route_key, value: round(row.value) }));
   }
 
+  /**
+   * Every sample of a run that a request was sent for, in the order stored, with Bedrock's request id: what
+   * attribution matches CloudTrail's events against. Samples without a run row are never listed.
+   */
+  async runSamples(runId: string): Promise<StoredSampleRef[]> {
+    const db = await this.open();
+    const rows = await db.all<{ seq: bigint; run_id: string; region: string; invoke_id: string; kind: string; request_id: string | null; sent_at: string | null }>(
+      `select s.seq, s.run_id, s.region, s.invoke_id, s.kind, s.request_id, strftime(s.sent_at, '%Y-%m-%dT%H:%M:%S.%gZ') as sent_at
+       from latency_samples s join latency_runs r on r.id = s.run_id where s.run_id = $1 order by s.seq`,
+      [runId],
+    );
+    return rows.map((row) => ({
+      sampleId: Number(row.seq),
+      runId: row.run_id,
+      region: row.region,
+      invokeId: row.invoke_id,
+      routeKind: row.kind,
+      requestId: row.request_id,
+      sentAt: row.sent_at,
+    }));
+  }
+
   /** p50 TTFT per route of a model over the window, for the ranking and the catalog's bestRegions. */
   async measured(modelId: string, sinceMs: number): Promise<MeasuredRoute[]> {
     const db = await this.open();
@@ -359,7 +403,7 @@ export class LatencyHistory {
     if (db.state.status === 'off') throw new Error(`Nothing to export: ${db.state.message}`);
     const fileName = `latency-samples.${query.format}`;
     const mimeType = { csv: 'text/csv', json: 'application/json', parquet: 'application/vnd.apache.parquet' }[query.format];
-    const select = `select ${SAMPLE_COLUMNS.split(', ').map((column) => (column === 'measured_at' ? `strftime(s.measured_at, '%Y-%m-%dT%H:%M:%S.%gZ') as measured_at` : `s.${column}`)).join(', ')}
+    const select = `select ${SAMPLE_COLUMNS.split(', ').map((column) => (column === 'measured_at' || column === 'sent_at' ? `strftime(s.${column}, '%Y-%m-%dT%H:%M:%S.%gZ') as ${column}` : `s.${column}`)).join(', ')}
       from latency_samples s join latency_runs r on r.id = s.run_id ${conditions.length > 0 ? `where ${conditions.join(' and ')}` : ''} order by s.seq`;
     if (query.format === 'csv') {
       const rows = await db.all<Record<string, string | number | boolean | null | bigint>>(select, p.values);

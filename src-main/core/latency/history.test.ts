@@ -27,7 +27,7 @@ function sample(index: number, overrides: Partial<SampleRow> = {}): SampleRow {
   return {
     runId: 'run-1', at: Date.parse('2026-11-20T00:00:00Z') + index, target: 'm', modelId: 'm', routeKey: 'us-east-1', region: 'us-east-1',
     invokeId: 'm', kind: 'on-demand', errorClass: null, ttftMs: index, e2eMs: index * 2, interTokenMs: 10, outputTokens: 20,
-    serverLatencyMs: null, largestGapMs: null, reusedSocket: true, ...overrides,
+    serverLatencyMs: null, largestGapMs: null, reusedSocket: true, requestId: `request-${index}`, sentAt: Date.parse('2026-11-20T00:00:00Z') + index - 1, ...overrides,
   };
 }
 

@@ -22,6 +22,10 @@ export interface MeasuredSample {
   reusedSocket: boolean | null;
   /** What the metadata said was served (performanceConfig.latency). */
   servedLatency: string | null;
+  /** Bedrock's request id (`x-amzn-requestid`): what CloudTrail and support know the request by. */
+  requestId: string | null;
+  /** Wall-clock time (epoch ms) the request was handed to the socket, or started when that was never seen. */
+  sentAtEpochMs: number;
   /** The tokens Bedrock reported for the request (metadata.usage), what it bills; null when it reported none. */
   usage: TokenUsage | null;
 }
@@ -35,6 +39,9 @@ export interface FailedSample {
   reusedSocket: boolean | null;
   /** Usage Bedrock reported before the failure, if it did. */
   usage: TokenUsage | null;
+  /** Bedrock's request id, from the error or from the response the stream failed in; null when none arrived. */
+  requestId: string | null;
+  sentAtEpochMs: number;
 }
 
 export interface RequestPlan {
@@ -49,6 +56,16 @@ export interface RequestPlan {
 export class RequestAborted extends Error {
   override readonly name = 'RequestAborted';
 }
+
+/** The `$metadata.requestId` the SDK reads from `x-amzn-requestid`, on an output or on a service error. */
+export function requestIdOf(value: unknown): string | null {
+  if (typeof value !== 'object' || value === null || !('$metadata' in value)) return null;
+  const metadata = (value as { $metadata?: { requestId?: unknown } }).$metadata;
+  return typeof metadata?.requestId === 'string' && metadata.requestId !== '' ? metadata.requestId : null;
+}
+
+/** performance.now() as wall-clock epoch milliseconds. */
+const epochOf = (monotonic: number) => performance.timeOrigin + monotonic;
 
 export function interTokenLatency(ttftMs: number, e2eMs: number, outputTokens: number | null): number | null {
   if (outputTokens === null || outputTokens < 2) return null;
@@ -76,8 +93,11 @@ export async function measureRequest(plan: RequestPlan, signal: AbortSignal): Pr
   let serverLatencyMs: number | null = null;
   let servedLatency: string | null = null;
   let usage: TokenUsage | null = null;
+  let requestId: string | null = null;
+  const sentAtEpochMs = () => epochOf(timing.sentAt ?? fallbackStart);
   try {
     const response = await timedRequest(timing, () => plan.client.send(command, { abortSignal }));
+    requestId = requestIdOf(response);
     for await (const event of response.stream ?? []) {
       if (event.contentBlockDelta?.delta?.text) {
         const at = performance.now();
@@ -99,12 +119,21 @@ export async function measureRequest(plan: RequestPlan, signal: AbortSignal): Pr
   } catch (error) {
     if (signal.aborted) throw new RequestAborted('The run was cancelled');
     const timedOut = timeout.signal.aborted;
-    return { ok: false, errorClass: classifyAwsError(error, { timedOut }).errorClass, error, timedOut, reusedSocket: timing.reusedSocket, usage };
+    return {
+      ok: false,
+      errorClass: classifyAwsError(error, { timedOut }).errorClass,
+      error,
+      timedOut,
+      reusedSocket: timing.reusedSocket,
+      usage,
+      requestId: requestIdOf(error) ?? requestId,
+      sentAtEpochMs: sentAtEpochMs(),
+    };
   } finally {
     clearTimeout(timer);
   }
   if (firstDelta === null || lastDelta === null) {
-    return { ok: false, errorClass: 'other', error: new Error('The stream ended without any text'), timedOut: false, reusedSocket: timing.reusedSocket, usage };
+    return { ok: false, errorClass: 'other', error: new Error('The stream ended without any text'), timedOut: false, reusedSocket: timing.reusedSocket, usage, requestId, sentAtEpochMs: sentAtEpochMs() };
   }
   const sentAt = timing.sentAt ?? fallbackStart;
   const ttftMs = firstDelta - sentAt;
@@ -120,5 +149,7 @@ export async function measureRequest(plan: RequestPlan, signal: AbortSignal): Pr
     reusedSocket: timing.reusedSocket,
     servedLatency,
     usage,
+    requestId,
+    sentAtEpochMs: epochOf(sentAt),
   };
 }

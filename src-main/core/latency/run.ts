@@ -170,6 +170,8 @@ export async function runLatency(
         serverLatencyMs: outcome.ok ? outcome.serverLatencyMs : null,
         largestGapMs: outcome.ok ? outcome.largestGapMs : null,
         reusedSocket: outcome.reusedSocket,
+        requestId: outcome.requestId,
+        sentAt: outcome.sentAtEpochMs,
       } satisfies SampleRow,
     ]);
     if (history && history.pending() >= HISTORY_BATCH_SAMPLES) void history.flush();
