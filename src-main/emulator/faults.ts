@@ -1,5 +1,6 @@
 import { SeededStreams } from './random';
 import { matchesModel, matchesRegion, type MidStreamErrorRule, type Operation, type Scenario } from './scenario';
+import { TokenBucket } from './token-bucket';
 import { BedrockError, MESSAGES } from './wire';
 
 /**
@@ -20,14 +21,9 @@ export type MidStreamFault =
   | { kind: 'exception'; afterTokens: number; exception: MidStreamErrorRule['exception'] }
   | { kind: 'networkDrop'; afterTokens: number };
 
-interface Bucket {
-  tokens: number;
-  updatedAt: number;
-}
-
 export class FaultInjector {
   private readonly counters = new Map<string, number>();
-  private readonly buckets = new Map<string, Bucket>();
+  private readonly buckets = new Map<string, TokenBucket>();
   private readonly streams: SeededStreams;
 
   constructor(private readonly scenario: Scenario) {
@@ -120,12 +116,11 @@ export class FaultInjector {
   /** Token bucket: refills `perSecond`, holds at most `capacity`; false when empty. */
   private take(key: string, perSecond: number, capacity: number): boolean {
     const now = performance.now();
-    const bucket = this.buckets.get(key) ?? { tokens: capacity, updatedAt: now };
-    bucket.tokens = Math.min(capacity, bucket.tokens + ((now - bucket.updatedAt) / 1000) * perSecond);
-    bucket.updatedAt = now;
-    this.buckets.set(key, bucket);
-    if (bucket.tokens < 1) return false;
-    bucket.tokens -= 1;
-    return true;
+    let bucket = this.buckets.get(key);
+    if (!bucket) {
+      bucket = new TokenBucket(perSecond, capacity, now);
+      this.buckets.set(key, bucket);
+    }
+    return bucket.take(1, now);
   }
 }

@@ -26,6 +26,14 @@ function streamSeed(seed: number, name: string): number {
   return hash;
 }
 
+/**
+ * A fixed draw in [0, 1) for one named thing (an event's request id, say): the same seed and name always give the
+ * same value, without keeping a generator per name.
+ */
+export function seededFraction(seed: number, name: string): number {
+  return mulberry32(streamSeed(seed, name))();
+}
+
 export class SeededStreams {
   private readonly generators = new Map<string, () => number>();
 

@@ -39,8 +39,8 @@ export interface RuntimeDeps {
 
 /** What the runtime learnt about a call as it went, for its CloudTrail event (the caller writes the event). */
 export interface CallDetails {
-  /** The request's parameters as CloudTrail logs them: the model and settings, never the content. */
-  requestParameters: Record<string, unknown>;
+  /** The request's parameters as CloudTrail logs them: the model and settings, never the content (null: none). */
+  requestParameters: Record<string, unknown> | null;
   /** The region a profile request ran in. */
   inferenceRegion?: string;
   /** The answer's token counts, once it completed. */

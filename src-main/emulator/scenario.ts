@@ -5,6 +5,7 @@ import { PricingScenarioSchema } from './price-data';
 import { QuotasScenarioSchema } from './quota-data';
 import { RoutingScenarioSchema } from './routing';
 import { SsoScenarioSchema } from './services/sso';
+import { CloudTrailScenarioSchema } from './trail-log';
 
 /**
  * Fault injection and timing for the emulator. A scenario is plain JSON (a file given with `--scenario`, or a body
@@ -217,6 +218,8 @@ export const ScenarioSchema = z
     cloudwatch: CloudWatchScenarioSchema.prefault({}),
     /** The Price List API: refused or failing, page size, extra raw price documents (price-data.ts). */
     pricing: PricingScenarioSchema.prefault({}),
+    /** CloudTrail: when events become visible, LookupEvents' rate, refused regions, duplicated and lost events (trail-log.ts). */
+    cloudtrail: CloudTrailScenarioSchema.prefault({}),
   })
   .strict();
 

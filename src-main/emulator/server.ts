@@ -16,8 +16,11 @@ import { ScenarioState, type ServiceContext } from './services/context';
 import { answerService, serviceOf } from './services/dispatch';
 import { EMPTY_SCENARIO, RUNTIME_OPERATIONS, type Scenario } from './scenario';
 import { perRegion, sampleDelay, sleep } from './timing';
+import { controlPlaneParameters, lookupEventOf, type TrailCall } from './trail-events';
+import { TrailLog } from './trail-log';
 import { UsageLog, type InvocationRecord } from './usage-log';
 import {
+  accessKeyIdFromAuthorization,
   BedrockError,
   MESSAGES,
   readBody,
@@ -89,6 +92,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const promptCache = new PromptCache();
   const quotaRecordings = loadQuotaRecordings();
   const priceRecordings = new PriceRecordings(data);
+  // CloudTrail's history outlives a change of scenario, as AWS's does; a reset clears it.
+  const trail = new TrailLog();
   const clock = options.clock ?? Date.now;
   let scenario = options.scenario ?? EMPTY_SCENARIO;
   let faults = new FaultInjector(scenario);
@@ -119,6 +124,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     peakConcurrentRequests = {};
     totalConnections = 0;
     connections.reset();
+    trail.clear();
     restartScenario(scenario);
   };
   const stats = (): EmulatorStats => ({
@@ -181,16 +187,35 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     if (isNotEnabled(region)) throw new BedrockError(403, 'UnrecognizedClientException', MESSAGES.notEnabled);
     const regionData = data.regions.get(region)!;
     const identifier = route.identifier ?? '';
-
-    if (isRuntime) {
-      const details: CallDetails = { requestParameters: { modelId: identifier } };
-      await answerRuntime(runtimeDeps, { request, response, operation: route.operation, region, regionData, identifier, bodyText, roundTripMs, requestId, details });
-      return;
+    // From here the call is the account's: CloudTrail records it, answered or refused, once it has an outcome.
+    const details: CallDetails = { requestParameters: isRuntime ? { modelId: identifier } : controlPlaneParameters(route.operation, route.identifier, url.searchParams) };
+    const trailCall = {
+      region,
+      operation: route.operation,
+      requestId,
+      receivedAt: clock(),
+      ...(bearer ? {} : { accessKeyId: accessKeyIdFromAuthorization(authorization) }),
+      userAgent: String(request.headers['user-agent'] ?? ''),
+    };
+    const recordTrail = (error?: TrailCall['error']) => {
+      const { requestParameters, ...outcome } = details;
+      const call: TrailCall = { ...trailCall, requestParameters, ...outcome, ...(error ? { error } : {}) };
+      trail.record(region, requestId, lookupEventOf(scenario, call), clock());
+    };
+    try {
+      if (isRuntime) {
+        await answerRuntime(runtimeDeps, { request, response, operation: route.operation, region, regionData, identifier, bodyText, roundTripMs, requestId, details });
+      } else {
+        await sleep(Math.max(0, sampleDelay(perRegion(scenario.controlPlaneLatencyMs, region), delays, `controlPlane:${region}`) - roundTripMs));
+        const fault = faults.beforeAnswer({ region, operation: route.operation });
+        if (fault) throw fault;
+        sendJson(response, 200, controlPlane.answer(route.operation, regionData, identifier, url.searchParams, scenario));
+      }
+    } catch (error) {
+      recordTrail(error instanceof BedrockError ? { code: error.errorType, message: error.message } : { code: 'InternalServerException', message: MESSAGES.internal });
+      throw error;
     }
-    await sleep(Math.max(0, sampleDelay(perRegion(scenario.controlPlaneLatencyMs, region), delays, `controlPlane:${region}`) - roundTripMs));
-    const fault = faults.beforeAnswer({ region, operation: route.operation });
-    if (fault) throw fault;
-    sendJson(response, 200, controlPlane.answer(route.operation, regionData, identifier, url.searchParams, scenario));
+    recordTrail();
   };
 
   const handle = async (request: EmulatorRequest, response: EmulatorResponse) => {
@@ -249,7 +274,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     router: () => router,
   };
   /** The state a service module reads, as it stands for this request (a new scenario replaces the per-scenario parts). */
-  const serviceContext = (): ServiceContext => ({ data, quotas: quotaRecordings, prices: priceRecordings, now: clock, usage, state: serviceState, delays, dropConnection });
+  const serviceContext = (): ServiceContext => ({ data, quotas: quotaRecordings, prices: priceRecordings, now: clock, usage, trail, state: serviceState, delays, dropConnection });
   const controlDeps = {
     port: () => server.port,
     scenario: () => scenario,

@@ -39,6 +39,11 @@ export function regionFromAuthorization(header: string | undefined): string | nu
   return match?.[1] ?? null;
 }
 
+/** The access key id from `Credential=AKID/20261122/...`. */
+export function accessKeyIdFromAuthorization(header: string | undefined): string | undefined {
+  return /Credential=([^/,\s]+)\//.exec(header ?? '')?.[1];
+}
+
 export function readBody(request: EmulatorRequest): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];

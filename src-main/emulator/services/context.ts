@@ -2,6 +2,8 @@ import type { EmulatorData } from '../bedrock-data';
 import type { PriceRecordings } from '../price-data';
 import type { QuotaRecordings } from '../quota-data';
 import type { SeededStreams } from '../random';
+import type { TokenBucket } from '../token-bucket';
+import type { TrailLog } from '../trail-log';
 import { perRegion, sampleDelay, sleep } from '../timing';
 import type { UsageLog } from '../usage-log';
 import type { EmulatorRequest } from '../wire';
@@ -20,6 +22,8 @@ export interface ServiceContext {
   now(): number;
   /** What the runtime has served since the scenario was set. */
   usage: UsageLog;
+  /** CloudTrail's event history of the Bedrock calls since the scenario was set. */
+  trail: TrailLog;
   /** Kept as long as the scenario in force: a new scenario (or a reset) starts it over. */
   state: ScenarioState;
   delays: SeededStreams;
@@ -39,6 +43,8 @@ export interface QuotaIncreaseRequest {
 
 export class ScenarioState {
   readonly quotaIncreaseRequests: QuotaIncreaseRequest[] = [];
+  /** Rate limits of the services, by what they limit (a service and region). */
+  readonly buckets = new Map<string, TokenBucket>();
   private readonly counters = new Map<string, number>();
 
   /** Counts one more call under `key` and returns the count so far. */

@@ -4,6 +4,7 @@ import { QueryError, sendQueryError } from './query-protocol';
 import type { ServiceContext } from './context';
 import { contentTypeOf } from './json-protocol';
 import type { EmulatedService } from './service';
+import { cloudTrailService } from './cloudtrail';
 import { cloudWatchService } from './cloudwatch';
 import { iamService } from './iam';
 import { pricingService } from './pricing';
@@ -12,7 +13,7 @@ import { ssoOidcService, ssoPortalService } from './sso';
 import { stsService } from './sts';
 
 /** Every service the emulator speaks besides Bedrock (which is dispatched by path). One line each. */
-export const SERVICES: readonly EmulatedService[] = [stsService, iamService, ssoOidcService, ssoPortalService, serviceQuotasService, cloudWatchService, pricingService];
+export const SERVICES: readonly EmulatedService[] = [stsService, iamService, ssoOidcService, ssoPortalService, serviceQuotasService, cloudWatchService, pricingService, cloudTrailService];
 
 const SCOPE = /Credential=([^/,\s]+)\/\d{8}\/([a-z0-9-]+)\/([a-z0-9-]+)\/aws4_request/;
 
