@@ -16,15 +16,15 @@ function useDebounced<T>(value: T, delayMs: number): T {
   return settled;
 }
 
-const LABELS: Record<WorkloadField, { label: string; hint?: string }> = {
-  rpm: { label: 'Requests per minute' },
-  concurrency: { label: 'Concurrency', hint: 'requests in flight' },
-  durationMs: { label: 'Request duration (ms)', hint: 'start to last token' },
-  inputTokens: { label: 'Input tokens', hint: 'not cached' },
-  maxTokens: { label: 'max_tokens' },
-  outputTokens: { label: 'Expected output tokens', hint: 'empty: max_tokens' },
-  cacheReadTokens: { label: 'Cache read tokens' },
-  cacheWriteTokens: { label: 'Cache write tokens' },
+const LABELS: Record<WorkloadField, { label: string; hint: string }> = {
+  rpm: { label: 'Requests per minute', hint: 'The rate the workload asks for' },
+  concurrency: { label: 'Concurrency', hint: 'Requests in flight at once' },
+  durationMs: { label: 'Request duration (ms)', hint: 'From the request to its last token' },
+  inputTokens: { label: 'Input tokens', hint: 'Per request, neither read from nor written to the prompt cache' },
+  maxTokens: { label: 'max_tokens', hint: 'Reserved against the tokens-per-minute quota while the request runs' },
+  outputTokens: { label: 'Output tokens', hint: 'The output expected per request; empty: max_tokens (the worst case)' },
+  cacheReadTokens: { label: 'Cache read tokens', hint: 'Read from the prompt cache: they do not count against the quota' },
+  cacheWriteTokens: { label: 'Cache write tokens', hint: 'Written to the prompt cache: they count like input' },
 };
 
 function Field({ field, form, errors, onChange }: { field: WorkloadField; form: WorkloadForm; errors: Partial<Record<WorkloadField, string>>; onChange(field: WorkloadField, text: string): void }) {
@@ -32,13 +32,11 @@ function Field({ field, form, errors, onChange }: { field: WorkloadField; form: 
   const error = errors[field];
   const { label, hint } = LABELS[field];
   return (
-    <label className="cap-field" htmlFor={id}>
-      <span>
-        {label}
-        {hint ? <span className="cap-hint"> ({hint})</span> : null}
-      </span>
+    <label className="cap-field" htmlFor={id} title={hint}>
+      <span>{label}</span>
       <input
         id={id}
+        placeholder={field === 'outputTokens' ? 'max_tokens' : undefined}
         inputMode="numeric"
         value={form.fields[field]}
         onChange={(event) => onChange(field, event.target.value)}

@@ -12,6 +12,9 @@ export const LIMIT_LABEL: Record<BindingLimit, string> = {
   'tokens-per-day': 'tokens per day',
 };
 
+/** The same, short enough for a table cell. */
+const LIMIT_SHORT: Record<BindingLimit, string> = { 'requests-per-minute': 'requests/min', 'tokens-per-minute': 'tokens/min', 'tokens-per-day': 'tokens/day' };
+
 /**
  * The global profile is "the way out" when it carries more than every other route from the region: the table marks
  * its row and says by how much. Null when it does not (or there is no global profile with a quota).
@@ -44,7 +47,7 @@ function Headroom({ route }: { route: CapacityRoute }) {
     <span className={route.headroomPercent < 0 ? 'cap-over' : route.headroomPercent < 20 ? 'cap-tight' : undefined} title={route.headroomLimit ? `least room under the ${LIMIT_LABEL[route.headroomLimit]} quota, with today's peak` : undefined}>
       {formatPercent(route.headroomPercent)}
       {route.headroomPercent < 0 ? ' (over)' : ''}
-      {route.headroomLimit ? <span className="muted cap-small"> {LIMIT_LABEL[route.headroomLimit].replace(/ per /, '/').replace('minute', 'min')}</span> : null}
+      {route.headroomLimit ? <span className="muted cap-small"> {LIMIT_SHORT[route.headroomLimit]}</span> : null}
     </span>
   );
 }
@@ -111,7 +114,7 @@ export function CapacityTable({ answer, input }: { answer: CapacityAnswer; input
                       </div>
                     ) : null}
                   </th>
-                  <td>{KIND_LABEL[route.routeKind]}</td>
+                  <td className="cap-nowrap">{KIND_LABEL[route.routeKind]}</td>
                   <td className="num">
                     {formatCount(route.reservedTokensPerRequest)} / {formatCount(route.settledTokensPerRequest)}
                   </td>
@@ -119,7 +122,9 @@ export function CapacityTable({ answer, input }: { answer: CapacityAnswer; input
                   <td className="num">{formatCount(route.tokensPerMinuteAtTarget)}</td>
                   <td className="num cap-strong">{route.maxRequestsPerMinute === null ? <span className="quota-none">{NO_QUOTA_FOUND}</span> : formatCount(route.maxRequestsPerMinute)}</td>
                   <td className="num">{route.maxInFlightByReservation === null ? '–' : formatCount(route.maxInFlightByReservation)}</td>
-                  <td>{route.bindingLimit ? LIMIT_LABEL[route.bindingLimit] : '–'}</td>
+                  <td className="cap-nowrap" title={route.bindingLimit ? `The ${LIMIT_LABEL[route.bindingLimit]} quota gives the lowest maximum` : undefined}>
+                    {route.bindingLimit ? LIMIT_SHORT[route.bindingLimit] : '–'}
+                  </td>
                   <td className="num">
                     <Headroom route={route} />
                   </td>

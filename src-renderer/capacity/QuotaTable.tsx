@@ -50,21 +50,29 @@ function AppliedValue({ quota }: { quota: QuotaValue }) {
   );
 }
 
-/** Every unit of one route: applied and default values, adjustable or not, the quota code and the link to ask for more. */
-export function QuotaTable({ route, region }: { route: RouteQuotas; region: string }) {
+/**
+ * Every unit of one route: applied and default values, adjustable or not, the quota code and the link to ask for
+ * more. `compact` (the cell panel's 350 px): the default beside the applied value only when it differs, and
+ * "adjustable" said by the link itself ("Request increase" or "not adjustable").
+ */
+export function QuotaTable({ route, region, compact = false }: { route: RouteQuotas; region: string; compact?: boolean }) {
   const notes = QUOTA_UNITS.flatMap((unit) => {
     const note = route[unit]?.note;
     return note ? [note] : [];
   });
   return (
     <>
-      <table className="dense quota-table" data-testid="quota-table" aria-label={`Quotas of ${route.invokeId}${route.variant ? ` (${route.variant})` : ''} in ${region}`}>
+      <table className={`dense quota-table${compact ? ' quota-table-compact' : ''}`} data-testid="quota-table" aria-label={`Quotas of ${route.invokeId}${route.variant ? ` (${route.variant})` : ''} in ${region}`}>
         <thead>
           <tr>
             <th scope="col">Quota</th>
             <th scope="col">Applied</th>
-            <th scope="col">Default</th>
-            <th scope="col">Adjustable</th>
+            {compact ? null : (
+              <>
+                <th scope="col">Default</th>
+                <th scope="col">Adjustable</th>
+              </>
+            )}
             <th scope="col">Code</th>
           </tr>
         </thead>
@@ -81,15 +89,20 @@ export function QuotaTable({ route, region }: { route: RouteQuotas; region: stri
                     <td className="num">
                       <AppliedValue quota={quota} />
                       {quota.note ? <sup title={quota.note}>*</sup> : null}
+                      {compact && quota.applied !== null && quota.default !== null && quota.default !== quota.applied ? <div className="muted quota-default">default {formatCount(quota.default)}</div> : null}
                     </td>
-                    <td className={`num${quota.default === quota.applied ? ' muted' : ''}`}>{quota.default === null ? '–' : formatCount(quota.default)}</td>
-                    <td>{quota.adjustable ? 'yes' : 'no'}</td>
+                    {compact ? null : (
+                      <>
+                        <td className={`num${quota.default === quota.applied ? ' muted' : ''}`}>{quota.default === null ? '–' : formatCount(quota.default)}</td>
+                        <td>{quota.adjustable ? 'yes' : 'no'}</td>
+                      </>
+                    )}
                     <td className="quota-code">
                       <code>{visibleText(quota.quotaCode)}</code> <IncreaseLink region={region} quota={quota} />
                     </td>
                   </>
                 ) : (
-                  <td colSpan={4} className="quota-none">
+                  <td colSpan={compact ? 2 : 4} className="quota-none">
                     {NO_QUOTA_FOUND}
                   </td>
                 )}

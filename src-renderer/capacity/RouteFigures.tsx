@@ -15,23 +15,27 @@ interface Answer<T> {
 export function RouteFigures({ invokeId, kind, region, quotas, prices }: { invokeId: string; kind: QuotaRouteKind; region: string; quotas: Answer<QuotasAnswer>; prices: Answer<PricesAnswer> }) {
   const status = quotas.data?.regions[region];
   const routes = status?.status === 'ok' ? status.routes.filter((route) => route.invokeId === invokeId) : [];
+  // A variant's quotas ("1M Context Length") are its own: folded under the model's, which stand for the route.
+  const own = routes.filter((route) => !route.variant);
+  const variants = routes.filter((route) => route.variant);
   return (
     <div className="route-figures" data-testid="route-figures">
       {status?.status === 'ok' ? (
-        routes.length === 0 ? (
+        own.length === 0 ? (
           <p className="quota-none" data-testid="no-quota">
             Quotas: {NO_QUOTA_FOUND}
           </p>
         ) : (
-          routes.map((route) => (
-            <div key={route.variant ?? ''}>
-              {route.variant ? <p className="quota-variant muted">Variant: {route.variant}</p> : null}
-              <QuotaTable route={route} region={region} />
-            </div>
-          ))
+          own.map((route, index) => <QuotaTable key={index} route={route} region={region} compact />)
         )
       ) : null}
       {prices.data ? <PriceLines rows={pricesOfRoute(prices.data.prices, region, kind)} /> : null}
+      {variants.map((route) => (
+        <details key={route.variant} className="quota-variant">
+          <summary>Quotas of the variant {route.variant}</summary>
+          <QuotaTable route={route} region={region} compact />
+        </details>
+      ))}
     </div>
   );
 }

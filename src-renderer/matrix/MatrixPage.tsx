@@ -161,6 +161,7 @@ export function MatrixPage() {
   };
   const legend = (open: boolean) => {
     setLegendOpen(open);
+    if (!open) setFigureOverlay((current) => (current === 'quota' ? null : current));
     localStorage.setItem(LEGEND_KEY, open ? 'open' : 'closed');
   };
   const stamp = document.generatedAt.slice(0, 10);
@@ -186,17 +187,13 @@ export function MatrixPage() {
         onLegend={legend}
         onExportCsv={() => download(`bedrock-matrix-${stamp}.csv`, matrixCsv(document, data), 'text/csv')}
         onExportJson={() => download(`bedrock_catalog-${stamp}.json`, `${JSON.stringify(document, null, 2)}\n`, 'application/json')}
-        extra={
-          <>
-            <MatrixTtftOverlay document={document} on={figureOverlay === 'ttft'} onToggle={(on) => setFigureOverlay(on ? 'ttft' : null)} />
-            <MatrixQuotaOverlay document={document} regions={data.regions} rowsShown={rowsShown} cellNotes={cellNotes} on={figureOverlay === 'quota'} onToggle={(on) => setFigureOverlay(on ? 'quota' : null)} />
-          </>
-        }
+        extra={<MatrixTtftOverlay document={document} on={figureOverlay === 'ttft'} onToggle={(on) => setFigureOverlay(on ? 'ttft' : null)} />}
       />
       {legendOpen ? (
-        // The access overlay's toggle ends the legend row, beside the marks it explains; closing the legend turns it off.
+        // The quota and access overlays' toggles end the legend row (the toolbar is full at 1280 px); closing the legend turns them off.
         <div className="matrix-legend-row">
           <MatrixLegend />
+          <MatrixQuotaOverlay document={document} regions={data.regions} rowsShown={rowsShown} cellNotes={cellNotes} on={figureOverlay === 'quota'} onToggle={(on) => setFigureOverlay(on ? 'quota' : null)} />
           <MatrixAccessOverlay document={document} regions={data.regions} rowsShown={rowsShown} />
         </div>
       ) : (
