@@ -44,13 +44,16 @@ export function promptText(body: ConverseRequestBody): string {
   return parts.join('\n');
 }
 
+/** The answer's limit when the request sets no `maxTokens`; also what a quota reserves for it. */
+export const DEFAULT_MAX_TOKENS = 512;
+
 export function generateAnswer(modelId: string, body: ConverseRequestBody): GeneratedAnswer {
   const prompt = promptText(body);
   const digest = createHash('sha256').update(`${modelId}\n${prompt}`).digest();
   // A SHA-256 digest is 32 bytes: every index below is taken modulo its length.
   const byte = (index: number) => digest[index % digest.length]!;
   const naturalLength = 24 + (byte(0) % 40);
-  const maxTokens = body.inferenceConfig?.maxTokens ?? 512;
+  const maxTokens = body.inferenceConfig?.maxTokens ?? DEFAULT_MAX_TOKENS;
   const length = Math.min(naturalLength, maxTokens);
   const tokens: string[] = [];
   for (let index = 0; index < length; index++) {

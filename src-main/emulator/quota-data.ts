@@ -14,8 +14,8 @@ import { anyRegionModel } from './targets';
 
 export const QUOTA_ROUTE_KINDS = ['on-demand', 'geo-profile', 'global-profile'] as const;
 export const QUOTA_UNITS = ['requestsPerMinute', 'tokensPerMinute', 'tokensPerDay'] as const;
-type RouteKind = (typeof QUOTA_ROUTE_KINDS)[number];
-type QuotaUnit = (typeof QUOTA_UNITS)[number];
+export type RouteKind = (typeof QUOTA_ROUTE_KINDS)[number];
+export type QuotaUnit = (typeof QUOTA_UNITS)[number];
 
 const RegionOrAny = z.string().min(1);
 const QuotaValue = z.number().nonnegative();
@@ -219,4 +219,27 @@ export function quotasOfRegion(recordings: QuotaRecordings, data: EmulatorData, 
     served.set(extra.quotaCode, { quotaCode: extra.quotaCode, quotaName: extra.quotaName, applied: extra.value, default: extra.value, adjustable: extra.adjustable, unit: 'None', globalQuota: false, usageMetric: {}, period: {} });
   }
   return [...served.values()];
+}
+
+/**
+ * The applied value of the quota that holds a model's calls on a route in a region, as Service Quotas serves it
+ * under the scenario: the code the quota index gives the model, route and unit (or the code a rule synthesised for
+ * it); null when the region has no such quota.
+ */
+export function appliedQuota(
+  recordings: QuotaRecordings,
+  data: EmulatorData,
+  scenario: QuotasScenario,
+  region: string,
+  modelId: string,
+  routeKind: RouteKind,
+  unit: QuotaUnit,
+): number | null {
+  const served = new Map(quotasOfRegion(recordings, data, scenario, region).map((quota) => [quota.quotaCode, quota]));
+  const codes = [...indexRows(recordings, routeKind, unit, modelId).map((row) => row.quotaCode), synthesisedQuotaCode(modelId, routeKind, unit)];
+  for (const code of codes) {
+    const quota = served.get(code);
+    if (quota) return quota.applied;
+  }
+  return null;
 }

@@ -1,11 +1,12 @@
 import type { ServerResponse } from 'node:http';
-import type { EmulatorData, FoundationModelSummaryWire, RegionData } from './bedrock-data';
+import type { EmulatorData, FoundationModelSummaryWire, InferenceProfileWire, RegionData } from './bedrock-data';
 import { isAccessDenied } from './control-plane';
-import { eventFrame, exceptionFrame, generateAnswer, type ConverseRequestBody } from './converse';
+import { DEFAULT_MAX_TOKENS, eventFrame, exceptionFrame, generateAnswer, type ConverseRequestBody } from './converse';
 import type { FaultInjector, MidStreamFault } from './faults';
 import { assertServes, offersTokenCounting, outputBurndownRate, speedFactors, UNSUPPORTED } from './model-features';
 import { parseConverseRequest, parseCountTokensRequest, type LatencyMode } from './prompt';
 import type { PromptCache } from './prompt-cache';
+import type { QuotaEnforcer } from './quota-enforcement';
 import type { SeededStreams } from './random';
 import type { MidStreamErrorRule, Operation, Scenario } from './scenario';
 import { profileDestinations, type Router } from './routing';
@@ -35,6 +36,10 @@ export interface RuntimeDeps {
   recordInvocation: (entry: Omit<InvocationRecord, 'at'>) => void;
   /** Picks the destination region of each profile request. */
   router: () => Router;
+  /** The scenario's quota buckets (a no-op unless it enforces quotas). */
+  quotas: () => QuotaEnforcer;
+  /** The emulator's clock, epoch milliseconds. */
+  now: () => number;
 }
 
 /** What the runtime learnt about a call as it went, for its CloudTrail event (the caller writes the event). */
@@ -115,10 +120,9 @@ export async function answerRuntime(deps: RuntimeDeps, call: RuntimeCall): Promi
  * round trip included: the service's share is that less the region's round trip (this request's own when the
  * region called serves it, the typical one of a destination).
  */
-function servingPlan(deps: RuntimeDeps, call: RuntimeCall, speed: { ttft: number; perToken: number }) {
-  const { region, identifier } = call;
+function servingPlan(deps: RuntimeDeps, call: RuntimeCall, profile: InferenceProfileWire | undefined, speed: { ttft: number; perToken: number }) {
+  const { region } = call;
   const scenario = deps.scenario();
-  const profile = findProfile(call.regionData, identifier);
   const servedRegion = profile ? deps.router().serve(region, profile.inferenceProfileId, profileDestinations(deps.data, call.regionData, profile)) : region;
   const roundTripShare = servedRegion === region ? call.roundTripMs : typicalDelay(perRegion(scenario.roundTripMs, servedRegion));
   const ttftDrawn = sampleDelay(perRegion(scenario.timeToFirstTokenMs, servedRegion), deps.delays(), `ttft:${servedRegion}`);
@@ -157,10 +161,14 @@ async function answerInvocation(deps: RuntimeDeps, call: RuntimeCall, model: Fou
   const request = parseConverseRequest(call.bodyText);
   call.details.requestParameters = loggedParameters(identifier, request.body);
   assertServes(model, operation, request);
+  const profile = findProfile(call.regionData, identifier);
+  const routeKind = !profile ? 'on-demand' : profile.inferenceProfileId.startsWith('global.') ? 'global-profile' : 'geo-profile';
+  const reservedTokens = request.prompt.totalTokens + (request.body.inferenceConfig?.maxTokens ?? DEFAULT_MAX_TOKENS);
+  const admission = deps.quotas().admit({ region, modelId, routeKind, reservedTokens }, deps.now());
 
   const latency: LatencyMode | undefined =
     request.latency === 'optimized' && !deps.faults().optimizedServed(region, modelId) ? 'standard' : request.latency;
-  const { servedRegion, routed, timing } = servingPlan(deps, call, speedFactors(latency, request.serviceTier));
+  const { servedRegion, routed, timing } = servingPlan(deps, call, profile, speedFactors(latency, request.serviceTier));
   if (routed) call.details.inferenceRegion = servedRegion;
   const answer = generateAnswer(modelId, request.body);
   // The cache lives where the model runs: a profile request routed elsewhere misses what another region wrote.
@@ -178,6 +186,8 @@ async function answerInvocation(deps: RuntimeDeps, call: RuntimeCall, model: Fou
   };
   call.details.served = served;
   const record = (outcome: Outcome) => {
+    // A call cut short settles at its prompt: the model read it, and what it wrote is not counted.
+    admission.settle(outcome.usage?.quotaTokens ?? cache.inputTokens + (cache.cacheWriteInputTokens ?? 0), deps.now());
     if (outcome.usage) call.details.tokens = { inputTokens: outcome.usage.inputTokens, outputTokens: outcome.usage.outputTokens };
     deps.recordInvocation({ region, modelId: identifier, requestId: call.requestId, servedRegion, ...outcome });
   };

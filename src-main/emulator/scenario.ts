@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { CloudWatchScenarioSchema } from './metric-series';
 import { PricingScenarioSchema } from './price-data';
 import { QuotasScenarioSchema } from './quota-data';
+import { EnforceQuotasSchema } from './quota-enforcement';
 import { RoutingScenarioSchema } from './routing';
 import { SsoScenarioSchema } from './services/sso';
 import { CloudTrailScenarioSchema } from './trail-log';
@@ -201,6 +202,11 @@ export const ScenarioSchema = z
      * Without a rule that weights any of a profile's destinations, they are equally likely.
      */
     routing: RoutingScenarioSchema,
+    /**
+     * Throttle runtime calls by the applied requests- and tokens-per-minute quotas of `quotas` (quota-enforcement.ts):
+     * true, or `{ burstSeconds }` for buckets that hold less than a minute's quota. Off by default.
+     */
+    enforceQuotas: EnforceQuotasSchema,
     /** Who the caller is, as STS GetCallerIdentity answers (the AWS documentation's example user by default). */
     identity: CallerIdentity.prefault({}),
     /**

@@ -8,7 +8,8 @@ import { FaultInjector } from './faults';
 import { PriceRecordings } from './price-data';
 import { PromptCache } from './prompt-cache';
 import { listenH1AndH2c } from './protocol';
-import { loadQuotaRecordings } from './quota-data';
+import { appliedQuota, loadQuotaRecordings } from './quota-data';
+import { QuotaEnforcer } from './quota-enforcement';
 import { SeededStreams } from './random';
 import { Router } from './routing';
 import { answerRuntime, type CallDetails } from './runtime';
@@ -99,6 +100,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   let faults = new FaultInjector(scenario);
   let delays = new SeededStreams(scenario.seed);
   let router = new Router(scenario.routing, scenario.seed);
+  const quotaEnforcer = (of: Scenario) =>
+    new QuotaEnforcer(of.enforceQuotas, (region, modelId, routeKind, unit) => appliedQuota(quotaRecordings, data, of.quotas, region, modelId, routeKind, unit));
+  let quotas = quotaEnforcer(scenario);
   let usage = new UsageLog();
   let serviceState = new ScenarioState();
   let requests: EmulatorStats['requests'] = {};
@@ -113,6 +117,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     faults = new FaultInjector(next);
     delays = new SeededStreams(next.seed);
     router = new Router(next.routing, next.seed);
+    quotas = quotaEnforcer(next);
     promptCache.clear();
     usage = new UsageLog();
     serviceState = new ScenarioState();
@@ -272,6 +277,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     onStreamAborted: (region: string) => (abortedStreams[region] = (abortedStreams[region] ?? 0) + 1),
     recordInvocation: (entry: Omit<InvocationRecord, 'at'>) => usage.record({ ...entry, at: clock() }),
     router: () => router,
+    quotas: () => quotas,
+    now: clock,
   };
   /** The state a service module reads, as it stands for this request (a new scenario replaces the per-scenario parts). */
   const serviceContext = (): ServiceContext => ({ data, quotas: quotaRecordings, prices: priceRecordings, now: clock, usage, trail, state: serviceState, delays, dropConnection });
