@@ -29,6 +29,11 @@ export interface InvocationRecord {
     outputTokens: number;
     cacheReadTokens: number;
     cacheWriteTokens: number;
+    /**
+     * Bedrock's own time, as InvocationLatency and TimeToFirstToken publish it: from the request's arrival (after
+     * its round trip and any handshake, which the emulator waits first) to the end, and to the first token. A
+     * client's figures exceed these by at least the round trip; a profile call's are its destination's.
+     */
     latencyMs: number;
     /** Streaming calls only. */
     ttftMs?: number;
