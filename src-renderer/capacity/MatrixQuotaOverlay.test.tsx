@@ -47,7 +47,7 @@ describe('MatrixQuotaOverlay', () => {
     expect(screen.getByRole('button', { name: 'Quota overlay' }).getAttribute('aria-pressed')).toBe('true');
     const summary = await screen.findByTestId('quota-overlay-summary');
     // Haiku: 2M in us-east-1, not offered in us-west-2 (no cell), failed in eu-west-1; Haiku 4.5: 400k in us-east-1, no quota in us-west-2.
-    expect(summary.textContent).toBe('Tokens per minute, best route from each cell (2 with a quota, 1 no quota found, 1 quotas could not be read):');
+    expect(summary.textContent).toBe('Tokens per minute, best route from each cell (2 with a quota, 1 no tokens/min quota found, 1 quotas could not be read):');
     expect(calls).toEqual([{ method: 'getQuotas', input: {} }]);
     const css = container.querySelector('style')?.textContent ?? '';
     expect(css).toContain('content:"2M"');
@@ -57,7 +57,7 @@ describe('MatrixQuotaOverlay', () => {
     expect(cellNotes.get(HAIKU, 'us-west-2')).toBeNull();
     const legend = screen.getByTestId('quota-overlay-legend').textContent;
     expect(legend).toContain('< 300k');
-    expect(legend).toContain('∅ no quota found');
+    expect(legend).toContain('∅ no tokens/min quota found');
     expect(legend).toContain('⚠ quotas could not be read');
 
     toggle();

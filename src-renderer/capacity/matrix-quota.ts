@@ -30,7 +30,7 @@ export const quotaBandOf = (tokensPerMinute: number) => QUOTA_BANDS.find((band) 
 
 /** The glyphs of the cells without a figure: drawn where the figure would be, so the colour is never the only carrier. */
 export const QUOTA_MARKS = {
-  'no-quota': { glyph: '∅', label: 'no quota found' },
+  'no-quota': { glyph: '∅', label: 'no tokens/min quota found' },
   failed: { glyph: '⚠', label: 'quotas could not be read' },
 } as const;
 
@@ -70,7 +70,7 @@ export function quotaCells(document: CatalogDocument, quotas: Pick<QuotaSection,
 
 /** The line the cell's tooltip adds while the overlay is on: which route the figure is of. */
 export function describeQuotaCell(cell: QuotaCell): string {
-  if (cell.verdict === 'no-quota') return 'Quota overlay: no quota found for any route from this region.';
+  if (cell.verdict === 'no-quota') return 'Quota overlay: no tokens-per-minute quota found for any route from this region.';
   if (cell.verdict === 'failed') return `Quota overlay: quotas could not be read here (${cell.reason}).`;
   return `Quota overlay: ${formatCount(cell.tokensPerMinute)} tokens per minute${cell.isDefault ? " (AWS's default)" : ''} through ${cell.invokeId} (${KIND_WORDS[cell.routeKind]}).`;
 }
@@ -86,7 +86,7 @@ export function quotaOverlayCss(cells: readonly QuotaCell[]): string {
     .map((cell) => {
       const selector = `.cell[data-model=${quoted(cell.modelId)}][data-region=${quoted(cell.region)}]`;
       const figure = (text: string, ink: string) =>
-        `${selector}::after{content:${quoted(text)};position:absolute;right:1px;bottom:1px;font-size:${FIGURE_PX}px;font-weight:600;line-height:1;color:${ink}}`;
+        `${selector}::after{content:${quoted(text)};position:absolute;right:1px;bottom:1px;font-size:${FIGURE_PX}px;font-weight:600;letter-spacing:-0.4px;line-height:1;color:${ink}}`;
       if (cell.verdict === 'quota') {
         const band = quotaBandOf(cell.tokensPerMinute);
         return `${selector}{background:${band.color}!important;color:${band.ink}!important}${figure(formatCompact(cell.tokensPerMinute), band.ink)}`;
