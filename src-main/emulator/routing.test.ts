@@ -2,7 +2,7 @@ import { ConverseStreamCommand } from '@aws-sdk/client-bedrock-runtime';
 import { describe, expect, it } from 'vitest';
 import { data, hello, readStream, useEmulator } from './emulator-harness';
 import { profileDestinations, Router, RoutingScenarioSchema } from './routing';
-import { parseScenario } from './scenario';
+import { loadBuiltInScenario, parseScenario } from './scenario';
 
 const { emulator, runtime } = useEmulator();
 
@@ -111,5 +111,20 @@ describe('a profile request served in its destination', () => {
     expect(read.metadata!.metrics!.latencyMs!).toBeGreaterThanOrEqual(100);
     expect(clientTtft).toBeGreaterThanOrEqual(110);
     expect(clientTtft).toBeLessThan(400);
+  });
+});
+
+describe('the realistic scenario', () => {
+  it('weights every destination it names among the profile’s own, for a couple of profiles', () => {
+    const realistic = loadBuiltInScenario('realistic');
+    expect(realistic.routing.length).toBeGreaterThanOrEqual(2);
+    for (const rule of realistic.routing) {
+      const sources = rule.sourceRegion === '*' ? [...data.regions.values()].filter((region) => region.profilesById.has(rule.profileId)) : [data.regions.get(rule.sourceRegion)!];
+      expect(sources.length, rule.profileId).toBeGreaterThan(0);
+      const destinations = new Set(sources.flatMap((source) => profileDestinations(data, source, source.profilesById.get(rule.profileId)!)));
+      for (const region of Object.keys(rule.weights)) expect(destinations, `${rule.profileId} → ${region}`).toContain(region);
+    }
+    expect(realistic.enforceQuotas).toBe(true);
+    expect(realistic.cloudtrail.delayMs).toBeGreaterThan(0);
   });
 });
