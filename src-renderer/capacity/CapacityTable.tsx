@@ -70,9 +70,9 @@ export function CapacityTable({ answer, input }: { answer: CapacityAnswer; input
         {answer.modelLimits ? ` max_tokens checked against the model's output limit of ${formatCount(answer.modelLimits.maxOutputTokens)} (${answer.modelLimits.source}, ${answer.modelLimits.asOf.slice(0, 10)}).` : ' The model’s output limit is not known: max_tokens was not checked against it.'}
       </p>
       {answer.quotasError ? (
-        <p className="quota-failed" role="note">
+        <p className="quota-failed" role="note" data-testid="capacity-quotas-error">
           ⚠ The quotas of {answer.from} could not be read ({answer.quotasError.code}: <RegionText text={answer.quotasError.message} />
-          ): no route can be sized.
+          ){answer.quotasFetchedAt ? `: the figures use the quotas last read ${new Date(answer.quotasFetchedAt).toLocaleString()}.` : ': no route can be sized.'}
         </p>
       ) : null}
       <div className="cap-table-scroll">

@@ -26,6 +26,7 @@ export function MatrixQuotaOverlay({ document, regions, rowsShown, cellNotes, on
 
   const counts = { quota: 0, 'no-quota': 0, failed: 0 };
   for (const cell of cells) counts[cell.verdict] += 1;
+  const lastKnown = cells.filter((cell) => cell.verdict === 'quota' && cell.lastKnownAt).length;
 
   return (
     <>
@@ -71,6 +72,11 @@ export function MatrixQuotaOverlay({ document, regions, rowsShown, cellNotes, on
                     {mark.label}
                   </span>
                 ))}
+                {lastKnown > 0 ? (
+                  <span className="quota-band" data-testid="quota-overlay-last-known">
+                    <span className="quota-swatch quota-swatch-stale" aria-hidden /> last known ({lastKnown}: the latest read failed)
+                  </span>
+                ) : null}
                 <span className="muted">read {new Date(quotas.data.fetchedAt).toLocaleString()}</span>
               </>
             )}

@@ -120,7 +120,7 @@ export function QuotaTable({ route, region, compact = false }: { route: RouteQuo
   );
 }
 
-/** A region whose quotas could not be read says so, with Service Quotas' own reason. */
+/** A region whose quotas could not be read says so, with Service Quotas' own reason and what is shown instead. */
 export function QuotaRegionFailure({ region, status }: { region: string; status: RegionQuotas }) {
   return (
     <p className="quota-failed" role="note" data-testid="quota-region-failed">
@@ -131,6 +131,17 @@ export function QuotaRegionFailure({ region, status }: { region: string; status:
         </>
       ) : null}
       {status.fetchedAt ? <span className="muted"> (at {new Date(status.fetchedAt).toLocaleString()})</span> : null}
+      {status.lastKnownAt && status.routes.length > 0 ? (
+        <span data-testid="quota-last-known"> Shown: the quotas last read {new Date(status.lastKnownAt).toLocaleString()}.</span>
+      ) : (
+        <span> Nothing earlier is known.</span>
+      )}
     </p>
   );
+}
+
+/** The routes a region's quotas can be shown for: those it answered, or those last known when it failed. */
+export function shownRoutes(status: RegionQuotas | undefined): RouteQuotas[] {
+  if (!status) return [];
+  return status.status === 'ok' || status.lastKnownAt ? status.routes : [];
 }

@@ -3,7 +3,7 @@ import { bestRegions } from '../../src-shared/catalog/queries';
 import type { QuotaRouteKind, RouteQuotas } from '../../src-shared/catalog/quotas';
 import { ErrorNotice } from '../app/ErrorNotice';
 import { IdText } from '../matrix/panel-parts';
-import { NO_QUOTA_FOUND, QuotaRegionFailure, QuotaTable } from './QuotaTable';
+import { NO_QUOTA_FOUND, QuotaRegionFailure, QuotaTable, shownRoutes } from './QuotaTable';
 import { useQuotas } from './use-figures';
 import { useQuotaRefresh } from './use-quota-refresh';
 
@@ -32,7 +32,8 @@ function listRoutes(document: CatalogDocument, modelId: string, from: string, en
 export function QuotasSection({ document, modelId, from }: { document: CatalogDocument; modelId: string; from: string }) {
   const quotas = useQuotas(modelId, [from]);
   const status = quotas.data?.regions[from];
-  const routes = listRoutes(document, modelId, from, status?.status === 'ok' ? status.routes : []);
+  const routes = listRoutes(document, modelId, from, shownRoutes(status));
+  const shown = status?.status === 'ok' || (status?.lastKnownAt !== undefined && status.routes.length > 0);
   return (
     <section className="cap-section" aria-labelledby="cap-quotas-title" data-testid="cap-quotas">
       <header className="cap-section-header">
@@ -46,8 +47,8 @@ export function QuotasSection({ document, modelId, from }: { document: CatalogDo
       {quotas.isPending ? <p className="muted">Reading quotas…</p> : null}
       {quotas.data && !status ? <p className="muted">Quotas were not fetched for {from}: it is not among the regions the app scans (Settings).</p> : null}
       {status?.status === 'error' ? <QuotaRegionFailure region={from} status={status} /> : null}
-      {status?.status === 'ok' && routes.length === 0 ? <p className="muted">Nothing to call from {from}: no quota applies.</p> : null}
-      {status?.status === 'ok' ? (
+      {shown && routes.length === 0 ? <p className="muted">Nothing to call from {from}: no quota applies.</p> : null}
+      {shown ? (
         <div className="cap-quota-grid">
           {routes.map((route) => (
             <div key={route.invokeId} className="cap-quota-route" data-testid="cap-quota-route">

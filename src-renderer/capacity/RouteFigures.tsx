@@ -1,7 +1,7 @@
 import type { QuotaRouteKind } from '../../src-shared/catalog/quotas';
 import type { PricesAnswer, QuotasAnswer } from '../../src-shared/contract';
 import { ErrorNotice } from '../app/ErrorNotice';
-import { NO_QUOTA_FOUND, QuotaRegionFailure, QuotaTable } from './QuotaTable';
+import { NO_QUOTA_FOUND, QuotaRegionFailure, QuotaTable, shownRoutes } from './QuotaTable';
 import { PriceLines, PriceTableDate, pricesOfRoute } from './RoutePrices';
 import { capacityLink } from './capacity-link';
 
@@ -14,13 +14,15 @@ interface Answer<T> {
 
 export function RouteFigures({ invokeId, kind, region, quotas, prices }: { invokeId: string; kind: QuotaRouteKind; region: string; quotas: Answer<QuotasAnswer>; prices: Answer<PricesAnswer> }) {
   const status = quotas.data?.regions[region];
-  const routes = status?.status === 'ok' ? status.routes.filter((route) => route.invokeId === invokeId) : [];
+  const routes = shownRoutes(status).filter((route) => route.invokeId === invokeId);
+  // A failed region with nothing known says so once, below the ids; one with last known quotas shows them.
+  const known = status?.status === 'ok' || routes.length > 0;
   // A variant's quotas ("1M Context Length") are its own: folded under the model's, which stand for the route.
   const own = routes.filter((route) => !route.variant);
   const variants = routes.filter((route) => route.variant);
   return (
     <div className="route-figures" data-testid="route-figures">
-      {status?.status === 'ok' ? (
+      {known ? (
         own.length === 0 ? (
           <p className="quota-none" data-testid="no-quota">
             Quotas: {NO_QUOTA_FOUND}

@@ -64,6 +64,20 @@ describe('quotaCells: the tokens per minute of the best route from each cell', (
       { modelId: HAIKU, region: 'us-east-1', verdict: 'quota', tokensPerMinute: 0, invokeId: HAIKU, routeKind: 'on-demand', isDefault: false },
     ]);
   });
+
+  it('a region whose latest read failed keeps its last known figure, marked as such; with nothing known it is "could not be read"', () => {
+    const section: Pick<QuotaSection, 'regions'> = {
+      regions: {
+        'us-east-1': { status: 'error', error: { code: 'ThrottlingException', message: 'Rate exceeded' }, lastKnownAt: '2026-11-22T00:00:00Z', routes: [route(HAIKU, 'on-demand', { tokensPerMinute: quota(2_000_000, 2_000_000) })] },
+        'eu-west-1': { status: 'error', error: { code: 'ThrottlingException', message: 'Rate exceeded' }, routes: [] },
+      },
+    };
+    const [stale, failed] = quotaCells(SMALL_CATALOG, section, [HAIKU], ['us-east-1', 'eu-west-1']);
+    expect(stale).toMatchObject({ verdict: 'quota', tokensPerMinute: 2_000_000, lastKnownAt: '2026-11-22T00:00:00Z' });
+    expect(describeQuotaCell(stale!)).toContain('Last known: the latest read failed');
+    expect(quotaOverlayCss([stale!])).toContain('outline:2px dashed var(--bad)');
+    expect(failed).toEqual({ modelId: HAIKU, region: 'eu-west-1', verdict: 'failed', reason: 'ThrottlingException: Rate exceeded' });
+  });
 });
 
 describe('quotaOverlayCss', () => {

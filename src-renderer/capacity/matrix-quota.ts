@@ -13,7 +13,17 @@ import { quotaInForce } from './QuotaTable';
  */
 
 export type QuotaCell =
-  | { modelId: string; region: string; verdict: 'quota'; tokensPerMinute: number; invokeId: string; routeKind: QuotaRouteKind; isDefault: boolean }
+  | {
+      modelId: string;
+      region: string;
+      verdict: 'quota';
+      tokensPerMinute: number;
+      invokeId: string;
+      routeKind: QuotaRouteKind;
+      isDefault: boolean;
+      /** Set when the region's latest read failed and the figure is the one last read then. */
+      lastKnownAt?: string;
+    }
   | { modelId: string; region: string; verdict: 'no-quota' }
   | { modelId: string; region: string; verdict: 'failed'; reason: string };
 
@@ -45,8 +55,9 @@ export function quotaCells(document: CatalogDocument, quotas: Pick<QuotaSection,
       if (routes.length === 0) continue;
       const status = Object.hasOwn(quotas.regions, region) ? quotas.regions[region] : undefined;
       if (!status) continue;
-      if (status.status === 'error') {
-        cells.push({ modelId, region, verdict: 'failed', reason: status.error ? `${status.error.code}: ${status.error.message}` : 'Service Quotas did not answer' });
+      const reason = status.error ? `${status.error.code}: ${status.error.message}` : 'Service Quotas did not answer';
+      if (status.status === 'error' && !status.lastKnownAt) {
+        cells.push({ modelId, region, verdict: 'failed', reason });
         continue;
       }
       const best = routes
@@ -58,11 +69,20 @@ export function quotaCells(document: CatalogDocument, quotas: Pick<QuotaSection,
         })
         .find((found) => found !== null);
       if (!best) {
-        cells.push({ modelId, region, verdict: 'no-quota' });
+        cells.push(status.status === 'error' ? { modelId, region, verdict: 'failed', reason } : { modelId, region, verdict: 'no-quota' });
         continue;
       }
       const quota = best.entry.tokensPerMinute!;
-      cells.push({ modelId, region, verdict: 'quota', tokensPerMinute: quotaInForce(quota)!, invokeId: best.route.invokeId, routeKind: best.route.kind, isDefault: quota.applied === null });
+      cells.push({
+        modelId,
+        region,
+        verdict: 'quota',
+        tokensPerMinute: quotaInForce(quota)!,
+        invokeId: best.route.invokeId,
+        routeKind: best.route.kind,
+        isDefault: quota.applied === null,
+        ...(status.status === 'error' && status.lastKnownAt ? { lastKnownAt: status.lastKnownAt } : {}),
+      });
     }
   }
   return cells;
@@ -72,7 +92,8 @@ export function quotaCells(document: CatalogDocument, quotas: Pick<QuotaSection,
 export function describeQuotaCell(cell: QuotaCell): string {
   if (cell.verdict === 'no-quota') return 'Quota overlay: no tokens-per-minute quota found for any route from this region.';
   if (cell.verdict === 'failed') return `Quota overlay: quotas could not be read here (${cell.reason}).`;
-  return `Quota overlay: ${formatCount(cell.tokensPerMinute)} tokens per minute${cell.isDefault ? " (AWS's default)" : ''} through ${cell.invokeId} (${KIND_WORDS[cell.routeKind]}).`;
+  const stale = cell.lastKnownAt ? ` Last known: the latest read failed; read ${new Date(cell.lastKnownAt).toLocaleString()}.` : '';
+  return `Quota overlay: ${formatCount(cell.tokensPerMinute)} tokens per minute${cell.isDefault ? " (AWS's default)" : ''} through ${cell.invokeId} (${KIND_WORDS[cell.routeKind]}).${stale}`;
 }
 
 const quoted = (text: string) => `"${text.replace(/["\\]/g, '\\$&')}"`;
@@ -89,7 +110,8 @@ export function quotaOverlayCss(cells: readonly QuotaCell[]): string {
         `${selector}::after{content:${quoted(text)};position:absolute;right:1px;bottom:1px;font-size:${FIGURE_PX}px;font-weight:600;letter-spacing:-0.4px;line-height:1;color:${ink}}`;
       if (cell.verdict === 'quota') {
         const band = quotaBandOf(cell.tokensPerMinute);
-        return `${selector}{background:${band.color}!important;color:${band.ink}!important}${figure(formatCompact(cell.tokensPerMinute), band.ink)}`;
+        const stale = cell.lastKnownAt ? ';outline:2px dashed var(--bad);outline-offset:-2px' : '';
+        return `${selector}{background:${band.color}!important;color:${band.ink}!important${stale}}${figure(formatCompact(cell.tokensPerMinute), band.ink)}`;
       }
       return `${selector}{outline:1px dashed var(--muted);outline-offset:-3px}${figure(QUOTA_MARKS[cell.verdict].glyph, 'var(--text)')}`;
     })

@@ -132,4 +132,21 @@ describe('CellPanel: quotas and prices next to the invoke ids (issue 17)', () =>
     await waitFor(() => expect(calls.some((call) => call.method === 'bestRegions')).toBe(true));
     expect(calls.filter((call) => call.method === 'getQuotas' || call.method === 'getPrices')).toEqual([]);
   });
+
+  it('a region whose latest read failed shows the quotas last read, saying so', async () => {
+    const answer = haikuQuotas({
+      'us-east-1': {
+        status: 'error',
+        error: { code: 'TooManyRequestsException', message: 'Rate exceeded' },
+        fetchedAt: '2026-11-23T00:00:00Z',
+        lastKnownAt: '2026-11-22T00:00:00Z',
+        routes: [{ modelId: HAIKU, invokeId: HAIKU, routeKind: 'on-demand', tokensPerMinute: quota('L-TPM00001', 2_000_000, 2_000_000) }],
+      },
+    });
+    const { panel } = renderPanel(HAIKU, 'us-east-1', { getQuotas: async () => answer });
+    const failure = await within(panel).findByTestId('quota-region-failed');
+    expect(failure.textContent).toContain('TooManyRequestsException — Rate exceeded');
+    expect(within(failure).getByTestId('quota-last-known').textContent).toContain('Shown: the quotas last read');
+    expect(within(panel).getByTestId('quota-table').querySelector('tr[data-unit="tokensPerMinute"]')?.textContent).toContain('2,000,000');
+  });
 });
