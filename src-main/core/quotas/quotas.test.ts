@@ -258,6 +258,14 @@ describe('the section in the catalog document', () => {
     await quotas.get();
     expect(calls('eu-west-1', 'servicequotas:ListServiceQuotas')).toBe(2 * together);
   });
+
+  it('answers each of several concurrent callers with its own region, however many wait behind one refresh', async () => {
+    const asked = ['us-east-1', 'eu-west-1', 'eu-central-1', 'ap-northeast-1'];
+    const { quotas } = services({ regions: asked });
+    const answers = await Promise.all(asked.map((region) => quotas.get({ regions: [region] })));
+    answers.forEach((answer, index) => expect(Object.keys(answer.regions)).toEqual([asked[index]]));
+    for (const region of asked) expect(answers[asked.indexOf(region)]!.regions[region]!.status).toBe('ok');
+  });
 });
 
 describe('cancelling and stragglers', () => {

@@ -98,7 +98,7 @@ export class QuotasService {
   /** Fetches the regions again (the catalog's regions when none are named); concurrent callers share one refresh. */
   async refresh(regions?: readonly string[], signal?: AbortSignal): Promise<QuotasAnswer> {
     const asked = regions ?? this.options.regions();
-    const section = await waitOrAbort(this.start(asked).done, signal);
+    const section = await waitOrAbort(this.start(asked).refresh.done, signal);
     return answerOf(section, asked, null);
   }
 
@@ -149,26 +149,31 @@ export class QuotasService {
     let { document } = await this.options.catalog.get();
     let section = document.quotas;
     let wanted = this.wanted(section, regions);
-    // A refresh already running (maybe for other regions) is waited for first; then what it left out is asked, once.
-    for (let round = 0; wanted.length > 0 && round < 2; round++) {
-      const fresh = await waitOrAbort(this.start(wanted).done, signal);
+    // A refresh already running (maybe for other regions, started by another caller) is waited for first; then
+    // what it left out is asked. Once a refresh of this caller's own regions has answered, what it could not read
+    // stays unread (a failed region is data), so the loop ends there.
+    while (wanted.length > 0) {
+      const { refresh, ours } = this.start(wanted);
+      const fresh = await waitOrAbort(refresh.done, signal);
       ({ document } = await this.options.catalog.get());
       const known = document.quotas ?? fresh;
       section = known;
+      if (ours) break;
       wanted = regions.filter((region) => !Object.hasOwn(known.regions, region));
     }
     return { document, section: section ?? null };
   }
 
-  private start(regions: readonly string[]): Refresh {
-    if (this.running) return this.running;
+  /** The running refresh, or a new one of `regions`; `ours` says which. */
+  private start(regions: readonly string[]): { refresh: Refresh; ours: boolean } {
+    if (this.running) return { refresh: this.running, ours: false };
     const id = randomUUID();
     const abort = new AbortController();
     const done = this.fetchAndSave(id, regions, abort).finally(() => {
       if (this.running?.id === id) this.running = null;
     });
     this.running = { id, abort, done };
-    return this.running;
+    return { refresh: this.running, ours: true };
   }
 
   private async fetchAndSave(id: string, regions: readonly string[], abort: AbortController): Promise<QuotaSection> {
