@@ -1,6 +1,6 @@
 import type { EmulatorData } from '../bedrock-data';
 import type { PriceRecordings } from '../price-data';
-import type { QuotaRecordings } from '../quota-data';
+import type { EmulatedQuota, QuotaRecordings } from '../quota-data';
 import type { SeededStreams } from '../random';
 import type { TokenBucket } from '../token-bucket';
 import type { TrailLog } from '../trail-log';
@@ -45,6 +45,11 @@ export class ScenarioState {
   readonly quotaIncreaseRequests: QuotaIncreaseRequest[] = [];
   /** Rate limits of the services, by what they limit (a service and region). */
   readonly buckets = new Map<string, TokenBucket>();
+  /**
+   * Each region's Bedrock quotas as the scenario serves them, made once: they change only with the scenario, and
+   * making them again for every page of every region costs more than the answers do.
+   */
+  readonly quotasByRegion = new Map<string, EmulatedQuota[]>();
   private readonly counters = new Map<string, number>();
 
   /** Counts one more call under `key` and returns the count so far. */

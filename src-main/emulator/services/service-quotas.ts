@@ -62,7 +62,13 @@ function wireQuota(call: ServiceCall, quota: EmulatedQuota, value: 'applied' | '
 
 function bedrockQuotas(call: ServiceCall, serviceCode: string): EmulatedQuota[] {
   if (serviceCode !== 'bedrock') throw noSuchService();
-  return quotasOfRegion(call.context.quotas, call.context.data, call.scenario.quotas, call.region);
+  const made = call.context.state.quotasByRegion;
+  let quotas = made.get(call.region);
+  if (!quotas) {
+    quotas = quotasOfRegion(call.context.quotas, call.context.data, call.scenario.quotas, call.region);
+    made.set(call.region, quotas);
+  }
+  return quotas;
 }
 
 function findQuota(call: ServiceCall, serviceCode: string, quotaCode: string): EmulatedQuota {
