@@ -1,15 +1,15 @@
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { EMPTY_SCENARIO } from '../emulator/scenario';
-import { startEmulator, type RunningEmulator } from '../emulator/server';
+import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../emulator/server';
 
 /**
  * One emulator for a test file: started before its tests, closed after them, and back to the empty scenario with
  * fresh counters after each test. The answer stands for the running emulator once `beforeAll` has run.
  */
-export function emulatorPerFile(): RunningEmulator {
+export function emulatorPerFile(options: EmulatorOptions = {}): RunningEmulator {
   let running: RunningEmulator | null = null;
   beforeAll(async () => {
-    running = await startEmulator();
+    running = await startEmulator(options);
   });
   afterAll(() => running?.close());
   afterEach(() => {

@@ -1,12 +1,12 @@
 import { GetMetricDataCommand, ListMetricsCommand, type CloudWatchClient, type GetMetricDataCommandInput, type MetricDataQuery, type MetricDataResult } from '@aws-sdk/client-cloudwatch';
 import { BedrockRuntimeClient, ConverseCommand, ConverseStreamCommand } from '@aws-sdk/client-bedrock-runtime';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AwsClientPool } from '../../core/aws/client-pool';
+import { afterEach, describe, expect, it } from 'vitest';
+import { emulatorPerFile } from '../../testing/emulator-per-file';
+import { poolPerFile } from '../../testing/pool-per-file';
 import { classifyAwsError } from '../../core/aws/errors';
 import { CLOUDWATCH } from '../../core/aws/services';
 import { credentials, hello, readStream, rejection } from '../emulator-harness';
-import { EMPTY_SCENARIO, parseScenario, type ScenarioInput } from '../scenario';
-import { startEmulator, type RunningEmulator } from '../server';
+import { parseScenario, type ScenarioInput } from '../scenario';
 
 /**
  * The emulator's CloudWatch through the real `@aws-sdk/client-cloudwatch` (awsJson 1.0, query-compatible errors),
@@ -18,25 +18,15 @@ const NOW = Date.UTC(2026, 3, 21, 12, 30, 15);
 const MINUTE = 60_000;
 const minuteStart = Math.floor(NOW / MINUTE) * MINUTE;
 
-let emulator: RunningEmulator;
-let clients: AwsClientPool;
+const emulator = emulatorPerFile({ clock: () => NOW });
+const clients = poolPerFile(emulator, 'AKIDWATCH');
 const runtimes: BedrockRuntimeClient[] = [];
-beforeAll(async () => {
-  emulator = await startEmulator({ clock: () => NOW });
-  clients = new AwsClientPool({ endpointUrl: emulator.url, credentials: { accessKeyId: 'AKIDWATCH', secretAccessKey: 'secret' }, maxAttempts: 1 });
-});
-afterAll(async () => {
-  clients.destroy();
-  await emulator.close();
-});
 afterEach(() => {
-  emulator.setScenario(EMPTY_SCENARIO);
-  emulator.resetStats();
   for (const client of runtimes.splice(0)) client.destroy();
 });
 
 const given = (scenario: ScenarioInput) => emulator.setScenario(parseScenario(scenario));
-const watch = (region: string): Promise<CloudWatchClient> => clients.client(CLOUDWATCH, region);
+const watch = (region: string): Promise<CloudWatchClient> => clients().client(CLOUDWATCH, region);
 const runtime = (region: string) => {
   const client = new BedrockRuntimeClient({ region, endpoint: emulator.url, credentials, maxAttempts: 1 });
   runtimes.push(client);

@@ -1,35 +1,23 @@
 import { readFileSync } from 'node:fs';
 import { GetRoleCommand, SimulatePrincipalPolicyCommand, type SimulatePrincipalPolicyCommandInput } from '@aws-sdk/client-iam';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AwsClientPool } from '../../core/aws/client-pool';
+import { describe, expect, it } from 'vitest';
+import { emulatorPerFile } from '../../testing/emulator-per-file';
+import { poolPerFile } from '../../testing/pool-per-file';
 import { classifyAwsError } from '../../core/aws/errors';
 import { IAM } from '../../core/aws/services';
-import { startEmulator, type RunningEmulator } from '../server';
-import { EMPTY_SCENARIO, parseScenario, type ScenarioInput } from '../scenario';
+import { parseScenario, type ScenarioInput } from '../scenario';
 
 /** The emulator's IAM through the real `@aws-sdk/client-iam`, over loopback HTTP, on the port that serves Bedrock. */
 
-let emulator: RunningEmulator;
-let clients: AwsClientPool;
-beforeAll(async () => {
-  emulator = await startEmulator();
-  clients = new AwsClientPool({ endpointUrl: emulator.url, credentials: { accessKeyId: 'AKIDIAMTEST', secretAccessKey: 'secret' }, maxAttempts: 1 });
-});
-afterAll(async () => {
-  clients.destroy();
-  await emulator.close();
-});
-afterEach(() => {
-  emulator.setScenario(EMPTY_SCENARIO);
-  emulator.resetStats();
-});
+const emulator = emulatorPerFile();
+const clients = poolPerFile(emulator, 'AKIDIAMTEST');
 
 const USER = 'arn:aws:iam::123456789012:user/Alice';
 const FM = (region: string) => `arn:aws:bedrock:${region}::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0`;
 
 async function simulate(scenario: ScenarioInput, input: Partial<SimulatePrincipalPolicyCommandInput> = {}) {
   emulator.setScenario(parseScenario(scenario));
-  return (await clients.client(IAM, 'eu-west-3')).send(
+  return (await clients().client(IAM, 'eu-west-3')).send(
     new SimulatePrincipalPolicyCommand({ PolicySourceArn: USER, ActionNames: ['bedrock:InvokeModel'], ResourceArns: [FM('eu-west-3')], ...input }),
   );
 }
@@ -98,10 +86,10 @@ describe('IAM SimulatePrincipalPolicy', () => {
 describe('IAM GetRole', () => {
   it("answers a role's path and ARN, or AccessDenied when the caller may not read roles", async () => {
     emulator.setScenario(parseScenario({ iam: { roles: [{ name: 'AWSReservedSSO_Dev_0123456789abcdef', path: '/aws-reserved/sso.amazonaws.com/' }] } }));
-    const role = await (await clients.client(IAM, 'us-east-1')).send(new GetRoleCommand({ RoleName: 'AWSReservedSSO_Dev_0123456789abcdef' }));
+    const role = await (await clients().client(IAM, 'us-east-1')).send(new GetRoleCommand({ RoleName: 'AWSReservedSSO_Dev_0123456789abcdef' }));
     expect(role.Role).toMatchObject({ Path: '/aws-reserved/sso.amazonaws.com/', Arn: 'arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Dev_0123456789abcdef' });
     emulator.setScenario(parseScenario({ iam: { getRoleDenied: true } }));
-    const denied = await (await clients.client(IAM, 'us-east-1')).send(new GetRoleCommand({ RoleName: 'Dev' })).catch((error: unknown) => error);
+    const denied = await (await clients().client(IAM, 'us-east-1')).send(new GetRoleCommand({ RoleName: 'Dev' })).catch((error: unknown) => error);
     expect(classifyAwsError(denied).errorClass).toBe('accessDenied');
   });
 });

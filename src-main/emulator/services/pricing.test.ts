@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { DescribeServicesCommand, GetAttributeValuesCommand, GetProductsCommand, PricingClient, type Filter } from '@aws-sdk/client-pricing';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AwsClientPool } from '../../core/aws/client-pool';
+import { afterEach, describe, expect, it } from 'vitest';
+import { emulatorPerFile } from '../../testing/emulator-per-file';
+import { poolPerFile } from '../../testing/pool-per-file';
 import { classifyAwsError } from '../../core/aws/errors';
 import { PRICING } from '../../core/aws/services';
 import { credentials, rejection } from '../emulator-harness';
-import { EMPTY_SCENARIO, parseScenario, type ScenarioInput } from '../scenario';
-import { startEmulator, type RunningEmulator } from '../server';
+import { parseScenario, type ScenarioInput } from '../scenario';
 
 /** The emulator's Price List API through the real `@aws-sdk/client-pricing`, over loopback HTTP. */
 
@@ -18,26 +18,16 @@ interface PriceDocument {
   publicationDate: string;
 }
 
-let emulator: RunningEmulator;
-let clients: AwsClientPool;
+const emulator = emulatorPerFile();
+const clients = poolPerFile(emulator, 'AKIDPRICES');
 const direct: PricingClient[] = [];
-beforeAll(async () => {
-  emulator = await startEmulator();
-  clients = new AwsClientPool({ endpointUrl: emulator.url, credentials: { accessKeyId: 'AKIDPRICES', secretAccessKey: 'secret' }, maxAttempts: 1 });
-});
-afterAll(async () => {
-  clients.destroy();
-  await emulator.close();
-});
 afterEach(() => {
-  emulator.setScenario(EMPTY_SCENARIO);
-  emulator.resetStats();
   for (const client of direct.splice(0)) client.destroy();
 });
 
 const given = (scenario: ScenarioInput) => emulator.setScenario(parseScenario(scenario));
 /** The app's pool signs the Price List API for us-east-1, whatever region it works in. */
-const pricing = () => clients.client(PRICING, 'eu-west-3');
+const pricing = () => clients().client(PRICING, 'eu-west-3');
 /** A client signed for a region of our choosing, as a caller that ignores where the API answers would be. */
 const pricingIn = (region: string) => {
   const client = new PricingClient({ region, endpoint: emulator.url, credentials, maxAttempts: 1 });

@@ -10,38 +10,26 @@ import {
   type ServiceQuota,
   type ServiceQuotasClient,
 } from '@aws-sdk/client-service-quotas';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AwsClientPool } from '../../core/aws/client-pool';
+import { describe, expect, it } from 'vitest';
+import { emulatorPerFile } from '../../testing/emulator-per-file';
+import { poolPerFile } from '../../testing/pool-per-file';
 import { classifyAwsError } from '../../core/aws/errors';
 import { SERVICE_QUOTAS } from '../../core/aws/services';
 import { rejection } from '../emulator-harness';
 import { synthesisedQuotaCode } from '../quota-data';
-import { EMPTY_SCENARIO, parseScenario, ScenarioError, type ScenarioInput } from '../scenario';
-import { startEmulator, type RunningEmulator } from '../server';
+import { parseScenario, ScenarioError, type ScenarioInput } from '../scenario';
 
 /** The emulator's Service Quotas through the real `@aws-sdk/client-service-quotas`, over loopback HTTP. */
 
-let emulator: RunningEmulator;
-let clients: AwsClientPool;
-beforeAll(async () => {
-  emulator = await startEmulator();
-  clients = new AwsClientPool({ endpointUrl: emulator.url, credentials: { accessKeyId: 'AKIDQUOTAS', secretAccessKey: 'secret' }, maxAttempts: 1 });
-});
-afterAll(async () => {
-  clients.destroy();
-  await emulator.close();
-});
-afterEach(() => {
-  emulator.setScenario(EMPTY_SCENARIO);
-  emulator.resetStats();
-});
+const emulator = emulatorPerFile();
+const clients = poolPerFile(emulator, 'AKIDQUOTAS');
 
 const recorded = JSON.parse(readFileSync(new URL('../recordings/service-quotas.bedrock.us-east-1.json', import.meta.url), 'utf8')) as {
   quotas: { quotaCode: string; quotaName: string; value: number; adjustable: boolean }[];
 };
 const recordedValue = (code: string) => recorded.quotas.find((quota) => quota.quotaCode === code)!.value;
 
-const quotasIn = (region: string): Promise<ServiceQuotasClient> => clients.client(SERVICE_QUOTAS, region);
+const quotasIn = (region: string): Promise<ServiceQuotasClient> => clients().client(SERVICE_QUOTAS, region);
 const given = (scenario: ScenarioInput) => emulator.setScenario(parseScenario(scenario));
 
 async function allQuotas(region: string, operation: 'applied' | 'default' = 'applied'): Promise<ServiceQuota[]> {
