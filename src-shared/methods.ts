@@ -25,6 +25,8 @@ export const METHOD_NAMES = [
   'rankRoutes',
   'exportLatency',
   'historyStatus',
+  'estimateLoadRun',
+  'loadRunLevels',
   'whoAmI',
   'apiKeyStatus',
   'setApiKey',
@@ -40,7 +42,7 @@ export const METHOD_NAMES = [
   'capacity',
 ] as const;
 
-export const STREAM_NAMES = ['converse', 'probeNetwork', 'runLatency', 'ssoSignIn'] as const;
+export const STREAM_NAMES = ['converse', 'probeNetwork', 'runLatency', 'runLoad', 'ssoSignIn'] as const;
 
 export type MethodName = (typeof METHOD_NAMES)[number];
 export type StreamName = (typeof STREAM_NAMES)[number];

@@ -7,6 +7,7 @@ import { catalogMethods } from './catalog';
 import { identityMethods } from './identity';
 import type { MethodDefinition, StreamDefinition } from './define';
 import { latencyMethods, latencyStreams } from './latency';
+import { loadMethods, loadStreams } from './load';
 import { playgroundMethods, playgroundStreams } from './playground';
 import { pricesMethods } from './prices';
 import { quotasMethods } from './quotas';
@@ -28,6 +29,7 @@ export * from './capacity';
 export * from './catalog';
 export * from './identity';
 export * from './latency';
+export * from './load';
 export * from './playground';
 export * from './prices';
 export * from './quotas';
@@ -36,8 +38,8 @@ export * from './sso';
 export * from './usage';
 export { RegionListSchema, RegionNameSchema, type MethodDefinition, type StreamDefinition } from './define';
 
-export const contract = { ...appMethods, ...settingsMethods, ...catalogMethods, ...playgroundMethods, ...latencyMethods, ...identityMethods, ...ssoMethods, ...accessMethods, ...quotasMethods, ...pricesMethods, ...usageMethods, ...capacityMethods } satisfies Record<MethodName, MethodDefinition>;
-export const streams = { ...playgroundStreams, ...latencyStreams, ...ssoStreams } satisfies Record<StreamName, StreamDefinition<z.ZodType, any, unknown>>; // eslint-disable-line @typescript-eslint/no-explicit-any -- chunk types differ per stream
+export const contract = { ...appMethods, ...settingsMethods, ...catalogMethods, ...playgroundMethods, ...latencyMethods, ...loadMethods, ...identityMethods, ...ssoMethods, ...accessMethods, ...quotasMethods, ...pricesMethods, ...usageMethods, ...capacityMethods } satisfies Record<MethodName, MethodDefinition>;
+export const streams = { ...playgroundStreams, ...latencyStreams, ...loadStreams, ...ssoStreams } satisfies Record<StreamName, StreamDefinition<z.ZodType, any, unknown>>; // eslint-disable-line @typescript-eslint/no-explicit-any -- chunk types differ per stream
 
 export type Contract = typeof contract;
 export type Streams = typeof streams;

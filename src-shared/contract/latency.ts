@@ -250,7 +250,8 @@ export type LatencyRunStatus = 'completed' | 'partial' | 'failed' | 'cancelled';
 
 export interface HistoryRun {
   id: string;
-  kind: 'latency' | 'probe';
+  /** A load run's levels are read with `loadRunLevels`. */
+  kind: 'latency' | 'probe' | 'load';
   startedAt: string;
   target: string | null;
   status: LatencyRunStatus;

@@ -103,7 +103,7 @@ describe('the composition root', () => {
     expect(built).toEqual(['history', 'playground', 'latency']);
     built.length = 0;
     await setup.core.handlers.updateSettings({ awsProfile: 'other' }, { signal });
-    expect(built).toEqual(['aws', 'app', 'catalog', 'playground', 'prices', 'latency', 'identity', 'quotas', 'access', 'sso', 'usage', 'capacity']);
+    expect(built).toEqual(['aws', 'app', 'catalog', 'playground', 'prices', 'quotas', 'latency', 'identity', 'access', 'sso', 'usage', 'capacity']);
     built.length = 0;
     await setup.core.handlers.updateSettings({ theme: 'dark' }, { signal });
     expect(built).toEqual([]);

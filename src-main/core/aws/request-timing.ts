@@ -18,6 +18,9 @@ export class RequestTiming {
 
   private attached = false;
 
+  /** `now` reads the clock the caller times with (performance.now(), or a test's). */
+  constructor(private readonly now: () => number = () => performance.now()) {}
+
   /** Only the first request counts: a measured call is never retried, so there is no other. */
   attach(request: ClientRequest): void {
     if (this.attached) return;
@@ -25,7 +28,7 @@ export class RequestTiming {
     // A pooled socket may already be assigned when the channel reports the request.
     if (request.socket) this.reusedSocket = request.reusedSocket;
     else request.once('socket', () => (this.reusedSocket = request.reusedSocket));
-    request.once('finish', () => (this.sentAt = performance.now()));
+    request.once('finish', () => (this.sentAt = this.now()));
   }
 }
 

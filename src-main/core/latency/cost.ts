@@ -59,9 +59,24 @@ function estimatePrice(prices: PriceLookup, planned: PlannedRoute, latency: Pars
   return priceOf(prices, planned, 'standard');
 }
 
+/** What the estimate of a run needs to know of it: requests per route, warm-ups, output at most, the latency mode. */
+export type CostedRun = Pick<ParsedLatencyRunInput, 'runs' | 'warmup' | 'maxTokens' | 'latency'>;
+
+/** One request's dollars at most: its input and max tokens of output at the route's price; null when the price is unknown. */
+export function requestCostBound(prices: PriceLookup, planned: PlannedRoute, run: Pick<CostedRun, 'maxTokens' | 'latency'>, inputTokens: number): number | null {
+  return dollars(estimatePrice(prices, planned, run.latency), { input: inputTokens, output: run.maxTokens, cacheRead: 0, cacheWrite: 0 }, prices).usd;
+}
+
+/** What one request cost, from the usage Bedrock reported and the tier it served; null when a price is unknown. */
+export function requestCost(prices: PriceLookup, planned: PlannedRoute, requested: CostedRun['latency'], outcome: MeasuredSample | FailedSample): number | null {
+  if (!outcome.usage) return 0;
+  const served = outcome.ok && outcome.servedLatency ? outcome.servedLatency : requested;
+  return dollars(priceOf(prices, planned, served === 'optimized' ? 'latency-optimized' : 'standard'), outcome.usage, prices).usd;
+}
+
 export function estimateCosts(
   routes: readonly PlannedRoute[],
-  input: ParsedLatencyRunInput,
+  input: CostedRun,
   promptTokens: number,
   prices: PriceLookup,
 ): { estimatedCostUsd: number | null; routeCosts: Record<string, { usd: number | null; unknown?: string }> } {

@@ -1,15 +1,17 @@
-import type { LatencyEstimate, ParsedLatencyRunInput } from '../../../src-shared/contract';
+import type { ParsedLatencyRunInput } from '../../../src-shared/contract';
 import { COMMERCIAL_REGIONS } from '../../../src-shared/regions';
 import { awsFeature } from '../app/aws-feature';
 import { defineFeature } from '../app/feature';
-import { isLoopbackUrl, type AwsClientPool } from '../aws/client-pool';
+import { isLoopbackUrl } from '../aws/client-pool';
+import { countPrompt } from './count-prompt';
 import { catalogFeature } from '../catalog/feature';
 import { pricesFeature } from '../prices/feature';
+import { quotasFeature } from '../quotas/feature';
 import { historyFeature } from '../storage/history-feature';
 import { LatencyHistory } from './history-store';
-import { ConfirmationRequiredError, estimateRun, formatDollars, planRun, setAsideUncallable, type RunPlan } from './plan';
+import { createLoadHandlers } from './load/handlers';
+import { ConfirmationRequiredError, estimateRun, formatDollars, planRun, setAsideUncallable } from './plan';
 import { probeNetwork } from './probe';
-import { estimatedTokens, LATENCY_PROMPTS } from './prompts';
 import { measuredByRoute, rankRoutes, withMeasurements } from './ranking';
 import { runLatency } from './run';
 
@@ -18,32 +20,13 @@ import { runLatency } from './run';
  * streams; and `bestRegions`, the catalog's routes with the measured figures attached.
  */
 
-const COUNT_TOKENS_TIMEOUT_MS = 3_000;
-
-/** The prompt's input tokens: Bedrock's CountTokens where the model offers it, else about 4 characters per token. */
-async function countPrompt(clients: AwsClientPool, plan: RunPlan, size: ParsedLatencyRunInput['promptSize']): Promise<LatencyEstimate['prompt']> {
-  const text = LATENCY_PROMPTS[size];
-  const first = plan.routes[0];
-  if (first) {
-    try {
-      const answer = await (await clients.bedrockRuntime(first.route.callRegion)).send(
-        new (await import('@aws-sdk/client-bedrock-runtime')).CountTokensCommand({ modelId: first.resolved.modelId, input: { converse: { messages: [{ role: 'user', content: [{ text }] }] } } }),
-        { abortSignal: AbortSignal.timeout(COUNT_TOKENS_TIMEOUT_MS) },
-      );
-      if (answer.inputTokens) return { size, inputTokens: answer.inputTokens, countedBy: 'CountTokens' };
-    } catch {
-      // Not every model offers CountTokens: the estimate below stands in.
-    }
-  }
-  return { size, inputTokens: estimatedTokens(text), countedBy: 'estimate' };
-}
-
 export const latencyFeature = defineFeature({
   name: 'latency',
   // The history lives in the history feature; a new profile, catalog or data directory rebuilds this through them.
-  // Runs are priced with the prices feature's table (its date said in the estimate and the report).
-  dependsOn: { aws: awsFeature, catalog: catalogFeature, history: historyFeature, prices: pricesFeature },
-  create: ({ settings, log }, { aws: clients, catalog, history: historyAccess, prices }) => {
+  // Runs are priced with the prices feature's table (its date said in the estimate and the report); a load run's
+  // charts draw the route's quota from the quotas feature.
+  dependsOn: { aws: awsFeature, catalog: catalogFeature, history: historyFeature, prices: pricesFeature, quotas: quotasFeature },
+  create: ({ settings, log }, { aws: clients, catalog, history: historyAccess, prices, quotas }) => {
     const history = new LatencyHistory(() => historyAccess.database(), () => settings().historyLimit, log);
     const live = new Set<AbortController>();
 
@@ -52,7 +35,7 @@ export const latencyFeature = defineFeature({
       const refusal = await clients.apiKeyRefusals();
       const runPlan = setAsideUncallable(planRun(snapshot.document, input), refusal);
       const simulated = snapshot.meta.simulated || isLoopbackUrl(clients.endpointUrl);
-      const [prompt, table] = await Promise.all([countPrompt(clients, runPlan, input.promptSize), prices.now()]);
+      const [prompt, table] = await Promise.all([countPrompt(clients, runPlan.routes[0], input.promptSize), prices.now()]);
       return { runPlan, estimate: estimateRun(runPlan, input, prompt, simulated, table) };
     };
     /** A stream's signal, also aborted when the feature is disposed (a settings change, the app closing). */
@@ -69,6 +52,15 @@ export const latencyFeature = defineFeature({
       }
     };
 
+    const load = createLoadHandlers({
+      clients,
+      catalog,
+      history,
+      prices: () => prices.now(),
+      quotas: (modelId, region, signal) => quotas.routeQuotas(modelId, region, signal),
+      tracked,
+    });
+
     return {
       exports: history,
       methods: {
@@ -83,6 +75,8 @@ export const latencyFeature = defineFeature({
         },
         exportLatency: (input) => history.export(input),
         historyStatus: () => history.status(),
+        estimateLoadRun: (input) => load.estimateLoadRun(input),
+        loadRunLevels: (input, context) => load.loadRunLevels(input, context),
       },
       streams: {
         probeNetwork: (input, context) => {
@@ -102,6 +96,7 @@ export const latencyFeature = defineFeature({
             runLatency(input, runPlan.routes, { ...context, signal }, { clients, history, prices: () => prices.now() }, runPlan.unavailable),
           );
         },
+        runLoad: (input, context) => load.runLoad(input, context),
       },
       dispose: () => {
         for (const abort of live) abort.abort();

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { ExportedFile, HistoryRun, HistoryStatus, LatencyRunStatus, LatencyStats, SeriesPoint } from '../../../src-shared/contract/latency';
 import { csvRow } from '../../../src-shared/text/csv';
 import type { HistoryDatabase, HistoryStatements } from '../storage/history-database';
+import { insertLoadRun, LOAD_SCHEMA, readLoadRun, type LoadRunRows, type StoredLoadRun } from './load/load-store';
 import { round } from './stats';
 
 /**
@@ -36,6 +37,10 @@ export interface SampleRow {
   requestId: string | null;
   /** Wall-clock time (epoch ms) the request was handed to the socket. */
   sentAt: number | null;
+  /** A load run's level. */
+  levelIndex?: number;
+  /** An open-loop load run's intended send time (epoch ms): latency counts from it. */
+  scheduledAt?: number | null;
 }
 
 /** One stored sample as attribution looks it up: by its run, its route and Bedrock's request id. */
@@ -65,7 +70,7 @@ export interface ProbeSampleRow {
 
 export interface RunRow {
   id: string;
-  kind: 'latency' | 'probe';
+  kind: 'latency' | 'probe' | 'load';
   startedAt: string;
   finishedAt: string | null;
   target: string | null;
@@ -95,9 +100,12 @@ export const SCHEMA = [
   // Columns added after the first release: a history file written before them gains them, empty (NULL), and keeps every row.
   'alter table latency_samples add column if not exists request_id varchar',
   'alter table latency_samples add column if not exists sent_at timestamp',
+  ...LOAD_SCHEMA,
 ];
 
-const SAMPLE_COLUMNS = 'run_id, measured_at, target, model_id, route_key, region, invoke_id, kind, error_class, ttft_ms, e2e_ms, itl_ms, output_tokens, server_ms, gap_ms, reused, request_id, sent_at';
+const SAMPLE_COLUMNS =
+  'run_id, measured_at, target, model_id, route_key, region, invoke_id, kind, error_class, ttft_ms, e2e_ms, itl_ms, output_tokens, server_ms, gap_ms, reused, request_id, sent_at, level_index, scheduled_at';
+const TIME_COLUMNS = new Set(['measured_at', 'sent_at', 'scheduled_at']);
 const SAMPLE_COLUMN_COUNT = SAMPLE_COLUMNS.split(', ').length;
 const BATCH_ROWS = 500;
 const MAX_SINCE_MS = 100 * 365 * 86_400_000;
@@ -210,11 +218,11 @@ export class LatencyHistory {
   }
 
   /**
-   * Writes the run row and every sample buffered for it in one transaction. True only once the commit
-   * succeeded; false (and one line to the log) when history is off or the write failed, and then nothing of the
-   * run is in the file.
+   * Writes the run row and every sample buffered for it in one transaction (with a load run's levels). True only
+   * once the commit succeeded; false (and one line to the log) when history is off or the write failed, and then
+   * nothing of the run is in the file.
    */
-  async saveRun(run: RunRow): Promise<boolean> {
+  async saveRun(run: RunRow, load?: LoadRunRows): Promise<boolean> {
     const { samples, probes } = this.takeBuffered(run.id);
     let db: HistoryDatabase;
     try {
@@ -230,6 +238,7 @@ export class LatencyHistory {
         await tx.run('insert or replace into latency_runs values ($1, $2, $3::timestamp, $4::timestamp, $5, $6, $7::json)', [
           run.id, run.kind, run.startedAt, run.finishedAt, run.target, run.status, JSON.stringify(run.report),
         ]);
+        if (load) await insertLoadRun(tx, load);
         if (samples.length > 0) await this.prune(tx);
       });
       return true;
@@ -246,7 +255,7 @@ export class LatencyHistory {
       const params = batch.flatMap((row) => [
         row.runId, iso(row.at), row.target, row.modelId, row.routeKey, row.region, row.invokeId, row.kind, row.errorClass,
         row.ttftMs, row.e2eMs, row.interTokenMs, row.outputTokens, row.serverLatencyMs, row.largestGapMs, row.reusedSocket,
-        row.requestId, row.sentAt === null ? null : iso(row.sentAt),
+        row.requestId, row.sentAt === null ? null : iso(row.sentAt), row.levelIndex ?? null, row.scheduledAt == null ? null : iso(row.scheduledAt),
       ]);
       await tx.run(`insert into latency_samples (${SAMPLE_COLUMNS}) values ${values}`, params);
     }
@@ -291,7 +300,7 @@ export class LatencyHistory {
       conditions.push(`(exists (select 1 from latency_samples s where s.run_id = r.id and s.region in (${regions}))
         or exists (select 1 from probe_samples ps where ps.run_id = r.id and ps.region in (${regions})))`);
     }
-    const runs = await db.all<{ id: string; kind: 'latency' | 'probe'; started_at: string; target: string | null; status: LatencyRunStatus }>(
+    const runs = await db.all<{ id: string; kind: HistoryRun['kind']; started_at: string; target: string | null; status: LatencyRunStatus }>(
       `select id, kind, strftime(started_at, '%Y-%m-%dT%H:%M:%S.%gZ') as started_at, target, status from latency_runs r
        ${conditions.length > 0 ? `where ${conditions.join(' and ')}` : ''} order by r.started_at desc limit ${p.add(query.limit)}`,
       p.values,
@@ -378,14 +387,22 @@ export class LatencyHistory {
     }));
   }
 
-  /** p50 TTFT per route of a model over the window, for the ranking and the catalog's bestRegions. */
+  /** A stored load run and its levels; null when there is none with this id. */
+  async loadRun(runId: string): Promise<StoredLoadRun | null> {
+    return readLoadRun(await this.open(), runId);
+  }
+
+  /**
+   * p50 TTFT per route of a model over the window, for the ranking and the catalog's bestRegions. Load runs are
+   * left out: they measure a route under load, not the latency a caller usually gets.
+   */
   async measured(modelId: string, sinceMs: number): Promise<MeasuredRoute[]> {
     const db = await this.open();
     const rows = await db.all<{ invoke_id: string; region: string; kind: string; p50: number; n: bigint; last: string }>(
       `select s.invoke_id, s.region, any_value(s.kind) as kind, quantile_cont(s.ttft_ms, 0.5) as p50, count(*) as n,
          strftime(max(s.measured_at), '%Y-%m-%dT%H:%M:%S.%gZ') as last
        from latency_samples s join latency_runs r on r.id = s.run_id
-       where s.model_id = $1 and s.error_class is null and s.measured_at >= $2::timestamp group by s.invoke_id, s.region`,
+       where s.model_id = $1 and s.error_class is null and s.measured_at >= $2::timestamp and r.kind <> 'load' group by s.invoke_id, s.region`,
       [modelId, iso(sinceMs)],
     );
     return rows.map((row) => ({ invokeId: row.invoke_id, region: row.region, kind: row.kind, ttftP50Ms: round(row.p50), samples: Number(row.n), measuredAt: row.last }));
@@ -403,7 +420,7 @@ export class LatencyHistory {
     if (db.state.status === 'off') throw new Error(`Nothing to export: ${db.state.message}`);
     const fileName = `latency-samples.${query.format}`;
     const mimeType = { csv: 'text/csv', json: 'application/json', parquet: 'application/vnd.apache.parquet' }[query.format];
-    const select = `select ${SAMPLE_COLUMNS.split(', ').map((column) => (column === 'measured_at' || column === 'sent_at' ? `strftime(s.${column}, '%Y-%m-%dT%H:%M:%S.%gZ') as ${column}` : `s.${column}`)).join(', ')}
+    const select = `select ${SAMPLE_COLUMNS.split(', ').map((column) => (TIME_COLUMNS.has(column) ? `strftime(s.${column}, '%Y-%m-%dT%H:%M:%S.%gZ') as ${column}` : `s.${column}`)).join(', ')}
       from latency_samples s join latency_runs r on r.id = s.run_id ${conditions.length > 0 ? `where ${conditions.join(' and ')}` : ''} order by s.seq`;
     if (query.format === 'csv') {
       const rows = await db.all<Record<string, string | number | boolean | null | bigint>>(select, p.values);

@@ -3,6 +3,7 @@ import type { ErrorClass, TokenUsage } from '../../../src-shared/contract/latenc
 import type { LatencyMode } from '../../../src-shared/contract/playground';
 import { classifyAwsError } from '../aws/errors';
 import { RequestTiming, timedRequest } from '../aws/request-timing';
+import { systemClock, type LoadClock } from './load/clock';
 
 /**
  * One measured ConverseStream request, timed as the README defines it: TTFT from the request handed to the socket
@@ -26,6 +27,8 @@ export interface MeasuredSample {
   requestId: string | null;
   /** Wall-clock time (epoch ms) the request was handed to the socket, or started when that was never seen. */
   sentAtEpochMs: number;
+  /** The same instant on the caller's clock, to set against a schedule kept on it. */
+  sentAtMs: number;
   /** The tokens Bedrock reported for the request (metadata.usage), what it bills; null when it reported none. */
   usage: TokenUsage | null;
 }
@@ -42,6 +45,7 @@ export interface FailedSample {
   /** Bedrock's request id, from the error or from the response the stream failed in; null when none arrived. */
   requestId: string | null;
   sentAtEpochMs: number;
+  sentAtMs: number;
 }
 
 export interface RequestPlan {
@@ -64,17 +68,17 @@ export function requestIdOf(value: unknown): string | null {
   return typeof metadata?.requestId === 'string' && metadata.requestId !== '' ? metadata.requestId : null;
 }
 
-/** performance.now() as wall-clock epoch milliseconds. */
-const epochOf = (monotonic: number) => performance.timeOrigin + monotonic;
-
 export function interTokenLatency(ttftMs: number, e2eMs: number, outputTokens: number | null): number | null {
   if (outputTokens === null || outputTokens < 2) return null;
   return (e2eMs - ttftMs) / (outputTokens - 1);
 }
 
-/** Sends one request; a cancel of the run (`signal`) throws RequestAborted, every other failure is a FailedSample. */
-export async function measureRequest(plan: RequestPlan, signal: AbortSignal): Promise<MeasuredSample | FailedSample> {
-  const timing = new RequestTiming();
+/**
+ * Sends one request; a cancel of the run (`signal`) throws RequestAborted, every other failure is a FailedSample.
+ * Every instant is read on `clock` (the system's unless a load run's test passes its own).
+ */
+export async function measureRequest(plan: RequestPlan, signal: AbortSignal, clock: LoadClock = systemClock): Promise<MeasuredSample | FailedSample> {
+  const timing = new RequestTiming(() => clock.now());
   const timeout = new AbortController();
   const timer = setTimeout(() => timeout.abort(), plan.timeoutMs);
   const abortSignal = AbortSignal.any([signal, timeout.signal]);
@@ -84,7 +88,7 @@ export async function measureRequest(plan: RequestPlan, signal: AbortSignal): Pr
     inferenceConfig: { maxTokens: plan.maxTokens },
     ...(plan.latency === 'optimized' ? { performanceConfig: { latency: 'optimized' } } : {}),
   });
-  const fallbackStart = performance.now();
+  const fallbackStart = clock.now();
   let firstDelta: number | null = null;
   let lastDelta: number | null = null;
   let messageStop: number | null = null;
@@ -94,18 +98,18 @@ export async function measureRequest(plan: RequestPlan, signal: AbortSignal): Pr
   let servedLatency: string | null = null;
   let usage: TokenUsage | null = null;
   let requestId: string | null = null;
-  const sentAtEpochMs = () => epochOf(timing.sentAt ?? fallbackStart);
+  const sent = () => ({ sentAtMs: timing.sentAt ?? fallbackStart, sentAtEpochMs: clock.epochMs(timing.sentAt ?? fallbackStart) });
   try {
     const response = await timedRequest(timing, () => plan.client.send(command, { abortSignal }));
     requestId = requestIdOf(response);
     for await (const event of response.stream ?? []) {
       if (event.contentBlockDelta?.delta?.text) {
-        const at = performance.now();
+        const at = clock.now();
         if (lastDelta !== null) largestGap = Math.max(largestGap ?? 0, at - lastDelta);
         firstDelta ??= at;
         lastDelta = at;
       } else if (event.messageStop) {
-        messageStop = performance.now();
+        messageStop = clock.now();
       } else if (event.metadata) {
         outputTokens = event.metadata.usage?.outputTokens ?? null;
         const reported = event.metadata.usage;
@@ -127,13 +131,13 @@ export async function measureRequest(plan: RequestPlan, signal: AbortSignal): Pr
       reusedSocket: timing.reusedSocket,
       usage,
       requestId: requestIdOf(error) ?? requestId,
-      sentAtEpochMs: sentAtEpochMs(),
+      ...sent(),
     };
   } finally {
     clearTimeout(timer);
   }
   if (firstDelta === null || lastDelta === null) {
-    return { ok: false, errorClass: 'other', error: new Error('The stream ended without any text'), timedOut: false, reusedSocket: timing.reusedSocket, usage, requestId, sentAtEpochMs: sentAtEpochMs() };
+    return { ok: false, errorClass: 'other', error: new Error('The stream ended without any text'), timedOut: false, reusedSocket: timing.reusedSocket, usage, requestId, ...sent() };
   }
   const sentAt = timing.sentAt ?? fallbackStart;
   const ttftMs = firstDelta - sentAt;
@@ -150,6 +154,7 @@ export async function measureRequest(plan: RequestPlan, signal: AbortSignal): Pr
     servedLatency,
     usage,
     requestId,
-    sentAtEpochMs: epochOf(sentAt),
+    sentAtMs: sentAt,
+    sentAtEpochMs: clock.epochMs(sentAt),
   };
 }

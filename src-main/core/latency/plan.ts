@@ -93,7 +93,8 @@ function siblingRoutes(document: CatalogDocument, main: ResolvedRoute): Resolved
   });
 }
 
-export function planRun(document: CatalogDocument, input: ParsedLatencyRunInput): RunPlan {
+/** The routes of a run (a lab run's or a load run's: the target, its regions and how bare ids are routed). */
+export function planRun(document: CatalogDocument, input: Pick<ParsedLatencyRunInput, 'target' | 'regions' | 'autoProfile' | 'compareRoutes'>): RunPlan {
   const options = { autoProfile: input.autoProfile };
   const anyRegion = Object.keys(document.regions)[0] ?? 'us-east-1';
   try {
@@ -147,7 +148,7 @@ export function formatDollars(usd: number): string {
  * CONFIRMATION_USD, or a cost that cannot be estimated. An unknown price is not taken for $0: a model the table
  * cannot price might be an expensive one, so the run is confirmed knowingly. The emulator costs nothing and never asks.
  */
-function confirmationReasons(requests: number, costs: ReturnType<typeof estimateCosts>, simulated: boolean): string[] {
+export function confirmationReasons(requests: number, costs: Pick<ReturnType<typeof estimateCosts>, 'estimatedCostUsd' | 'routeCosts'>, simulated: boolean): string[] {
   if (simulated) return [];
   const reasons: string[] = [];
   if (requests > CONFIRMATION_REQUESTS) reasons.push(`it sends ${requests} requests, more than ${CONFIRMATION_REQUESTS}`);

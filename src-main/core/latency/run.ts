@@ -46,7 +46,7 @@ interface RouteState {
 }
 
 /** A dead endpoint fails every request at once; three in a row is not bad luck, and the run should not pretend. */
-const NETWORK_FAILURES_TO_STOP = 3;
+export const NETWORK_FAILURES_TO_STOP = 3;
 
 /** completed, partial or failed, from what each route produced (a cancel is said by the caller). */
 export function runStatus(regions: LatencyRunReport['regions']): LatencyRunReport['status'] {
@@ -57,9 +57,9 @@ export function runStatus(regions: LatencyRunReport['regions']): LatencyRunRepor
 }
 
 /** Failures that no later request of the same route can get past: the route is reported failed after its warm-up. */
-const ROUTE_FATAL: ReadonlySet<ErrorClass> = new Set(['accessDenied', 'organizationPolicy', 'validation', 'needsProfile', 'notOffered', 'credentials', 'timeout']);
+export const ROUTE_FATAL: ReadonlySet<ErrorClass> = new Set(['accessDenied', 'organizationPolicy', 'validation', 'needsProfile', 'notOffered', 'credentials', 'timeout']);
 
-function routeFailure(failed: FailedSample, planned: PlannedRoute, clients: AwsClientPool): RegionFailure {
+export function routeFailure(failed: FailedSample, planned: PlannedRoute, clients: AwsClientPool): RegionFailure {
   const explained = explainBedrockCall(failed.error, planned.resolved, clients, { timedOut: failed.timedOut });
   return { error: { code: explained.code, message: explained.message } };
 }
