@@ -8,6 +8,8 @@ import type { CapacityAnswer, CapacityInput, CapacityRoute } from '../../src-sha
 import { fakeClient } from '../testing/fake-client';
 import { DEFAULT_WORKLOAD, type WorkloadForm } from './calculator-form';
 import { CalculatorSection } from './CalculatorSection';
+import { worksheetLink } from './WorksheetSection';
+import { SUPPORT_CASE_URL } from '../../src-shared/capacity/worksheet';
 
 afterEach(cleanup);
 
@@ -138,5 +140,17 @@ describe('CalculatorSection', () => {
     fireEvent.change(within(sheet).getByRole('combobox', { name: 'Route' }), { target: { value: `us.${HAIKU_45}` } });
     expect(within(sheet).getByTestId('worksheet-quota').textContent).toContain('L-USTPM');
     expect(within(sheet).getByTestId('worksheet-open').getAttribute('href')).toBe(quotaIncreaseUrl('us-east-1', 'L-USTPM'));
+  });
+});
+
+describe('worksheetLink: where the worksheet leads', () => {
+  it('the request page of an adjustable quota to raise, a support case for one Service Quotas will not raise, the quota’s page when it is enough', () => {
+    const [global, geo] = ANSWER.routes;
+    // 60 requests × 4,000 settled tokens = 240,000 tokens per minute: within the global 4M, above the geo 200k.
+    expect(worksheetLink(quotaIncreaseWorksheet(ANSWER, global!))).toEqual({ url: quotaIncreaseUrl('us-east-1', 'L-GLOBALTPM'), label: 'Open the quota’s page ↗' });
+    expect(worksheetLink(quotaIncreaseWorksheet(ANSWER, geo!))).toEqual({ url: quotaIncreaseUrl('us-east-1', 'L-USTPM'), label: 'Open request page ↗' });
+    const fixed = { ...geo!, quotas: { tokensPerMinute: quota('L-USTPM', 200_000, false) } };
+    expect(worksheetLink(quotaIncreaseWorksheet(ANSWER, fixed))).toEqual({ url: SUPPORT_CASE_URL, label: 'Open a support case ↗' });
+    expect(worksheetLink(quotaIncreaseWorksheet(ANSWER, ANSWER.routes[2]!))).toBeNull();
   });
 });

@@ -1,5 +1,5 @@
 import { useId, useState } from 'react';
-import { quotaIncreaseWorksheet, SUPPORT_CASE_URL, type WorksheetFigure } from '../../src-shared/capacity/worksheet';
+import { quotaIncreaseWorksheet, SUPPORT_CASE_URL, type QuotaIncreaseWorksheet, type WorksheetFigure } from '../../src-shared/capacity/worksheet';
 import type { CapacityAnswer } from '../../src-shared/contract/capacity';
 import { visibleText } from '../../src-shared/text/visible-text';
 import { formatCount } from './format';
@@ -20,6 +20,16 @@ const FIGURES: [FigureKey, string][] = [
 const SOURCE_LABEL: Record<WorksheetFigure['source'], string> = { cloudwatch: 'CloudWatch, last 24 hours', calculator: 'the planned workload' };
 
 /**
+ * Where the worksheet leads: the console's request page for an adjustable quota to raise, a support case for one
+ * Service Quotas will not raise, the quota's own page when it is already enough.
+ */
+export function worksheetLink(sheet: QuotaIncreaseWorksheet): { url: string; label: string } | null {
+  if (!sheet.quota || !sheet.consoleUrl) return null;
+  if (sheet.quota.requested === null) return { url: sheet.consoleUrl, label: 'Open the quota’s page ↗' };
+  return sheet.quota.adjustable ? { url: sheet.consoleUrl, label: 'Open request page ↗' } : { url: SUPPORT_CASE_URL, label: 'Open a support case ↗' };
+}
+
+/**
  * Section d, the quota increase worksheet: the figures an increase request asks for, prefilled from CloudWatch where
  * the route has usage and from the calculator otherwise (src-shared/capacity/worksheet.ts, the CLI's text too), a
  * use case to write, Copy as text and the console's request page. The app never files a request itself: the console
@@ -33,6 +43,7 @@ export function WorksheetSection({ answer }: { answer: CapacityAnswer }) {
   const route = answer.routes.find((candidate) => candidate.invokeId === chosen) ?? answer.routes[0];
   if (!route) return null;
   const sheet = quotaIncreaseWorksheet(answer, route, useCase);
+  const link = worksheetLink(sheet);
   const copy = () =>
     navigator.clipboard
       .writeText(sheet.text)
@@ -63,7 +74,7 @@ export function WorksheetSection({ answer }: { answer: CapacityAnswer }) {
                 Raise <strong>{visibleText(sheet.quota.quotaName)}</strong> (<code>{visibleText(sheet.quota.quotaCode)}</code>, {LIMIT_LABEL[sheet.quota.limit]}) in <span className="region-name">{sheet.region}</span>: now{' '}
                 {sheet.quota.current === null ? 'unknown' : formatCount(sheet.quota.current)},{' '}
                 {sheet.quota.requested === null ? 'enough for the target already' : <>ask for <strong>{formatCount(sheet.quota.requested)}</strong></>}
-                {sheet.quota.adjustable ? '' : ' — Service Quotas does not accept increases of it: open a support case'}.
+                {sheet.quota.requested !== null && !sheet.quota.adjustable ? ' — Service Quotas does not accept increases of it: open a support case' : ''}.
               </>
             ) : (
               <>No quota found for {route.invokeId} in {sheet.region}: there is nothing to raise.</>
@@ -93,9 +104,9 @@ export function WorksheetSection({ answer }: { answer: CapacityAnswer }) {
             <button type="button" onClick={() => void copy()}>
               {copied === 'copied' ? '✓ Copied' : copied === 'failed' ? 'Could not copy' : 'Copy as text'}
             </button>
-            {sheet.consoleUrl && sheet.quota ? (
-              <a className="cap-link-button" href={sheet.quota.adjustable ? sheet.consoleUrl : SUPPORT_CASE_URL} target="_blank" rel="noopener noreferrer" title={sheet.quota.adjustable ? sheet.consoleUrl : SUPPORT_CASE_URL} data-testid="worksheet-open">
-                {sheet.quota.adjustable ? 'Open request page ↗' : 'Open a support case ↗'}
+            {link ? (
+              <a className="cap-link-button" href={link.url} target="_blank" rel="noopener noreferrer" title={link.url} data-testid="worksheet-open">
+                {link.label}
               </a>
             ) : null}
           </div>
