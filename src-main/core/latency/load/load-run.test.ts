@@ -74,7 +74,7 @@ describe('closed-loop load runs', () => {
   it('counts goodput against the SLO: a bound the route cannot meet leaves none, a generous one all', async () => {
     // The emulator never answers sooner than its fixed TTFT: a 150 ms bound cannot be met, a minute always is.
     const target = await lab({ scenario: { timeToFirstTokenMs: { '*': 200 } } });
-    const base = { target: HAIKU_3, regions: ['us-east-1'], load: { mode: 'concurrency', levels: [2] }, stepRequests: 4, maxTokens: 2, warmup: 0 } as const;
+    const base: LoadRunInput = { target: HAIKU_3, regions: ['us-east-1'], load: { mode: 'concurrency', levels: [2] }, stepRequests: 4, maxTokens: 2, warmup: 0 };
     const missed = routeOf(await runLoad(target, { ...base, slo: { preset: 'custom', ttftMs: 150 } })).levels[0]!;
     expect(missed).toMatchObject({ samples: 4, goodputRps: 0, sloAttainment: 0, sloMet: false });
     const met = routeOf(await runLoad(target, { ...base, slo: { preset: 'custom', ttftMs: 60_000, e2eMs: 60_000 } })).levels[0]!;
@@ -82,6 +82,39 @@ describe('closed-loop load runs', () => {
     const none = await runLoad(target, { ...base, slo: null });
     expect(none.slo).toBeNull();
     expect(routeOf(none).levels[0]).not.toHaveProperty('goodputRps');
+  });
+
+  it('estimates before sending: requests from the rates or the step, capped by the budget, with tokens and dollars', async () => {
+    const target = await lab();
+    const rate = await target.core.handlers.estimateLoadRun(LoadRunInputSchema.parse({ target: HAIKU_3, regions: ['us-east-1'], load: { mode: 'rate', levels: [1, 2.5] }, stepDurationMs: 2000 }), { signal });
+    expect(rate).toMatchObject({ requests: 7, warmupRequests: 1, requestsBasis: expect.stringMatching(/^about rate × 2 s per level \(poisson arrivals\)$/), expectedDurationMs: 4000, uniquePrompts: true, simulated: true, needsConfirmation: false, slo: { name: 'chat' } });
+    expect(rate.inputTokens).toBe(8 * (rate.prompt.inputTokens + 10));
+    expect(rate.outputTokens).toBe(8 * 128);
+    const counted = await target.core.handlers.estimateLoadRun(LoadRunInputSchema.parse({ target: HAIKU_3, regions: ['us-east-1'], load: { mode: 'concurrency', levels: [1, 2, 4] }, stepRequests: 20, maxRequests: 31, uniquePrompts: false }), { signal });
+    expect(counted).toMatchObject({ requests: 30, warmupRequests: 1, requestsBasis: 'exactly 20 per level; capped by the budget of 31 requests (warm-ups included)', expectedDurationMs: null });
+    expect(counted.inputTokens).toBe(31 * counted.prompt.inputTokens);
+    const timed = await target.core.handlers.estimateLoadRun(LoadRunInputSchema.parse({ target: HAIKU_3, regions: ['us-east-1'], load: { mode: 'concurrency', levels: [2] }, stepDurationMs: 10_000, maxTokens: 100 }), { signal });
+    // Nothing measured yet: 300 ms to the first token and 5 ms for each of 100 tokens, 800 ms a request, two at a time for 10 s.
+    expect(timed).toMatchObject({ requests: 25, requestsBasis: expect.stringMatching(/at 800 ms a request \(an assumed p50 TTFT of 300 ms/) });
+  });
+
+  it('stops at a dollar budget before the request that would pass it, and refuses one it could not keep', async () => {
+    const target = await lab();
+    const input = { target: HAIKU_3, regions: ['us-east-1'], load: { mode: 'concurrency', levels: [1, 2] }, stepRequests: 50, maxTokens: 10, warmup: 0 } satisfies LoadRunInput;
+    // No price table yet: the dollars are unknown, so a dollar budget cannot be kept and nothing is sent.
+    await expect(runLoad(target, { ...input, maxCostUsd: 0.01 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/a dollar budget cannot be kept without the route's price/) });
+    expect(target.emulator.stats().requests['us-east-1']?.ConverseStream ?? 0).toBe(0);
+    await target.core.handlers.refreshPrices(undefined, { signal });
+    const estimate = await target.core.handlers.estimateLoadRun(LoadRunInputSchema.parse(input), { signal });
+    const perRequest = estimate.estimatedCostUsd! / estimate.requests;
+    // Room for a little over ten requests at their worst case.
+    const report = await runLoad(target, { ...input, maxCostUsd: perRequest * 10.5 });
+    expect(report.stopped).toMatchObject({ reason: 'maxCost', message: expect.stringMatching(/budget of \$[\d.e-]+ was reached/) });
+    const levels = routeOf(report).levels;
+    expect(levels).toHaveLength(1);
+    expect(levels[0]).toMatchObject({ status: 'partial', stoppedBy: 'maxCost' });
+    expect(levels[0]!.sent).toBeGreaterThanOrEqual(10);
+    expect(report.cost.usd!).toBeLessThanOrEqual(perRequest * 10.5);
   });
 
   it('answers NOT_FOUND for a run the history does not have', async () => {
