@@ -1,15 +1,16 @@
 import { expect, test } from '../fixtures/atlas';
 
-/** Issue 21 §18: Alt+1…5 by the physical key, focus on the page's heading, and a disabled action that says why. */
+/** Issue 21 §18: Alt+1…6 by the physical key, focus on the page's heading, and a disabled action that says why. */
 test.describe('page keys', () => {
-  test('Alt+1…5 opens each page and moves focus to its heading, not <body>', async ({ page, host }) => {
+  test('Alt+1…6 opens each page and moves focus to its heading, not <body>', async ({ page, host }) => {
     await page.goto(host.url);
     await expect(page.getByTestId('matrix').locator('.cell').first()).toBeVisible();
     for (const [key, heading] of [
       ['Alt+2', 'Inference profiles'],
       ['Alt+3', 'Latency lab'],
-      ['Alt+4', 'Playground'],
-      ['Alt+5', 'Settings'],
+      ['Alt+4', 'Capacity'],
+      ['Alt+5', 'Playground'],
+      ['Alt+6', 'Settings'],
       ['Alt+1', 'Matrix: models by region'],
     ] as const) {
       await page.keyboard.press(key);

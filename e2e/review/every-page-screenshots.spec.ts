@@ -5,13 +5,15 @@ import { configureRun, openLatencyPage } from '../latency/latency-page';
 
 /**
  * Every page at 1280x720 and 1440x900, light and dark, against the emulator's realistic scenario, with the content a
- * new user sees after using it (a latency run with its ranking, four playground panes with answers and an error),
+ * new user sees after using it (a latency run with its ranking, the matrix's overlays, the Capacity page's quotas,
+ * usage, table, worksheet and a refused input, four playground panes with answers and an error),
  * for review. Screenshots go under test-results/screens/review only, never to tracked files.
  */
 test.use({ scenario: 'realistic' });
 
 const RUN_REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-2', 'ap-northeast-1'];
 const HAIKU_45 = 'anthropic.claude-haiku-4-5-20251001-v1:0';
+const SONNET_45 = 'anthropic.claude-sonnet-4-5-20250929-v1:0';
 
 async function shot(page: Page, name: string) {
   await page.mouse.move(4, 200);
@@ -63,6 +65,28 @@ for (const colorScheme of ['light', 'dark'] as const) {
       });
       expect(edge).toBeGreaterThanOrEqual(3);
       await shot(page, `matrix-ttft-${suffix}`);
+      // The Quota overlay takes the TTFT overlay's turn (issue 17).
+      await page.getByRole('button', { name: 'Quota overlay' }).click();
+      await expect(page.getByTestId('quota-overlay-summary')).toBeVisible({ timeout: 30_000 });
+      await shot(page, `matrix-quota-${suffix}`);
+
+      // Capacity (issue 17): Claude Sonnet 4.5 from us-east-1, which the realistic scenario gives usage and a raised quota.
+      await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Capacity' }).click();
+      await page.getByRole('combobox', { name: 'Model or profile' }).fill(SONNET_45);
+      await page.getByRole('combobox', { name: 'Source region' }).selectOption('us-east-1');
+      await expect(page.getByTestId('cap-quotas').getByTestId('cap-quota-route').first()).toBeVisible({ timeout: 30_000 });
+      await expect(page.getByTestId('capacity-table')).toBeVisible({ timeout: 30_000 });
+      await shot(page, `capacity-${suffix}`);
+      for (const section of ['cap-usage', 'cap-calculator', 'cap-worksheet']) {
+        await page.getByTestId(section).evaluate((element) => {
+          const scroller = element.closest('.cap-page')!;
+          scroller.scrollTop += element.getBoundingClientRect().top - scroller.getBoundingClientRect().top - 8;
+        });
+        await shot(page, `${section.replace('cap-', 'capacity-')}-${suffix}`);
+      }
+      await page.getByTestId('cap-calculator').getByRole('textbox', { name: 'max_tokens' }).fill('-1');
+      await expect(page.getByTestId('error-maxTokens')).toBeVisible();
+      await shot(page, `capacity-invalid-${suffix}`);
 
       await openPage(page, host.url, 'Playground');
       const panes = [

@@ -4,7 +4,7 @@ import type { RouteUsage } from '../../src-shared/contract/usage';
 import { ChartFrame } from '../latency/charts/ChartFrame';
 import type { ChartTheme } from '../latency/charts/chart-theme';
 import { formatCompact, formatCount } from './format';
-import { gapCount, tokensAxisTop, usageRows, type UsageRow, type UsageScale } from './usage-series';
+import { gapCount, tokensAxisTicks, usageRows, type UsageRow, type UsageScale } from './usage-series';
 
 const QUOTA_DASH = '6 4';
 
@@ -35,7 +35,8 @@ function isolatedDot(rows: readonly UsageRow[], color: string) {
 export function UsageChart({ route, from, to, scale, theme }: { route: RouteUsage; from: string; to: string; scale: UsageScale; theme: ChartTheme }) {
   const rows = useMemo(() => usageRows(route), [route]);
   const quota = route.quota.tokensPerMinute;
-  const top = tokensAxisTop(rows, quota, scale);
+  const ticks = tokensAxisTicks(rows, quota, scale);
+  const top = ticks.at(-1) ?? 1;
   const gaps = gapCount(rows);
   const domain: [number, number] = [Date.parse(from), Date.parse(to)];
   const color = theme.series[0];
@@ -53,11 +54,11 @@ export function UsageChart({ route, from, to, scale, theme }: { route: RouteUsag
 
   return (
     <ChartFrame title={`${route.invokeId}`} description={description} legend={legend} theme={theme} fileName={`usage-${route.region}-${route.invokeId.replace(/[^\w.-]/g, '_')}`} testId="usage-chart">
-      <ResponsiveContainer width="100%" height={170}>
+      <ResponsiveContainer width="100%" height={190}>
         <LineChart data={rows} margin={{ top: 6, right: 16, bottom: 0, left: 4 }} title={`Quota tokens per minute of ${route.invokeId}`} desc={description} syncId={`usage-${route.invokeId}`}>
           <CartesianGrid stroke={theme.grid} />
           <XAxis type="number" dataKey="at" domain={domain} scale="time" tickFormatter={timeTick(route.perHour)} minTickGap={48} tick={{ fill: theme.muted, fontSize: 11 }} stroke={theme.grid} />
-          <YAxis type="number" domain={[0, top]} tickFormatter={(value: number) => formatCompact(value)} width={48} tick={{ fill: theme.muted, fontSize: 11 }} stroke={theme.grid} allowDataOverflow />
+          <YAxis type="number" domain={[0, top]} ticks={ticks} tickFormatter={(value: number) => formatCompact(value)} width={48} tick={{ fill: theme.muted, fontSize: 11 }} stroke={theme.grid} allowDataOverflow />
           <Tooltip
             isAnimationActive={false}
             contentStyle={{ background: theme.background, borderColor: theme.grid, color: theme.text }}

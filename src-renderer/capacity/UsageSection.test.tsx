@@ -5,7 +5,7 @@ import type { RouteUsage, UsageAnswer, UsagePoint } from '../../src-shared/contr
 import { fakeClient } from '../testing/fake-client';
 import { HAIKU } from '../testing/small-catalog';
 import { UsageSection } from './UsageSection';
-import { gapCount, tokensAxisTop, usageRows } from './usage-series';
+import { gapCount, tokensAxisTicks, usageRows } from './usage-series';
 
 afterEach(cleanup);
 
@@ -110,10 +110,10 @@ describe('usage series', () => {
     expect(usageRows(hourly)[0]?.tokensPerMinute).toBe(20);
   });
 
-  it('the axis reaches the quota, or the use alone when asked', () => {
+  it('the axis reaches past the quota in round steps, or past the use alone when asked', () => {
     const rows = usageRows(used);
-    expect(tokensAxisTop(rows, 2_000_000, 'quota')).toBe(2_100_000);
-    expect(tokensAxisTop(rows, 2_000_000, 'usage')).toBe(1_890_000);
-    expect(tokensAxisTop([], null, 'quota')).toBe(1);
+    expect(tokensAxisTicks(rows, 8_000_000, 'quota')).toEqual([0, 2_000_000, 4_000_000, 6_000_000, 8_000_000, 10_000_000]);
+    expect(tokensAxisTicks(rows, 8_000_000, 'usage')).toEqual([0, 500_000, 1_000_000, 1_500_000, 2_000_000]);
+    expect(tokensAxisTicks([], null, 'quota')).toEqual([0, 1]);
   });
 });

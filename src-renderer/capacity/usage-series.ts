@@ -1,4 +1,5 @@
 import type { RouteUsage } from '../../src-shared/contract/usage';
+import { niceTicks } from '../latency/charts/route-label';
 
 /** A route's CloudWatch periods as the usage chart draws them: per minute, with a gap (null) wherever a period has no datapoint. */
 
@@ -25,13 +26,13 @@ export const USAGE_SCALES = ['quota', 'usage'] as const;
 export type UsageScale = (typeof USAGE_SCALES)[number];
 
 /**
- * The tokens axis' top: to the quota (how close the use comes to it, at a glance) or to the use itself (its shape,
- * when the quota dwarfs it). A headroom of 5 % above the larger figure keeps the line off the frame.
+ * The tokens axis' round ticks, up to the quota (how close the use comes to it, at a glance) or to the use itself
+ * (its shape, when the quota dwarfs it); 5 % above the larger figure keeps the quota line off the frame.
  */
-export function tokensAxisTop(rows: readonly UsageRow[], quota: number | null, scale: UsageScale): number {
+export function tokensAxisTicks(rows: readonly UsageRow[], quota: number | null, scale: UsageScale): number[] {
   const peak = rows.reduce((top, row) => Math.max(top, row.tokensPerMinute ?? 0), 0);
   const top = scale === 'quota' && quota !== null ? Math.max(peak, quota) : peak;
-  return top > 0 ? top * 1.05 : 1;
+  return niceTicks(top * 1.05);
 }
 
 /** How many periods have no datapoint: said under the chart, since a gap is drawn as a gap, never as a quiet minute. */
