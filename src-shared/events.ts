@@ -1,4 +1,4 @@
-import type { CatalogSnapshot } from './contract';
+import type { AttributionJob, CatalogSnapshot } from './contract';
 import type { RegionError } from './catalog/document';
 
 /**
@@ -38,13 +38,15 @@ export interface AtlasEvents {
   'catalog.updated': CatalogSnapshot;
   /** One region of a quota refresh started, answered or failed (the same shape as the catalog scan's). */
   'quotas.progress': RegionProgress;
+  /** An attribution job made a pass, finished or was cancelled (its counts, problems and next pass). */
+  'attribution.progress': AttributionJob;
 }
 
 export type EventName = keyof AtlasEvents;
 export type AtlasEvent = { [E in EventName]: { type: E; payload: AtlasEvents[E] } }[EventName];
 
 /** Every event name, as a record the compiler checks against AtlasEvents: a missing or extra name breaks the build. */
-const EVENT_NAME_SET = { 'aws.reachability': true, 'catalog.progress': true, 'catalog.scanFinished': true, 'catalog.updated': true, 'quotas.progress': true } as const satisfies Record<EventName, true>;
+const EVENT_NAME_SET = { 'aws.reachability': true, 'catalog.progress': true, 'catalog.scanFinished': true, 'catalog.updated': true, 'quotas.progress': true, 'attribution.progress': true } as const satisfies Record<EventName, true>;
 type EventNameSetIsExact = [keyof typeof EVENT_NAME_SET] extends [EventName] ? true : never;
 const eventNameSetIsExact: EventNameSetIsExact = true;
 void eventNameSetIsExact;

@@ -40,6 +40,14 @@ export const METHOD_NAMES = [
   'refreshPrices',
   'getUsage',
   'capacity',
+  'attributionStatus',
+  'startAttribution',
+  'cancelAttribution',
+  'attributionResults',
+  'observedRouting',
+  'answerServedRegion',
+  'serverClientTime',
+  'timeOfDay',
 ] as const;
 
 export const STREAM_NAMES = ['converse', 'probeNetwork', 'runLatency', 'runLoad', 'ssoSignIn'] as const;

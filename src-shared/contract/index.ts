@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { METHOD_NAMES, STREAM_NAMES, type MethodName, type StreamName } from '../methods';
 import { accessMethods } from './access';
+import { attributionMethods } from './attribution';
 import { appMethods } from './app';
 import { capacityMethods } from './capacity';
 import { catalogMethods } from './catalog';
@@ -24,6 +25,7 @@ import { usageMethods } from './usage';
 
 export { METHOD_NAMES, STREAM_NAMES, isMethodName, isStreamName, type MethodName, type StreamName } from '../methods';
 export * from './access';
+export * from './attribution';
 export * from './app';
 export * from './capacity';
 export * from './catalog';
@@ -38,7 +40,7 @@ export * from './sso';
 export * from './usage';
 export { RegionListSchema, RegionNameSchema, type MethodDefinition, type StreamDefinition } from './define';
 
-export const contract = { ...appMethods, ...settingsMethods, ...catalogMethods, ...playgroundMethods, ...latencyMethods, ...loadMethods, ...identityMethods, ...ssoMethods, ...accessMethods, ...quotasMethods, ...pricesMethods, ...usageMethods, ...capacityMethods } satisfies Record<MethodName, MethodDefinition>;
+export const contract = { ...appMethods, ...settingsMethods, ...catalogMethods, ...playgroundMethods, ...latencyMethods, ...loadMethods, ...identityMethods, ...ssoMethods, ...accessMethods, ...quotasMethods, ...pricesMethods, ...usageMethods, ...capacityMethods, ...attributionMethods } satisfies Record<MethodName, MethodDefinition>;
 export const streams = { ...playgroundStreams, ...latencyStreams, ...loadStreams, ...ssoStreams } satisfies Record<StreamName, StreamDefinition<z.ZodType, any, unknown>>; // eslint-disable-line @typescript-eslint/no-explicit-any -- chunk types differ per stream
 
 export type Contract = typeof contract;

@@ -147,6 +147,11 @@ export interface ConverseResult {
   served: { latency?: string; serviceTier?: string };
   /** How the call was made: ConverseStream, or Converse for a model without streaming. */
   api: 'ConverseStream' | 'Converse';
+  /**
+   * Bedrock's request id (`x-amzn-requestid`): what CloudTrail knows the call by, so where a profile served it can be
+   * looked up (`answerServedRegion`), and what a support case asks for. Absent when no answer arrived with one.
+   */
+  requestId?: string;
   /** Set when the caller cancelled mid-answer: `text` is what had arrived, the figures are as far as it got. */
   cancelled?: true;
 }
@@ -188,6 +193,7 @@ const SavedResultSchema = z
       .passthrough(),
     served: z.object({ latency: z.string().optional(), serviceTier: z.string().optional() }).passthrough(),
     api: z.enum(['ConverseStream', 'Converse']),
+    requestId: z.string().min(1).max(200).optional(),
   })
   .passthrough() as z.ZodType<ConverseResult>;
 

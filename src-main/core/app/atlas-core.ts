@@ -16,6 +16,7 @@ import { quotasFeature } from '../quotas/feature';
 import { pricesFeature } from '../prices/feature';
 import { usageFeature } from '../usage/feature';
 import { capacityFeature } from '../capacity/feature';
+import { attributionFeature } from '../attribution/feature';
 import type { PollClock } from '../sso/device-sign-in';
 import type { ApiKeyVault } from '../aws/bedrock-api-key';
 import { AwsClientPool } from '../aws/client-pool';
@@ -36,7 +37,7 @@ import { SettingsStore } from './settings-store';
  * feature means adding it to FEATURES, in any order.
  */
 export { FeatureWiringError } from './feature-graph';
-export const FEATURES: readonly Feature[] = [awsFeature, appFeature, settingsFeature, catalogFeature, historyFeature, playgroundFeature, latencyFeature, identityFeature, accessFeature, ssoFeature, quotasFeature, pricesFeature, usageFeature, capacityFeature];
+export const FEATURES: readonly Feature[] = [awsFeature, appFeature, settingsFeature, catalogFeature, historyFeature, playgroundFeature, latencyFeature, identityFeature, accessFeature, ssoFeature, quotasFeature, pricesFeature, usageFeature, capacityFeature, attributionFeature];
 
 export interface AtlasCoreOptions {
   name: string;

@@ -83,6 +83,7 @@ export async function converse(
       route: resultRoute,
       served: { ...(answer.performanceConfig?.latency ? { latency: answer.performanceConfig.latency } : {}), ...(answer.serviceTier?.type ? { serviceTier: answer.serviceTier.type } : {}) },
       api: 'Converse',
+      ...requestIdOf(answer),
     };
   }
 
@@ -95,8 +96,10 @@ export async function converse(
   let usage: ConverseResult['usage'] = null;
   let serverLatencyMs: number | null = null;
   const served: ConverseResult['served'] = {};
+  let requestId: Pick<ConverseResult, 'requestId'> = {};
   try {
     const response = await timedRequest(timing, () => client.send(new ConverseStreamCommand(request), { abortSignal: signal }));
+    requestId = requestIdOf(response);
     for await (const event of response.stream ?? []) {
       const delta = event.contentBlockDelta?.delta?.text;
       if (delta) {
@@ -129,8 +132,15 @@ export async function converse(
     route: resultRoute,
     served,
     api: 'ConverseStream',
+    ...requestId,
     ...(signal.aborted && messageStopMs === null ? { cancelled: true as const } : {}),
   };
+}
+
+/** The `x-amzn-requestid` the SDK read into the response's metadata, as the result carries it. */
+function requestIdOf(response: { $metadata: { requestId?: string } }): Pick<ConverseResult, 'requestId'> {
+  const id = response.$metadata.requestId;
+  return id ? { requestId: id } : {};
 }
 
 function cacheTokens(usage: { cacheReadInputTokens?: number; cacheWriteInputTokens?: number }) {

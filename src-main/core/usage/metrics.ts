@@ -13,9 +13,14 @@ export const DIMENSION = 'ModelId';
 
 type MetricKey = Exclude<keyof UsagePoint, 'at' | 'quotaTokens'>;
 
-export interface UsageMetric {
-  key: MetricKey;
+/** What GetMetricData is asked of one metric: its name and the statistic over each period. */
+export interface MetricStatistic {
   metricName: string;
+  stat: 'Sum' | 'Average' | 'SampleCount';
+}
+
+export interface UsageMetric extends MetricStatistic {
+  key: MetricKey;
   /** Counts are summed over a period; latencies averaged. */
   stat: 'Sum' | 'Average';
 }
@@ -58,7 +63,7 @@ export function timeWindow(window: UsageWindow, now: number): TimeWindow {
 export interface MetricQuery {
   id: string;
   invokeId: string;
-  metric: UsageMetric;
+  metric: MetricStatistic;
 }
 
 export function queryId(routeIndex: number, metricIndex: number): string {
