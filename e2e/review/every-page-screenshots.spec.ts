@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { setScenario } from '../fixtures/processes';
+import { patchScenario } from '../capacity/capacity-page';
 import { expect, HAIKU, openPage, test } from '../fixtures/atlas';
 import { configureRun, openLatencyPage } from '../latency/latency-page';
 
@@ -27,7 +27,8 @@ for (const colorScheme of ['light', 'dark'] as const) {
   ]) {
     test(`every page, ${colorScheme} ${viewport.width}x${viewport.height}`, async ({ browser, host, emulator }) => {
       test.setTimeout(240_000);
-      await setScenario(emulator.url, { perTokenMs: { '*': 2 }, timeToFirstTokenMs: { '*': 30 } });
+      // Faster answers, on top of the realistic scenario (its quotas and CloudWatch usage stay, for the Capacity page).
+      await patchScenario(emulator.url, (scenario) => ({ ...scenario, perTokenMs: { '*': 2 }, timeToFirstTokenMs: { '*': 30 } }));
       const context = await browser.newContext({ colorScheme, viewport });
       const page = await context.newPage();
       const suffix = `${colorScheme}-${viewport.width}`;
@@ -76,6 +77,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
       await page.getByRole('combobox', { name: 'Source region' }).selectOption('us-east-1');
       await expect(page.getByTestId('cap-quotas').getByTestId('cap-quota-route').first()).toBeVisible({ timeout: 30_000 });
       await expect(page.getByTestId('capacity-table')).toBeVisible({ timeout: 30_000 });
+      await expect(page.getByTestId('usage-route').first()).toBeVisible({ timeout: 30_000 });
       await shot(page, `capacity-${suffix}`);
       for (const section of ['cap-usage', 'cap-calculator', 'cap-worksheet']) {
         await page.getByTestId(section).evaluate((element) => {
