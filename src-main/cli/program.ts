@@ -15,6 +15,7 @@ import { ssoCommand } from './commands/sso';
 import { quotasCommand } from './commands/quotas';
 import { usageCommand } from './commands/usage';
 import { capacityCommand } from './commands/capacity';
+import { attributionCommand } from './commands/attribution';
 import { UsageError, type CommandIo } from './io';
 
 export const EXIT_USAGE = 2;
@@ -34,6 +35,7 @@ Examples:
   bedrock-atlas usage --target nova-lite             its usage from CloudWatch on every route, against the quotas
   bedrock-atlas capacity --target nova-lite --from us-east-1 --rpm 300 --input-tokens 2000 --max-tokens 500
                                                      what each route from us-east-1 can carry, and what binds first
+  bedrock-atlas attribution --wait                   where the latest run's profile requests really ran (CloudTrail)
   bedrock-atlas emulator --port 4010                 an offline Bedrock; then add --endpoint-url http://127.0.0.1:4010
 
 Every command that talks to Bedrock takes the shared options (--endpoint-url, --profile, --regions, --cache-mode,
@@ -61,6 +63,7 @@ export function buildProgram(io: CommandIo, version: string): Command {
   program.addCommand(quotasCommand(io, version));
   program.addCommand(usageCommand(io, version));
   program.addCommand(capacityCommand(io, version));
+  program.addCommand(attributionCommand(io, version));
   program.addCommand(emulatorCommand(io, version));
   for (const command of program.commands) command.exitOverride().configureOutput(program.configureOutput());
   return program.exitOverride();
