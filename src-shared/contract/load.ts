@@ -171,7 +171,7 @@ export const LoadRunInputSchema = z
     regions: RegionListSchema.optional(),
     load: LoadSpecSchema,
     /** How long each level lasts. Closed loop: this or stepRequests (default 30 s); open loop: always (default 30 s). */
-    stepDurationMs: z.number().int().min(100, 'stepDurationMs must be at least 100').max(3_600_000, 'stepDurationMs must be at most 3600000 (an hour)').optional(),
+    stepDurationMs: z.number().int().min(100, 'stepDurationMs must be at least 100 ms').max(3_600_000, 'stepDurationMs must be at most 3600000 ms (an hour)').optional(),
     /** Closed loop only: requests per level instead of a duration. */
     stepRequests: z.number().int().min(1, 'stepRequests must be between 1 and 100000').max(100_000, 'stepRequests must be between 1 and 100000').optional(),
     /** Open loop: requests in flight at most per route; an arrival beyond it waits, and is counted late. */

@@ -32,7 +32,7 @@ export const LATENCY_FLAGS = {
 };
 
 /** Refusals of what was asked: exit 2. UNKNOWN_TARGET is handled apart, to say where the target is offered. */
-const USAGE_CODES = new Set(['NOT_CALLABLE', 'CONFIRMATION_REQUIRED', 'INVALID_ARGUMENT']);
+export const USAGE_CODES = new Set(['NOT_CALLABLE', 'CONFIRMATION_REQUIRED', 'INVALID_ARGUMENT']);
 
 /** completed: every route produced samples; partial: some did not; failed: none did; cancelled: Ctrl+C. */
 export type RunOutcome = 'completed' | 'partial' | 'failed' | 'cancelled';
@@ -77,7 +77,7 @@ export function estimatedCostWords(estimate: Pick<LatencyEstimate, 'estimatedCos
 }
 
 /** What the run cost, from the usage Bedrock reported, or why it is unknown. */
-export function runCostLine(report: LatencyRunReport): string {
+export function runCostLine(report: Pick<LatencyRunReport, 'cost'>): string {
   const { cost } = report;
   const usage = `${cost.usage.input} input and ${cost.usage.output} output tokens over ${cost.requests} requests`;
   const missing = cost.requestsWithoutUsage > 0 ? `; ${cost.requestsWithoutUsage} requests ended without usage and are not counted` : '';
@@ -110,7 +110,7 @@ function latencyTable(report: LatencyRunReport): string[] {
  * The run was narrowed to regions that do not know the target: look it up in the whole catalog (cache, a scan of
  * every region, or the bundled data) and say where it is offered and how, as `where` would.
  */
-async function explainUnknownTarget(error: CliError, target: string, narrowedTo: readonly string[], shared: SharedOptions, context: ActionContext): Promise<never> {
+export async function explainUnknownTarget(error: CliError, target: string, narrowedTo: readonly string[], shared: SharedOptions, context: ActionContext): Promise<never> {
   const whole = await openCommandCore({ ...shared, overrides: { ...shared.overrides, regions: [...COMMERCIAL_REGIONS] } }, context.io, context.version);
   let offered: ReturnType<typeof offeredElsewhere> = null;
   try {
@@ -142,8 +142,14 @@ async function estimate(core: AtlasCore, input: LatencyRunInput, context: Action
   }
 }
 
+/** The flags that only a load run takes (`--no-unique-prompts` sets uniquePrompts false). */
+const LOAD_ONLY = { stepDuration: '--step-duration', stepRequests: '--step-requests', arrivals: '--arrivals', seed: '--seed', maxInFlight: '--max-in-flight', slo: '--slo', sloTtftMs: '--slo-ttft-ms', sloItlMs: '--slo-itl-ms', sloE2eMs: '--slo-e2e-ms', sloPercentile: '--slo-percentile', maxRequests: '--max-requests', maxCost: '--max-cost' };
+
 export async function latencyAction(context: ActionContext): Promise<void> {
   const { opts, shared, io, version } = context;
+  if (opts.load !== undefined) return (await import('./latency-load')).loadAction(context);
+  const loadOnly = [...Object.entries(LOAD_ONLY).filter(([name]) => opts[name] !== undefined).map(([, flag]) => flag), ...(opts.uniquePrompts === false ? ['--no-unique-prompts'] : [])];
+  if (loadOnly.length > 0) throw new UsageError(`${loadOnly.join(', ')} ${loadOnly.length > 1 ? 'apply' : 'applies'} to a load run: add --load concurrency:1,2,4,8 or --load rate:0.5,1,2,4.`);
   const core = await openCommandCore(shared, io, version);
   const { signal, release } = interruptible();
   try {
@@ -151,8 +157,8 @@ export async function latencyAction(context: ActionContext): Promise<void> {
     const input = {
       target: opts.target as string,
       ...(settings.regions.length > 0 ? { regions: settings.regions } : {}),
-      runs: opts.runs as number,
-      concurrency: opts.concurrency as number,
+      ...(opts.runs !== undefined ? { runs: opts.runs as number } : {}),
+      ...(opts.concurrency !== undefined ? { concurrency: opts.concurrency as number } : {}),
       warmup: opts.warmup as number,
       promptSize: opts.promptSize as LatencyRunInput['promptSize'],
       maxTokens: opts.maxTokens as number,

@@ -57,6 +57,7 @@ export const latencyFeature = defineFeature({
       catalog,
       history,
       prices: () => prices.now(),
+      pricesSettled: () => prices.tableInfo(),
       quotas: (modelId, region, signal) => quotas.routeQuotas(modelId, region, signal),
       tracked,
     });

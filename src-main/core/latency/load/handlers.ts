@@ -23,6 +23,8 @@ export interface LoadDependencies {
   catalog: { get(): Promise<{ document: CatalogDocument; meta: { simulated: boolean } }> };
   history: LatencyHistory;
   prices: () => Promise<PriceLookup>;
+  /** Resolves once the price table this session fetches lazily has come (or failed). */
+  pricesSettled: () => Promise<unknown>;
   quotas: RouteQuotasReader;
   /** Runs `work` with a signal that the feature's disposal aborts too. */
   tracked: <T>(signal: AbortSignal, work: (signal: AbortSignal) => Promise<T>) => Promise<T>;
@@ -34,8 +36,13 @@ export class LoadRunNotFound extends Error {
   readonly code = 'NOT_FOUND';
 }
 
+/** How long a run waits for the session's price table before it starts without it. */
+const PRICES_WAIT_MS = 30_000;
+
 /** How far back a route's measured TTFT informs the estimate of concurrency levels by duration. */
 const MEASURED_WINDOW_MS = 7 * 86_400_000;
+
+const timedClosedLoop = (input: ParsedLoadRunInput) => input.load.mode === 'concurrency' && input.stepRequests === undefined;
 
 export function createLoadHandlers(deps: LoadDependencies) {
   const { clients, history } = deps;
@@ -49,7 +56,9 @@ export function createLoadHandlers(deps: LoadDependencies) {
     const [prompt, table, measured] = await Promise.all([
       countPrompt(clients, first, input.promptSize),
       deps.prices(),
-      first ? history.measured(first.resolved.modelId, Date.now() - MEASURED_WINDOW_MS).catch(() => []) : Promise.resolve([]),
+      // Only concurrency levels by duration need it; reading opens the history file, which is released (closed,
+      // synchronously) a moment later: never while a schedule is being kept.
+      first && timedClosedLoop(input) ? history.measured(first.resolved.modelId, Date.now() - MEASURED_WINDOW_MS).catch(() => []) : Promise.resolve([]),
     ]);
     const estimate = estimateLoadRun(runPlan, input, prompt, simulated, table, (planned) => {
       const found = measured.find((route) => route.invokeId === planned.route.invokeId && route.region === planned.route.callRegion);
@@ -62,6 +71,9 @@ export function createLoadHandlers(deps: LoadDependencies) {
     estimateLoadRun: async (input: ParsedLoadRunInput) => (await plan(input)).estimate,
 
     runLoad: async (input: ParsedLoadRunInput, context: StreamContext<LoadProgress>): Promise<LoadRunReport> => {
+      // The Price List's pages are parsed on the event loop: a fetch still running when a level starts would delay its
+      // sends by hundreds of milliseconds. The run starts once the session's table has come (or failed).
+      await Promise.race([deps.pricesSettled().catch(() => {}), new Promise((resolve) => setTimeout(resolve, PRICES_WAIT_MS).unref())]);
       const { runPlan, estimate, table, inputTokens } = await plan(input);
       const unpriced = Object.values(estimate.routeCosts).find((cost) => cost.usd === null);
       if (input.maxCostUsd !== undefined && unpriced) {

@@ -111,7 +111,8 @@ describe('open-loop latency counts from the scheduled send', () => {
 describe('open-loop load runs', () => {
   it('finds the knee at the level where the offered rate passes the route\'s quota', async () => {
     // 20 requests per second for this route; levels below it, then well above it for long enough to empty the bucket.
-    const target = await lab({ scenario: { throttle: [{ region: 'us-east-1', operation: 'ConverseStream', ratePerSecond: 20 }] } });
+    // A first token at 400 ms, so that a busy machine's jitter never doubles a level's p90 TTFT: only throttles make the knee.
+    const target = await lab({ scenario: { timeToFirstTokenMs: { '*': 400 }, throttle: [{ region: 'us-east-1', operation: 'ConverseStream', ratePerSecond: 20 }] } });
     const report = await run(target, { target: HAIKU_3, regions: ['us-east-1'], load: { mode: 'rate', levels: [5, 10, 80], arrivals: 'constant' }, stepDurationMs: 1500, maxTokens: 2, warmup: 0 });
     const route = routeOf(report);
     expect(route.levels.map((level) => level.errors.throttled)).toEqual([0, 0, expect.any(Number)]);
