@@ -6,11 +6,7 @@ import './quotas.css';
 
 /** One route's Service Quotas, as the cell panel and the Capacity page show them. */
 
-export const UNIT_LABEL: Record<QuotaUnit, { short: string; long: string }> = {
-  requestsPerMinute: { short: 'Requests/min', long: 'requests per minute' },
-  tokensPerMinute: { short: 'Tokens/min', long: 'tokens per minute' },
-  tokensPerDay: { short: 'Tokens/day', long: 'tokens per day' },
-};
+const UNIT_LABEL: Record<QuotaUnit, string> = { requestsPerMinute: 'Requests/min', tokensPerMinute: 'Tokens/min', tokensPerDay: 'Tokens/day' };
 
 export const NO_QUOTA_FOUND = 'no quota found';
 
@@ -82,7 +78,7 @@ export function QuotaTable({ route, region, compact = false }: { route: RouteQuo
             return (
               <tr key={unit} data-unit={unit}>
                 <th scope="row" title={quota ? visibleText(quota.quotaName) : undefined}>
-                  {UNIT_LABEL[unit].short}
+                  {UNIT_LABEL[unit]}
                 </th>
                 {quota ? (
                   <>

@@ -10,12 +10,6 @@ export function pricesOfRoute(prices: readonly RoutePrice[], region: string, kin
   return prices.filter((price) => price.region === region && price.routeKind === routeKind).sort((a, b) => PRICE_TIERS.indexOf(a.tier) - PRICE_TIERS.indexOf(b.tier));
 }
 
-/** The standard tier's row of a route, or the only tier priced; undefined when the price list has none. */
-export function standardPrice(prices: readonly RoutePrice[], region: string, kind: QuotaRouteKind): RoutePrice | undefined {
-  const rows = pricesOfRoute(prices, region, kind);
-  return rows.find((row) => row.tier === 'standard') ?? (rows.length === 1 ? rows[0] : undefined);
-}
-
 const PARTS: [keyof TokenPrices, string][] = [
   ['input', 'input'],
   ['output', 'output'],
