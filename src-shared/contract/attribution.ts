@@ -15,7 +15,7 @@ import { method, ModelIdSchema, RegionListSchema, RegionNameSchema } from './def
  *
  * Server and client time: CloudWatch's TimeToFirstToken and InvocationLatency for a run's minutes beside the
  * client's own TTFT and E2E; the difference is the network and the client. Time of day: p50 TTFT per hour of the
- * week, per route, from every stored sample, in the user's time zone.
+ * week, per route, from every stored latency-run sample, in the user's time zone.
  */
 
 /** How long after a run's last request its attribution keeps looking for events that have not arrived. */
@@ -271,7 +271,7 @@ export interface TimeOfDayHeatmap {
 
 export const attributionMethods = {
   /**
-   * A run's attribution (the latest latency run by default). Asking starts it the first time, and resumes it when this
+   * A run's attribution (the latest latency or load run by default). Asking starts it the first time, and resumes it when this
    * process has no worker for it (after a restart); a cancelled one stays cancelled.
    */
   attributionStatus: method<RunAttribution>()(RunRefSchema),
@@ -287,6 +287,6 @@ export const attributionMethods = {
   answerServedRegion: method<AnswerRegion>()(AnswerRegionQuerySchema),
   /** Per route of a run: CloudWatch's TimeToFirstToken and InvocationLatency beside the client's TTFT and E2E. */
   serverClientTime: method<ServerClientTime>()(RunRefSchema),
-  /** p50 TTFT per hour of the week and route, from every stored sample, in the caller's time zone. */
+  /** p50 TTFT per hour of the week and route, from every stored latency-run sample (not load runs'), in the caller's time zone. */
   timeOfDay: method<TimeOfDayHeatmap>()(TimeOfDayQuerySchema),
 };

@@ -100,6 +100,6 @@ describe('bedrock-atlas attribution', () => {
     await cli.latency();
     const unknown = await cli.attribution('--run', 'no-such-run');
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toMatch(/^error: No latency run has the id no-such-run: see `bedrock-atlas history`/m);
+    expect(unknown.stderr).toMatch(/^error: No latency or load run has the id no-such-run: see `bedrock-atlas history`/m);
   });
 });

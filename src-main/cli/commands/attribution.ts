@@ -6,7 +6,7 @@ import type { CommandIo } from '../io';
 export function attributionCommand(io: CommandIo, version: string): Command {
   const command = new Command('attribution')
     .description("where a latency run's requests really ran: CloudTrail's served region per request, shares and TTFT/E2E by served region")
-    .addOption(new Option('--run <id>', 'the run (default: the latest latency run); see `bedrock-atlas history`'))
+    .addOption(new Option('--run <id>', 'the latency or load run (default: the latest); see `bedrock-atlas history`'))
     .addOption(new Option('--wait', 'keep looking until the attribution is done (at most 30 minutes after the run), printing progress on stderr'))
     .addOption(
       new Option(

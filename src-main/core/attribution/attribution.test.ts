@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AttributionJob, AttributionResults, RunAttribution } from '../../../src-shared/contract/attribution';
+import { LoadRunInputSchema } from '../../../src-shared/contract/load';
 import { parseScenario, type ScenarioInput } from '../../emulator/scenario';
 import { startEmulator } from '../../emulator/server';
 import { startAttributionLab, type AttributionLab } from '../../testing/attribution-lab';
@@ -111,6 +112,18 @@ describe('attribution: where each request of a profile run was served', () => {
     expect(lookups(setup)).toBe(0);
     const [route] = (await results(setup, report.id)).routes;
     expect(route).toMatchObject({ via: 'route', counts: { requests: 3, attributed: 3 }, servedRegions: [{ region: 'us-east-1', requests: 3, sharePercent: 100 }], declaredDestinations: [] });
+  });
+
+  it('a load run through the profile is attributed too, each request of every level', async () => {
+    const setup = await lab();
+    const report = await setup.core.streamHandlers.runLoad(
+      LoadRunInputSchema.parse({ target: SONNET_US, regions: ['us-east-1'], load: { mode: 'concurrency', levels: [1, 2] }, stepRequests: 6, maxTokens: 4, warmup: 0, slo: null }),
+      { signal, emit: async () => {} },
+    );
+    expect((await status(setup)).runId).toBe(report.id);
+    const job = await until(setup, report.id, finished);
+    expect(job).toMatchObject({ state: 'done', counts: { attributed: job.counts.requests, unattributed: 0 } });
+    expect(job.counts.requests).toBeGreaterThanOrEqual(12);
   });
 
   it('the latest latency run is the default; an unknown run id is refused with where to find one', async () => {

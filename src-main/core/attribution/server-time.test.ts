@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RouteServerClientTime } from '../../../src-shared/contract/attribution';
+import { LoadRunInputSchema } from '../../../src-shared/contract/load';
 import { startAttributionLab, type AttributionLab } from '../../testing/attribution-lab';
 
 /**
@@ -20,7 +21,8 @@ afterEach(async () => {
 async function lab(options: Parameters<typeof startAttributionLab>[0] = {}): Promise<AttributionLab> {
   const started = await startAttributionLab({
     // us-east-1: near, and a slow model there; eu-west-1: far, and a fast model there.
-    scenario: { roundTripMs: { 'us-east-1': 5, 'eu-west-1': 60 }, timeToFirstTokenMs: { 'us-east-1': 250, 'eu-west-1': 80 }, perTokenMs: { '*': 1 } },
+    // Far apart, so that a busy machine's late timers (which both sides pay) cannot turn one into the other.
+    scenario: { roundTripMs: { 'us-east-1': 5, 'eu-west-1': 200 }, timeToFirstTokenMs: { 'us-east-1': 400, 'eu-west-1': 220 }, perTokenMs: { '*': 1 } },
     ...options,
   });
   labs.push(started);
@@ -47,8 +49,8 @@ describe('server time and client time, per route', () => {
       expect(Date.parse(route.server.from)).toBeLessThan(Date.parse(route.server.to));
     }
     const far = byRegion(routes, 'eu-west-1');
-    // The round trip (60 ms) is paid by the client and not in CloudWatch's TimeToFirstToken.
-    expect(far.overheadMs.ttft).toBeGreaterThanOrEqual(60);
+    // The round trip (200 ms) is paid by the client and not in CloudWatch's TimeToFirstToken.
+    expect(far.overheadMs.ttft).toBeGreaterThanOrEqual(200);
     expect(far.overheadSharePercent).toBeGreaterThanOrEqual(50);
     expect(far.summary).toMatch(/^Bedrock is fast there .* the path to it is not/);
     const near = byRegion(routes, 'us-east-1');
@@ -102,6 +104,17 @@ describe('the time-of-day heatmap through the core', () => {
       }
     }
     expect(report.status).toBe('completed');
+  });
+
+  it('leaves load runs out: their latencies say how the route bore the load, not the hour', async () => {
+    const setup = await lab();
+    await setup.core.streamHandlers.runLoad(
+      LoadRunInputSchema.parse({ target: HAIKU_3, regions: ['us-east-1'], load: { mode: 'concurrency', levels: [1] }, stepRequests: 3, maxTokens: 4, warmup: 0, slo: null }),
+      { signal, emit: async () => {} },
+    );
+    expect((await setup.core.handlers.timeOfDay({ timeZone: 'UTC' }, { signal })).routes).toEqual([]);
+    await setup.run({ target: HAIKU_3, regions: ['us-east-1'], runs: 2, maxTokens: 4, warmup: 0 });
+    expect((await setup.core.handlers.timeOfDay({ timeZone: 'UTC' }, { signal })).routes.map((route) => route.samples)).toEqual([2]);
   });
 
   it('refuses a time zone that is not one, naming what is accepted', async () => {

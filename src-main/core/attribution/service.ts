@@ -99,13 +99,13 @@ export class AttributionService {
   private async run(runId: string | undefined): Promise<RunRow> {
     const db = await this.options.store.open();
     const rows = runId
-      ? await db.all<RunRow>("select id, strftime(started_at, '%Y-%m-%dT%H:%M:%S.%gZ') as started_at, target from latency_runs where id = $1 and kind = 'latency'", [runId])
-      : await db.all<RunRow>("select id, strftime(started_at, '%Y-%m-%dT%H:%M:%S.%gZ') as started_at, target from latency_runs where kind = 'latency' order by started_at desc limit 1");
+      ? await db.all<RunRow>("select id, strftime(started_at, '%Y-%m-%dT%H:%M:%S.%gZ') as started_at, target from latency_runs where id = $1 and kind in ('latency', 'load')", [runId])
+      : await db.all<RunRow>("select id, strftime(started_at, '%Y-%m-%dT%H:%M:%S.%gZ') as started_at, target from latency_runs where kind in ('latency', 'load') order by started_at desc limit 1");
     const [row] = rows;
     if (row) return row;
     const off = await this.options.store.historyOff();
     if (off) throw new AttributionUnavailable(`Attribution needs the history, and ${off}`);
-    throw new NoSuchRun(runId ? `No latency run has the id ${runId}: see \`bedrock-atlas history\` for the stored runs.` : 'No latency run is stored yet: run one first (`bedrock-atlas latency --target …`).');
+    throw new NoSuchRun(runId ? `No latency or load run has the id ${runId}: see \`bedrock-atlas history\` for the stored runs.` : 'No latency run is stored yet: run one first (`bedrock-atlas latency --target …`).');
   }
 
   /** The run's job, made from its samples when it has none. */

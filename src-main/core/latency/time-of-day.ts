@@ -5,7 +5,7 @@ import { round } from './stats';
 
 /**
  * When a route is slow: p50 TTFT per hour of the week (ISO weekday x local hour) and route, from every stored
- * successful sample, in the caller's time zone. Read only. DuckDB does the grouping and the medians over the raw
+ * successful sample of latency runs (load runs' samples measure the load they were put under), in the caller's zone. Read only. DuckDB does the grouping and the medians over the raw
  * samples; the local time is each sample's UTC time plus the zone's offset at that instant, the offsets (and their
  * changes, daylight saving time) found with Intl in JavaScript and handed to SQL as bound values, so neither DuckDB's
  * ICU extension nor the machine's own zone is needed.
@@ -72,7 +72,8 @@ export async function timeOfDay(db: HistoryDatabase, filter: TimeOfDayFilter, pr
   }
   if (filter.regions && filter.regions.length > 0) conditions.push(`s.region in (${filter.regions.map(bind).join(', ')})`);
   if (filter.sinceMs !== undefined) conditions.push(`coalesce(s.sent_at, s.measured_at) >= ${bind(new Date(filter.sinceMs).toISOString())}::timestamp`);
-  const from = `from latency_samples s join latency_runs r on r.id = s.run_id where ${conditions.join(' and ')}`;
+  // Load runs drive routes past their quotas on purpose: their latencies say how the route bore the load, not the hour.
+  const from = `from latency_samples s join latency_runs r on r.id = s.run_id where r.kind <> 'load' and ${conditions.join(' and ')}`;
   const [span] = await db.all<{ first: string | null; last: string | null }>(
     `select strftime(min(coalesce(s.sent_at, s.measured_at)), '%Y-%m-%dT%H:%M:%S.%gZ') as first, strftime(max(coalesce(s.sent_at, s.measured_at)), '%Y-%m-%dT%H:%M:%S.%gZ') as last ${from}`,
     // A copy: the statement waits in the database's queue while the offsets below are bound.
