@@ -141,7 +141,7 @@ const FLAGGED = SETTING_NAMES.flatMap((name) => {
 
 export function addAwsOptions(command: Command): Command {
   command.addOption(
-    new Option('--endpoint-url <url>', `send every Bedrock call to this endpoint (VPC endpoint, proxy, emulator; env ${ENDPOINT_ENV})`)
+    new Option('--endpoint-url <url>', 'send every AWS call (Bedrock, STS, IAM, Service Quotas, CloudWatch, Price List, CloudTrail) to this endpoint: a proxy or the emulator')
       .env(ENDPOINT_ENV)
       .argParser(parseEndpointUrl)
       .helpGroup(AWS_OPTIONS_HEADING),
