@@ -1,9 +1,14 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AttributionJob, AttributionResults, RunAttribution } from '../../../src-shared/contract/attribution';
 import { LoadRunInputSchema } from '../../../src-shared/contract/load';
 import { parseScenario, type ScenarioInput } from '../../emulator/scenario';
 import { startEmulator } from '../../emulator/server';
 import { startAttributionLab, type AttributionLab } from '../../testing/attribution-lab';
+import { LatencyHistory } from '../latency/history-store';
+import { openHistoryDatabase } from '../storage/history-database';
 import { VirtualClock } from '../../testing/virtual-clock';
 
 /**
@@ -190,6 +195,18 @@ describe('attribution: CloudTrail is late, silent, denied or slow to answer', ()
     expect(runs[0]?.regions['us-east-1']).toMatchObject({ samples: 6 });
   });
 
+  it('each source region on its own: one denied, the other attributed, the problem named for its region only', async () => {
+    const setup = await lab({ scenario: scenario({ cloudtrail: { denied: ['eu-west-1'] } }) });
+    const report = await setup.run({ target: 'anthropic.claude-sonnet-4-5-20250929-v1:0', regions: ['us-east-1', 'eu-west-1'], autoProfile: true, runs: 4, maxTokens: 4, warmup: 0 });
+    const job = await until(setup, report.id, finished);
+    expect(job).toMatchObject({ state: 'done', sourceRegions: ['eu-west-1', 'us-east-1'], counts: { requests: 8, attributed: 4, unreadable: 4 } });
+    expect(job.problems.map((problem) => [problem.region, problem.reason])).toEqual([['eu-west-1', 'denied']]);
+    const routes = (await results(setup, report.id)).routes;
+    expect(routes.find((route) => route.route.callRegion === 'us-east-1')).toMatchObject({ route: { invokeId: SONNET_US }, counts: { attributed: 4 } });
+    expect(routes.find((route) => route.route.callRegion === 'eu-west-1')).toMatchObject({ route: { kind: 'geo-profile' }, counts: { unreadable: 4 }, servedRegions: [] });
+    expect(lookups(setup, 'eu-west-1')).toBe(1);
+  });
+
   it('event history unavailable in the region: said as such, not as a missing permission', async () => {
     const setup = await lab({ scenario: scenario({ cloudtrail: { unavailable: ['us-east-1'] } }) });
     const report = await profileRun(setup, 3);
@@ -217,6 +234,30 @@ describe('attribution: CloudTrail is late, silent, denied or slow to answer', ()
     // 5 pages asked, some of them twice after a throttle; all counted as calls made.
     expect(job.lookups).toBeGreaterThan(5);
     expect(lookups(setup)).toBe(job.lookups);
+  });
+});
+
+describe('attribution: a history from before request ids were kept', () => {
+  it('opens as it was: its profile runs cannot be matched and say why, their figures stay, nothing is looked up', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'atlas-attribution-old-'));
+    const old = await openHistoryDatabase({ dataDir });
+    const history = new LatencyHistory(async () => old, () => 1_000_000);
+    history.addSamples(
+      [1, 2, 3].map((index) => ({
+        runId: 'old-run', at: Date.parse('2026-01-05T10:00:00Z') + index, target: SONNET_US, modelId: 'anthropic.claude-sonnet-4-5-20250929-v1:0', routeKey: 'us-east-1',
+        region: 'us-east-1', invokeId: SONNET_US, kind: 'geo-profile', errorClass: null, ttftMs: 300 + index, e2eMs: 900, interTokenMs: 20, outputTokens: 10,
+        serverLatencyMs: 800, largestGapMs: 30, reusedSocket: true, requestId: null, sentAt: null,
+      })),
+    );
+    expect(await history.saveRun({ id: 'old-run', kind: 'latency', startedAt: '2026-01-05T10:00:00.000Z', finishedAt: '2026-01-05T10:00:01.000Z', target: SONNET_US, status: 'completed', report: {} })).toBe(true);
+    old.close();
+    const setup = await lab({ dataDir });
+    const { job } = await status(setup, 'old-run');
+    expect(job).toMatchObject({ state: 'not-needed', counts: { requests: 0 }, note: expect.stringContaining('before request ids were kept') });
+    expect((await results(setup, 'old-run')).routes[0]).toMatchObject({ counts: { requests: 3, pending: 0, unattributed: 3 }, servedRegions: [] });
+    expect(lookups(setup)).toBe(0);
+    const { runs } = await setup.core.handlers.latencyHistory({ limit: 5 }, { signal });
+    expect(runs[0]?.regions['us-east-1']).toMatchObject({ samples: 3 });
   });
 });
 

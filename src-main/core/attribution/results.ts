@@ -20,6 +20,7 @@ interface SampleRow {
   ttft_ms: number | null;
   e2e_ms: number | null;
   server_ms: number | null;
+  request_id: string | null;
   status: 'pending' | 'attributed' | 'unattributed' | 'unreadable' | null;
   served_region: string | null;
   copies: number | null;
@@ -42,7 +43,7 @@ export function declaredDestinations(document: CatalogDocument | null, profileId
 /** Per route of a run, in the order the report keys them: counts, and every served region with its share and figures. */
 export async function routeAttributions(db: HistoryDatabase, runId: string, catalog: CatalogDocument | null): Promise<RouteAttribution[]> {
   const rows = await db.all<SampleRow>(
-    `select s.route_key, s.region, s.invoke_id, s.kind, s.ttft_ms, s.e2e_ms, s.server_ms, a.status, a.served_region, a.copies
+    `select s.route_key, s.region, s.invoke_id, s.kind, s.ttft_ms, s.e2e_ms, s.server_ms, s.request_id, a.status, a.served_region, a.copies
      from latency_samples s join latency_runs r on r.id = s.run_id
      left join attribution_requests a on a.request_id = s.request_id
      where s.run_id = $1 and s.error_class is null order by s.seq`,
@@ -54,8 +55,9 @@ export async function routeAttributions(db: HistoryDatabase, runId: string, cata
     routes.set(row.route_key, entry);
     entry.counts.requests++;
     const onDemand = row.kind === 'on-demand';
-    // A profile request without a row was never looked up yet (attribution not started): pending.
-    const status = onDemand ? 'attributed' : (row.status ?? 'pending');
+    // A profile request without a row was not looked up yet (attribution not started): pending; one without a
+    // request id (stored before they were kept) can never be matched: unattributed.
+    const status = onDemand ? 'attributed' : (row.status ?? (row.request_id === null ? 'unattributed' : 'pending'));
     entry.counts[status]++;
     if (status === 'attributed' && (row.copies ?? 0) > 1) entry.counts.duplicatesResolved++;
     const servedRegion = onDemand ? row.region : row.served_region;
