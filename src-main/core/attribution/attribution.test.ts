@@ -325,6 +325,16 @@ describe('a playground answer’s served region', () => {
     const calls = lookups(setup);
     expect(await setup.core.handlers.answerServedRegion(query, { signal })).toMatchObject({ servedRegion: 'us-west-2' });
     expect(lookups(setup)).toBe(calls);
+    // A saved conversation keeps the answer's request id, so a reopened answer can still be asked where it ran.
+    const turns = [
+      { role: 'user' as const, content: [{ text: 'Where are you?' }] },
+      { role: 'assistant' as const, content: [{ text: answer.text }], result: answer },
+    ];
+    // Through the dispatcher, as the app saves it: the conversation's schema must let the request id through.
+    const saved = await setup.core.dispatcher.dispatch('saveConversation', { title: 'where', panes: [{ target: SONNET_US, region: 'us-east-1', turns }] }, { signal });
+    if (!saved.ok) throw new Error(saved.error.message);
+    const reopened = await setup.core.handlers.getConversation({ id: (saved.value as { id: string }).id }, { signal });
+    expect(reopened.panes[0]?.turns[1]?.result?.requestId).toBe(answer.requestId);
   });
 
   it('an on-demand answer was served where it was called, with no lookup', async () => {

@@ -127,7 +127,8 @@ export class AttributionService {
         : 'Every request of the run was served in the region it was called (on-demand routes): nothing to look up.';
       await store.createJob({ jobId: run.id, runId: run.id, createdAt: now, deadline: now, state: 'not-needed', note }, []);
     } else {
-      const lastSent = Math.max(...requests.map((request) => request.sentAt));
+      // A load run can have far more requests than a spread of arguments may hold.
+      const lastSent = requests.reduce((latest, request) => Math.max(latest, request.sentAt), 0);
       await store.createJob({ jobId: run.id, runId: run.id, createdAt: now, deadline: lastSent + RETRY_WINDOW_MS, state: 'running' }, requests);
     }
     const created = await store.job(run.id);
