@@ -74,6 +74,13 @@ export function interTokenLatency(ttftMs: number, e2eMs: number, outputTokens: n
 }
 
 /**
+ * The runtime SDK module, imported on the first measured request and kept: a module already loaded still costs a
+ * resolution on every `import()` (off-thread under a loader such as tsx's), which a load run pays per request.
+ */
+let runtimeSdk: Promise<typeof import('@aws-sdk/client-bedrock-runtime')> | null = null;
+const loadRuntimeSdk = () => (runtimeSdk ??= import('@aws-sdk/client-bedrock-runtime'));
+
+/**
  * Sends one request; a cancel of the run (`signal`) throws RequestAborted, every other failure is a FailedSample.
  * Every instant is read on `clock` (the system's unless a load run's test passes its own).
  */
@@ -82,7 +89,7 @@ export async function measureRequest(plan: RequestPlan, signal: AbortSignal, clo
   const timeout = new AbortController();
   const timer = setTimeout(() => timeout.abort(), plan.timeoutMs);
   const abortSignal = AbortSignal.any([signal, timeout.signal]);
-  const command = new (await import('@aws-sdk/client-bedrock-runtime')).ConverseStreamCommand({
+  const command = new (await loadRuntimeSdk()).ConverseStreamCommand({
     modelId: plan.invokeId,
     messages: [{ role: 'user', content: [{ text: plan.prompt }] }],
     inferenceConfig: { maxTokens: plan.maxTokens },

@@ -82,12 +82,17 @@ export async function driveOpenLevel(
   const startedAtMs = clock.now();
   const requests: LevelRequest[] = [];
   const inFlight = new Set<Promise<void>>();
+  // One waiter at most (the loop below), woken by the next request to end: no race over every request in flight.
+  let slotFreed: (() => void) | null = null;
+  const freeSlot = () => new Promise<void>((resolve) => (slotFreed = resolve));
+  const onAbort = () => slotFreed?.();
+  signal.addEventListener('abort', onAbort, { once: true });
   let stoppedBy: LoadStopReason | null = null;
   let failure: unknown = null;
   for (const offset of arrivalOffsets(step.arrivals, step.ratePerSecond, step.stepDurationMs, step.seed)) {
     const scheduledAtMs = startedAtMs + offset;
     await clock.sleepUntil(scheduledAtMs, signal);
-    while (inFlight.size >= step.maxInFlight && !signal.aborted) await Promise.race(inFlight);
+    while (inFlight.size >= step.maxInFlight && !signal.aborted) await freeSlot();
     if (failure) break;
     if (signal.aborted) {
       stoppedBy = 'cancelled';
@@ -102,9 +107,15 @@ export async function driveOpenLevel(
       .catch((error: unknown) => {
         failure ??= error;
       })
-      .finally(() => inFlight.delete(task));
+      .finally(() => {
+        inFlight.delete(task);
+        const wake = slotFreed;
+        slotFreed = null;
+        wake?.();
+      });
     inFlight.add(task);
   }
+  signal.removeEventListener('abort', onAbort);
   await Promise.all(inFlight);
   if (failure) throw failure;
   if (signal.aborted) stoppedBy ??= 'cancelled';

@@ -98,12 +98,16 @@ describe('closed-loop load runs', () => {
     expect(timed).toMatchObject({ requests: 25, requestsBasis: expect.stringMatching(/at 800 ms a request \(an assumed p50 TTFT of 300 ms/) });
   });
 
-  it('stops at a dollar budget before the request that would pass it, and refuses one it could not keep', async () => {
+  it('refuses a dollar budget it could not keep: no price table, so the dollars are unknown, and nothing is sent', async () => {
+    const target = await lab({ scenario: { timeToFirstTokenMs: { '*': 5 }, pricing: { denied: true } } });
+    const input = { target: HAIKU_3, regions: ['us-east-1'], load: { mode: 'concurrency', levels: [1, 2] }, stepRequests: 5, maxTokens: 10, warmup: 0 } satisfies LoadRunInput;
+    await expect(runLoad(target, { ...input, maxCostUsd: 0.01 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/a dollar budget cannot be kept without the route's price: .*Budget requests instead/) });
+    expect(target.emulator.stats().requests['us-east-1']?.ConverseStream ?? 0).toBe(0);
+  });
+
+  it('stops at a dollar budget before the request that would pass it', async () => {
     const target = await lab();
     const input = { target: HAIKU_3, regions: ['us-east-1'], load: { mode: 'concurrency', levels: [1, 2] }, stepRequests: 50, maxTokens: 10, warmup: 0 } satisfies LoadRunInput;
-    // No price table yet: the dollars are unknown, so a dollar budget cannot be kept and nothing is sent.
-    await expect(runLoad(target, { ...input, maxCostUsd: 0.01 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/a dollar budget cannot be kept without the route's price/) });
-    expect(target.emulator.stats().requests['us-east-1']?.ConverseStream ?? 0).toBe(0);
     await target.core.handlers.refreshPrices(undefined, { signal });
     const estimate = await target.core.handlers.estimateLoadRun(LoadRunInputSchema.parse(input), { signal });
     const perRequest = estimate.estimatedCostUsd! / estimate.requests;
