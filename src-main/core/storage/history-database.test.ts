@@ -141,6 +141,22 @@ describe('history database', () => {
     expect((await readdir(dir)).sort()).toEqual([HISTORY_FILE_NAME, `${HISTORY_FILE_NAME}.corrupt-2026-11-23T01-02-03-000Z`, `${HISTORY_FILE_NAME}.corrupt-2026-11-23T01-02-03-000Z.wal`, `${HISTORY_FILE_NAME}.wal`].sort());
   });
 
+  it('closed under a running statement, lets it finish and closes after it (closing DuckDB under it crashes the process)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'atlas-history-'));
+    const db = await open(dir);
+    await db.ensureSchema(['create table if not exists t (v bigint)']);
+    const running = db.all<{ n: bigint }>('select count(*) as n from range(50000000) a');
+    const queued = db.run('insert into t values (1)');
+    db.close();
+    expect((await running)[0]?.n).toBe(50000000n);
+    await queued;
+    // Closed after what was queued: asked for later, a read finds nothing open and a transaction is refused.
+    expect(await db.all('select * from t')).toEqual([]);
+    await expect(db.transaction(async () => {})).rejects.toThrow('History is off');
+    const again = await open(dir);
+    expect(await again.all('select v from t')).toEqual([{ v: 1n }]);
+  });
+
   it('a transaction commits all of its statements or none', async () => {
     const db = await open(await mkdtemp(join(tmpdir(), 'atlas-history-')));
     await db.ensureSchema(['create table if not exists t (v integer primary key)']);

@@ -241,9 +241,15 @@ function liveDatabase(opened: Live, state: HistoryState, warnings: string[], opt
       if (closed) return;
       closed = true;
       clearTimeout(idleTimer);
-      live?.connection.closeSync();
-      live?.instance.closeSync();
-      live = null;
+      const closeNow = () => {
+        live?.connection.closeSync();
+        live?.instance.closeSync();
+        live = null;
+      };
+      // Closing DuckDB under a running statement crashes the process (a segfault, not an error): with statements
+      // still queued, the file is closed after the last of them; statements asked for later find it closed.
+      if (pending === 0) closeNow();
+      else queue = queue.finally(closeNow);
     },
   };
 }
