@@ -12,8 +12,14 @@ import { BIN, freshHomeEnv } from '../testing/run-cli';
 const HAIKU = 'anthropic.claude-3-haiku-20240307-v1:0';
 const FORMS = /Use concurrency:1,2,4,8 \(requests in flight\) or rate:0\.5,1,2,4 \(requests per second\)/;
 
-// eu-west-1 answers 20 runtime requests a second at most; us-east-1 answers everything.
-const SCENARIO = { timeToFirstTokenMs: { '*': 5 }, perTokenMs: { '*': 1 }, throttle: [{ region: 'eu-west-1', operation: 'ConverseStream', ratePerSecond: 20 }] };
+// Haiku's applied quota in eu-west-1 is 1 200 requests a minute (20 a second, a second's burst), enforced as Bedrock
+// does; us-east-1 answers everything.
+const SCENARIO = {
+  timeToFirstTokenMs: { '*': 5 },
+  perTokenMs: { '*': 1 },
+  enforceQuotas: { burstSeconds: 1 },
+  quotas: { rules: [{ region: 'eu-west-1', modelId: HAIKU, routeKind: 'on-demand', unit: 'requestsPerMinute', applied: 1200 }, { region: 'us-east-1', modelId: HAIKU, routeKind: 'on-demand', unit: 'requestsPerMinute', applied: 100_000 }] },
+};
 
 let emulator: RunningEmulator;
 let dataDir: string;
@@ -101,6 +107,7 @@ describe('bedrock-atlas latency --load', () => {
     expect(throttled.levels[0].ttftMs).toEqual({ p50: expect.any(Number), p90: expect.any(Number), p99: expect.any(Number) });
     expect(throttled.levels.map((level: { errors: { throttled: number } }) => level.errors.throttled > 0)).toEqual([false, false, true]);
     expect(throttled.knee).toEqual({ levelIndex: 2, reason: expect.stringMatching(/^throttles [\d.]+ % of 120 requests \(above 1 %\)$/) });
+    expect(throttled.quota).toMatchObject({ status: 'found', requestsPerMinute: 1200, ratePerSecond: 20, binding: 'requestsPerMinute' });
     expect(report.regions['us-east-1'].knee).toBeNull();
     expect(result.stderr).toMatch(/Plan: load rate:5,10,80 over 2 routes, about 5 s: 286 requests/);
     expect(result.stderr).toMatch(/eu-west-1: level 3\/3 \(rate 80\/s\) completed: \d+\/120 answered/);

@@ -109,15 +109,26 @@ describe('open-loop latency counts from the scheduled send', () => {
 });
 
 describe('open-loop load runs', () => {
-  it('finds the knee at the level where the offered rate passes the route\'s quota', async () => {
-    // 20 requests per second for this route; levels below it, then well above it for long enough to empty the bucket.
-    // A first token at 400 ms, so that a busy machine's jitter never doubles a level's p90 TTFT: only throttles make the knee.
-    const target = await lab({ scenario: { timeToFirstTokenMs: { '*': 400 }, throttle: [{ region: 'us-east-1', operation: 'ConverseStream', ratePerSecond: 20 }] } });
+  it('finds the knee at the level where the offered rate passes the route\'s quota, and draws that quota', async () => {
+    // The route's applied quota: 1 200 requests a minute (20 a second), enforced by the emulator as Bedrock does, its
+    // bucket holding one second of it. Levels below it, then well above it for long enough to empty the bucket. A first
+    // token at 400 ms, so that a busy machine's jitter never doubles a level's p90 TTFT: only throttles make the knee.
+    const target = await lab({
+      scenario: {
+        timeToFirstTokenMs: { '*': 400 },
+        enforceQuotas: { burstSeconds: 1 },
+        quotas: { rules: [{ region: 'us-east-1', modelId: HAIKU_3, routeKind: 'on-demand', unit: 'requestsPerMinute', applied: 1200 }] },
+      },
+    });
     const report = await run(target, { target: HAIKU_3, regions: ['us-east-1'], load: { mode: 'rate', levels: [5, 10, 80], arrivals: 'constant' }, stepDurationMs: 1500, maxTokens: 2, warmup: 0 });
     const route = routeOf(report);
+    expect(route.quota).toMatchObject({ status: 'found', requestsPerMinute: 1200, binding: 'requestsPerMinute', ratePerSecond: 20 });
+    const passesQuota = route.levels.findIndex((level) => 'ratePerSecond' in level.offered && level.offered.ratePerSecond > route.quota.ratePerSecond!);
+    expect(passesQuota).toBe(2);
     expect(route.levels.map((level) => level.errors.throttled)).toEqual([0, 0, expect.any(Number)]);
-    expect(route.levels[2]!.errors.throttled).toBeGreaterThan(route.levels[2]!.sent * 0.01);
-    expect(route.knee).toEqual({ levelIndex: 2, reason: expect.stringMatching(/^throttles [\d.]+ % of 120 requests \(above 1 %\)$/) });
+    expect(route.levels[2]!.throttleRate).toBeGreaterThan(0.01);
+    expect(route.knee).toEqual({ levelIndex: passesQuota, reason: expect.stringMatching(/^throttles [\d.]+ % of 120 requests \(above 1 %\)$/) });
+    // What got through is held near the quota (a second's burst, then 20 a second), never the offered 80.
     expect(route.levels[2]!.achievedRps).toBeLessThan(80);
   });
 
