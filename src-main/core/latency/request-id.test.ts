@@ -3,6 +3,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { LoadRunInputSchema, type LoadRouteReport } from '../../../src-shared/contract';
 import { HISTORY_FILE_NAME, openHistoryDatabase, type HistoryDatabase } from '../storage/history-database';
 import { HAIKU_3, startEmulatedLab, type EmulatedLab } from '../../testing/emulated-lab';
 import { LatencyHistory } from './history-store';
@@ -86,7 +87,7 @@ const SCHEMA_BEFORE_REQUEST_IDS = [
 ];
 
 describe('a history file from before request ids', () => {
-  it('opens migrated: every old run and sample still read, with no request id, and new runs keep theirs', async () => {
+  it('opens migrated: every old run and sample still read, with no request id, and new runs (lab and load) keep theirs', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'atlas-old-history-'));
     const old = await DuckDBInstance.create(join(dataDir, HISTORY_FILE_NAME));
     const connection = await old.connect();
@@ -109,6 +110,14 @@ describe('a history file from before request ids', () => {
     expect(runs[1]).toMatchObject({ kind: 'probe', regions: { 'us-east-1': { samples: 1 } } });
     const fresh = await lab.run({ target: HAIKU_3, regions: ['us-east-1'], runs: 2, maxTokens: 4, warmup: 0 });
     expect(fresh.stored).toBe(true);
+    // The load tables were added to the old file too: a load run is stored and read back with its levels.
+    const load = await lab.core.streamHandlers.runLoad(LoadRunInputSchema.parse({ target: HAIKU_3, regions: ['us-east-1'], load: { mode: 'concurrency', levels: [1, 2] }, stepRequests: 2, maxTokens: 2, warmup: 0 }), {
+      signal: new AbortController().signal,
+      emit: async () => {},
+    });
+    expect(load.stored).toBe(true);
+    const view = await lab.core.handlers.loadRunLevels({ runId: load.id }, { signal: new AbortController().signal });
+    expect((view.regions['us-east-1'] as LoadRouteReport).levels.map((level) => level.sent)).toEqual([2, 2]);
 
     const oldSamples = await storedSamples(lab, 'old-run');
     expect(oldSamples).toHaveLength(3);
@@ -118,7 +127,7 @@ describe('a history file from before request ids', () => {
     expect(newSamples.map((sample) => sample.requestId)).toEqual([expect.stringMatching(UUID), expect.stringMatching(UUID)]);
     // Sample numbers keep counting from the old file's sequence: no id is reused.
     expect(Math.min(...newSamples.map((sample) => sample.sampleId))).toBeGreaterThan(Math.max(...oldSamples.map((sample) => sample.sampleId)));
-    expect((await history.status()).samples).toBe(5);
+    expect((await history.status()).samples).toBe(9);
     const [probes] = await databases[0]!.all<{ n: bigint }>('select count(*) as n from probe_samples');
     expect(Number(probes?.n)).toBe(1);
   });
