@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LoadRunInputSchema, parseLoadText, resolveSlo, SloInputSchema, type LoadLevelReport } from '../../../../src-shared/contract';
+import { LoadRunInputSchema, loadStreams, parseLoadText, resolveSlo, SloInputSchema, type LoadLevelReport, type LoadProgress } from '../../../../src-shared/contract';
 import { noErrors } from '../../../../src-shared/errors';
 import { arrivalOffsets } from './arrivals';
 import { LoadBudget } from './budget';
@@ -131,5 +131,17 @@ describe('the budget', () => {
     const budget = new LoadBudget(2, null);
     expect([budget.admit(0), budget.admit(0), budget.admit(0)]).toEqual([{ usd: 0 }, { usd: 0 }, 'maxRequests']);
     expect(budget.exhausted()).toBe('maxRequests');
+  });
+});
+
+describe('load progress', () => {
+  it('lets a newer chunk of a route replace an older one (it carries every finished level), never another route\'s', () => {
+    const coalesce = loadStreams.runLoad.coalesce!;
+    const chunk = (key: string, finished: number): LoadProgress => ({
+      key, route: { invokeId: 'm', callRegion: key, kind: 'on-demand' }, levelIndex: finished, levelCount: 3, offered: { concurrency: 1 }, phase: 'running',
+      sent: 0, done: 0, errors: 0, throttled: 0, p50TtftMs: null, lateSends: 0, finishedLevels: Array.from({ length: finished }, (_, index) => level(index, { sent: 1 })),
+    });
+    expect(coalesce(chunk('us-east-1', 1), chunk('us-east-1', 2))).toEqual(chunk('us-east-1', 2));
+    expect(coalesce(chunk('us-east-1', 1), chunk('eu-west-1', 1))).toBeUndefined();
   });
 });

@@ -58,6 +58,9 @@ describe('closed-loop load runs', () => {
     expect((view.regions['us-east-1'] as LoadRouteReport).levels).toEqual(route.levels);
     const { runs } = await target.core.handlers.latencyHistory({ limit: 5 }, { signal });
     expect(runs[0]).toMatchObject({ id: report.id, kind: 'load', regions: { 'us-east-1': { samples: 24 } } });
+    // The ranking reads lab runs only: a route measured under load is not ranked by it.
+    const { routes } = await target.core.handlers.rankRoutes({ target: HAIKU_3, from: 'us-east-1' }, { signal });
+    expect(routes.find((entry) => entry.callRegion === 'us-east-1')).toMatchObject({ samples: 0, ttftP50Ms: null });
   });
 
   it('sends every request with its own prompt unless asked not to, and says so', async () => {
@@ -119,6 +122,14 @@ describe('closed-loop load runs', () => {
     expect(levels[0]).toMatchObject({ status: 'partial', stoppedBy: 'maxCost' });
     expect(levels[0]!.sent).toBeGreaterThanOrEqual(10);
     expect(report.cost.usd!).toBeLessThanOrEqual(perRequest * 10.5);
+  });
+
+  it('fails a route its warm-up cannot get past, with the fix, and measures the others', async () => {
+    const target = await lab({ scenario: { timeToFirstTokenMs: { '*': 5 }, accessDenied: [{ region: 'eu-west-1', modelId: HAIKU_3 }] }, overrides: { regions: ['us-east-1', 'eu-west-1'] } });
+    const report = await runLoad(target, { target: HAIKU_3, regions: ['us-east-1', 'eu-west-1'], load: { mode: 'concurrency', levels: [1, 2] }, stepRequests: 2, maxTokens: 2 });
+    expect(report.status).toBe('partial');
+    expect(report.regions['eu-west-1']).toMatchObject({ error: { code: expect.any(String), message: expect.stringMatching(/access|denied|not authorized/i) } });
+    expect(routeOf(report).levels.map((level) => level.samples)).toEqual([2, 2]);
   });
 
   it('answers NOT_FOUND for a run the history does not have', async () => {
