@@ -1,10 +1,11 @@
 import { createContext, useContext, useState, type ReactNode } from 'react';
 import { createLatencyWork, type LatencyWork } from '../latency/latency-work';
+import { createLoadWork, type LoadWork } from '../load/load-work';
 import { createPlaygroundWork, type PlaygroundWork } from '../playground/playground-work';
 
 /**
  * The work a page started and that must outlive the page: the playground's panes (their streams, the
- * conversation they belong to) and the latency lab's run. Made once per app, above the pages, so leaving a page
+ * conversation they belong to), the latency lab's run and its load run. Made once per app, above the pages, so leaving a page
  * while something streams neither orphans the call nor hides it: coming back shows it still streaming, or how it
  * ended, and what the page does at the end (saving the conversation, showing the run's figures) still happens.
  * A window that closes cancels the streams upstream, as before (the transports do that).
@@ -13,10 +14,11 @@ import { createPlaygroundWork, type PlaygroundWork } from '../playground/playgro
 export interface LiveWork {
   playground: PlaygroundWork;
   latency: LatencyWork;
+  load: LoadWork;
 }
 
 export function createLiveWork(): LiveWork {
-  return { playground: createPlaygroundWork(), latency: createLatencyWork() };
+  return { playground: createPlaygroundWork(), latency: createLatencyWork(), load: createLoadWork() };
 }
 
 const LiveWorkContext = createContext<LiveWork | null>(null);

@@ -1,6 +1,8 @@
 import { useQuery } from '@tanstack/react-query';
 import { memo, useState } from 'react';
 import { useAtlas } from '../api/atlas-context';
+import { TimeOfDaySection } from '../attribution/TimeOfDayHeatmap';
+import { LoadRunsList } from '../load/LoadRunsList';
 import { HistoryChart, WindowPicker } from './charts/HistoryChart';
 import { saveBlob } from './charts/chart-png';
 import type { ChartTheme } from './charts/chart-theme';
@@ -19,8 +21,19 @@ function bytesOf(base64: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-/** The target's stored samples over a window: the time series, and the raw samples as CSV, JSON or Parquet. */
-export const HistorySection = memo(function HistorySection({ target, theme, refreshKey }: { target: string; theme: ChartTheme; refreshKey: string | null }) {
+export interface HistorySectionProps {
+  target: string;
+  theme: ChartTheme;
+  refreshKey: string | null;
+  /** Reopens a stored load run in the results. */
+  onOpenLoadRun(runId: string): Promise<void>;
+}
+
+/**
+ * The target's stored samples: the time series over a window, the raw samples as CSV, JSON or Parquet, the hours of
+ * the week when it is slow, and the stored load runs to reopen.
+ */
+export const HistorySection = memo(function HistorySection({ target, theme, refreshKey, onOpenLoadRun }: HistorySectionProps) {
   const { api } = useAtlas();
   const [window, setWindow] = useState<HistoryWindow>('24h');
   const [exportState, setExportState] = useState<string | null>(null);
@@ -73,6 +86,8 @@ export const HistorySection = memo(function HistorySection({ target, theme, refr
           <WindowPicker window={window} onWindow={setWindow} />
         </div>
       )}
+      <TimeOfDaySection target={target} refreshKey={refreshKey} />
+      <LoadRunsList refreshKey={refreshKey} onOpen={onOpenLoadRun} />
     </section>
   );
 });

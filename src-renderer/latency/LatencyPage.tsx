@@ -1,7 +1,8 @@
 import { useQuery } from '@tanstack/react-query';
-import { useEffect, useMemo, useState, useSyncExternalStore, type ReactNode } from 'react';
+import { useCallback, useEffect, useMemo, useState, useSyncExternalStore, type ReactNode } from 'react';
 import type { CatalogDocument } from '../../src-shared/catalog/document';
-import type { LatencyRunStatus } from '../../src-shared/contract/latency';
+import type { LatencyRunInput, LatencyRunStatus } from '../../src-shared/contract/latency';
+import type { LoadRunInput } from '../../src-shared/contract/load';
 import { useAtlas } from '../api/atlas-context';
 import { useCatalog } from '../catalog/use-catalog';
 import { useChartTheme } from './charts/chart-theme';
@@ -16,7 +17,12 @@ import { RankingTable } from './RankingTable';
 import { RunForm } from './RunForm';
 import { RunResults } from './RunResults';
 import { Confirmation } from './Confirmation';
-import type { LatencyRun } from './latency-work';
+import type { LabMode, LatencyRun } from './latency-work';
+import { isLoadEstimate } from '../load/LoadEstimate';
+import { LoadLive } from '../load/LoadLive';
+import { LoadResults } from '../load/LoadResults';
+import { loadRunInput, type LoadOptions } from '../load/load-options';
+import { shownFromReport, startedLoad } from '../load/load-work';
 import { catalogRegions, DEFAULT_OPTIONS, describeTarget, presetRegions, runInput, type RunOptions } from './run-options';
 import './latency.css';
 
@@ -52,61 +58,110 @@ function useDebounced<T>(value: T, delayMs: number): T {
   return settled;
 }
 
+/** What the form asks for, in the mode it is in: a latency run or a load run. */
+type Planned = { mode: 'latency'; input: LatencyRunInput } | { mode: 'load'; input: LoadRunInput };
+
+function plannedInput(mode: LabMode, options: RunOptions, load: LoadOptions): { ok: true; planned: Planned } | { ok: false; message: string } {
+  if (mode === 'load') {
+    const checked = loadRunInput(options, load);
+    return checked.ok ? { ok: true, planned: { mode, input: checked.input } } : checked;
+  }
+  const checked = runInput(options);
+  return checked.ok ? { ok: true, planned: { mode, input: checked.input } } : checked;
+}
+
 function LatencyLab({ document }: { document: CatalogDocument }) {
   const { api, streams } = useAtlas();
   const theme = useChartTheme();
-  // The run, its figures and the form live outside the page: a run goes on (and is shown) while the page is away.
-  const work = useLiveWork().latency;
+  // The runs, their figures and the form live outside the page: a run goes on (and is shown) while the page is away.
+  const { latency: work, load: loadWork } = useLiveWork();
   const [initialOptions] = useState<RunOptions>(() => {
     const target = PREFERRED_TARGETS.find((id) => Object.hasOwn(document.models, id)) ?? Object.keys(document.models)[0] ?? '';
     return { ...DEFAULT_OPTIONS, target, regions: presetRegions(document, target, 'callable') };
   });
   const [storedOptions, setOptions] = useCell(work.options);
   const options = storedOptions ?? initialOptions;
+  const [mode, setMode] = useCell(work.mode);
+  const [loadOptions, setLoadOptions] = useCell(loadWork.options);
   const run = work.run;
-  // Only the run's status here: progress rows re-render the progress table alone, never the charts below.
+  const loadRun = loadWork.run;
+  // Only the runs' status here: progress rows re-render the progress table alone, never the charts below.
   const status = useSyncExternalStore(run.subscribe, () => run.getSnapshot().status);
+  const loadStatus = useSyncExternalStore(loadRun.subscribe, () => loadRun.getSnapshot().status);
   const [figures, setFigures] = useCell(work.figures);
+  const [shownLoad, setShownLoad] = useCell(loadWork.shown);
   const [confirming, setConfirming] = useState(false);
   const [notice, setNotice] = useCell(work.notice);
 
-  const checked = runInput(options);
-  const pendingInput = useDebounced(checked.ok ? checked.input : null, 250);
+  const checked = plannedInput(mode, options, loadOptions);
+  const pending = useDebounced(checked.ok ? checked.planned : null, 250);
   const estimate = useQuery({
-    queryKey: ['estimateLatencyRun', pendingInput],
-    queryFn: () => api.estimateLatencyRun(pendingInput!),
-    enabled: pendingInput !== null,
+    queryKey: ['estimateRun', pending],
+    queryFn: () => (pending!.mode === 'load' ? api.estimateLoadRun(pending!.input) : api.estimateLatencyRun(pending!.input)),
+    enabled: pending !== null,
     retry: false,
   });
   const described = useMemo(() => describeTarget(document, options.target), [document, options.target]);
   const targetId = described?.id ?? options.target.trim();
   const regions = useMemo(() => catalogRegions(document), [document]);
-  const running = status === 'running';
+  const running = status === 'running' || loadStatus === 'running';
   // Start sits below a long region list, which the form folds once the run starts: bring Progress into view then,
   // or pressing Start seems to do nothing.
   useEffect(() => {
     if (running) window.document.getElementById('lat-live-title')?.closest('section')?.scrollIntoView({ block: 'nearest' });
   }, [running]);
+  // A stored load run reopened from the history is brought into view.
+  const [reopened, setReopened] = useState<string | null>(null);
+  useEffect(() => {
+    if (reopened) window.document.getElementById('load-results-title')?.scrollIntoView({ block: 'start' });
+  }, [reopened]);
 
   const start = async (confirmed: boolean) => {
     if (!checked.ok || !estimate.data) return;
     if (estimate.data.needsConfirmation && !confirmed) return setConfirming(true);
     setConfirming(false);
+    const { planned } = checked;
+    if (planned.mode === 'load') {
+      loadWork.notice.set(null);
+      setShownLoad(null);
+      const input = { ...planned.input, confirmed };
+      loadWork.started.set(startedLoad(input));
+      // A cancelled run ends with its report (status 'cancelled'): every finished level, shown like a finished run.
+      const ended = await loadRun.start((onChunk) => streams.runLoad(input, onChunk));
+      if (ended.result) setShownLoad(shownFromReport(ended.result));
+      else if (ended.status === 'cancelled') loadWork.notice.set('Cancelled before the first level began: nothing was measured.');
+      return;
+    }
     setNotice(null);
     setFigures(null);
     const target = targetId;
-    const input = { ...checked.input, confirmed };
+    const input = { ...planned.input, confirmed };
     // A cancelled run ends with its partial report (status 'cancelled'), shown like a finished one.
     const ended = await run.start((onChunk) => streams.runLatency(input, onChunk));
     if (ended.result) setFigures({ run: fromReport(ended.result), target });
     else if (ended.status === 'cancelled') setNotice('Cancelled before the run began: nothing was measured.');
   };
 
+  const openLoadRun = useCallback(
+    async (runId: string) => {
+      if (run.running || loadRun.running) throw new Error('a run is in progress: let it end (or cancel it), then open a stored one.');
+      const view = await api.loadRunLevels({ runId });
+      loadWork.shown.set({ view, cost: null });
+      work.mode.set('load');
+      setReopened(`${runId} ${Date.now()}`);
+    },
+    [api, run, loadRun, loadWork, work],
+  );
+
+  const confirmation =
+    confirming && estimate.data ? (
+      <Confirmation estimate={estimate.data} basis={isLoadEstimate(estimate.data) ? estimate.data.requestsBasis : null} onConfirm={() => void start(true)} onBack={() => setConfirming(false)} />
+    ) : null;
   return (
     <div className="lat-page">
       <header className="lat-page-header">
         <h1>Latency lab</h1>
-        <p className="muted">How fast each region and route is from here: network to last token, with history and a ranking.</p>
+        <p className="muted">How fast each region and route is from here: network to last token, under growing load, with history and a ranking.</p>
         <HelpPanel />
       </header>
 
@@ -118,22 +173,32 @@ function LatencyLab({ document }: { document: CatalogDocument }) {
             setOptions(next);
             setConfirming(false);
           }}
+          mode={mode}
+          onMode={(next) => {
+            setMode(next);
+            setConfirming(false);
+          }}
+          load={loadOptions}
+          onLoadChange={(next) => {
+            setLoadOptions(next);
+            setConfirming(false);
+          }}
           estimate={{
             data: estimate.data ?? null,
             error: checked.ok ? (estimate.error ? (estimate.error as Error).message : null) : null,
-            pending: estimate.isFetching || (checked.ok && JSON.stringify(pendingInput) !== JSON.stringify(checked.input)),
+            pending: estimate.isFetching || (checked.ok && JSON.stringify(pending) !== JSON.stringify(checked.planned)),
           }}
           problem={checked.ok ? null : checked.message}
           running={running}
           onStart={() => void start(false)}
-          onCancel={() => run.cancel()}
+          onCancel={() => (mode === 'load' ? loadRun.cancel() : run.cancel())}
         />
-        <LiveSection run={run} confirmation={confirming && estimate.data ? <Confirmation estimate={estimate.data} onConfirm={() => void start(true)} onBack={() => setConfirming(false)} /> : null} notice={notice} />
+        {mode === 'load' ? <LoadLive work={loadWork} confirmation={confirmation} /> : <LiveSection run={run} confirmation={confirmation} notice={notice} />}
       </div>
 
-      {figures ? <RunResults run={figures.run} target={figures.target} theme={theme} /> : null}
+      {mode === 'load' ? shownLoad ? <LoadResults shown={shownLoad} theme={theme} /> : null : figures ? <RunResults run={figures.run} target={figures.target} theme={theme} /> : null}
       <ProbePanel regions={options.regions} theme={theme} />
-      <HistorySection target={targetId} theme={theme} refreshKey={figures?.run.id ?? null} />
+      <HistorySection target={targetId} theme={theme} refreshKey={(mode === 'load' ? shownLoad?.view.id : figures?.run.id) ?? null} onOpenLoadRun={openLoadRun} />
       <RankingTable target={targetId} regions={regions} defaultHome={regions.includes('us-east-1') ? 'us-east-1' : (regions[0] ?? 'us-east-1')} refreshKey={figures?.run.id ?? null} />
     </div>
   );

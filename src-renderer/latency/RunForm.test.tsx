@@ -5,6 +5,7 @@ import type { LatencyEstimate } from '../../src-shared/contract/latency';
 import { HAIKU, SMALL_CATALOG } from '../testing/small-catalog';
 import { RunForm, type RunFormProps } from './RunForm';
 import { DEFAULT_OPTIONS, type RunOptions } from './run-options';
+import { DEFAULT_LOAD_OPTIONS } from '../load/load-options';
 
 afterEach(cleanup);
 
@@ -29,10 +30,13 @@ const estimate = (patch: Partial<LatencyEstimate> = {}): LatencyEstimate => ({
   ...patch,
 });
 
+/** A latency-mode form: the load fields are the Load mode's (see LoadFields.test.tsx). */
+const LATENCY_MODE = { mode: 'latency' as const, onMode: () => {}, load: DEFAULT_LOAD_OPTIONS, onLoadChange: () => {} };
+
 function renderForm(props: Partial<RunFormProps> = {}) {
   const handlers = { onChange: vi.fn(), onStart: vi.fn(), onCancel: vi.fn() };
   const view = render(
-    <RunForm document={SMALL_CATALOG} options={OPTIONS} estimate={{ data: estimate(), error: null, pending: false }} problem={null} running={false} {...handlers} {...props} />,
+    <RunForm document={SMALL_CATALOG} options={OPTIONS} {...LATENCY_MODE} estimate={{ data: estimate(), error: null, pending: false }} problem={null} running={false} {...handlers} {...props} />,
   );
   return { ...handlers, form: screen.getByRole('form', { name: 'Latency run' }), rerender: view.rerender };
 }
@@ -68,7 +72,7 @@ describe('RunForm', () => {
     const { form, rerender } = renderForm();
     const list = form.querySelector('details.lat-region-list') as HTMLDetailsElement;
     list.open = true;
-    rerender(<RunForm document={SMALL_CATALOG} options={OPTIONS} estimate={{ data: estimate(), error: null, pending: false }} problem={null} running onChange={vi.fn()} onStart={vi.fn()} onCancel={vi.fn()} />);
+    rerender(<RunForm document={SMALL_CATALOG} options={OPTIONS} {...LATENCY_MODE} estimate={{ data: estimate(), error: null, pending: false }} problem={null} running onChange={vi.fn()} onStart={vi.fn()} onCancel={vi.fn()} />);
     expect(list.open).toBe(false);
   });
 
@@ -102,7 +106,7 @@ describe('RunForm', () => {
     const { form, rerender, ...handlers } = renderForm();
     expect(within(form).getByTestId('estimated-cost').textContent).toBe('estimated $0.0041 at most');
     const unknown = estimate({ estimatedCostUsd: null, routeCosts: { 'us-east-1': { usd: 0.00205 }, 'eu-west-1': { usd: null, unknown: 'no in-region price for eu-west-1' } } });
-    rerender(<RunForm document={SMALL_CATALOG} options={OPTIONS} estimate={{ data: unknown, error: null, pending: false }} problem={null} running={false} {...handlers} />);
+    rerender(<RunForm document={SMALL_CATALOG} options={OPTIONS} {...LATENCY_MODE} estimate={{ data: unknown, error: null, pending: false }} problem={null} running={false} {...handlers} />);
     expect(within(form).getByTestId('estimated-cost').textContent).toBe('unknown price (eu-west-1: no in-region price for eu-west-1)');
     expect(within(form).getByTestId('estimate').textContent).not.toContain('$0');
   });

@@ -2,15 +2,25 @@ import { useEffect, useId, useMemo, useRef } from 'react';
 import type { CatalogDocument } from '../../src-shared/catalog/document';
 import { PROMPT_SIZES, type LatencyEstimate } from '../../src-shared/contract/latency';
 import { inGeographicOrder, REGION_GROUPS, type RegionGroup } from '../../src-shared/regions';
+import type { LoadEstimate } from '../../src-shared/contract/load';
+import { isLoadEstimate, LoadEstimateLine } from '../load/LoadEstimate';
+import { LoadFields } from '../load/LoadFields';
+import type { LoadOptions } from '../load/load-options';
+import { EstimatedCost } from './EstimatedCost';
 import { fixFor } from './figures';
-import { formatUsd } from '../capacity/format';
+import type { LabMode } from './latency-work';
 import { catalogRegions, describeTarget, offersOptimized, presetRegions, type RegionPreset, type RunOptions } from './run-options';
 
 export interface RunFormProps {
   document: CatalogDocument;
   options: RunOptions;
   onChange(options: RunOptions): void;
-  estimate: { data: LatencyEstimate | null; error: string | null; pending: boolean };
+  /** Latency: runs at a fixed concurrency; load: level by level (the load fields replace runs and concurrency). */
+  mode: LabMode;
+  onMode(mode: LabMode): void;
+  load: LoadOptions;
+  onLoadChange(options: LoadOptions): void;
+  estimate: { data: LatencyEstimate | LoadEstimate | null; error: string | null; pending: boolean };
   /** Why Start cannot be pressed yet (a field out of range), in words. */
   problem: string | null;
   running: boolean;
@@ -20,8 +30,8 @@ export interface RunFormProps {
 
 const PROMPT_LABELS = { small: 'small (~30 tokens)', medium: 'medium (~500)', large: 'large (~2000)' } as const;
 
-/** Target, regions, load and options; the estimate of what the run spends, then Start or Cancel. */
-export function RunForm({ document, options, onChange, estimate, problem, running, onStart, onCancel }: RunFormProps) {
+/** What is measured, target, regions, load and options; the estimate of what the run spends, then Start or Cancel. */
+export function RunForm({ document, options, onChange, mode, onMode, load, onLoadChange, estimate, problem, running, onStart, onCancel }: RunFormProps) {
   const id = useId();
   // The regions are locked while a run goes on: the open list folds, so Progress and Cancel fit on the screen.
   const regionList = useRef<HTMLDetailsElement>(null);
@@ -53,6 +63,18 @@ export function RunForm({ document, options, onChange, estimate, problem, runnin
         if (!running) onStart();
       }}
     >
+      <fieldset className="lat-mode" disabled={running}>
+        <legend>Measure</legend>
+        <label className="lat-check">
+          <input type="radio" name="lab-mode" checked={mode === 'latency'} onChange={() => onMode('latency')} />
+          Latency <span className="muted">(runs at a fixed concurrency)</span>
+        </label>
+        <label className="lat-check">
+          <input type="radio" name="lab-mode" checked={mode === 'load'} onChange={() => onMode('load')} />
+          Load <span className="muted">(level by level: where latency grows, where throttling begins)</span>
+        </label>
+      </fieldset>
+
       <label className="lat-field lat-target">
         <span>Model or profile</span>
         <input list={`${id}-targets`} value={options.target} onChange={(event) => set({ target: event.target.value })} placeholder="Search by name or id" spellCheck={false} disabled={running} />
@@ -102,16 +124,21 @@ export function RunForm({ document, options, onChange, estimate, problem, runnin
         </details>
       </fieldset>
 
+      {mode === 'load' ? <LoadFields options={load} onChange={onLoadChange} disabled={running} /> : null}
       <fieldset className="lat-load" disabled={running}>
-        <legend>Load and prompt</legend>
-        <label className="lat-field">
-          <span>Runs per route</span>
-          <input type="number" min={1} max={1000} value={options.runs} onChange={(event) => set({ runs: event.target.valueAsNumber })} />
-        </label>
-        <label className="lat-field">
-          <span>Concurrency</span>
-          <input type="number" min={1} max={32} value={options.concurrency} onChange={(event) => set({ concurrency: event.target.valueAsNumber })} />
-        </label>
+        <legend>{mode === 'load' ? 'Prompt' : 'Load and prompt'}</legend>
+        {mode === 'latency' ? (
+          <>
+            <label className="lat-field">
+              <span>Runs per route</span>
+              <input type="number" min={1} max={1000} value={options.runs} onChange={(event) => set({ runs: event.target.valueAsNumber })} />
+            </label>
+            <label className="lat-field">
+              <span>Concurrency</span>
+              <input type="number" min={1} max={32} value={options.concurrency} onChange={(event) => set({ concurrency: event.target.valueAsNumber })} />
+            </label>
+          </>
+        ) : null}
         <label className="lat-field">
           <span>Max tokens</span>
           <input type="number" min={1} max={4096} value={options.maxTokens} onChange={(event) => set({ maxTokens: event.target.valueAsNumber })} />
@@ -139,10 +166,12 @@ export function RunForm({ document, options, onChange, estimate, problem, runnin
           <input type="checkbox" checked={options.autoProfile} onChange={(event) => set({ autoProfile: event.target.checked })} />
           Auto-profile <span className="muted">(a region that serves the model only through profiles uses the best one)</span>
         </label>
-        <label className="lat-check">
-          <input type="checkbox" checked={options.compareRoutes} onChange={(event) => set({ compareRoutes: event.target.checked })} />
-          Compare routes <span className="muted">(direct and every profile of each region, side by side)</span>
-        </label>
+        {mode === 'latency' ? (
+          <label className="lat-check">
+            <input type="checkbox" checked={options.compareRoutes} onChange={(event) => set({ compareRoutes: event.target.checked })} />
+            Compare routes <span className="muted">(direct and every profile of each region, side by side)</span>
+          </label>
+        ) : null}
       </fieldset>
 
       <Estimate estimate={estimate} options={options} onFix={(fix) => (fix === 'auto-profile' ? set({ autoProfile: true }) : preset('callable'))} />
@@ -167,22 +196,16 @@ export function RunForm({ document, options, onChange, estimate, problem, runnin
   );
 }
 
-/** "estimated $0.0123" at list prices with the output at max tokens (an upper bound), or which price is unknown. */
-export function EstimatedCost({ estimate }: { estimate: LatencyEstimate }) {
-  const date = estimate.priceTable.asOf ? ` at the list prices of ${estimate.priceTable.asOf.slice(0, 10)}` : '';
-  if (estimate.estimatedCostUsd === null) {
-    const unknown = Object.entries(estimate.routeCosts).flatMap(([key, cost]) => (cost.usd === null ? [`${key}: ${cost.unknown ?? 'no price'}`] : []));
-    return (
-      <span className="lat-warn-text" data-testid="estimated-cost" title={unknown.join('\n')}>
-        <strong>unknown price</strong>
-        {unknown.length > 0 ? ` (${unknown.length === 1 ? unknown[0] : `${unknown.length} routes`})` : ''}
-      </span>
-    );
-  }
+/** What a latency run sends: its requests per route, tokens and dollars. */
+function LatencyEstimateLine({ estimate, runs }: { estimate: LatencyEstimate; runs: number }) {
   return (
-    <span data-testid="estimated-cost" title={`Every request with the prompt in and max tokens out, warm-ups included${date}: an upper bound`}>
-      estimated <strong>{formatUsd(estimate.estimatedCostUsd)}</strong> at most
-    </span>
+    <p>
+      <strong>{estimate.requests}</strong> requests ({Object.keys(estimate.routes).length} routes × {runs}) + {estimate.warmupRequests} warm-up · about <strong>{estimate.inputTokens.toLocaleString()}</strong> input and up to{' '}
+      <strong>{estimate.outputTokens.toLocaleString()}</strong> output tokens · prompt {estimate.prompt.inputTokens} tokens ({estimate.prompt.countedBy === 'CountTokens' ? 'counted by Bedrock' : 'estimated'})
+      {' · '}
+      <EstimatedCost estimate={estimate} />
+      {estimate.simulated ? <span className="lat-badge">simulated: no cost</span> : null}
+    </p>
   );
 }
 
@@ -199,13 +222,7 @@ function Estimate({ estimate, options, onFix }: { estimate: RunFormProps['estima
   const unavailable = Object.entries(data.unavailable);
   return (
     <div className="lat-estimate" data-testid="estimate" aria-live="polite">
-      <p>
-        <strong>{data.requests}</strong> requests ({Object.keys(data.routes).length} routes × {options.runs}) + {data.warmupRequests} warm-up · about <strong>{data.inputTokens.toLocaleString()}</strong> input and up to{' '}
-        <strong>{data.outputTokens.toLocaleString()}</strong> output tokens · prompt {data.prompt.inputTokens} tokens ({data.prompt.countedBy === 'CountTokens' ? 'counted by Bedrock' : 'estimated'})
-        {' · '}
-        <EstimatedCost estimate={data} />
-        {data.simulated ? <span className="lat-badge">simulated: no cost</span> : null}
-      </p>
+      {isLoadEstimate(data) ? <LoadEstimateLine estimate={data} /> : <LatencyEstimateLine estimate={data} runs={options.runs} />}
       {unavailable.length > 0 ? (
         <ul className="lat-unavailable" aria-label="Regions that cannot be measured">
           {unavailable.map(([region, failure]) => {

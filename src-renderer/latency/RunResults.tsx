@@ -2,6 +2,8 @@ import { useQuery } from '@tanstack/react-query';
 import { memo, useMemo } from 'react';
 import type { LatencyStats } from '../../src-shared/contract/latency';
 import { useAtlas } from '../api/atlas-context';
+import { AttributionSection } from '../attribution/AttributionSection';
+import { ServerClientTimeSection } from '../attribution/ServerClientTime';
 import { DistributionChart } from './charts/DistributionChart';
 import { LatencyBars } from './charts/LatencyBars';
 import { SpeedChart } from './charts/SpeedChart';
@@ -14,7 +16,10 @@ import type { LatencyRunCost } from '../../src-shared/contract/latency';
 
 const ms = (stats: LatencyStats | null, pick: keyof LatencyStats = 'p50') => (stats ? `${Math.round(stats[pick])} ms` : '–');
 
-/** One run's figures: the charts, the table of every figure per route, and the routes that failed with their fix. */
+/**
+ * One run's figures: the charts, the table of every figure per route, and the routes that failed with their fix; then
+ * where its requests really ran and how much of their time was Bedrock's.
+ */
 export const RunResults = memo(function RunResults({ run, target, theme }: { run: RunFigures; target: string; theme: ChartTheme }) {
   const { api } = useAtlas();
   const samples = useQuery({
@@ -48,6 +53,8 @@ export const RunResults = memo(function RunResults({ run, target, theme }: { run
             {boxes.length > 0 ? <DistributionChart rows={boxes} theme={theme} /> : <p className="lat-empty">{samples.isPending ? 'Loading the raw samples…' : 'The raw samples are not stored (history is off), so no distribution.'}</p>}
           </div>
           <FiguresTable routes={run.routes} cost={run.cost} />
+          <AttributionSection runId={run.id} theme={theme} />
+          <ServerClientTimeSection runId={run.id} theme={theme} />
         </>
       )}
     </section>
@@ -55,7 +62,7 @@ export const RunResults = memo(function RunResults({ run, target, theme }: { run
 });
 
 /** What the run cost: Bedrock's own token counts at the price table's list prices (its date said), or why it is unknown. */
-function RunCost({ cost }: { cost: LatencyRunCost }) {
+export function RunCost({ cost }: { cost: LatencyRunCost }) {
   const { usage } = cost;
   const date = cost.priceTable.asOf ? `the list prices of ${cost.priceTable.asOf.slice(0, 10)}` : 'no price table';
   return (

@@ -13,7 +13,11 @@ export type LatencyRun = LiveStream<LatencyRunChunk, LatencyRunReport, Record<st
 
 export type NetworkProbe = LiveStream<ProbeChunk, ProbeReport, Record<string, ProbeChunk>>;
 
+/** The lab measures a route at a fixed concurrency (latency), or level by level under growing load. */
+export type LabMode = 'latency' | 'load';
+
 export interface LatencyWork {
+  mode: Cell<LabMode>;
   run: LatencyRun;
   probe: NetworkProbe;
   /** null until the page first opens with a catalog (the default target comes from it). */
@@ -24,6 +28,7 @@ export interface LatencyWork {
 
 export function createLatencyWork(): LatencyWork {
   return {
+    mode: new Cell<LabMode>('latency'),
     run: new LiveStream(keyedFold<LatencyRunChunk>((chunk) => chunk.key)),
     probe: new LiveStream(keyedFold<ProbeChunk>((chunk) => chunk.region)),
     options: new Cell<RunOptions | null>(null),

@@ -2,6 +2,7 @@ import type { ConverseFailure, ConverseResult, LatencyMode, ServiceTier } from '
 import { formatMs, formatSpeed, routeKindLabel, servedDifferences } from '../../src-shared/playground/describe-result';
 import { formatUsd } from '../capacity/format';
 import { priceTierOf, useAnswerCosts } from './answer-cost';
+import { ServedRegion } from './ServedRegion';
 
 /** The figures under one answer: what the latency lab measures, how the call was made, and what was served. */
 export function ResponseFooter({ result, asked }: { result: ConverseResult; asked: { latency?: LatencyMode; serviceTier?: ServiceTier } }) {
@@ -47,6 +48,7 @@ export function ResponseFooter({ result, asked }: { result: ConverseResult; aske
         {route.invokeId} · {route.callRegion} · {routeKindLabel(route.kind)}
         {result.api === 'Converse' ? ' · Converse (the model does not stream)' : ''}
         {route.autoRoutedFrom ? <span className="pg-note"> · routed automatically from {route.autoRoutedFrom}</span> : null}
+        <ServedRegion result={result} />
       </p>
       {reported.length > 0 || differences.length > 0 ? (
         <p className="pg-served" data-testid="served">

@@ -1,12 +1,24 @@
 import { memo } from 'react';
+import type { ObservedRouting } from '../../src-shared/contract/attribution';
 import type { CatalogDocument, CatalogProfile } from '../../src-shared/catalog/document';
 import { modelById } from '../../src-shared/catalog/queries';
 import { CopyButton, IdText } from '../matrix/panel-parts';
+import { ObservedRoutingBlock } from './ObservedRouting';
 import { routingGrid, servedFrom, type RoutingGrid } from './profile-model';
 import { visibleText } from '../../src-shared/text/visible-text';
 
-/** Sources × destinations: a dot where a request sent from that row's region may be served in that column's. */
-function RoutingTable({ profile, grid, from }: { profile: CatalogProfile; grid: RoutingGrid; from: string }) {
+/** The share (percent) of a source's attributed requests each destination served, where observed. */
+type ObservedShares = Map<string, Map<string, number>>;
+
+function sharesOf(observed: ObservedRouting[]): ObservedShares {
+  return new Map(observed.map((entry) => [entry.sourceRegion, new Map(entry.destinations.filter((destination) => destination.requests > 0).map((destination) => [destination.region, destination.sharePercent]))]));
+}
+
+/**
+ * Sources × destinations: a dot where a request sent from that row's region may be served in that column's; where
+ * attribution saw requests served, the percent of them instead (a cell outside the declared ones is marked apart).
+ */
+function RoutingTable({ profile, grid, from, shares }: { profile: CatalogProfile; grid: RoutingGrid; from: string; shares: ObservedShares }) {
   return (
     <table className="routing-grid" data-testid="routing-grid">
       <caption className="visually-hidden">
@@ -33,10 +45,18 @@ function RoutingTable({ profile, grid, from }: { profile: CatalogProfile; grid: 
             </th>
             {grid.destinations.map((destination) => {
               const served = grid.serves(source, destination);
+              const share = shares.get(source)?.get(destination);
+              const observed = share === undefined ? '' : `; observed ${share} % of requests`;
               return (
-                <td key={destination} className={served ? 'served' : undefined} title={`${source} → ${destination}: ${served ? 'may be served here' : 'not served here'}`}>
-                  <span aria-hidden>{served ? '●' : ''}</span>
-                  <span className="visually-hidden">{served ? 'yes' : 'no'}</span>
+                <td key={destination} className={served ? 'served' : share !== undefined ? 'observed-only' : undefined} title={`${source} → ${destination}: ${served ? 'may be served here' : 'not declared'}${observed}`}>
+                  {share !== undefined ? (
+                    <span className="observed-share" data-testid="observed-share" aria-hidden>
+                      {Math.round(share)}
+                    </span>
+                  ) : (
+                    <span aria-hidden>{served ? '●' : ''}</span>
+                  )}
+                  <span className="visually-hidden">{served ? 'yes' : 'no'}{observed}</span>
                 </td>
               );
             })}
@@ -93,7 +113,9 @@ function ServedFromLine({ grid, from }: { grid: RoutingGrid; from: string }) {
   );
 }
 
-export const ProfileCard = memo(function ProfileCard({ document, profile, from }: { document: CatalogDocument; profile: CatalogProfile; from: string }) {
+const NOTHING_OBSERVED: ObservedRouting[] = [];
+
+export const ProfileCard = memo(function ProfileCard({ document, profile, from, observed = NOTHING_OBSERVED }: { document: CatalogDocument; profile: CatalogProfile; from: string; observed?: ObservedRouting[] }) {
   const grid = routingGrid(document, profile);
   const model = modelById(document, profile.modelId);
   const family = grid.global ? 'global' : 'geo';
@@ -126,7 +148,8 @@ export const ProfileCard = memo(function ProfileCard({ document, profile, from }
         </span>
       </header>
       {from ? <ServedFromLine grid={grid} from={from} /> : null}
-      {grid.global ? <GlobalRouting grid={grid} from={from} /> : <RoutingTable profile={profile} grid={grid} from={from} />}
+      {grid.global ? <GlobalRouting grid={grid} from={from} /> : <RoutingTable profile={profile} grid={grid} from={from} shares={sharesOf(observed)} />}
+      <ObservedRoutingBlock observed={observed} from={from} />
     </article>
   );
 });

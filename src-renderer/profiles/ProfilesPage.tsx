@@ -1,4 +1,7 @@
+import { useQuery } from '@tanstack/react-query';
 import { useDeferredValue, useMemo, useState } from 'react';
+import { useAtlas } from '../api/atlas-context';
+import { observedByProfile } from '../attribution/attribution-figures';
 import { useCatalog } from '../catalog/use-catalog';
 import { ErrorNotice } from '../app/ErrorNotice';
 import { ProfileCard } from './ProfileCard';
@@ -19,8 +22,15 @@ function writeFromToHash(region: string) {
   history.replaceState(null, '', `${window.location.pathname}${window.location.search}#/profiles${query}`);
 }
 
+/** Attribution's observations reach back this many days. */
+const OBSERVED_DAYS = 30;
+
 export function ProfilesPage() {
   const catalog = useCatalog();
+  const { api } = useAtlas();
+  // Where requests were really served, from attribution: the page stands without it (history off, nothing measured).
+  const observed = useQuery({ queryKey: ['observedRouting', OBSERVED_DAYS], queryFn: () => api.observedRouting({ days: OBSERVED_DAYS }) });
+  const observedBy = useMemo(() => observedByProfile(observed.data?.routing ?? []), [observed.data]);
   const [filters, setFilters] = useState<ProfileFilters>(() => ({ search: '', scope: '', callableFrom: fromInHash(), sort: 'scope' }));
   const deferred = useDeferredValue(filters);
   const document = catalog.data?.document;
@@ -84,12 +94,21 @@ export function ProfilesPage() {
           <span className="scope scope-geo">geo</span> stays in its geography · <span className="scope scope-global">global</span> any commercial
           region · <span className="legend-dot">●</span> may be served there
         </span>
+        <span className="muted" data-testid="observed-status">
+          {observed.error
+            ? `Observed routing unavailable: ${(observed.error as Error).message}`
+            : observed.data
+              ? observed.data.routing.length > 0
+                ? `Observed routing: ${observedBy.size} profile${observedBy.size === 1 ? '' : 's'} measured in the last ${OBSERVED_DAYS} days (% of attributed requests)`
+                : `No observed routing in the last ${OBSERVED_DAYS} days: a latency run through a profile, once attributed, shows where its requests ran.`
+              : null}
+        </span>
       </div>
       <div className="profile-list" data-testid="profile-list">
         {profiles.length === 0 ? (
           <p className="empty-state">No inference profile matches. Clear the search or pick another region or scope.</p>
         ) : (
-          profiles.map((profile) => <ProfileCard key={profile.profileId} document={document} profile={profile} from={deferred.callableFrom} />)
+          profiles.map((profile) => <ProfileCard key={profile.profileId} document={document} profile={profile} from={deferred.callableFrom} observed={observedBy.get(profile.profileId)} />)
         )}
       </div>
     </div>

@@ -1,6 +1,6 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
-import type { AtlasApi, AtlasStreams } from '../../src-shared/contract';
+import type { AtlasApi, AtlasStreams, StreamCall } from '../../src-shared/contract';
 import type { AtlasEvents, EventName } from '../../src-shared/events';
 import { AtlasProvider } from '../api/atlas-context';
 import type { AtlasClient } from '../api/transport';
@@ -43,4 +43,29 @@ export function fakeClient(api: Partial<AtlasApi> = {}, streams: Partial<AtlasSt
     </AtlasProvider>
   );
   return { client, calls, wrapper, emit };
+}
+
+/**
+ * A stream under the test's control, for `fakeClient(api, { runLoad: stream.open })`: the inputs it was opened with,
+ * `push` a chunk, `finish` with the result, `fail` with an error; `cancelled` counts the cancels the component asked
+ * for (a test then finishes with the partial result the core would send).
+ */
+export function controlledStream<Input, Chunk, Result>() {
+  const inputs: Input[] = [];
+  let onChunk: (chunk: Chunk) => void = () => {};
+  let settle: { resolve(result: Result): void; reject(error: unknown): void } | null = null;
+  const control = {
+    inputs,
+    cancelled: 0,
+    open: (input: Input, chunk: (chunk: Chunk) => void): StreamCall<Result> => {
+      inputs.push(input);
+      onChunk = chunk;
+      const result = new Promise<Result>((resolve, reject) => (settle = { resolve, reject }));
+      return { result, cancel: () => void control.cancelled++ };
+    },
+    push: (chunk: Chunk) => onChunk(chunk),
+    finish: (result: Result) => settle?.resolve(result),
+    fail: (error: unknown) => settle?.reject(error),
+  };
+  return control;
 }
