@@ -104,7 +104,7 @@ try {
     // For scale: one `capacity` call through the core, its quotas already fetched; CloudWatch and the catalog read.
     call = await timed(() => core.handlers.capacity({ target: MODEL, from: 'us-east-1', rpm: 300, inputTokens: 2000, maxTokens: 1024, outputTokens: 400, cacheReadTokens: 8000, cacheWriteTokens: 500 }, { signal }));
   } finally {
-    core.close();
+    await core.close();
   }
 
   const workload: CapacityWorkload = { inputTokens: 2000, outputTokens: 400, outputFrom: 'expected', maxTokens: 1024, cacheReadTokens: 8000, cacheWriteTokens: 500 };

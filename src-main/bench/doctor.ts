@@ -43,6 +43,6 @@ try {
   console.log(`  first check (STS, model access, lifecycle, IAM): ${first.ms.toFixed(0)} ms, ${first.iam} IAM calls  target < 1500 ms: ${verdict(first.ms < 1500)}`);
   console.log(`  re-check, median of 5: ${typical.toFixed(0)} ms, ${rechecks.map((run) => run.iam).join('/')} IAM calls  target < 1500 ms, 6 calls: ${verdict(typical < 1500 && rechecks.every((run) => run.iam === 6))}`);
 } finally {
-  core.close();
+  await core.close();
   await emulator.close();
 }

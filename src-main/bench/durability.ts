@@ -141,7 +141,7 @@ async function parent(): Promise<void> {
     log: () => {},
   });
   await core.handlers.getCatalog(undefined, { signal: new AbortController().signal });
-  core.close();
+  await core.close();
   const db = await openHistoryDatabase({ dataDir });
   const foundRuns = new Set((await db.all<{ id: string }>('select id from latency_runs')).map((row) => row.id));
   const foundConversations = new Set((await db.all<{ id: string }>('select id from playground_conversations')).map((row) => row.id));

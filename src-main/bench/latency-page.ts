@@ -174,6 +174,6 @@ try {
 } finally {
   await browser.close();
   await host.close();
-  core.close();
+  await core.close();
   await emulator.close();
 }

@@ -137,7 +137,7 @@ try {
     );
   }
 } finally {
-  core.close();
+  await core.close();
   child.kill();
 }
 

@@ -257,7 +257,7 @@ async function round(prompt: string, panes: number): Promise<{ latencies: number
 
 await browser.close();
 await host.close();
-core.close();
+await core.close();
 
 // 4. The CLI: first token on stdout vs its arrival from the network (a relay in front of the emulator times it).
 {

@@ -38,6 +38,6 @@ export async function loadCatalog(shared: SharedOptions, io: CommandIo, version:
     return snapshot;
   } finally {
     unsubscribe();
-    core.close();
+    await core.close();
   }
 }

@@ -185,9 +185,19 @@ async function start() {
     window.focus();
   });
   app.on('window-all-closed', () => app.quit());
-  app.on('before-quit', () => {
+  // The quit waits for the core to close (the history file is closed after its last statement, and DuckDB must not
+  // be closed under one), then goes on.
+  let closing: Promise<void> | null = null;
+  let closed = false;
+  app.on('before-quit', (event) => {
+    if (closed) return;
+    event.preventDefault();
+    if (closing) return;
     unsubscribe();
-    core.close();
+    closing = core.close().finally(() => {
+      closed = true;
+      app.quit();
+    });
   });
 
   await window.loadURL(rendererUrl);

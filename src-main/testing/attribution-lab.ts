@@ -59,7 +59,7 @@ export async function startAttributionLab(
     if (closed) return;
     closed = true;
     await service?.stop();
-    core.close();
+    await core.close();
   };
   const progress: AttributionLab['progress'] = [];
   core.events.subscribe((event) => {

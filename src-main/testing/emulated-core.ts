@@ -49,7 +49,7 @@ export async function startEmulatedCore(
     core,
     settingsPath,
     close: async () => {
-      core.close();
+      await core.close();
       await emulator.close();
     },
   };

@@ -53,7 +53,7 @@ export async function startEmulatedLab(
         emit: async (progress) => onProgress?.(progress),
       }),
     close: async () => {
-      core.close();
+      await core.close();
       if (!options.emulator) await emulator.close();
     },
   };

@@ -109,6 +109,6 @@ export async function attributionAction({ opts, shared, io, version }: ActionCon
     process.exitCode = EXIT_INTERRUPTED;
   } finally {
     release();
-    core.close();
+    await core.close();
   }
 }

@@ -150,6 +150,6 @@ export async function capacityAction({ opts, shared, io, version }: ActionContex
       for (const line of worksheet.text.split('\n')) io.stdout(line);
     }
   } finally {
-    core.close();
+    await core.close();
   }
 }

@@ -39,6 +39,6 @@ export async function doctorAction({ opts, operands, shared, io, version }: Acti
     if (simulatorDenied && opts.live !== true) io.stderr('The IAM policy simulator is not granted to your role: run again with --live to try one real call through the route.');
     process.exitCode = VERDICT_EXIT_CODES[report.verdict];
   } finally {
-    core.close();
+    await core.close();
   }
 }

@@ -61,6 +61,6 @@ export async function historyAction({ opts, shared, io, version }: ActionContext
       for (const line of formatTable(['  ROUTE', 'SAMPLES', 'TTFT', 'E2E'], rows.map(([first, ...rest]) => [`  ${first}`, ...rest])).slice(1)) io.stdout(line);
     }
   } finally {
-    core.close();
+    await core.close();
   }
 }

@@ -256,6 +256,6 @@ export async function loadAction(context: ActionContext): Promise<void> {
     }
   } finally {
     release();
-    core.close();
+    await core.close();
   }
 }

@@ -219,6 +219,6 @@ export async function latencyAction(context: ActionContext): Promise<void> {
     }
   } finally {
     release();
-    core.close();
+    await core.close();
   }
 }

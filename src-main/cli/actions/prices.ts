@@ -121,6 +121,6 @@ export async function pricesAction({ opts, shared, io, version }: ActionContext)
     for (const line of routes ? [`${answer.modelId}:`, ...modelRouteLines(routes, answer.prices)] : tableLines(answer)) io.stdout(line);
     for (const line of unusedLines(answer.unused, routes !== null)) io.stdout(line);
   } finally {
-    core.close();
+    await core.close();
   }
 }

@@ -49,6 +49,6 @@ export async function probeAction({ opts, shared, io, version }: ActionContext):
     }
   } finally {
     release();
-    core.close();
+    await core.close();
   }
 }

@@ -182,6 +182,6 @@ export async function promptAction({ opts, operands, shared, io, version }: Acti
     io.stderr(metricsLine(input, result));
   } finally {
     stopListening();
-    core.close();
+    await core.close();
   }
 }

@@ -140,6 +140,6 @@ export async function quotasAction({ opts, shared, io, version }: ActionContext)
     if (entries.length > 0 && entries.every(([, entry]) => entry.status === 'error' && entry.lastKnownAt === undefined)) process.exitCode = 1;
   } finally {
     unsubscribe();
-    core.close();
+    await core.close();
   }
 }

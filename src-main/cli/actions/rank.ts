@@ -19,7 +19,7 @@ export async function rankAction({ opts, shared, io, version }: ActionContext): 
   let empty: string | null = null;
   const { dir, exists } = await checkDataDir(core.settings().dataDir, shared.overrides.dataDir !== undefined, 'read');
   if (!exists || !existsSync(historyFileIn(dir))) {
-    core.close();
+    await core.close();
     empty = await mkdtemp(join(tmpdir(), 'bedrock-atlas-no-history-'));
     core = await openCommandCore({ ...shared, overrides: { ...shared.overrides, dataDir: empty } }, io, version);
   }
@@ -36,7 +36,7 @@ export async function rankAction({ opts, shared, io, version }: ActionContext): 
       io.stdout(`    ${route.reason}`);
     });
   } finally {
-    core.close();
+    await core.close();
     if (empty) await rm(empty, { recursive: true, force: true });
   }
 }

@@ -39,6 +39,6 @@ export async function ssoLoginAction({ shared, io, version }: ActionContext): Pr
     io.stderr(`Signed in: profile ${result.profile}, valid until ${result.expiresAt} (token cached in ${result.cacheFile}).`);
   } finally {
     release();
-    core.close();
+    await core.close();
   }
 }

@@ -89,6 +89,6 @@ export async function usageAction({ opts, shared, io, version }: ActionContext):
     if (opts.json) io.stdout(JSON.stringify(answer, null, 2));
     else for (const line of usageLines(answer)) io.stdout(line);
   } finally {
-    core.close();
+    await core.close();
   }
 }

@@ -46,6 +46,6 @@ export async function webAction({ opts, shared, io, version }: ActionContext): P
   // The browser gets a one-time code, not the token: its command line is visible to every local user.
   if (opts.open !== false) openInBrowser(host.oneTimeUrl(), io.stderr);
   await waitForShutdown();
-  core.close();
+  await core.close();
   await host.close();
 }

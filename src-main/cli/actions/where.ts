@@ -115,6 +115,6 @@ async function routePrices(
       : routesOfModel(document, modelId, Object.keys(document.regions));
     return { lines: [priceTableLine(answer.table), ...modelRouteLines(shown, answer.prices)], json: { table: answer.table, prices: answer.prices, unused: answer.unused } };
   } finally {
-    core.close();
+    await core.close();
   }
 }

@@ -38,6 +38,6 @@ export async function whoamiAction({ opts, shared, io, version }: ActionContext)
     }
     if (who.note) io.stderr(who.note);
   } finally {
-    core.close();
+    await core.close();
   }
 }

@@ -29,7 +29,7 @@ beforeAll(async () => {
   core = await createAtlasCore(emulatedCoreOptions(emulator.url, { overrides: { regions: REGIONS } }));
 });
 afterAll(async () => {
-  core.close();
+  await core.close();
   await emulator.close();
 });
 afterEach(async () => {

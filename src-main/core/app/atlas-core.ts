@@ -87,7 +87,8 @@ export interface AtlasCore {
   snapshotEvents(): AtlasEvent[];
   catalog(): CatalogService;
   settings(): Settings;
-  close(): void;
+  /** Cancels every stream and disposes every feature, dependents first; resolves once all of them have finished. */
+  close(): Promise<void>;
 }
 
 /** Routes every name to the one feature that handles it; a name handled twice or never is a wiring mistake. */
@@ -144,7 +145,7 @@ export async function createAtlasCore(init: AtlasCoreInit): Promise<AtlasCore> {
   const build = (feature: Feature) => instances.set(feature, feature.create({ ...context, rebuild: rebuildFor(feature) }, exportsFor(feature)));
   const rebuild = (stale: readonly Feature[]) => {
     // Dependents are disposed before what they depend on, and created after it.
-    for (const feature of [...stale].reverse()) instances.get(feature)?.dispose?.();
+    for (const feature of [...stale].reverse()) void instances.get(feature)?.dispose?.();
     for (const feature of stale) build(feature);
   };
   const rebuildFor = (feature: Feature) => (dependency: Feature) => {
@@ -180,9 +181,15 @@ export async function createAtlasCore(init: AtlasCoreInit): Promise<AtlasCore> {
     snapshotEvents: () => features.flatMap((feature) => instances.get(feature)?.snapshotEvents?.() ?? []),
     catalog: () => instances.get(catalogFeature)!.exports as CatalogService,
     settings: () => settings.get(),
-    close: () => {
+    close: async () => {
       streams.cancelAll();
-      for (const feature of [...features].reverse()) instances.get(feature)?.dispose?.();
+      for (const feature of [...features].reverse()) {
+        try {
+          await instances.get(feature)?.dispose?.();
+        } catch (error) {
+          options.log(`${feature.name} did not close cleanly: ${(error as Error).message}`);
+        }
+      }
     },
   };
 }

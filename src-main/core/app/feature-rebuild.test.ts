@@ -18,7 +18,7 @@ function recordingFeatures() {
       create: (context) => {
         events.push(`create ${name}`);
         contexts[name] = context;
-        return { exports: name, dispose: () => events.push(`dispose ${name}`) };
+        return { exports: name, dispose: () => void events.push(`dispose ${name}`) };
       },
     });
   const base = make('base', {});
@@ -37,13 +37,13 @@ describe('a feature asks for a rebuild of what it depends on', () => {
     events.length = 0;
     contexts.asker!.rebuild(base);
     expect(events).toEqual(['dispose top', 'dispose asker', 'dispose middle', 'dispose base', 'create base', 'create middle', 'create asker', 'create top']);
-    core.close();
+    await core.close();
   });
 
   it('refuses, by name, a feature that is not a dependency', async () => {
     const { contexts, features, other } = recordingFeatures();
     const core = await createAtlasCore({ version: '0.0.0-test', features, overrides: { cacheMode: 'none' } });
     expect(() => contexts.asker!.rebuild(other)).toThrow(new FeatureWiringError('Feature asker asked to rebuild other without declaring it in dependsOn'));
-    core.close();
+    await core.close();
   });
 });

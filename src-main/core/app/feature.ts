@@ -25,7 +25,8 @@ export interface FeatureInstance<Exports = unknown> {
   streams?: Partial<StreamHandlers>;
   /** Events that bring a newly connected client up to date (the current catalog, say). */
   snapshotEvents?(): AtlasEvent[];
-  dispose?(): void;
+  /** May finish later (a file closed once its statements are done): `AtlasCore.close` waits for it. */
+  dispose?(): void | Promise<void>;
 }
 
 export interface FeatureContext {

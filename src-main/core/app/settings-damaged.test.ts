@@ -29,7 +29,7 @@ describe('a damaged settings file', () => {
       expect(await readFile(view.keptAside!, 'utf8')).toBe(truncated);
       expect((await readdir(dir)).sort()).toEqual(['settings.json', view.keptAside!.slice(dir.length + 1)].sort());
     } finally {
-      core.close();
+      await core.close();
     }
   });
 
@@ -44,7 +44,7 @@ describe('a damaged settings file', () => {
       expect(await readFile(view.keptAside!, 'utf8')).toBe(content);
       expect(await readFile(path, 'utf8')).toBe(content);
     } finally {
-      core.close();
+      await core.close();
     }
   });
 
@@ -54,7 +54,7 @@ describe('a damaged settings file', () => {
     try {
       expect(await core.handlers.getSettingsView(undefined, { signal })).toMatchObject({ problems: [], keptAside: null });
     } finally {
-      core.close();
+      await core.close();
     }
   });
 });

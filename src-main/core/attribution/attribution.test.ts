@@ -99,6 +99,16 @@ describe('attribution: where each request of a profile run was served', () => {
     expect(setup.progress.some((event) => event.jobId === report.id && event.state === 'done')).toBe(true);
   });
 
+  it('starts by itself once a run is stored: CloudTrail is asked and the job finishes before anyone asks for it', async () => {
+    const setup = await lab();
+    const report = await profileRun(setup, 6);
+    for (let turn = 0; turn < 4_000 && !setup.progress.some((job) => job.runId === report.id && finished(job)); turn++) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    expect(lookups(setup)).toBeGreaterThan(0);
+    expect(setup.progress.find((job) => job.runId === report.id && finished(job))).toMatchObject({ state: 'done', counts: { requests: 6, attributed: 6 } });
+  });
+
   it('a request CloudTrail answers twice is counted once: shares and counts stay those of the requests', async () => {
     const setup = await lab({ scenario: scenario({ cloudtrail: { duplicateEvents: true } }) });
     const report = await profileRun(setup, 12);

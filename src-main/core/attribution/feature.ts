@@ -28,6 +28,10 @@ export function createAttributionFeature({ clock = systemClock }: { clock?: JobC
         onProgress: (job) => emit({ type: 'attribution.progress', payload: job }),
         log,
       });
+      // A stored latency or load run is looked up in CloudTrail from then on, as the app runs, not first when asked.
+      const stopFollowing = latency.onRunSaved((runId, kind) => {
+        if (kind !== 'probe') service.status(runId).catch((error: unknown) => log(`Attribution of run ${runId} did not start: ${(error as Error).message}`));
+      });
       return {
         exports: service,
         methods: {
@@ -40,7 +44,12 @@ export function createAttributionFeature({ clock = systemClock }: { clock?: JobC
           serverClientTime: ({ runId }, { signal }) => service.serverClientTime(runId, signal),
           timeOfDay: (query) => service.timeOfDay(query),
         },
-        dispose: () => service.dispose(),
+        // Its workers are stopped and waited for: the history closes after this feature, and DuckDB must not be
+        // closed under one of their statements.
+        dispose: () => {
+          stopFollowing();
+          return service.stop();
+        },
       };
     },
   });

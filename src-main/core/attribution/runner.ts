@@ -95,10 +95,6 @@ export class AttributionRunner {
     await Promise.all([...this.workers.keys()].map((jobId) => this.stop(jobId)));
   }
 
-  dispose(): void {
-    for (const worker of this.workers.values()) worker.abort.abort();
-  }
-
   private async work(jobId: string, signal: AbortSignal): Promise<void> {
     const { store, clock } = this.options;
     let job = await store.job(jobId);

@@ -234,8 +234,4 @@ export class AttributionService {
   stop(): Promise<void> {
     return this.runner.stopAll();
   }
-
-  dispose(): void {
-    this.runner.dispose();
-  }
 }

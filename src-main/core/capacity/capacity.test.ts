@@ -20,8 +20,8 @@ const US = `us.${SONNET_45}`;
 
 const emulator = emulatorPerFile();
 const cores: AtlasCore[] = [];
-afterEach(() => {
-  for (const core of cores.splice(0)) core.close();
+afterEach(async () => {
+  for (const core of cores.splice(0)) await core.close();
 });
 
 /** The bundled files beside the bundled catalog (the price table among them) are used only where a test says so. */

@@ -37,7 +37,9 @@ export const catalogFeature = defineFeature({
         const snapshot = service.peek();
         return snapshot ? [{ type: 'catalog.updated', payload: snapshot }] : [];
       },
-      dispose: () => service.cancelRefresh(),
+      dispose: () => {
+        service.cancelRefresh();
+      },
     };
   },
 });

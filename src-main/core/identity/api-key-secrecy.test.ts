@@ -58,7 +58,7 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  core.close();
+  await core.close();
   await new Promise((resolve) => proxy.close(resolve));
   await emulator.close();
 });

@@ -24,8 +24,8 @@ beforeAll(async () => {
   emulator = await startEmulator();
 });
 afterAll(() => emulator.close());
-afterEach(() => {
-  for (const core of cores.splice(0)) core.close();
+afterEach(async () => {
+  for (const core of cores.splice(0)) await core.close();
   emulator.setScenario(EMPTY_SCENARIO);
   emulator.resetStats();
   vi.unstubAllEnvs();

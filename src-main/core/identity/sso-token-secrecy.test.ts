@@ -86,7 +86,7 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  core.close();
+  await core.close();
   vi.unstubAllEnvs();
   await new Promise((resolve) => proxy.close(resolve));
   await emulator.close();

@@ -117,6 +117,7 @@ export class LatencyHistory {
   private readonly prepared = new WeakSet<HistoryDatabase>();
   private samples: SampleRow[] = [];
   private probes: ProbeSampleRow[] = [];
+  private readonly savedListeners = new Set<(runId: string, kind: RunRow['kind']) => void>();
 
   constructor(
     private readonly database: () => Promise<HistoryDatabase>,
@@ -153,11 +154,12 @@ export class LatencyHistory {
   }
 
   /**
-   * Nothing is written ahead of its run any more: samples wait for `saveRun`, which writes them with the run row
-   * in one transaction. Kept so that a caller flushing mid-run stays harmless.
+   * Calls `listener` with a run's id and kind once the run is stored (committed): what follows a run (finding where
+   * its requests were served) starts without the lab knowing of it.
    */
-  flush(): Promise<void> {
-    return Promise.resolve();
+  onRunSaved(listener: (runId: string, kind: RunRow['kind']) => void): () => void {
+    this.savedListeners.add(listener);
+    return () => this.savedListeners.delete(listener);
   }
 
   private takeBuffered(runId: string): { samples: SampleRow[]; probes: ProbeSampleRow[] } {
@@ -192,6 +194,7 @@ export class LatencyHistory {
         if (load) await insertLoadRun(tx, load);
         if (samples.length > 0) await this.prune(tx);
       });
+      for (const listener of this.savedListeners) listener(run.id, run.kind);
       return true;
     } catch (error) {
       this.log(`Latency history: run ${run.id} and its ${samples.length + probes.length} samples could not be stored (${(error as Error).message.split('\n')[0]}).`);

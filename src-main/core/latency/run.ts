@@ -20,8 +20,6 @@ import { percentile, round, summarize } from './stats';
  */
 
 export const PROGRESS_INTERVAL_MS = 50;
-/** Samples kept in memory before a write during a run; smaller runs are written once, after their last request. */
-const HISTORY_BATCH_SAMPLES = 5_000;
 
 export interface RunDependencies {
   clients: AwsClientPool;
@@ -174,7 +172,6 @@ export async function runLatency(
         sentAt: outcome.sentAtEpochMs,
       } satisfies SampleRow,
     ]);
-    if (history && history.pending() >= HISTORY_BATCH_SAMPLES) void history.flush();
   };
 
   const measureRoute = async (state: RouteState) => {

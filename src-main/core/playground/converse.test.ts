@@ -292,7 +292,7 @@ describe('converse with expired credentials', () => {
       expect(error).toMatchObject({ name: expect.stringMatching(/Expired/) });
       expect((error as Error).message).toMatch(/expired/i);
     } finally {
-      core.close();
+      await core.close();
     }
   });
 });

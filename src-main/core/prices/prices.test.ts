@@ -24,8 +24,8 @@ const SONNET_4 = 'anthropic.claude-sonnet-4-20250514-v1:0';
 const bundledTable = JSON.parse(await readFile(bundledPricesPath(projectFile(BUNDLED_CATALOG))!, 'utf8')) as { rows: unknown[]; asOf: string };
 
 const cores: AtlasCore[] = [];
-afterEach(() => {
-  for (const core of cores.splice(0)) core.close();
+afterEach(async () => {
+  for (const core of cores.splice(0)) await core.close();
 });
 
 type BundledPrices = 'shipped' | 'corrupt' | 'foreign-schema' | 'other-version' | 'none';

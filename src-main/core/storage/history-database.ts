@@ -70,7 +70,8 @@ export interface HistoryDatabase extends HistoryStatements {
   transaction<T>(work: (statements: HistoryStatements) => Promise<T>): Promise<T>;
   /** Whether this process holds the file right now (it lets go when idle, so another process can open it). */
   holdsFile(): boolean;
-  close(): void;
+  /** Closes the file once the statements already asked for are done; later statements find it closed. */
+  close(): Promise<void>;
 }
 
 /** A database that keeps nothing: history is off, every query answers empty. */
@@ -83,7 +84,7 @@ function disabledDatabase(state: HistoryState, warnings: string[]): HistoryDatab
     ensureSchema: async () => {},
     transaction: (work) => work(statements),
     holdsFile: () => false,
-    close: () => {},
+    close: async () => {},
   };
 }
 
@@ -238,7 +239,7 @@ function liveDatabase(opened: Live, state: HistoryState, warnings: string[], opt
       }),
     holdsFile: () => live !== null && options.path !== null,
     close: () => {
-      if (closed) return;
+      if (closed) return queue.then(() => undefined);
       closed = true;
       clearTimeout(idleTimer);
       const closeNow = () => {
@@ -248,8 +249,12 @@ function liveDatabase(opened: Live, state: HistoryState, warnings: string[], opt
       };
       // Closing DuckDB under a running statement crashes the process (a segfault, not an error): with statements
       // still queued, the file is closed after the last of them; statements asked for later find it closed.
-      if (pending === 0) closeNow();
-      else queue = queue.finally(closeNow);
+      if (pending === 0) {
+        closeNow();
+        return Promise.resolve();
+      }
+      queue = queue.finally(closeNow);
+      return queue.then(() => undefined);
     },
   };
 }

@@ -27,9 +27,7 @@ export const historyFeature = defineFeature({
     };
     return {
       exports: access,
-      dispose: () => {
-        void opening?.then((database) => database.close());
-      },
+      dispose: () => opening?.then((database) => database.close(), () => undefined),
     };
   },
 });

@@ -18,8 +18,8 @@ const EU_PROFILE = 'eu.amazon.nova-lite-v1:0';
 
 const emulator = emulatorPerFile();
 const cores: AtlasCore[] = [];
-afterEach(() => {
-  for (const core of cores.splice(0)) core.close();
+afterEach(async () => {
+  for (const core of cores.splice(0)) await core.close();
 });
 
 /** A fresh core for each scenario: quotas are fetched once per core. */
