@@ -1,3 +1,4 @@
+import { useId } from 'react';
 import { SLO_PRESET_VALUES, type ArrivalProcess, type LoadMode } from '../../src-shared/contract/load';
 import { sloBounds } from './load-figures';
 import { withMode, type LoadOptions, type SloChoice, type StepBy } from './load-options';
@@ -20,6 +21,7 @@ const SLO_LABELS: Record<SloChoice, string> = {
 };
 
 export function LoadFields({ options, onChange, disabled }: { options: LoadOptions; onChange(options: LoadOptions): void; disabled: boolean }) {
+  const id = useId();
   const set = (patch: Partial<LoadOptions>) => onChange({ ...options, ...patch });
   const timed = options.mode === 'rate' || options.stepBy === 'duration';
   const preset = options.slo === 'chat' || options.slo === 'mlperf-interactive' ? SLO_PRESET_VALUES[options.slo] : null;
@@ -36,13 +38,13 @@ export function LoadFields({ options, onChange, disabled }: { options: LoadOptio
           Open loop <span className="muted">(requests per second, whatever answers)</span>
         </label>
       </div>
-      <label className="lat-field load-levels-field">
-        <span>{options.mode === 'concurrency' ? 'Concurrency levels' : 'Rate levels (req/s)'}</span>
-        <input value={options.levels} onChange={(event) => set({ levels: event.target.value })} spellCheck={false} aria-describedby="load-levels-hint" />
-        <small className="muted" id="load-levels-hint">
+      <div className="lat-field load-levels-field">
+        <label htmlFor={`${id}-levels`}>{options.mode === 'concurrency' ? 'Concurrency levels' : 'Rate levels (req/s)'}</label>
+        <input id={`${id}-levels`} value={options.levels} onChange={(event) => set({ levels: event.target.value })} spellCheck={false} aria-describedby={`${id}-levels-hint`} />
+        <small className="muted" id={`${id}-levels-hint`}>
           {LEVEL_HINTS[options.mode]}
         </small>
-      </label>
+      </div>
       {options.mode === 'rate' ? (
         <label className="lat-field">
           <span>Arrivals</span>

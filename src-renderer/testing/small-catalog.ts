@@ -1,4 +1,5 @@
 import { CATALOG_SCHEMA_VERSION, type CatalogDocument, type ModelInRegion } from '../../src-shared/catalog/document';
+import type { CatalogSnapshot } from '../../src-shared/contract';
 
 /** A catalog small enough to read in a test: Haiku on demand in two regions, Haiku 4.5 only through a US profile. */
 
@@ -32,4 +33,10 @@ export const SMALL_CATALOG: CatalogDocument = {
       routes: { 'us-east-1': ['us-east-1', 'us-west-2'], 'us-west-2': ['us-east-1', 'us-west-2'] },
     },
   },
+};
+
+/** The small catalog as `getCatalog` answers it, simulated and fresh. */
+export const SMALL_SNAPSHOT: CatalogSnapshot = {
+  document: SMALL_CATALOG,
+  meta: { source: 'api', simulated: true, ageMs: 0, cacheMode: 'memory', cachePath: null, warnings: [] },
 };
