@@ -15,7 +15,7 @@ export interface RunFormProps {
   document: CatalogDocument;
   options: RunOptions;
   onChange(options: RunOptions): void;
-  /** Latency: runs at a fixed concurrency; load: level by level (the load fields replace runs and concurrency). */
+  /** Latency: each route at one steady pace; load: level by level (the load fields replace runs and concurrency). */
   mode: LabMode;
   onMode(mode: LabMode): void;
   load: LoadOptions;
@@ -67,7 +67,7 @@ export function RunForm({ document, options, onChange, mode, onMode, load, onLoa
         <legend>Measure</legend>
         <label className="lat-check">
           <input type="radio" name="lab-mode" checked={mode === 'latency'} onChange={() => onMode('latency')} />
-          Latency <span className="muted">(runs at a fixed concurrency)</span>
+          Latency <span className="muted">(each route at one steady pace)</span>
         </label>
         <label className="lat-check">
           <input type="radio" name="lab-mode" checked={mode === 'load'} onChange={() => onMode('load')} />
