@@ -19,7 +19,7 @@ test('a profile run is attributed: shares and TTFT by served region, server vs c
 
   const results = page.getByTestId('run-results');
   const attribution = await attributionDone(results);
-  await expect(attribution.getByTestId('attr-status')).toContainText('Attribution done: 40 of 40 requests attributed');
+  await expect(attribution.getByTestId('attr-status')).toContainText('Attribution done: 40 of 40 profile requests attributed');
   const table = attribution.getByTestId('served-table');
   // Every destination the scenario weighs served some, each declared, the largest share first.
   await expect(table.locator('tbody tr')).toHaveCount(3);

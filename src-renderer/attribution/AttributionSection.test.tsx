@@ -32,7 +32,7 @@ describe('AttributionSection (issue 18 §2)', () => {
     const { calls } = renderWith(attributionResults(attributionJob({}, { attributed: 10, pending: 30 }), [profileRoute({ counts: { requests: 40, attributed: 10, pending: 30, unattributed: 0, unreadable: 0, duplicatesResolved: 0 } })]));
     const status = await screen.findByTestId('attr-status');
     expect(status.dataset.state).toBe('running');
-    expect(status.textContent).toContain('Looking up where each request ran in CloudTrail: 10 of 40 requests attributed, 30 pending');
+    expect(status.textContent).toContain('Looking up where each request ran in CloudTrail: 10 of 40 profile requests attributed, 30 pending');
     expect((within(status).getByRole('progressbar') as HTMLProgressElement).value).toBe(10);
     fireEvent.click(within(status).getByRole('button', { name: 'Stop looking' }));
     await waitFor(() => expect(calls.map((call) => call.method)).toContain('cancelAttribution'));
@@ -42,7 +42,7 @@ describe('AttributionSection (issue 18 §2)', () => {
   it('done: shares and TTFT/E2E by served region in a chart and a table, with the declared destination that served none', async () => {
     renderWith(attributionResults(attributionJob({ state: 'done', nextPassAt: null }, { attributed: 38, pending: 0, unattributed: 2 })));
     const status = await screen.findByTestId('attr-status');
-    expect(status.textContent).toContain('Attribution done: 38 of 40 requests attributed; 2 never found in CloudTrail (unattributed, still counted).');
+    expect(status.textContent).toContain('Attribution done: 38 of 40 profile requests attributed; 2 never found in CloudTrail (unattributed, still counted).');
     const route = screen.getByTestId('attr-route');
     expect(within(route).getByTestId('chart-served-share')).toBeTruthy();
     expect(within(route).getByTestId('chart-served-ttft')).toBeTruthy();
@@ -81,7 +81,7 @@ describe('AttributionSection (issue 18 §2)', () => {
     const first = attributionResults(attributionJob({}, { attributed: 0 }), [profileRoute({ servedRegions: [] })]);
     const second = attributionResults(attributionJob({ state: 'done' }, { attributed: 40, pending: 0 }));
     const { emit, calls } = renderWith(first, second);
-    await screen.findByText(/0 of 40 requests attributed/, { selector: '[data-testid="attr-status"] p' });
+    await screen.findByText(/0 of 40 profile requests attributed/, { selector: '[data-testid="attr-status"] p' });
     act(() => emit('attribution.progress', attributionJob({ jobId: 'another-run' })));
     expect(calls.filter((call) => call.method === 'attributionResults')).toHaveLength(1);
     act(() => emit('attribution.progress', attributionJob({ state: 'done' })));
@@ -106,6 +106,6 @@ describe('attribution figures', () => {
   });
 
   it('a stopped job keeps what it found and counts what it did not look up', () => {
-    expect(jobSentence(attributionJob({ state: 'cancelled' }, { attributed: 12, pending: 28 }))).toBe('Attribution stopped: 12 of 40 requests attributed (kept), 28 not looked up further.');
+    expect(jobSentence(attributionJob({ state: 'cancelled' }, { attributed: 12, pending: 28 }))).toBe('Attribution stopped: 12 of 40 profile requests attributed (kept), 28 not looked up further.');
   });
 });

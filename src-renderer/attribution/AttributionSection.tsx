@@ -108,7 +108,7 @@ function RouteServed({ route, theme }: { route: RouteAttribution; theme: ChartTh
       <p className="attr-route-title">
         <strong>{route.route.callRegion}</strong> <code>{route.route.invokeId}</code>{' '}
         <span className="muted">
-          {counts.attributed} of {counts.requests} requests attributed
+          {counts.attributed} of {counts.requests} answered requests attributed
           {counts.pending > 0 ? `, ${counts.pending} pending` : ''}
           {counts.unattributed > 0 ? `, ${counts.unattributed} unattributed` : ''}
           {counts.unreadable > 0 ? `, ${counts.unreadable} unreadable` : ''} · declares {route.declaredDestinations.length > 0 ? route.declaredDestinations.join(', ') : 'no destinations in this catalog'}

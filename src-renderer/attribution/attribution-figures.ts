@@ -15,7 +15,8 @@ export function settled(job: AttributionJob): number {
 /** One line saying where the job is: looking (and when it looks next and gives up), done, stopped, or not needed. */
 export function jobSentence(job: AttributionJob): string {
   const { counts } = job;
-  const found = `${counts.attributed} of ${counts.requests} requests attributed`;
+  // The job looks for every profile request Bedrock answered with an id, throttled ones too; a route counts its answers.
+  const found = `${counts.attributed} of ${counts.requests} profile requests attributed`;
   const never = counts.unattributed > 0 ? `; ${counts.unattributed} never found in CloudTrail (unattributed, still counted)` : '';
   const unreadable = counts.unreadable > 0 ? `; ${counts.unreadable} where CloudTrail could not be read` : '';
   switch (job.state) {

@@ -119,7 +119,7 @@ describe('the latency lab’s Load mode (issue 18 §1)', () => {
     await act(async () => stream.finish({ ...partial, target: HAIKU, options: { warmup: 1, promptSize: 'small', maxTokens: 64, latency: 'standard', autoProfile: false, maxInFlight: 50 }, stored: true, cost: { usd: 0.001, usage: { input: 1, output: 1, cacheRead: 0, cacheWrite: 0 }, requests: 3, requestsWithoutUsage: 0, routes: {}, priceTable: ESTIMATE.priceTable } }));
     const results = await screen.findByTestId('load-results');
     expect(within(results).getByText('cancelled: finished levels kept')).toBeTruthy();
-    expect([...results.querySelectorAll('.load-notes')].map((cell) => cell.textContent)).toEqual(['–', 'partial: cancelled']);
+    expect(within(results).getAllByTestId('level-note').map((note) => [note.closest('tr')?.dataset.level, note.textContent])).toEqual([['1', 'partial: cancelled']]);
     expect(screen.getByTestId('live').textContent).toContain('every finished level is kept');
   });
 

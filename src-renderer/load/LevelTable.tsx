@@ -2,7 +2,7 @@ import { KNEE_THROTTLE_SHARE, type LoadKnee, type LoadLevelReport, type Slo } fr
 import { describeErrorCounts } from '../latency/error-counts';
 import { formatRps, formatStats, levelNotes, offeredLabel } from './load-figures';
 
-/** Every figure of every level of one route; the knee's row marked, partial and late levels said in words. */
+/** Every figure of every level of one route; the knee's row marked, partial and late levels said under their load. */
 export function LevelTable({ levels, knee, slo, routeLabel }: { levels: LoadLevelReport[]; knee: LoadKnee | null; slo: Slo | null; routeLabel: string }) {
   return (
     <div className="lat-table-scroll">
@@ -20,7 +20,6 @@ export function LevelTable({ levels, knee, slo, routeLabel }: { levels: LoadLeve
             <th scope="col">Other errors</th>
             <th scope="col" title="Connections opened during the level">Conns</th>
             {slo ? <th scope="col">Goodput req/s (met SLO)</th> : null}
-            <th scope="col">Notes</th>
           </tr>
         </thead>
         <tbody>
@@ -30,9 +29,14 @@ export function LevelTable({ levels, knee, slo, routeLabel }: { levels: LoadLeve
             const { throttled, ...others } = level.errors;
             return (
               <tr key={level.index} className={isKnee ? 'load-knee-row' : undefined} data-level={level.index} aria-current={isKnee ? 'true' : undefined}>
-                <th scope="row">
+                <th scope="row" className="load-offered">
                   {offeredLabel(level.offered)}
                   {isKnee ? <span className="lat-badge lat-badge-error">knee</span> : null}
+                  {notes.map((note) => (
+                    <span key={note} className={`lat-note load-note${note.startsWith('fell behind') ? ' lat-warn-text' : ''}`} data-testid="level-note">
+                      {note}
+                    </span>
+                  ))}
                 </th>
                 <td>{formatRps(level.achievedRps)}</td>
                 <td>{formatStats(level.ttftMs)}</td>
@@ -52,7 +56,6 @@ export function LevelTable({ levels, knee, slo, routeLabel }: { levels: LoadLeve
                     {level.sloMet === false ? ' ✗' : level.sloMet ? ' ✓' : ''}
                   </td>
                 ) : null}
-                <td className="load-notes">{notes.length > 0 ? notes.map((note) => <span key={note} className={note.startsWith('fell behind') ? 'lat-warn-text load-note' : 'load-note'}>{note}</span>) : '–'}</td>
               </tr>
             );
           })}

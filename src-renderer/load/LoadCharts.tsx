@@ -66,7 +66,8 @@ const kneeOffered = (knee: LoadKnee | null, levels: LoadLevelReport[]) => {
 function verticalMarks({ levels, mode, knee, quota, theme }: LoadChartProps) {
   const at = kneeOffered(knee, levels);
   return [
-    at === null ? null : <ReferenceLine key="knee" x={at} stroke={theme.series[4]} strokeWidth={2} label={{ value: 'knee', position: 'insideTopLeft', fill: theme.text, fontSize: 11 }} />,
+    // The page's ink, not a series colour: the knee is a mark on the load axis, never mistaken for a curve.
+    at === null ? null : <ReferenceLine key="knee" x={at} stroke={theme.text} strokeWidth={2} label={{ value: 'knee', position: 'insideTopLeft', fill: theme.text, fontSize: 11 }} />,
     mode === 'rate' && quota.ratePerSecond !== null ? (
       <ReferenceLine key="quota" x={quota.ratePerSecond} stroke={theme.muted} strokeDasharray="6 4" ifOverflow="discard" label={{ value: 'quota', position: 'insideTopRight', fill: theme.muted, fontSize: 11 }} />
     ) : null,
@@ -100,14 +101,14 @@ export function LoadLatencyChart(props: LoadChartProps & { metric: LatencyMetric
     { key: 'p90', color: theme.series[1], dash: '6 3' },
     { key: 'p99', color: theme.series[3], dash: '2 3' },
   ] as const;
-  const description = `${named.long} at p50, p90 and p99 per level, against ${loadAxisLabel(props.mode)}.${bound !== null ? ` Dashed: the SLO’s ${bound} ms${bound > (ticks.at(-1) ?? 0) ? ' (above this scale)' : ''}.` : ''}`;
+  const description = `${named.long[0]!.toUpperCase()}${named.long.slice(1)} at p50, p90 and p99 per level, against ${loadAxisLabel(props.mode)}.${bound !== null ? ` Dashed: the SLO’s ${bound} ms${bound > (ticks.at(-1) ?? 0) ? ' (above this scale)' : ''}.` : ''}`;
   return (
     <ChartFrame
       title={`${named.label} vs load`}
       description={description}
       legend={[
         ...lines.map((line) => ({ label: line.key === 'p50' ? `p50 ${named.label}` : line.key, color: line.color })),
-        ...(props.knee ? [{ label: 'knee', color: theme.series[4] }] : []),
+        ...(props.knee ? [{ label: 'knee', color: theme.text }] : []),
       ]}
       theme={theme}
       fileName={`load-latency-${props.routeKey}`}
@@ -155,7 +156,7 @@ export function LoadThroughputChart(props: LoadChartProps) {
         { label: 'achieved', color: theme.series[0] },
         { label: 'ideal (dashed)', color: theme.muted },
         ...(hasGoodput ? [{ label: 'goodput', color: theme.series[2] }] : []),
-        ...(quotaShown ? [{ label: 'quota (dotted)', color: theme.text }] : []),
+        ...(quotaShown ? [{ label: 'quota (dotted)', color: theme.muted }] : []),
       ]}
       theme={theme}
       fileName={`load-throughput-${props.routeKey}`}
@@ -167,7 +168,7 @@ export function LoadThroughputChart(props: LoadChartProps) {
           {loadAxis(levels, mode, theme)}
           <YAxis type="number" domain={[0, ticks.at(-1) ?? 1]} ticks={ticks} width={56} tickFormatter={(value: number) => trim(value)} tick={{ fill: theme.muted, fontSize: 11 }} stroke={theme.grid} allowDataOverflow label={{ value: 'req/s', angle: -90, position: 'insideLeft', fill: theme.muted, fontSize: 11 }} />
           <Tooltip isAnimationActive={false} contentStyle={tooltipStyle(theme)} labelFormatter={tooltipLabel(mode)} formatter={(value, name) => [value === null || value === undefined ? '–' : `${formatRps(Number(value))} req/s`, name]} />
-          {quotaShown ? <ReferenceLine y={quotaRate} stroke={theme.text} strokeDasharray="2 3" label={{ value: `quota ${formatRps(quotaRate)}/s`, position: 'insideTopLeft', fill: theme.muted, fontSize: 11 }} /> : null}
+          {quotaShown ? <ReferenceLine y={quotaRate} stroke={theme.muted} strokeWidth={1.5} strokeDasharray="2 3" label={{ value: `quota ${formatRps(quotaRate)}/s`, position: 'insideTopLeft', fill: theme.muted, fontSize: 11 }} /> : null}
           {verticalMarks(props)}
           <Line dataKey="ideal" name="ideal" stroke={theme.muted} strokeDasharray="6 4" strokeWidth={1.5} dot={false} connectNulls isAnimationActive={false} />
           {/* Goodput under achieved, wider: where every request met the SLO the two coincide and both still show. */}
@@ -210,7 +211,7 @@ export function LoadThrottleChart(props: LoadChartProps) {
             labelFormatter={tooltipLabel(mode)}
             formatter={(value, name, item) => [`${value} % of ${(item.payload as { sent: number }).sent} sent`, name]}
           />
-          <ReferenceLine y={KNEE_THROTTLE_PERCENT} stroke={theme.text} strokeDasharray="2 3" label={{ value: `${KNEE_THROTTLE_PERCENT} %`, position: 'insideTopLeft', fill: theme.muted, fontSize: 11 }} />
+          <ReferenceLine y={KNEE_THROTTLE_PERCENT} stroke={theme.text} strokeDasharray="2 3" label={{ value: `${KNEE_THROTTLE_PERCENT} %`, position: 'insideTopRight', fill: theme.muted, fontSize: 11 }} />
           {verticalMarks(props)}
           <Area dataKey="throttledPercent" name="throttled" stroke={color} fill={color} fillOpacity={0.25} strokeWidth={2} dot={{ r: 3, fill: color }} isAnimationActive={false} />
           <Line dataKey="otherErrorsPercent" name="other errors" stroke={theme.series[1]} strokeWidth={1.5} strokeDasharray="6 3" dot={false} isAnimationActive={false} />

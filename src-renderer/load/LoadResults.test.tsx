@@ -65,8 +65,11 @@ describe('LoadResults', () => {
     });
     const { results } = renderResults(view);
     expect(within(results).getByTestId('load-stopped').textContent).toBe('⚠ The budget of 45 requests was reached: sending stopped there.');
-    const notes = [...results.querySelectorAll('.load-notes')].map((cell) => cell.textContent);
-    expect(notes).toEqual(['fell behind schedule: 3 of 20 sends late, p99 40 ms late (latency counts from the scheduled time)', 'partial: the request budget was reached']);
+    const notes = within(results).getAllByTestId('level-note').map((note) => [note.closest('tr')?.dataset.level, note.textContent]);
+    expect(notes).toEqual([
+      ['0', 'fell behind schedule: 3 of 20 sends late, p99 40 ms late (latency counts from the scheduled time)'],
+      ['1', 'partial: the request budget was reached'],
+    ]);
     expect(within(results).getByTestId('knee').textContent).toContain('No knee through 2 req/s');
   });
 
