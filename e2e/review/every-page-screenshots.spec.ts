@@ -1,11 +1,12 @@
-import type { Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import { patchScenario } from '../capacity/capacity-page';
 import { expect, HAIKU, openPage, test } from '../fixtures/atlas';
 import { configureRun, openLatencyPage } from '../latency/latency-page';
 
 /**
  * Every page at 1280x720 and 1440x900, light and dark, against the emulator's realistic scenario, with the content a
- * new user sees after using it (a latency run with its ranking, the matrix's overlays, the Capacity page's quotas,
+ * new user sees after using it (a latency run with its ranking, where its requests ran, server vs client time and the
+ * time-of-day heatmap, a load run's form, progress and results, the matrix's overlays, the Capacity page's quotas,
  * usage, table, worksheet and a refused input, four playground panes with answers and an error),
  * for review. Screenshots go under test-results/screens/review only, never to tracked files.
  */
@@ -14,6 +15,15 @@ test.use({ scenario: 'realistic' });
 const RUN_REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-2', 'ap-northeast-1'];
 const HAIKU_45 = 'anthropic.claude-haiku-4-5-20251001-v1:0';
 const SONNET_45 = 'anthropic.claude-sonnet-4-5-20250929-v1:0';
+
+/** Scrolls the latency lab so that an element starts at the top of the view. */
+async function atTop(page: Page, element: Locator) {
+  await element.evaluate((node) => {
+    const scroller = node.closest('.lat-page')!;
+    scroller.scrollTop += node.getBoundingClientRect().top - scroller.getBoundingClientRect().top - 8;
+  });
+  await page.mouse.move(4, 200);
+}
 
 async function shot(page: Page, name: string) {
   await page.mouse.move(4, 200);
@@ -50,6 +60,31 @@ for (const colorScheme of ['light', 'dark'] as const) {
       await shot(page, `latency-results-${suffix}`);
       await page.getByTestId('ranking').scrollIntoViewIfNeeded();
       await shot(page, `latency-ranking-${suffix}`);
+      // Issue 18: where the run's requests ran (still looking: CloudTrail shows calls two minutes late here), Bedrock's
+      // time beside the client's, the hour-of-week heatmap; then the lab's Load mode, its progress and its results.
+      await atTop(page, page.getByTestId('run-results').getByTestId('attribution'));
+      await expect(page.getByTestId('attr-status')).toBeVisible();
+      await shot(page, `latency-attribution-${suffix}`);
+      await atTop(page, page.getByTestId('server-client-time'));
+      await expect(page.getByTestId('server-client-table')).toBeVisible({ timeout: 30_000 });
+      await shot(page, `latency-server-client-${suffix}`);
+      await atTop(page, page.getByTestId('time-of-day'));
+      await expect(page.getByTestId('tod-grid')).toBeVisible();
+      await shot(page, `latency-time-of-day-${suffix}`);
+      await form.getByRole('radio', { name: /^Load/ }).check();
+      await form.getByLabel('Concurrency levels').fill('1,2,4');
+      await form.getByLabel('Seconds per level').fill('2');
+      await expect(page.getByTestId('estimate')).toContainText('about');
+      await atTop(page, form);
+      await shot(page, `load-form-${suffix}`);
+      await form.getByRole('button', { name: 'Start' }).click();
+      await expect(page.getByTestId('load-progress')).toBeVisible();
+      await shot(page, `load-progress-${suffix}`);
+      await expect(page.getByTestId('live')).toContainText(/done|partial|failed/, { timeout: 90_000 });
+      await atTop(page, page.getByTestId('load-results'));
+      await shot(page, `load-results-${suffix}`);
+      await atTop(page, page.getByTestId('load-levels'));
+      await shot(page, `load-levels-${suffix}`);
 
       await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Matrix' }).click();
       await page.getByRole('button', { name: 'TTFT overlay' }).click();

@@ -114,15 +114,18 @@ function RouteServed({ route, theme }: { route: RouteAttribution; theme: ChartTh
           {counts.unreadable > 0 ? `, ${counts.unreadable} unreadable` : ''} · declares {route.declaredDestinations.length > 0 ? route.declaredDestinations.join(', ') : 'no destinations in this catalog'}
         </span>
       </p>
+      {/* Until one is found, a table of declared destinations at 0 % would only repeat the title's list. */}
       {attributed ? (
-        <div className="lat-chart-grid">
-          <ServedShareChart rows={rows} title={title} theme={theme} fileName={fileName} />
-          <ServedLatencyChart rows={rows} title={title} theme={theme} fileName={fileName} />
-        </div>
+        <>
+          <div className="lat-chart-grid">
+            <ServedShareChart rows={rows} title={title} theme={theme} fileName={fileName} />
+            <ServedLatencyChart rows={rows} title={title} theme={theme} fileName={fileName} />
+          </div>
+          <ServedTable rows={rows} title={title} />
+        </>
       ) : (
         <p className="lat-empty">No request of this route is attributed yet.</p>
       )}
-      <ServedTable rows={rows} title={title} />
     </div>
   );
 }

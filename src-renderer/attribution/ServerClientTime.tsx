@@ -104,7 +104,7 @@ function OverheadChart({ routes, theme }: { routes: RouteServerClientTime[]; the
         <BarChart data={shown} layout="vertical" margin={{ top: 4, right: 24, bottom: 4, left: 4 }} title="Server time and client time" desc="Bedrock’s mean time and the network and client overhead per route">
           <CartesianGrid horizontal={false} stroke={theme.grid} />
           <XAxis type="number" unit=" ms" domain={[0, ticks.at(-1) ?? 1]} ticks={ticks} tick={{ fill: theme.muted, fontSize: 11 }} stroke={theme.grid} />
-          <YAxis type="category" dataKey="label" width={190} tick={{ fill: theme.text, fontSize: 11 }} stroke={theme.grid} />
+          <YAxis type="category" dataKey="label" width={230} tick={{ fill: theme.text, fontSize: 11 }} stroke={theme.grid} />
           <Tooltip
             isAnimationActive={false}
             cursor={{ fill: theme.grid, opacity: 0.4 }}

@@ -73,6 +73,8 @@ describe('TimeOfDaySection (issue 18 §4)', () => {
     expect(grid.getAttribute('aria-label')).toContain('us-east-1');
     fireEvent.change(screen.getByLabelText('Route'), { target: { value: `eu-west-1 ${HAIKU}` } });
     expect(screen.getByTestId('tod-grid').querySelector('[data-row="6"][data-column="23"]')?.textContent).toBe('999');
+    // One hour measured: no slowest and fastest of one.
+    expect(screen.getByTestId('tod-reading').textContent).toBe('5 samples, all in Sun 23:00–00:00 (999 ms): runs at other hours fill in the week.');
   });
 
   it('no samples yet, and a failed question, each say so', async () => {

@@ -124,7 +124,11 @@ function Heatmap({ route, show }: { route: TimeOfDayRoute; show: 'p50' | 'sample
   return (
     <div className="tod-body">
       <p className="tod-reading" data-testid="tod-reading">
-        {slowest && fastest ? (
+        {route.cells.length === 1 && slowest ? (
+          <>
+            {route.samples} samples, all in <strong>{days[slowest.weekday - 1]?.short} {hourSpan(slowest.hour)}</strong> ({Math.round(slowest.p50TtftMs)} ms): runs at other hours fill in the week.
+          </>
+        ) : slowest && fastest ? (
           <>
             Slowest <strong>{days[slowest.weekday - 1]?.short} {hourSpan(slowest.hour)}</strong> ({Math.round(slowest.p50TtftMs)} ms), fastest <strong>{days[fastest.weekday - 1]?.short} {hourSpan(fastest.hour)}</strong> ({Math.round(fastest.p50TtftMs)} ms) · {route.samples} samples in {route.cells.length} of 168 hours of the week.
           </>

@@ -85,7 +85,7 @@ export function LoadFields({ options, onChange, disabled }: { options: LoadOptio
       </label>
       {preset ? (
         <p className="load-slo-preset muted" data-testid="slo-preset" title={preset.source}>
-          {sloBounds(preset)}: goodput counts the requests per second that meet every bound. {preset.source}
+          {sloBounds(preset)}: goodput counts the requests per second that meet every bound.
         </p>
       ) : null}
       {options.slo === 'custom' ? (
@@ -99,7 +99,7 @@ export function LoadFields({ options, onChange, disabled }: { options: LoadOptio
       ) : null}
       <label className="lat-check">
         <input type="checkbox" checked={options.uniquePrompts} onChange={(event) => set({ uniquePrompts: event.target.checked })} />
-        Unique prompts <span className="muted">(on by default: a nonce before every prompt, so Bedrock’s prompt cache never flatters TTFT)</span>
+        Unique prompts <span className="muted">(a nonce before each, so the prompt cache never flatters TTFT)</span>
       </label>
       <NumberField label="Max requests (budget)" value={options.maxRequests} onChange={(maxRequests) => set({ maxRequests })} min={1} placeholder="no limit" />
       <NumberField label="Max cost $ (budget)" value={options.maxCostUsd} onChange={(maxCostUsd) => set({ maxCostUsd })} min={0} step="any" placeholder="no limit" />

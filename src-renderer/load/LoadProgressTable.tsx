@@ -1,6 +1,6 @@
 import { KNEE_THROTTLE_SHARE, type LoadLevelReport, type LoadOffered } from '../../src-shared/contract/load';
 import { routeLabel } from '../latency/charts/route-label';
-import { offeredLabel } from './load-figures';
+import { offeredLabel, offeredValue } from './load-figures';
 import type { LoadLiveView, RouteLoadProgress, StartedLoad } from './load-work';
 
 /**
@@ -8,19 +8,21 @@ import type { LoadLiveView, RouteLoadProgress, StartedLoad } from './load-work';
  * throttle threshold marked), the level running with its requests and how far through it is, the levels to come.
  */
 
-const PHASES = { warmup: 'warming up', running: 'running', done: 'done', failed: 'failed' } as const;
+const PHASES = { warmup: 'warming up', running: 'running', done: 'all levels done', failed: 'failed' } as const;
 
 export function LoadProgressTable({ view, started, cancelled, now }: { view: LoadLiveView; started: StartedLoad | null; cancelled: boolean; now: number }) {
   const rows = Object.values(view);
   if (rows.length === 0) return <p className="muted">Warming up connections…</p>;
+  const first = started?.levels[0] ?? rows[0]?.progress.offered;
+  const unit = first && 'ratePerSecond' in first ? 'req/s' : 'in flight';
   return (
     <table className="lat-table lat-progress load-progress" data-testid="load-progress" aria-label="Load progress per route">
       <thead>
         <tr>
           <th scope="col">Route</th>
-          <th scope="col">Phase</th>
-          <th scope="col">Levels</th>
+          <th scope="col">Levels ({unit})</th>
           <th scope="col">This level</th>
+          <th scope="col">Answered / sent</th>
           <th scope="col">Errors</th>
           <th scope="col">p50 TTFT</th>
         </tr>
@@ -44,15 +46,14 @@ function ProgressRow({ row, started, cancelled, now }: { row: RouteLoadProgress;
       <th scope="row" title={progress.route.invokeId}>
         {routeLabel(progress.key)}
       </th>
-      <td>{cancelled && !ended ? 'cancelled' : PHASES[progress.phase]}</td>
       <td>
         <ol className="load-steps" aria-label={`Levels of ${routeLabel(progress.key)}`}>
           {levels.map((offered, index) => {
             const finished = progress.finishedLevels.find((level) => level.index === index);
             const current = !ended && progress.phase === 'running' && index === progress.levelIndex;
             return (
-              <li key={index} className={stepClass(finished, current)} data-level={index}>
-                {offeredLabel(offered)}
+              <li key={index} className={stepClass(finished, current)} data-level={index} title={offeredLabel(offered)}>
+                {offeredValue(offered)}
                 {finished ? ` ✓ ${finished.ttftMs ? `${Math.round(finished.ttftMs.p50)} ms` : 'no answer'}` : current ? ' ▶' : ''}
                 {finished && finished.throttleRate > KNEE_THROTTLE_SHARE ? ` · ${(finished.throttleRate * 100).toFixed(0)} % throttled` : ''}
               </li>
@@ -61,15 +62,17 @@ function ProgressRow({ row, started, cancelled, now }: { row: RouteLoadProgress;
         </ol>
       </td>
       <td>
-        {progress.phase === 'running' ? (
+        {progress.phase === 'running' && !cancelled ? (
           <>
-            {position ? <progress max={1} value={position.fraction} aria-label={`${routeLabel(progress.key)} level ${progress.levelIndex + 1} of ${progress.levelCount}`} /> : null} {progress.done} answered of {progress.sent} sent
-            {position ? <span className="muted"> · {position.text}</span> : null}
-            {progress.lateSends > 0 ? <span className="lat-warn-text"> · {progress.lateSends} sends late</span> : null}
+            {position ? <progress max={1} value={position.fraction} aria-label={`${routeLabel(progress.key)} level ${progress.levelIndex + 1} of ${progress.levelCount}`} /> : null} {position?.text ?? `level ${progress.levelIndex + 1} of ${progress.levelCount}`}
+            {progress.lateSends > 0 ? <span className="lat-warn-text"> · {progress.lateSends} late</span> : null}
           </>
         ) : (
-          '–'
+          <span className={progress.phase === 'failed' ? 'lat-bad' : undefined}>{cancelled && !ended ? 'cancelled' : PHASES[progress.phase]}</span>
         )}
+      </td>
+      <td>
+        {progress.done} / {progress.sent}
       </td>
       <td className={progress.errors > 0 ? 'lat-bad' : undefined}>
         {progress.errors}
@@ -88,7 +91,7 @@ function stepClass(finished: LoadLevelReport | undefined, current: boolean): str
 /** How far through its level a route is: by requests when a level is a count, by time when it is a duration. */
 function levelPosition(row: RouteLoadProgress, started: StartedLoad | null, now: number): { fraction: number; text: string } | null {
   if (!started) return null;
-  if (started.stepRequests !== null) return { fraction: Math.min(1, row.progress.done / started.stepRequests), text: `${row.progress.done} of ${started.stepRequests} requests` };
+  if (started.stepRequests !== null) return { fraction: Math.min(1, row.progress.done / started.stepRequests), text: `${row.progress.done} of ${started.stepRequests}` };
   if (started.stepDurationMs === null) return null;
   const elapsed = Math.max(0, now - row.levelSeenAt);
   return { fraction: Math.min(1, elapsed / started.stepDurationMs), text: `${Math.min(Math.round(elapsed / 1000), Math.round(started.stepDurationMs / 1000))} of ${Math.round(started.stepDurationMs / 1000)} s` };

@@ -121,7 +121,7 @@ export function quotaSentence(quota: LoadQuotaLine): string {
     quota.tokensPerMinute !== null ? `${formatCount(quota.tokensPerMinute)} tokens per minute at ${formatCount(quota.tokensPerRequest)} tokens a request (input + max tokens, as Bedrock reserves them)` : null,
   ].filter((part) => part !== null);
   const binding = quota.binding === 'tokensPerMinute' ? 'tokens per minute' : 'requests per minute';
-  return `The route’s quota allows about ${trim(quota.ratePerSecond)} request${quota.ratePerSecond === 1 ? '' : 's'} per second (${parts.join('; ')}); the ${binding} quota binds.`;
+  return `The route’s quota allows about ${String(Number(quota.ratePerSecond.toPrecision(3)))} request${quota.ratePerSecond === 1 ? '' : 's'} per second (${parts.join('; ')}); the ${binding} quota binds.`;
 }
 
 const STOP_WORDS: Record<LoadStopReason, string> = {
