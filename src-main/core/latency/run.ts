@@ -5,10 +5,11 @@ import { noErrors, type ErrorClass, type ErrorCounts } from '../../../src-shared
 import type { AwsClientPool } from '../aws/client-pool';
 import { explainBedrockCall } from '../aws/bedrock-call-errors';
 import { RunCostMeter, type PriceLookup } from './cost';
-import type { LatencyHistory, SampleRow } from './history-store';
+import type { LatencyHistory } from './history-store';
 import { measureRequest, RequestAborted, type FailedSample, type MeasuredSample } from './measure-request';
 import type { PlannedRoute } from './plan';
 import { LATENCY_PROMPTS } from './prompts';
+import { sampleRowOf } from './sample-row';
 import { percentile, round, summarize } from './stats';
 
 /**
@@ -150,28 +151,7 @@ export async function runLatency(
     }
     state.progress.done++;
     dirty.add(state);
-    history?.addSamples([
-      {
-        runId: id,
-        at: Date.now(),
-        target: input.target,
-        modelId: planned.resolved.modelId,
-        routeKey: planned.key,
-        region: planned.route.callRegion,
-        invokeId: planned.route.invokeId,
-        kind: planned.route.kind,
-        errorClass: outcome.ok ? null : outcome.errorClass,
-        ttftMs: outcome.ok ? outcome.ttftMs : null,
-        e2eMs: outcome.ok ? outcome.e2eMs : null,
-        interTokenMs: outcome.ok ? outcome.interTokenMs : null,
-        outputTokens: outcome.ok ? outcome.outputTokens : null,
-        serverLatencyMs: outcome.ok ? outcome.serverLatencyMs : null,
-        largestGapMs: outcome.ok ? outcome.largestGapMs : null,
-        reusedSocket: outcome.reusedSocket,
-        requestId: outcome.requestId,
-        sentAt: outcome.sentAtEpochMs,
-      } satisfies SampleRow,
-    ]);
+    history?.addSamples([sampleRowOf(outcome, planned, { runId: id, target: input.target, at: Date.now() })]);
   };
 
   const measureRoute = async (state: RouteState) => {

@@ -29,7 +29,8 @@ const signal = new AbortController().signal;
 
 describe('closed-loop load runs', () => {
   it('keeps N requests in flight per level, sends exactly the step\'s requests, and stores the levels for the charts', async () => {
-    const target = await lab();
+    // A TTFT long enough that a loaded machine's jitter cannot double a level's p90 and make a knee of it.
+    const target = await lab({ scenario: { timeToFirstTokenMs: { '*': 300 } } });
     const progress: LoadProgress[] = [];
     const report = await runLoad(target, { target: HAIKU_3, regions: ['us-east-1'], load: { mode: 'concurrency', levels: [1, 2, 4] }, stepRequests: 8, maxTokens: 4 }, { onProgress: (chunk) => progress.push(chunk) });
     expect(report).toMatchObject({ status: 'completed', step: { requests: 8 }, uniquePrompts: true, slo: { name: 'chat', ttftMs: 1000, interTokenMs: 50 }, stored: true });

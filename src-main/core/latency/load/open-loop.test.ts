@@ -150,8 +150,9 @@ describe('open-loop load runs', () => {
     const report = await run(target, { target: HAIKU_3, regions: ['us-east-1'], load: { mode: 'concurrency', levels: [1, 2, 3] }, stepDurationMs: 1000, maxTokens: 2, warmup: 0 }, {
       signal: abort.signal,
       onProgress: (chunk) => {
-        // Once the second level runs, every new request hangs for a minute; the run is cancelled once one does.
-        if (chunk.levelIndex === 1 && slowFrom === null) {
+        // Once the second level has an answer of its own, every new request hangs for a minute; the run is
+        // cancelled once one does (a level cancelled before any answer has nothing measured to keep).
+        if (chunk.levelIndex === 1 && chunk.done >= 1 && slowFrom === null) {
           slowFrom = received();
           target.emulator.setScenario(parseScenario({ timeToFirstTokenMs: { '*': 60_000 } }));
           void waitFor(() => received() > slowFrom!, 10_000).then(() => abort.abort());

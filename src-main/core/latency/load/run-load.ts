@@ -18,6 +18,7 @@ import type { LatencyHistory } from '../history-store';
 import { measureRequest, RequestAborted, type FailedSample, type MeasuredSample, type RequestPlan } from '../measure-request';
 import type { PlannedRoute } from '../plan';
 import { LATENCY_PROMPTS } from '../prompts';
+import { sampleRowOf } from '../sample-row';
 import { NETWORK_FAILURES_TO_STOP, PROGRESS_INTERVAL_MS, ROUTE_FATAL, routeFailure } from '../run';
 import { percentile, round } from '../stats';
 import { LoadBudget } from './budget';
@@ -146,26 +147,9 @@ export async function runLoad(input: ParsedLoadRunInput, plan: PlannedLoad, { si
     dirty.add(state);
     history?.addSamples([
       {
-        runId: id,
-        at: clock.epochMs(request.endedAtMs),
-        target: input.target,
-        modelId: planned.resolved.modelId,
-        routeKey: planned.key,
-        region: planned.route.callRegion,
-        invokeId: planned.route.invokeId,
-        kind: planned.route.kind,
-        errorClass: outcome.ok ? null : outcome.errorClass,
         // As every sample: from the request's own send. With the intended send kept beside it, the level's figure
         // (from the schedule) is this plus the wait.
-        ttftMs: outcome.ok ? outcome.ttftMs : null,
-        e2eMs: outcome.ok ? outcome.e2eMs : null,
-        interTokenMs: outcome.ok ? outcome.interTokenMs : null,
-        outputTokens: outcome.ok ? outcome.outputTokens : null,
-        serverLatencyMs: outcome.ok ? outcome.serverLatencyMs : null,
-        largestGapMs: outcome.ok ? outcome.largestGapMs : null,
-        reusedSocket: outcome.reusedSocket,
-        requestId: outcome.requestId,
-        sentAt: outcome.sentAtEpochMs,
+        ...sampleRowOf(outcome, planned, { runId: id, target: input.target, at: clock.epochMs(request.endedAtMs) }),
         levelIndex,
         scheduledAt: request.scheduledAtMs === null ? null : clock.epochMs(request.scheduledAtMs),
       },
