@@ -201,7 +201,7 @@ export function LoadThrottleChart(props: LoadChartProps) {
       testId="chart-load-throttles"
     >
       <ResponsiveContainer width="100%" height={220}>
-        <ComposedChart data={points} margin={{ top: 10, right: 18, bottom: 4, left: 4 }} title="Throttle rate vs load" desc={description}>
+        <ComposedChart data={points} margin={{ top: 10, right: 34, bottom: 4, left: 4 }} title="Throttle rate vs load" desc={description}>
           <CartesianGrid stroke={theme.grid} />
           {loadAxis(levels, mode, theme)}
           <YAxis type="number" unit=" %" domain={[0, ticks.at(-1) ?? 1]} ticks={ticks} width={56} tick={{ fill: theme.muted, fontSize: 11 }} stroke={theme.grid} allowDataOverflow />
@@ -211,7 +211,7 @@ export function LoadThrottleChart(props: LoadChartProps) {
             labelFormatter={tooltipLabel(mode)}
             formatter={(value, name, item) => [`${value} % of ${(item.payload as { sent: number }).sent} sent`, name]}
           />
-          <ReferenceLine y={KNEE_THROTTLE_PERCENT} stroke={theme.text} strokeDasharray="2 3" label={{ value: `${KNEE_THROTTLE_PERCENT} %`, position: 'insideTopRight', fill: theme.muted, fontSize: 11 }} />
+          <ReferenceLine y={KNEE_THROTTLE_PERCENT} stroke={theme.text} strokeDasharray="2 3" label={{ value: `${KNEE_THROTTLE_PERCENT} %`, position: 'right', fill: theme.muted, fontSize: 11 }} />
           {verticalMarks(props)}
           <Area dataKey="throttledPercent" name="throttled" stroke={color} fill={color} fillOpacity={0.25} strokeWidth={2} dot={{ r: 3, fill: color }} isAnimationActive={false} />
           <Line dataKey="otherErrorsPercent" name="other errors" stroke={theme.series[1]} strokeWidth={1.5} strokeDasharray="6 3" dot={false} isAnimationActive={false} />
