@@ -1,6 +1,6 @@
 import { restoreRealistic } from '../capacity/capacity-page';
 import { expect, HAIKU, test } from '../fixtures/atlas';
-import { limitHaiku, LOAD_HOST, tabTo } from './load-page';
+import { limitHaiku, LOAD_HOST, readQuotasAgain, tabTo } from './load-page';
 
 /**
  * A load run by keyboard alone against the browser host and the emulator (issue 18 §1): Claude 3 Haiku on demand in
@@ -14,6 +14,7 @@ test.afterEach(async ({ page, host, emulator }) => restoreRealistic(page, host.u
 test('keyboard only: a load run in open loop finds the knee where the rate passes the quota', async ({ page, host, emulator }) => {
   test.setTimeout(180_000);
   await limitHaiku(emulator.url);
+  await readQuotasAgain(page, host.url, HAIKU);
   await page.goto(host.url);
   await page.getByRole('navigation', { name: 'Pages' }).waitFor();
   await page.keyboard.press('Alt+3');

@@ -1,5 +1,5 @@
 import { expect, type Locator, type Page } from '@playwright/test';
-import { patchScenario } from '../capacity/capacity-page';
+import { openCapacity, patchScenario, refreshQuotas } from '../capacity/capacity-page';
 import { FIVE_REGIONS, HAIKU } from '../fixtures/atlas';
 import { configureRun, openLatencyPage } from '../latency/latency-page';
 
@@ -11,6 +11,15 @@ import { configureRun, openLatencyPage } from '../latency/latency-page';
 export const LOAD_HOST = { scenario: 'realistic', regions: FIVE_REGIONS };
 
 export const SONNET_45_US = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0';
+
+/**
+ * The host reads its quotas again (it keeps what it read, and the quota line of a load run is drawn from them): what a
+ * user does with Refresh quotas on the Capacity page after a quota changed.
+ */
+export async function readQuotasAgain(page: Page, hostUrl: string, modelId: string): Promise<void> {
+  await openCapacity(page, hostUrl, modelId, 'us-east-1');
+  await refreshQuotas(page);
+}
 
 /** Claude 3 Haiku on demand in us-east-1 held to 60 requests a minute with a two-second burst: 2 requests a second throttle once the burst is spent. */
 export async function limitHaiku(emulatorUrl: string): Promise<void> {

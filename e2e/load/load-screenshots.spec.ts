@@ -3,7 +3,7 @@ import { patchScenario, restoreRealistic } from '../capacity/capacity-page';
 import { expect, HAIKU, test } from '../fixtures/atlas';
 import { readmeScreenshot } from '../fixtures/readme-screenshots';
 import { configureRun, openLatencyPage } from '../latency/latency-page';
-import { attributionDone, configureLoad, contrast, LOAD_HOST, SONNET_45_US, startAndWait } from './load-page';
+import { attributionDone, configureLoad, contrast, LOAD_HOST, readQuotasAgain, SONNET_45_US, startAndWait } from './load-page';
 import { seedWeekOfRuns } from './seed-week';
 
 /**
@@ -28,6 +28,7 @@ async function prepare(page: Page, hostUrl: string, emulatorUrl: string, home: s
     const rule = { region: 'us-east-1', modelId: SONNET_45, routeKind: 'geo-profile', unit: 'requestsPerMinute', applied: 60 };
     return { ...scenario, enforceQuotas: { burstSeconds: 2 }, cloudtrail: { delayMs: 0 }, quotas: { ...quotas, rules: [...(quotas.rules ?? []), rule] } };
   });
+  await readQuotasAgain(page, hostUrl, SONNET_45);
   await openLatencyPage(page, hostUrl);
   const form = await configureLoad(page, { target: SONNET_45_US, regions: ['us-east-1'], mode: 'rate', levels: '0.25,0.5,1,2,4', seconds: 6, maxTokens: 24, arrivals: 'constant' });
   await startAndWait(page, form, 120_000);
