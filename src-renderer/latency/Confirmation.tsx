@@ -1,5 +1,6 @@
 import type { LatencyEstimate } from '../../src-shared/contract/latency';
 import { formatUsd } from '../capacity/format';
+import { INLINE_BASIS_CHARS } from '../load/LoadEstimate';
 
 /**
  * Before a run that costs enough to ask (requests, dollars, or a price not known): what it sends and costs, and why it
@@ -12,7 +13,7 @@ export function Confirmation({ estimate, basis = null, onConfirm, onBack }: { es
     <div className="lat-confirm" role="alertdialog" aria-labelledby="lat-confirm-text">
       <p id="lat-confirm-text">
         This run sends {basis ? 'about ' : ''}
-        {requests} requests to AWS{basis ? ` (${basis})` : ''} (about {estimate.inputTokens.toLocaleString()} input and up to {estimate.outputTokens.toLocaleString()} output tokens),{' '}
+        {requests} requests to AWS{basis && basis.length <= INLINE_BASIS_CHARS ? ` (${basis})` : ''} (about {estimate.inputTokens.toLocaleString()} input and up to {estimate.outputTokens.toLocaleString()} output tokens),{' '}
         {dollars === null ? 'at a price that is not known' : `up to about ${formatUsd(dollars)} at list prices${estimate.priceTable.asOf ? ` (${estimate.priceTable.asOf.slice(0, 10)})` : ''}`}. It costs money.
       </p>
       {estimate.confirmationReasons.length > 0 ? (
