@@ -93,20 +93,23 @@ function failureOf(error: unknown, region: string, access: CloudWatchAccess): { 
   return { status: 'error', message: `No CloudWatch figures: ${explained.message}` };
 }
 
+/** A figure in a sentence: whole milliseconds (the table keeps the decimals). */
+const ms = (value: number | null) => (value === null ? 'unknown' : `${Math.round(value)} ms`);
+
 function summaryOf(route: LatencyRoute, client: RouteServerClientTime['client'], server: ServerSideFigures, overhead: RouteServerClientTime['overheadMs'], share: number | null): string {
   if (server.status !== 'ok') return server.message ?? 'No CloudWatch figures.';
   if (overhead.ttft === null || server.ttftMeanMs === null || client.ttftMeanMs === null) {
     return overhead.e2e === null
       ? 'CloudWatch has figures for these minutes, but none that compare with the client’s.'
-      : `Bedrock took ${server.invocationLatencyMeanMs} ms per call on average; the network and the client add ${overhead.e2e} ms to the end-to-end time.`;
+      : `Bedrock took ${ms(server.invocationLatencyMeanMs)} per call on average; the network and the client add ${ms(overhead.e2e)} to the end-to-end time.`;
   }
   if (overhead.ttft < 0) {
-    return `CloudWatch’s mean TTFT (${server.ttftMeanMs} ms) is above the client’s (${client.ttftMeanMs} ms): its minutes hold other calls under ${route.invokeId} too (${server.invocations} invocations for ${client.requests} requests of this run).`;
+    return `CloudWatch’s mean TTFT (${ms(server.ttftMeanMs)}) is above the client’s (${ms(client.ttftMeanMs)}): its minutes hold other calls under ${route.invokeId} too (${server.invocations} invocations for ${client.requests} requests of this run).`;
   }
   if ((share ?? 0) >= PATH_DOMINATES_PERCENT) {
-    return `Bedrock is fast there (${server.ttftMeanMs} ms to the first token), the path to it is not: the network and the client add ${overhead.ttft} ms, ${share} % of the ${client.ttftMeanMs} ms the client saw.`;
+    return `Bedrock is fast there (${ms(server.ttftMeanMs)} to the first token), the path to it is not: the network and the client add ${ms(overhead.ttft)}, ${Math.round(share ?? 0)} % of the ${ms(client.ttftMeanMs)} the client saw.`;
   }
-  return `Bedrock's own time dominates: ${server.ttftMeanMs} ms of the ${client.ttftMeanMs} ms the client saw to the first token; the network and the client add ${overhead.ttft} ms (${share} %).`;
+  return `Bedrock's own time dominates: ${ms(server.ttftMeanMs)} of the ${ms(client.ttftMeanMs)} the client saw to the first token; the network and the client add ${ms(overhead.ttft)} (${Math.round(share ?? 0)} %).`;
 }
 
 export async function serverClientTimes(db: HistoryDatabase, runId: string, access: CloudWatchAccess, signal: AbortSignal): Promise<RouteServerClientTime[]> {
