@@ -8,6 +8,7 @@ import { LiveWorkProvider } from './app/live-work';
 // One cascade in this order (component stylesheets imported by the pages come before these).
 import './styles.css';
 import './matrix/matrix-base.css';
+import './matrix/overlay-legend.css';
 import './status/status-base.css';
 import './app/components.css';
 
