@@ -11,11 +11,12 @@ export function ServedRegion({ result }: { result: ConverseResult }) {
   const { api } = useAtlas();
   const client = useQueryClient();
   const { requestId, route } = result;
+  // `sentAt` places the lookup around the send, even for an answer reopened from a saved conversation days later.
   const routed = route.kind !== 'on-demand' && requestId !== undefined;
   const key = ['answerServedRegion', requestId];
   const answer = useQuery({
     queryKey: key,
-    queryFn: () => api.answerServedRegion({ requestId: requestId!, region: route.callRegion, invokeId: route.invokeId, kind: route.kind }),
+    queryFn: () => api.answerServedRegion({ requestId: requestId!, region: route.callRegion, invokeId: route.invokeId, kind: route.kind, ...(result.sentAt ? { at: result.sentAt } : {}) }),
     enabled: routed,
     staleTime: Infinity,
     retry: false,

@@ -152,6 +152,8 @@ export interface ConverseResult {
    * looked up (`answerServedRegion`), and what a support case asks for. Absent when no answer arrived with one.
    */
   requestId?: string;
+  /** When it was sent (ISO time): where CloudTrail's event of the call is looked for. Absent in answers saved before it was kept. */
+  sentAt?: string;
   /** Set when the caller cancelled mid-answer: `text` is what had arrived, the figures are as far as it got. */
   cancelled?: true;
 }
@@ -194,6 +196,7 @@ const SavedResultSchema = z
     served: z.object({ latency: z.string().optional(), serviceTier: z.string().optional() }).passthrough(),
     api: z.enum(['ConverseStream', 'Converse']),
     requestId: z.string().min(1).max(200).optional(),
+    sentAt: z.iso.datetime({ offset: true }).optional(),
   })
   .passthrough() as z.ZodType<ConverseResult>;
 

@@ -66,7 +66,7 @@ describe('bedrock-atlas prompt', () => {
     const result = await prompt(['--target', HAIKU, '--region', 'us-east-1', '--max-tokens', '10', '--latency', 'standard', '--json', 'hi']);
     expect(result.code).toBe(0);
     const document = JSON.parse(result.stdout);
-    expect(Object.keys(document).sort()).toEqual(['api', 'metrics', 'requestId', 'route', 'served', 'stopReason', 'text', 'usage']);
+    expect(Object.keys(document).sort()).toEqual(['api', 'metrics', 'requestId', 'route', 'sentAt', 'served', 'stopReason', 'text', 'usage']);
     // Bedrock's request id (x-amzn-requestid): what CloudTrail's event of this call carries.
     expect(document.requestId).toMatch(/^[0-9a-f-]{36}$/);
     expect(document.route).toEqual({ invokeId: HAIKU, callRegion: 'us-east-1', kind: 'on-demand' });

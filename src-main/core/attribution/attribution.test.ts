@@ -345,6 +345,9 @@ describe('a playground answer’s served region', () => {
     if (!saved.ok) throw new Error(saved.error.message);
     const reopened = await setup.core.handlers.getConversation({ id: (saved.value as { id: string }).id }, { signal });
     expect(reopened.panes[0]?.turns[1]?.result?.requestId).toBe(answer.requestId);
+    // With when it was sent, so a lookup asked days later still searches CloudTrail around the call.
+    expect(answer.sentAt).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(reopened.panes[0]?.turns[1]?.result?.sentAt).toBe(answer.sentAt);
   });
 
   it('an on-demand answer was served where it was called, with no lookup', async () => {

@@ -67,6 +67,8 @@ export async function converse(
   const sentAt = (fallback: number) => timing.sentAt ?? fallback;
   const request = buildRequest(input, route);
 
+  // The wall-clock time it was sent, kept with the answer: CloudTrail is searched around it, however late one asks.
+  const sentAtIso = new Date().toISOString();
   if (route.model?.streaming === false) {
     const started = now();
     const answer = await timedRequest(timing, () => client.send(new ConverseCommand(request), { abortSignal: signal })).catch((error: unknown) => {
@@ -84,6 +86,7 @@ export async function converse(
       served: { ...(answer.performanceConfig?.latency ? { latency: answer.performanceConfig.latency } : {}), ...(answer.serviceTier?.type ? { serviceTier: answer.serviceTier.type } : {}) },
       api: 'Converse',
       ...requestIdOf(answer),
+      sentAt: sentAtIso,
     };
   }
 
@@ -133,6 +136,7 @@ export async function converse(
     served,
     api: 'ConverseStream',
     ...requestId,
+    sentAt: sentAtIso,
     ...(signal.aborted && messageStopMs === null ? { cancelled: true as const } : {}),
   };
 }
