@@ -246,17 +246,30 @@ describe('the section in the catalog document', () => {
     expect(calls('us-east-1', 'servicequotas:ListServiceQuotas')).toBe(pages);
   });
 
-  it('is shared by concurrent callers: one refresh, one set of calls', async () => {
+  it('is shared by concurrent callers: concurrent reads fetch once, concurrent refreshes fetch once more', async () => {
     const { quotas } = services({ regions: ['eu-west-1'] });
-    const [a, b, c] = await Promise.all([quotas.get(), quotas.get(), quotas.refresh()]);
+    const [a, b] = await Promise.all([quotas.get(), quotas.get()]);
     expect(b).toEqual(a);
-    expect(c.regions).toEqual(a.regions);
-    const together = calls('eu-west-1', 'servicequotas:ListServiceQuotas');
-    // One more refresh on its own costs as many pages as the three callers did together.
-    await quotas.refresh();
-    expect(calls('eu-west-1', 'servicequotas:ListServiceQuotas')).toBe(2 * together);
+    const once = calls('eu-west-1', 'servicequotas:ListServiceQuotas');
+    given({ quotas: { rules: [{ region: 'eu-west-1', modelId: HAIKU, routeKind: 'on-demand', unit: 'requestsPerMinute', applied: 7 }] } });
+    const [refreshed, again] = await Promise.all([quotas.refresh(), quotas.refresh()]);
+    expect(route(refreshed.regions['eu-west-1']!.routes, HAIKU)?.requestsPerMinute?.applied).toBe(7);
+    expect(again.regions).toEqual(refreshed.regions);
+    expect(calls('eu-west-1', 'servicequotas:ListServiceQuotas')).toBe(2 * once);
+    // Fresh now: a read asks nothing.
     await quotas.get();
-    expect(calls('eu-west-1', 'servicequotas:ListServiceQuotas')).toBe(2 * together);
+    expect(calls('eu-west-1', 'servicequotas:ListServiceQuotas')).toBe(2 * once);
+  });
+
+  it('a refresh asked while a read is running reads again after it: what the read asked before a change is not the answer', async () => {
+    const { quotas } = services({ regions: ['eu-west-1'] });
+    const reading = quotas.get();
+    await waitFor(() => calls('eu-west-1', 'servicequotas:ListServiceQuotas') > 0);
+    const refreshing = quotas.refresh();
+    await reading;
+    const once = calls('eu-west-1', 'servicequotas:ListServiceQuotas');
+    await refreshing;
+    expect(calls('eu-west-1', 'servicequotas:ListServiceQuotas')).toBe(2 * once);
   });
 
   it('answers each of several concurrent callers with its own region, however many wait behind one refresh', async () => {

@@ -60,6 +60,8 @@ interface Refresh {
   id: string;
   abort: AbortController;
   done: Promise<QuotaSection>;
+  /** Started by `refresh` (concurrent refreshes share it), not by a read of what was missing or stale. */
+  asked: boolean;
 }
 
 function waitOrAbort<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
@@ -98,7 +100,11 @@ export class QuotasService {
   /** Fetches the regions again (the catalog's regions when none are named); concurrent callers share one refresh. */
   async refresh(regions?: readonly string[], signal?: AbortSignal): Promise<QuotasAnswer> {
     const asked = regions ?? this.options.regions();
-    const section = await waitOrAbort(this.start(asked).refresh.done, signal);
+    // Asked again, the quotas are read after the asking: a fetch already running (a first read of a region, say)
+    // may have asked before what the user changed, so it is waited for and another one starts after it.
+    const earlier = this.running;
+    if (earlier && !earlier.asked) await waitOrAbort(earlier.done.catch(() => undefined), signal);
+    const section = await waitOrAbort(this.start(asked, true).refresh.done, signal);
     return answerOf(section, asked, null);
   }
 
@@ -164,15 +170,15 @@ export class QuotasService {
     return { document, section: section ?? null };
   }
 
-  /** The running refresh, or a new one of `regions`; `ours` says which. */
-  private start(regions: readonly string[]): { refresh: Refresh; ours: boolean } {
+  /** The running refresh, or a new one of `regions` (`asked`: by `refresh`, not by a read); `ours` says which. */
+  private start(regions: readonly string[], asked = false): { refresh: Refresh; ours: boolean } {
     if (this.running) return { refresh: this.running, ours: false };
     const id = randomUUID();
     const abort = new AbortController();
     const done = this.fetchAndSave(id, regions, abort).finally(() => {
       if (this.running?.id === id) this.running = null;
     });
-    this.running = { id, abort, done };
+    this.running = { id, abort, done, asked };
     return { refresh: this.running, ours: true };
   }
 
