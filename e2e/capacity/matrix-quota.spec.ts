@@ -1,14 +1,16 @@
 import { quotaIncreaseUrl } from '../../src-shared/catalog/quotas';
 import { expect, test } from '../fixtures/atlas';
 import { cell } from '../fixtures/matrix-grid';
-import { CAPACITY_HOST, SONNET_45, SONNET_45_US } from './capacity-page';
+import { CAPACITY_HOST, restoreRealistic, SONNET_45, SONNET_45_US } from './capacity-page';
 
 test.use(CAPACITY_HOST);
 
 /** What the overlay writes in a cell (its ::after), and the dashed edge of a cell without a figure. */
 const cellFigure = (locator: ReturnType<typeof cell>) => locator.evaluate((element) => getComputedStyle(element, '::after').content);
 
-test('the Quota overlay writes the best route’s tokens per minute in each cell, names the route, and takes turns with TTFT', async ({ page, host }) => {
+test('the Quota overlay writes the best route’s tokens per minute in each cell, names the route, and takes turns with TTFT', async ({ page, host, emulator }) => {
+  // The worker's emulator and host served other specs first: the realistic quotas, read again.
+  await restoreRealistic(page, host.url, emulator.url);
   await page.goto(host.url);
   await expect(page.getByTestId('matrix').locator('.cell').first()).toBeVisible({ timeout: 30_000 });
   const toggle = page.getByRole('button', { name: 'Quota overlay' });
