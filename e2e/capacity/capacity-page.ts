@@ -35,9 +35,15 @@ export async function restoreRealistic(page: Page, hostUrl: string, emulatorUrl:
   await refreshQuotas(page);
 }
 
+/**
+ * Refresh quotas, waited for to its end: the button turns into Cancel while it runs (seen first, so a check made
+ * before React drew the click cannot pass), and back when the host has read every region again. A refresh left
+ * running would be joined by the next spec's, which then reads nothing of what that spec changed.
+ */
 export async function refreshQuotas(page: Page): Promise<void> {
   const quotas = page.getByTestId('cap-quotas');
   await quotas.getByRole('button', { name: 'Refresh quotas' }).click();
+  await expect(quotas.getByRole('button', { name: 'Cancel refresh' })).toBeVisible({ timeout: 30_000 });
   await expect(quotas.getByRole('button', { name: 'Refresh quotas' })).toBeVisible({ timeout: 60_000 });
 }
 
