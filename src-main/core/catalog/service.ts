@@ -9,10 +9,10 @@ import type { AtlasEvent } from '../../../src-shared/events';
 import type { AwsClientPool } from '../aws/client-pool';
 import { buildCatalogDocument } from './build-document';
 import type { CatalogCache } from './cache';
+import { fetchModelAccess } from './model-access';
 import {
   scanCuttingOffStragglers,
   ScanCancelledError,
-  regionErrorOf,
   type RegionScan,
   type ScanOptions,
   type StragglerRule,
@@ -144,7 +144,7 @@ export class CatalogService {
       return !entry || entry.status === 'unknown';
     });
     if (missing.length > 0) {
-      const fetched = await Promise.all(missing.map(async (region) => [region, await this.fetchAccess(modelId, region)] as const));
+      const fetched = await Promise.all(missing.map(async (region) => [region, await fetchModelAccess(this.options.clients, modelId, region, new Date(this.now()).toISOString())] as const));
       const access = { ...(loaded.document.access ?? {}) };
       access[modelId] = { ...known, ...Object.fromEntries(fetched) };
       loaded.document = { ...loaded.document, access };
@@ -171,27 +171,6 @@ export class CatalogService {
     const snapshot = this.snapshot(loaded);
     this.options.emit({ type: 'catalog.updated', payload: snapshot });
     return snapshot;
-  }
-
-  private async fetchAccess(modelId: string, region: string): Promise<ModelAccess> {
-    const checkedAt = new Date(this.now()).toISOString();
-    try {
-      const answer = await (await this.options.clients.bedrock(region)).send(new (await import('@aws-sdk/client-bedrock')).GetFoundationModelAvailabilityCommand({ modelId }), { abortSignal: AbortSignal.timeout(15_000) });
-      const status =
-        answer.regionAvailability === 'NOT_AVAILABLE'
-          ? 'not_available'
-          : answer.authorizationStatus === 'NOT_AUTHORIZED'
-            ? 'not_authorized'
-            : answer.agreementAvailability?.status === 'PENDING'
-              ? 'agreement_pending'
-              : answer.authorizationStatus === 'AUTHORIZED'
-                ? 'authorized'
-                : 'unknown';
-      return { status, checkedAt, ...(answer.agreementAvailability?.errorMessage ? { message: answer.agreementAvailability.errorMessage } : {}) };
-    } catch (error) {
-      const { code, message } = regionErrorOf(error, region, this.options.clients, false);
-      return { status: 'unknown', checkedAt, message: `${code}: ${message}` };
-    }
   }
 
   private now(): number {
