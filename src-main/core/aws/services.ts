@@ -3,6 +3,7 @@ import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { PricingClient } from '@aws-sdk/client-pricing';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import type { SSOOIDCClient } from '@aws-sdk/client-sso-oidc';
 import type { IAMClient } from '@aws-sdk/client-iam';
@@ -83,3 +84,15 @@ export const PRICING: AwsService<PricingClient> = {
 };
 /** CloudTrail is regional: a cross-region call is logged in its source region. */
 export const CLOUDTRAIL: AwsService<CloudTrailClient> = { id: 'CloudTrail', create: async (config) => new (await import('@aws-sdk/client-cloudtrail')).CloudTrailClient(config) };
+/**
+ * S3 is regional (the fleet store's bucket). With an endpoint override (`--endpoint-url`, `AWS_ENDPOINT_URL_S3`) the
+ * bucket goes in the path, as S3-compatible servers and the emulator expect; against AWS the SDK's own
+ * virtual-hosted addressing stands.
+ */
+export const S3: AwsService<S3Client> = {
+  id: 'S3',
+  create: async (config) => {
+    const overridden = Boolean(config.endpoint ?? process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL);
+    return new (await import('@aws-sdk/client-s3')).S3Client({ ...config, ...(overridden ? { forcePathStyle: true } : {}) });
+  },
+};
