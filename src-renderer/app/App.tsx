@@ -90,19 +90,21 @@ function Dashboard() {
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
 
-  // After Alt+digit, focus goes to the new page's heading (not <body>), once the page has rendered it.
-  const focusHeading = useRef(false);
+  // After Alt+digit, focus goes to the new page's heading (not <body>), once that page has rendered it. The target
+  // page is remembered, not just "a focus is due": a render of the old page before the hash change arrives (a query
+  // answering) would otherwise take the old heading and end the request.
+  const focusHeadingOf = useRef<PageId | null>(null);
   useEffect(() => {
-    if (!focusHeading.current) return;
+    if (focusHeadingOf.current !== page) return;
     let frame = 0;
     let tries = 0;
     const focus = () => {
       const heading = document.querySelector<HTMLElement>('.app-main h1');
       if (heading) {
-        focusHeading.current = false;
+        focusHeadingOf.current = null;
         heading.tabIndex = -1;
         heading.focus();
-      } else if (++tries < 30) frame = requestAnimationFrame(focus);
+      } else if (++tries < 600) frame = requestAnimationFrame(focus);
     };
     focus();
     return () => cancelAnimationFrame(frame);
@@ -115,7 +117,7 @@ function Dashboard() {
       const index = pageIndexOfKey(event.code);
       if (index >= 0 && index < PAGES.length) {
         event.preventDefault();
-        focusHeading.current = true;
+        focusHeadingOf.current = PAGES[index]!.id;
         if (PAGES[index]!.id === pageFromHash()) setFocusRequest((count) => count + 1);
         else window.location.hash = `#/${PAGES[index]!.id}`;
       } else if (event.code === 'KeyR') {
