@@ -1,4 +1,4 @@
-import type { AttributionJob, CatalogSnapshot } from './contract';
+import type { AttributionJob, CatalogSnapshot, FleetStatus, FleetSyncProgress } from './contract';
 import type { RegionError } from './catalog/document';
 
 /**
@@ -40,13 +40,17 @@ export interface AtlasEvents {
   'quotas.progress': RegionProgress;
   /** An attribution job made a pass, finished or was cancelled (its counts, problems and next pass). */
   'attribution.progress': AttributionJob;
+  /** A team-store sync listed a page or finished a part (counts so far). */
+  'fleet.sync.progress': FleetSyncProgress;
+  /** The team data changed: a sync ended (or the store setting changed); what `fleetStatus` answers now. */
+  'fleet.status': FleetStatus;
 }
 
 export type EventName = keyof AtlasEvents;
 export type AtlasEvent = { [E in EventName]: { type: E; payload: AtlasEvents[E] } }[EventName];
 
 /** Every event name, as a record the compiler checks against AtlasEvents: a missing or extra name breaks the build. */
-const EVENT_NAME_SET = { 'aws.reachability': true, 'catalog.progress': true, 'catalog.scanFinished': true, 'catalog.updated': true, 'quotas.progress': true, 'attribution.progress': true } as const satisfies Record<EventName, true>;
+const EVENT_NAME_SET = { 'aws.reachability': true, 'catalog.progress': true, 'catalog.scanFinished': true, 'catalog.updated': true, 'quotas.progress': true, 'attribution.progress': true, 'fleet.sync.progress': true, 'fleet.status': true } as const satisfies Record<EventName, true>;
 type EventNameSetIsExact = [keyof typeof EVENT_NAME_SET] extends [EventName] ? true : never;
 const eventNameSetIsExact: EventNameSetIsExact = true;
 void eventNameSetIsExact;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { CatalogDocument, ModelAccess, CatalogModel } from '../catalog/document';
 import { method, ModelIdSchema, NoInput, RegionListSchema, RegionNameSchema } from './define';
 import type { CacheMode } from './settings';
+import { VantageChoiceSchema } from './vantage';
 
 export interface CatalogMeta {
   /** Where this copy came from now (a cache hit says `cache` even when the data was fetched from the API). */
@@ -39,7 +40,7 @@ export interface RankedRoute {
   /** Lower is better. */
   rank: number;
   reason: string;
-  /** The latency lab's p50 TTFT for this route over the last 30 days, when it was measured. */
+  /** The latency lab's p50 TTFT for this route over the last 30 days, when it was measured (from the vantage asked). */
   measured?: { ttftP50Ms: number; samples: number; measuredAt: string };
 }
 
@@ -56,5 +57,7 @@ export const catalogMethods = {
   /** Finds a model by id or by a forgiving name ("Claude 3 Haiku"). */
   findModel: method<CatalogModel | null>()(z.object({ query: ModelIdSchema }).strict()),
   /** The regions and routes a model can be called through from one region, best first. */
-  bestRegions: method<RankedRoute[]>()(z.object({ modelId: ModelIdSchema, fromRegion: RegionNameSchema }).strict()),
+  bestRegions: method<RankedRoute[]>()(
+    z.object({ modelId: ModelIdSchema, fromRegion: RegionNameSchema, /** Whose measurements the routes carry (local by default). */ vantage: VantageChoiceSchema.optional() }).strict(),
+  ),
 };

@@ -29,6 +29,7 @@ export * from './attribution';
 export * from './app';
 export * from './capacity';
 export * from './catalog';
+export * from './fleet';
 export * from './identity';
 export * from './latency';
 export * from './load';
@@ -38,6 +39,7 @@ export * from './quotas';
 export * from './settings';
 export * from './sso';
 export * from './usage';
+export * from './vantage';
 export { RegionListSchema, RegionNameSchema, type MethodDefinition, type StreamDefinition } from './define';
 
 export const contract = { ...appMethods, ...settingsMethods, ...catalogMethods, ...playgroundMethods, ...latencyMethods, ...loadMethods, ...identityMethods, ...ssoMethods, ...accessMethods, ...quotasMethods, ...pricesMethods, ...usageMethods, ...capacityMethods, ...attributionMethods } satisfies Record<MethodName, MethodDefinition>;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { method, ModelIdSchema, NoInput, RegionListSchema, RegionNameSchema, stream } from './define';
 import { LatencyModeSchema } from './playground';
 import type { PriceTableInfo } from './prices';
+import { VantageChoiceSchema } from './vantage';
 
 /**
  * The latency lab: network probes per region, model latency runs through any route, their history and the
@@ -231,7 +232,7 @@ export type LatencyRunChunk = LatencyProgress;
 const SINCE_UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
 /** A window longer than this means nothing for latency history, and a larger number is not a date any more. */
 const MAX_SINCE_MS = 100 * 365 * 86_400_000;
-const SinceSchema = z
+export const SinceSchema = z
   .string()
   .regex(/^(\d+[mhdw]|\d{4}-\d{2}-\d{2}(T[\d:.]+Z?)?)$/, 'since is a duration (30m, 12h, 7d, 4w) or an ISO date')
   .refine((since) => {
@@ -242,7 +243,14 @@ const SinceSchema = z
   .optional();
 
 export const HistoryQuerySchema = z
-  .object({ target: ModelIdSchema.optional(), regions: RegionListSchema.optional(), since: SinceSchema, limit: z.number().int().min(1).max(1000).default(50) })
+  .object({
+    target: ModelIdSchema.optional(),
+    regions: RegionListSchema.optional(),
+    since: SinceSchema,
+    limit: z.number().int().min(1).max(1000).default(50),
+    /** Whose runs: this machine's (local, the default), a team vantage's, or all (contract/fleet.ts). */
+    vantage: VantageChoiceSchema.optional(),
+  })
   .strict();
 export type HistoryQuery = z.input<typeof HistoryQuerySchema>;
 
@@ -255,17 +263,28 @@ export interface HistoryRun {
   startedAt: string;
   target: string | null;
   status: LatencyRunStatus;
+  /** Where it was measured from: `local` or a team vantage (set when the query named a vantage). */
+  vantage?: string;
   regions: Record<string, { samples: number; ttftMs: LatencyStats | null; e2eMs: LatencyStats | null; outputTokensPerSecond: LatencyStats | null }>;
 }
 
 export const SeriesQuerySchema = z
-  .object({ target: ModelIdSchema, regions: RegionListSchema.optional(), since: SinceSchema, metric: z.enum(['ttftMs', 'e2eMs', 'outputTokensPerSecond']).default('ttftMs') })
+  .object({
+    target: ModelIdSchema,
+    regions: RegionListSchema.optional(),
+    since: SinceSchema,
+    metric: z.enum(['ttftMs', 'e2eMs', 'outputTokensPerSecond']).default('ttftMs'),
+    /** Whose samples: local (the default), a team vantage, or all (each point then names its vantage). */
+    vantage: VantageChoiceSchema.optional(),
+  })
   .strict();
 
 export interface SeriesPoint {
   at: string;
   region: string;
   value: number;
+  /** Where it was measured from (set when the query named a vantage): one chart per vantage. */
+  vantage?: string;
 }
 
 export interface RankedLatencyRoute {
@@ -304,7 +323,9 @@ export const latencyMethods = {
   /** Every stored sample of a metric over time, per region, for the history chart and the distribution. */
   latencySeries: method<{ points: SeriesPoint[] }>()(SeriesQuerySchema),
   /** Routes from a home region, by measured p50 TTFT, then by access type for routes not measured yet. */
-  rankRoutes: method<{ routes: RankedLatencyRoute[] }>()(z.object({ target: ModelIdSchema, from: RegionNameSchema }).strict()),
+  rankRoutes: method<{ routes: RankedLatencyRoute[] }>()(
+    z.object({ target: ModelIdSchema, from: RegionNameSchema, /** Ranked by whose measurements (local by default). */ vantage: VantageChoiceSchema.optional() }).strict(),
+  ),
   exportLatency: method<ExportedFile>()(ExportQuerySchema),
   historyStatus: method<HistoryStatus>()(NoInput),
 };

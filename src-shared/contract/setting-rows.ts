@@ -61,6 +61,8 @@ export const SETTING_ROWS = {
     flag: { name: '--data-dir', value: '<dir>', description: 'where latency history and conversations are kept (default: the OS data directory)', read: 'path' },
   },
   historyLimit: { default: 1_000_000, label: 'Latency samples kept', flag: null },
+  /** The team's store (issue 19): a directory or s3://bucket/prefix; the CLI's history and rank take --store instead. */
+  teamStore: { default: null as string | null, label: 'Team data', flag: null },
 } satisfies Record<string, SettingRow>;
 
 export type SettingRowName = keyof typeof SETTING_ROWS;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { method, NoInput, RegionNameSchema } from './define';
+import { TeamStoreSettingSchema } from './fleet';
 import { SETTING_ROWS, SETTING_NAMES, type SettingRow } from './setting-rows';
 
 export * from './setting-rows';
@@ -52,6 +53,8 @@ export const SETTINGS = {
   },
   /** Stored latency samples at most; the oldest are removed beyond it. */
   historyLimit: { ...SETTING_ROWS.historyLimit, schema: z.number().int().min(1_000, 'Keep at least 1000 samples').max(100_000_000) },
+  /** The team's store of latency samples: a directory or s3://bucket/prefix; null means none. */
+  teamStore: { ...SETTING_ROWS.teamStore, schema: TeamStoreSettingSchema },
 } satisfies { [Name in keyof typeof SETTING_ROWS]: SettingRow & { schema: z.ZodType } };
 
 type Table = typeof SETTINGS;
@@ -65,6 +68,7 @@ export const SettingsSchema = z.object({
   theme: SETTINGS.theme.schema,
   dataDir: SETTINGS.dataDir.schema,
   historyLimit: SETTINGS.historyLimit.schema,
+  teamStore: SETTINGS.teamStore.schema,
 } satisfies { [Name in keyof Table]: Table[Name]['schema'] });
 
 // The plain rows and the schemas agree: every default is valid, every flag's choices are the schema's.
