@@ -17,6 +17,7 @@ import { pricesFeature } from '../prices/feature';
 import { usageFeature } from '../usage/feature';
 import { capacityFeature } from '../capacity/feature';
 import { attributionFeature } from '../attribution/feature';
+import { monitorFeature } from '../fleet/monitor/feature';
 import type { PollClock } from '../sso/device-sign-in';
 import type { ApiKeyVault } from '../aws/bedrock-api-key';
 import { AwsClientPool } from '../aws/client-pool';
@@ -37,7 +38,7 @@ import { SettingsStore } from './settings-store';
  * feature means adding it to FEATURES, in any order.
  */
 export { FeatureWiringError } from './feature-graph';
-export const FEATURES: readonly Feature[] = [awsFeature, appFeature, settingsFeature, catalogFeature, historyFeature, playgroundFeature, latencyFeature, identityFeature, accessFeature, ssoFeature, quotasFeature, pricesFeature, usageFeature, capacityFeature, attributionFeature];
+export const FEATURES: readonly Feature[] = [awsFeature, appFeature, settingsFeature, catalogFeature, historyFeature, playgroundFeature, latencyFeature, identityFeature, accessFeature, ssoFeature, quotasFeature, pricesFeature, usageFeature, capacityFeature, attributionFeature, monitorFeature];
 
 export interface AtlasCoreOptions {
   name: string;
@@ -87,6 +88,8 @@ export interface AtlasCore {
   snapshotEvents(): AtlasEvent[];
   catalog(): CatalogService;
   settings(): Settings;
+  /** A feature's exports, for a host that composes more than the contract (the fleet monitor's measurer). */
+  exportsOf<Exports>(feature: Feature<Exports>): Exports;
   /** Cancels every stream and disposes every feature, dependents first; resolves once all of them have finished. */
   close(): Promise<void>;
 }
@@ -181,6 +184,11 @@ export async function createAtlasCore(init: AtlasCoreInit): Promise<AtlasCore> {
     snapshotEvents: () => features.flatMap((feature) => instances.get(feature)?.snapshotEvents?.() ?? []),
     catalog: () => instances.get(catalogFeature)!.exports as CatalogService,
     settings: () => settings.get(),
+    exportsOf: <Exports>(feature: Feature<Exports>): Exports => {
+      const instance = instances.get(feature as Feature);
+      if (!instance) throw new FeatureWiringError(`Feature ${feature.name} is not part of this core`);
+      return instance.exports as Exports;
+    },
     close: async () => {
       streams.cancelAll();
       for (const feature of [...features].reverse()) {

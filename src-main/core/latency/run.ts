@@ -27,6 +27,11 @@ export interface RunDependencies {
   history: LatencyHistory | null;
   /** The price table the run's cost is counted at, asked when the run is over. */
   prices: () => Promise<PriceLookup>;
+  /**
+   * Once aborted, no new request starts and those in flight finish (a monitor told to stop by SIGTERM): unlike the
+   * stream's signal, which aborts them upstream. The run then ends as cancelled, keeping what was measured.
+   */
+  stopSending?: AbortSignal;
 }
 
 interface RouteState {
@@ -98,7 +103,8 @@ export async function runLatency(
   const startedAt = new Date().toISOString();
   setMaxListeners(0, signal); // every request in flight listens for the cancel
   const prompt = LATENCY_PROMPTS[input.promptSize];
-  const { clients, history } = dependencies;
+  const { clients, history, stopSending } = dependencies;
+  const sending = () => !signal.aborted && !stopSending?.aborted;
   const costs = new RunCostMeter(routes, input.latency);
   const states: RouteState[] = routes.map((planned) => ({
     planned,
@@ -170,7 +176,7 @@ export async function runLatency(
         const pool = clients.runtimeConnections(route.callRegion);
         const endpoint = await clients.runtimeEndpoint(route.callRegion);
         await Promise.all(Array.from({ length: input.concurrency }, () => pool.warmUp(endpoint, Math.min(input.requestTimeoutMs, 10_000))));
-        for (let index = 0; index < input.warmup; index++) {
+        for (let index = 0; index < input.warmup && sending(); index++) {
           const outcome = await measureRequest(plan, signal);
           costs.record(state.planned.key, outcome);
           if (!outcome.ok && ROUTE_FATAL.has(outcome.errorClass)) {
@@ -183,7 +189,7 @@ export async function runLatency(
       dirty.add(state);
       let next = 0;
       const worker = async () => {
-        while (next < input.runs && !signal.aborted && !state.stopped) {
+        while (next < input.runs && sending() && !state.stopped) {
           next++;
           record(state, await measureRequest(plan, signal));
         }
@@ -218,7 +224,7 @@ export async function runLatency(
     stored: false,
     cost: costs.summary(await dependencies.prices()),
   };
-  report.status = signal.aborted ? 'cancelled' : runStatus(report.regions);
+  report.status = signal.aborted || stopSending?.aborted ? 'cancelled' : runStatus(report.regions);
   if (history) {
     report.stored = await history
       .saveRun({ id, kind: 'latency', startedAt, finishedAt: report.finishedAt, target: input.target, status: report.status, report })
