@@ -5,6 +5,7 @@ import { PricingScenarioSchema } from './price-data';
 import { QuotasScenarioSchema } from './quota-data';
 import { EnforceQuotasSchema } from './quota-enforcement';
 import { RoutingScenarioSchema } from './routing';
+import { S3ScenarioSchema } from './services/s3-scenario';
 import { SsoScenarioSchema } from './services/sso';
 import { CloudTrailScenarioSchema } from './trail-log';
 
@@ -226,6 +227,11 @@ export const ScenarioSchema = z
     pricing: PricingScenarioSchema.prefault({}),
     /** CloudTrail: when events become visible, LookupEvents' rate, refused regions, duplicated and lost events (trail-log.ts). */
     cloudtrail: CloudTrailScenarioSchema.prefault({}),
+    /**
+     * S3: buckets that exist from the start, denied, absent and failing requests, a delay, an upload that stalls, the
+     * ListObjectsV2 page size and S3's clock skew (services/s3-scenario.ts).
+     */
+    s3: S3ScenarioSchema.prefault({}),
   })
   .strict();
 

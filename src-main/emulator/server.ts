@@ -15,6 +15,7 @@ import { Router } from './routing';
 import { answerRuntime, type CallDetails } from './runtime';
 import { ScenarioState, type ServiceContext } from './services/context';
 import { answerService, serviceOf } from './services/dispatch';
+import { ObjectStore, type S3ObjectSnapshot } from './services/s3-store';
 import { EMPTY_SCENARIO, RUNTIME_OPERATIONS, type Scenario } from './scenario';
 import { perRegion, sampleDelay, sleep } from './timing';
 import { controlPlaneParameters, lookupEventOf, type TrailCall } from './trail-events';
@@ -83,6 +84,8 @@ export interface RunningEmulator {
   setScenario(scenario: Scenario): void;
   stats(): EmulatorStats;
   resetStats(): void;
+  /** Every object the emulator's S3 holds, by bucket and key, with its bytes: what a test checks without the SDK. */
+  s3Objects(): S3ObjectSnapshot[];
   close(): Promise<void>;
 }
 
@@ -95,8 +98,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const priceRecordings = new PriceRecordings(data);
   // CloudTrail's history outlives a change of scenario, as AWS's does; a reset clears it.
   const trail = new TrailLog();
+  // So do S3's buckets and objects; a scenario's `s3.buckets` are created when it is set.
+  const objects = new ObjectStore();
+  const createScenarioBuckets = (of: Scenario) => of.s3.buckets.forEach((name) => objects.createBucket(name, 'us-east-1', clock()));
   const clock = options.clock ?? Date.now;
   let scenario = options.scenario ?? EMPTY_SCENARIO;
+  createScenarioBuckets(scenario);
   let faults = new FaultInjector(scenario);
   let delays = new SeededStreams(scenario.seed);
   let router = new Router(scenario.routing, scenario.seed);
@@ -121,6 +128,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     promptCache.clear();
     usage = new UsageLog();
     serviceState = new ScenarioState();
+    createScenarioBuckets(next);
   };
   const resetStats = () => {
     requests = {};
@@ -130,6 +138,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     totalConnections = 0;
     connections.reset();
     trail.clear();
+    objects.clear();
     restartScenario(scenario);
   };
   const stats = (): EmulatorStats => ({
@@ -281,7 +290,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     now: clock,
   };
   /** The state a service module reads, as it stands for this request (a new scenario replaces the per-scenario parts). */
-  const serviceContext = (): ServiceContext => ({ data, quotas: quotaRecordings, prices: priceRecordings, now: clock, usage, trail, state: serviceState, delays, dropConnection });
+  const serviceContext = (): ServiceContext => ({ data, quotas: quotaRecordings, prices: priceRecordings, now: clock, usage, trail, objects, state: serviceState, delays, dropConnection });
   const controlDeps = {
     port: () => server.port,
     scenario: () => scenario,
@@ -299,6 +308,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     setScenario: restartScenario,
     stats,
     resetStats,
+    s3Objects: () => objects.snapshot(),
     close: () => server.close(),
   };
 }

@@ -30,6 +30,7 @@ export function emulatorPerFile(options: EmulatorOptions = {}): RunningEmulator 
     setScenario: (scenario) => current().setScenario(scenario),
     stats: () => current().stats(),
     resetStats: () => current().resetStats(),
+    s3Objects: () => current().s3Objects(),
     close: () => current().close(),
   };
 }

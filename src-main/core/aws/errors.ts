@@ -41,6 +41,8 @@ const CREDENTIAL_NAMES = new Set([
   'UnrecognizedClientException',
   'InvalidSignatureException',
   'SignatureDoesNotMatch',
+  // S3's refusal of a request signed too far from its clock (403): the machine's clock, not a missing permission.
+  'RequestTimeTooSkewed',
   'InvalidClientTokenId',
   'IncompleteSignature',
   'MissingAuthenticationTokenException',
@@ -211,6 +213,7 @@ function credentialExplanation(failure: AwsFailure, context: CallContext): { wha
       };
     case 'InvalidSignatureException':
     case 'SignatureDoesNotMatch':
+    case 'RequestTimeTooSkewed':
       return { what: 'The request signature was rejected', fix: "check the secret access key and the machine's clock" };
     default:
       // Our own CredentialsError already names its fix in its message.

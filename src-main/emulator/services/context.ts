@@ -4,6 +4,7 @@ import type { EmulatedQuota, QuotaRecordings } from '../quota-data';
 import type { SeededStreams } from '../random';
 import type { TokenBucket } from '../token-bucket';
 import type { TrailLog } from '../trail-log';
+import type { ObjectStore } from './s3-store';
 import { perRegion, sampleDelay, sleep } from '../timing';
 import type { UsageLog } from '../usage-log';
 import type { EmulatorRequest } from '../wire';
@@ -24,6 +25,8 @@ export interface ServiceContext {
   usage: UsageLog;
   /** CloudTrail's event history of the Bedrock calls since the scenario was set. */
   trail: TrailLog;
+  /** S3's buckets and objects: like CloudTrail's history they outlive a change of scenario; a reset clears them. */
+  objects: ObjectStore;
   /** Kept as long as the scenario in force: a new scenario (or a reset) starts it over. */
   state: ScenarioState;
   delays: SeededStreams;

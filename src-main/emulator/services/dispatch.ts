@@ -8,12 +8,13 @@ import { cloudTrailService } from './cloudtrail';
 import { cloudWatchService } from './cloudwatch';
 import { iamService } from './iam';
 import { pricingService } from './pricing';
+import { s3Service } from './s3';
 import { serviceQuotasService } from './service-quotas';
 import { ssoOidcService, ssoPortalService } from './sso';
 import { stsService } from './sts';
 
 /** Every service the emulator speaks besides Bedrock (which is dispatched by path). One line each. */
-export const SERVICES: readonly EmulatedService[] = [stsService, iamService, ssoOidcService, ssoPortalService, serviceQuotasService, cloudWatchService, pricingService, cloudTrailService];
+export const SERVICES: readonly EmulatedService[] = [stsService, iamService, ssoOidcService, ssoPortalService, serviceQuotasService, cloudWatchService, pricingService, cloudTrailService, s3Service];
 
 const SCOPE = /Credential=([^/,\s]+)\/\d{8}\/([a-z0-9-]+)\/([a-z0-9-]+)\/aws4_request/;
 
@@ -24,14 +25,17 @@ function scopeOf(request: EmulatorRequest): { accessKeyId: string; region: strin
 
 /**
  * The service a request is for, told as AWS tells it: an `X-Amz-Target` header names an awsJson service and its
- * operation; a form-encoded POST signed for a query service (STS, IAM) carries its `Action` in the body. Anything
- * else is Bedrock's, dispatched by path.
+ * operation; a form-encoded POST signed for a query service (STS, IAM) carries its `Action` in the body; any request
+ * signed for a restXml service (S3) is that service's, whatever its method and path. Anything else is Bedrock's,
+ * dispatched by path.
  */
 export function serviceOf(request: EmulatorRequest): EmulatedService | null {
+  const signedFor = scopeOf(request)?.service;
+  const restXml = SERVICES.find((service) => service.protocol === 'restXml' && service.signingName === signedFor);
+  if (restXml) return restXml;
   const target = request.headers['x-amz-target'];
   if (typeof target === 'string') return SERVICES.find((service) => service.protocol === 'awsJson' && target.startsWith(`${service.targetPrefix}.`)) ?? null;
   const form = (request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
-  const signedFor = scopeOf(request)?.service;
   if (request.method === 'POST' && form) return SERVICES.find((service) => service.protocol === 'query' && service.signingName === signedFor) ?? null;
   // restJson services by method and path (IAM Identity Center's OIDC and portal paths), checked before Bedrock's
   // paths, which none of them shares.
@@ -47,6 +51,7 @@ export interface ServiceDispatch {
 }
 
 export async function answerService(service: EmulatedService, request: EmulatorRequest, response: EmulatorResponse, dispatch: ServiceDispatch): Promise<void> {
+  if (service.protocol === 'restXml') return answerRestXml(service, request, response, dispatch);
   const { requestId } = dispatch;
   const body = await readBody(request);
   const scope = scopeOf(request);
@@ -114,4 +119,12 @@ function sendRestJsonError(response: EmulatorResponse, failure: QueryError): voi
   const text = JSON.stringify({ message: failure.message });
   response.writeHead(failure.status, { 'content-type': 'application/json', 'x-amzn-errortype': failure.code, 'content-length': Buffer.byteLength(text) });
   response.end(text);
+}
+
+/** A restXml call (S3): counted by the operation its request names; the service reads the body and answers errors itself. */
+async function answerRestXml(service: EmulatedService, request: EmulatorRequest, response: EmulatorResponse, dispatch: ServiceDispatch): Promise<void> {
+  const operation = service.operationOf?.(request) ?? '';
+  const { region, accessKeyId } = scopeOf(request) ?? { region: 'unsigned', accessKeyId: '' };
+  dispatch.countRequest(region, `${service.signingName}:${operation}`);
+  await service.answer({ request, response, operation, parameters: {}, region, accessKeyId, scenario: dispatch.scenario, requestId: dispatch.requestId, context: dispatch.context });
 }
