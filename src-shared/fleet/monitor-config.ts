@@ -11,10 +11,9 @@ import { LatencyRunInputSchema, PROMPT_SIZES, ProbeInputSchema } from '../contra
  */
 
 /** A vantage name becomes a Hive partition (`vantage=<name>`) in the store and an attribute in OTLP: path-safe. */
-export const VANTAGE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-export const VantageNameSchema = z
-  .string({ error: 'must be a name: 1 to 64 letters, digits, ".", "_" or "-", starting with a letter or digit' })
-  .regex(VANTAGE_NAME, 'must be 1 to 64 letters, digits, ".", "_" or "-", starting with a letter or digit (it names a directory in the store)');
+export const VANTAGE_NAME = /^[a-z0-9][a-z0-9._-]{0,62}$/;
+const VANTAGE_RULE = '1 to 63 lowercase letters, digits, ".", "_" or "-", starting with a letter or digit';
+export const VantageNameSchema = z.string({ error: `must be a name: ${VANTAGE_RULE}` }).regex(VANTAGE_NAME, `must be ${VANTAGE_RULE} (it names a partition of the store)`);
 
 export const ROUTE_KINDS = ['on-demand', 'geo-profile', 'global-profile'] as const;
 export type MonitorRouteKind = (typeof ROUTE_KINDS)[number];

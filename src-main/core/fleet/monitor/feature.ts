@@ -29,7 +29,7 @@ export interface FleetMeasurer {
   catalog(): Promise<CatalogDocument>;
   prices(): Promise<PriceLookup>;
   /** Why the credentials cannot call a region (a short-term API key works in its own region only), or null. */
-  refusal(region: string): Promise<{ code: string; message: string } | null>;
+  refusals(): Promise<(region: string) => { code: string; message: string } | null>;
   /** A lab run over planned routes. `stopSending` lets the requests in flight finish; `signal` aborts them. */
   latency(input: ParsedLatencyRunInput, routes: PlannedRoute[], control: { signal: AbortSignal; stopSending: AbortSignal }): Promise<MeasuredRun & { report: LatencyRunReport }>;
   probe(regions: readonly string[], samples: number, signal: AbortSignal): Promise<MeasuredRun & { report: ProbeReport }>;
@@ -94,7 +94,7 @@ export const monitorFeature = defineFeature({
     const measurer: FleetMeasurer = {
       catalog: async () => (await catalog.get()).document,
       prices: () => prices.now(),
-      refusal: async (region) => (await clients.apiKeyRefusals())(region),
+      refusals: () => clients.apiKeyRefusals(),
       latency: (input, routes, { signal, stopSending }) =>
         tracked(signal, async (aborted) => {
           const report = await runLatency(input, routes, { signal: aborted, emit: async () => {} }, { clients, history, prices: () => prices.now(), stopSending });

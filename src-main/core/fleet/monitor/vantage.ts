@@ -98,6 +98,6 @@ export async function resolveVantage(
 
 function named(configured: string, placement: DetectedPlacement): VantageResolution {
   const where = placement.availabilityZone ?? placement.region;
-  const name = `${configured}.${where}`.slice(0, 64);
+  const name = `${configured}.${where}`.slice(0, 63);
   return { name, placement, note: `vantage ${name} (${placement.source === 'ecs' ? 'ECS task metadata' : 'EC2 instance metadata'}: ${placement.region}${placement.availabilityZone ? `, ${placement.availabilityZone}` : ''})` };
 }
