@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 import { Readable } from 'node:stream';
 import {
   CreateBucketCommand,
@@ -46,6 +47,17 @@ async function read(key: string, bucket = BUCKET): Promise<Buffer> {
   const answer = await (await s3()).send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   return Buffer.from(await answer.Body!.transformToByteArray());
 }
+/** Whether a call has settled yet, read without waiting for it. */
+function watch(call: Promise<unknown>): { settled: () => boolean; outcome: ReturnType<typeof rejection> } {
+  let settled = false;
+  const outcome = rejection(call.finally(() => (settled = true)));
+  return { settled: () => settled, outcome };
+}
+/** Round trips to the emulator that S3's scenario does not touch: what an answered upload would have finished before. */
+async function otherRoundTrips(count: number) {
+  for (let trip = 0; trip < count; trip++) await (await fetch(`${emulator.url}/_emulator/stats`)).json();
+}
+
 /** Another pool on the same emulator, for what must not share the file pool's clients (a clock offset, retries). */
 function freshPool(maxAttempts: number): AwsClientPool {
   return new AwsClientPool({ endpointUrl: emulator.url, credentials: { accessKeyId: 'AKIDS3FRESH', secretAccessKey: 'secret' }, maxAttempts });
@@ -174,6 +186,27 @@ describe('objects', () => {
     const second = await rejection(client.send(new PutObjectCommand({ Bucket: BUCKET, Key: PART, Body: 'second', IfNoneMatch: '*' })));
     expect({ name: second.name, status: second.$metadata?.httpStatusCode }).toEqual({ name: 'PreconditionFailed', status: 412 });
     expect((await read(PART)).toString()).toBe('first');
+  });
+
+  it('a connection that drops mid-body stores nothing, and the previous version of the object stays', async () => {
+    given({ s3: { buckets: [BUCKET] } });
+    await put(PART, 'complete first version');
+    const signedAt = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+    const torn = httpRequest(`${emulator.url}/${BUCKET}/${PART}`, {
+      method: 'PUT',
+      headers: {
+        authorization: `AWS4-HMAC-SHA256 Credential=AKIDS3/${signedAt.slice(0, 8)}/${REGION}/s3/aws4_request, SignedHeaders=host;x-amz-date, Signature=00`,
+        'x-amz-date': signedAt,
+        'content-length': 1000,
+      },
+    });
+    torn.on('error', () => {});
+    torn.write(Buffer.alloc(500, 7));
+    await vi.waitFor(() => expect(s3Calls()['s3:PutObject']).toBe(2));
+    torn.destroy();
+    // On loopback the drop reaches the emulator before the next request, which is sent after it.
+    expect((await read(PART)).toString()).toBe('complete first version');
+    expect(emulator.s3Objects().map((object) => object.body.toString())).toEqual(['complete first version']);
   });
 
   it('a deleted object is NoSuchKey to GetObject and 404 to HeadObject', async () => {
@@ -332,16 +365,29 @@ describe('faults from the scenario', () => {
   it('a stalled upload, cancelled by its AbortSignal, leaves no object, and the next upload goes through', async () => {
     given({ s3: { buckets: [BUCKET], stallUploadAfterBytes: 64 * 1024 } });
     const cancel = new AbortController();
-    const body = Buffer.alloc(1024 * 1024, 1);
-    const upload = (await s3()).send(new PutObjectCommand({ Bucket: BUCKET, Key: PART, Body: body }), { abortSignal: cancel.signal });
-    const outcome = rejection(upload);
+    const body = Buffer.alloc(256 * 1024, 1);
+    const upload = watch((await s3()).send(new PutObjectCommand({ Bucket: BUCKET, Key: PART, Body: body }), { abortSignal: cancel.signal }));
     await vi.waitFor(() => expect(s3Calls()['s3:PutObject']).toBe(1));
+    await otherRoundTrips(20);
+    expect(upload.settled()).toBe(false);
     cancel.abort();
-    expect((await outcome).name).toBe('AbortError');
+    expect((await upload.outcome).name).toBe('AbortError');
     expect(emulator.s3Objects()).toEqual([]);
     given({});
     expect((await put(PART, body)).ETag).toBe(md5(body));
     expect(emulator.s3Objects().map((object) => object.size)).toEqual([body.length]);
+  });
+
+  it('a slow S3 answer can be cancelled: the call ends with AbortError and nothing is stored', async () => {
+    given({ s3: { buckets: [BUCKET], slowMs: 600_000 } });
+    const cancel = new AbortController();
+    const upload = watch((await s3()).send(new PutObjectCommand({ Bucket: BUCKET, Key: PART, Body: 'x' }), { abortSignal: cancel.signal }));
+    await vi.waitFor(() => expect(s3Calls()['s3:PutObject']).toBe(1));
+    await otherRoundTrips(20);
+    expect(upload.settled()).toBe(false);
+    cancel.abort();
+    expect((await upload.outcome).name).toBe('AbortError');
+    expect(emulator.s3Objects()).toEqual([]);
   });
 
   it('the scenario is strict: unknown fields, bad bucket names and unknown actions are refused by name', () => {

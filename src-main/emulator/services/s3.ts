@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { sleep } from '../timing';
-import type { EmulatorRequest } from '../wire';
+import type { EmulatorRequest, EmulatorResponse } from '../wire';
 import type { EmulatedService, ServiceCall } from './service';
 import { listInputOf, listObjectsV2 } from './s3-list';
 import { deleteObject, getObject, putObject, type ObjectRequest } from './s3-objects';
@@ -37,6 +36,21 @@ const INPUT_PARAMETERS = new Set(['x-id', 'list-type', 'prefix', 'delimiter', 'm
 
 /** "The difference between the request time and the server's time is too large": S3 allows 15 minutes. */
 const MAX_SKEW_MS = 15 * 60 * 1000;
+
+/** Waits `ms`, or less when the client goes away first: then true, and nobody is left to answer. */
+function waitOrGone(ms: number, response: EmulatorResponse): Promise<boolean> {
+  return new Promise((resolve) => {
+    const gone = () => {
+      clearTimeout(timer);
+      resolve(true);
+    };
+    const timer = setTimeout(() => {
+      response.off('close', gone);
+      resolve(false);
+    }, ms);
+    response.once('close', gone);
+  });
+}
 
 /** The operation a method, path and query name, as S3 tells them apart; the SDK's `x-id` names the rest. */
 export function s3OperationOf(request: EmulatorRequest): string {
@@ -215,7 +229,7 @@ export const s3Service: EmulatedService = {
     response.setHeader('x-amz-id-2', ids.hostId);
     response.setHeader('server', 'AmazonS3');
     try {
-      if (settings.slowMs > 0) await sleep(settings.slowMs);
+      if (settings.slowMs > 0 && (await waitOrGone(settings.slowMs, response))) return;
       const now = context.now() + settings.clockSkewMs;
       // Every answer is dated by S3's clock: the SDK corrects its clock offset from it.
       response.setHeader('date', new Date(now).toUTCString());
