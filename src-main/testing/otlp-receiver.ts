@@ -6,7 +6,7 @@ import { gunzipSync } from 'node:zlib';
  * A local OTLP/HTTP metrics receiver on 127.0.0.1 for tests and benches: it decodes what an exporter really sends
  * (OTLP/JSON, `POST /v1/metrics`, gzip or not; the `@opentelemetry/exporter-metrics-otlp-http` exporter sends JSON)
  * into plain metrics with their resource, scope and data points. It can also play an endpoint that is away:
- * `unavailable` answers 503, `hang` holds every request unanswered until `release()` or `close()`.
+ * `unavailable` answers 503 (Retry-After: 60), `hang` holds every request unanswered until `release()` or `close()`.
  */
 
 export type AttributeValue = string | number | boolean | null | AttributeValue[];
@@ -179,7 +179,9 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
     held.delete(response);
     if (response.writableEnded || response.destroyed) return;
     answered++;
-    response.writeHead(status, { 'content-type': 'application/json' }).end(body);
+    // A 503 says when to come back, as a collector that sheds load does: an exporter then gives up at once rather
+    // than retrying within its timeout.
+    response.writeHead(status, { 'content-type': 'application/json', ...(status === 503 ? { 'retry-after': '60' } : {}) }).end(body);
   };
 
   const server = createServer((request, response) => {
