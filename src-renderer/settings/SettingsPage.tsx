@@ -150,6 +150,17 @@ function SettingsForm({
         <p className="muted">Latency runs, probes and conversations are kept in one file there; the oldest samples go beyond the limit.</p>
       </fieldset>
       <fieldset>
+        <legend>OpenTelemetry</legend>
+        <label className="inline">
+          <input type="checkbox" checked={draft.otlpExport} onChange={(event) => setDraft({ ...draft, otlpExport: event.target.checked })} /> {label('otlpExport')}
+        </label>
+        <p className="muted">
+          Each stored latency or load run's requests go out as GenAI metrics (duration, time to first token, output tokens) to the endpoint <code>OTEL_EXPORTER_OTLP_ENDPOINT</code> names in the
+          app's environment (a local collector at http://localhost:4318 when unset), with <code>OTEL_EXPORTER_OTLP_HEADERS</code>, <code>OTEL_RESOURCE_ATTRIBUTES</code> and{' '}
+          <code>OTEL_SERVICE_NAME</code>.
+        </p>
+      </fieldset>
+      <fieldset>
         <legend>Appearance</legend>
         <label>
           {label('theme')}

@@ -63,6 +63,8 @@ export const SETTING_ROWS = {
   historyLimit: { default: 1_000_000, label: 'Latency samples kept', flag: null },
   /** The team's store (issue 19): a directory or s3://bucket/prefix; the CLI's history and rank take --store instead. */
   teamStore: { default: null as string | null, label: 'Team data', flag: null },
+  /** Issue 19: the app's measured requests as OpenTelemetry metrics, sent where the standard OTEL_* variables say. */
+  otlpExport: { default: false, label: 'Export measurements as OpenTelemetry metrics (OTLP)', flag: null },
 } satisfies Record<string, SettingRow>;
 
 export type SettingRowName = keyof typeof SETTING_ROWS;

@@ -55,6 +55,8 @@ export const SETTINGS = {
   historyLimit: { ...SETTING_ROWS.historyLimit, schema: z.number().int().min(1_000, 'Keep at least 1000 samples').max(100_000_000) },
   /** The team's store of latency samples: a directory or s3://bucket/prefix; null means none. */
   teamStore: { ...SETTING_ROWS.teamStore, schema: TeamStoreSettingSchema },
+  /** Off by default: nothing leaves the machine unless the user turns it on. */
+  otlpExport: { ...SETTING_ROWS.otlpExport, schema: z.boolean() },
 } satisfies { [Name in keyof typeof SETTING_ROWS]: SettingRow & { schema: z.ZodType } };
 
 type Table = typeof SETTINGS;
@@ -69,6 +71,7 @@ export const SettingsSchema = z.object({
   dataDir: SETTINGS.dataDir.schema,
   historyLimit: SETTINGS.historyLimit.schema,
   teamStore: SETTINGS.teamStore.schema,
+  otlpExport: SETTINGS.otlpExport.schema,
 } satisfies { [Name in keyof Table]: Table[Name]['schema'] });
 
 // The plain rows and the schemas agree: every default is valid, every flag's choices are the schema's.

@@ -18,6 +18,7 @@ import { usageFeature } from '../usage/feature';
 import { capacityFeature } from '../capacity/feature';
 import { attributionFeature } from '../attribution/feature';
 import { monitorFeature } from '../fleet/monitor/feature';
+import { telemetryFeature } from '../fleet/telemetry/feature';
 import type { PollClock } from '../sso/device-sign-in';
 import type { ApiKeyVault } from '../aws/bedrock-api-key';
 import { AwsClientPool } from '../aws/client-pool';
@@ -38,7 +39,7 @@ import { SettingsStore } from './settings-store';
  * feature means adding it to FEATURES, in any order.
  */
 export { FeatureWiringError } from './feature-graph';
-export const FEATURES: readonly Feature[] = [awsFeature, appFeature, settingsFeature, catalogFeature, historyFeature, playgroundFeature, latencyFeature, identityFeature, accessFeature, ssoFeature, quotasFeature, pricesFeature, usageFeature, capacityFeature, attributionFeature, monitorFeature];
+export const FEATURES: readonly Feature[] = [awsFeature, appFeature, settingsFeature, catalogFeature, historyFeature, playgroundFeature, latencyFeature, identityFeature, accessFeature, ssoFeature, quotasFeature, pricesFeature, usageFeature, capacityFeature, attributionFeature, monitorFeature, telemetryFeature];
 
 export interface AtlasCoreOptions {
   name: string;

@@ -117,7 +117,7 @@ export class LatencyHistory {
   private readonly prepared = new WeakSet<HistoryDatabase>();
   private samples: SampleRow[] = [];
   private probes: ProbeSampleRow[] = [];
-  private readonly savedListeners = new Set<(runId: string, kind: RunRow['kind']) => void>();
+  private readonly savedListeners = new Set<(runId: string, kind: RunRow['kind'], samples: readonly SampleRow[]) => void>();
 
   constructor(
     private readonly database: () => Promise<HistoryDatabase>,
@@ -154,10 +154,10 @@ export class LatencyHistory {
   }
 
   /**
-   * Calls `listener` with a run's id and kind once the run is stored (committed): what follows a run (finding where
-   * its requests were served) starts without the lab knowing of it.
+   * Calls `listener` with a run's id, kind and samples once the run is stored (committed): what follows a run
+   * (finding where its requests were served, exporting them as metrics) starts without the lab knowing of it.
    */
-  onRunSaved(listener: (runId: string, kind: RunRow['kind']) => void): () => void {
+  onRunSaved(listener: (runId: string, kind: RunRow['kind'], samples: readonly SampleRow[]) => void): () => void {
     this.savedListeners.add(listener);
     return () => this.savedListeners.delete(listener);
   }
@@ -194,7 +194,7 @@ export class LatencyHistory {
         if (load) await insertLoadRun(tx, load);
         if (samples.length > 0) await this.prune(tx);
       });
-      for (const listener of this.savedListeners) listener(run.id, run.kind);
+      for (const listener of this.savedListeners) listener(run.id, run.kind, samples);
       return true;
     } catch (error) {
       this.log(`Latency history: run ${run.id} and its ${samples.length + probes.length} samples could not be stored (${(error as Error).message.split('\n')[0]}).`);
