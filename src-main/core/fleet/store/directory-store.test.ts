@@ -2,7 +2,9 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { chmod, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it, vi } from 'vitest';
 import { createStoreSink } from './store-sink';
 import { fleetCycle } from './testing/cycles';
 import { duckdbQuery } from './testing/duckdb-query';
@@ -241,4 +243,46 @@ describe('the store in a directory', () => {
     expect(readdirSync(join(store, '..'))).not.toContain('etc');
     expect(() => readdirSync(store)).toThrow(/ENOENT/);
   });
+
+  it('kill -9 mid-write leaves no torn .parquet, and the next process sends what was spooled: every written cycle whole', async () => {
+    const child = fileURLToPath(new URL('./testing/write-cycles-child.ts', import.meta.url));
+    // The kill lands wherever the writer is at that moment (encoding, spooling, writing a part, renaming it): at
+    // each, the store holds whole parts only, and after a restart every cycle the writer had spooled.
+    for (const delayMs of [0, 25, 80]) {
+      const { store, spoolDir } = freshStore();
+      const writer = spawn(process.execPath, ['--import', 'tsx', child], {
+        env: { ...process.env, STORE: store, SPOOL_DIR: spoolDir, CYCLES: '50', SAMPLES: '20000' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      writer.stdout.on('data', (chunk) => (stdout += chunk));
+      const exited = new Promise<NodeJS.Signals | null>((resolve) => writer.on('exit', (_, signal) => resolve(signal)));
+      await vi.waitFor(() => expect(stdout).toMatch(/writing killed-\d+-2\n/), { timeout: 60_000, interval: 2 });
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      writer.kill('SIGKILL');
+      expect(await exited).toBe('SIGKILL');
+      const written = [...stdout.matchAll(/^written (\S+)/gm)].map((match) => match[1]);
+      const started = [...stdout.matchAll(/^writing (\S+)/gm)].map((match) => match[1]);
+      expect(written.length).toBeGreaterThanOrEqual(2);
+
+      // Whatever is in the store now reads whole: DuckDB fails on a torn file.
+      const before = await duckdbQuery<{ run_id: string; n: bigint }>('select run_id, count(*) as n from read_parquet($1) group by run_id', [join(store, 'samples', '**', '*.parquet')]);
+      expect(before.every((row) => row.n === 20000n)).toBe(true);
+
+      const restarted = createStoreSink({ location: store, region: 'us-east-1', spoolDir });
+      await restarted.flush();
+      await restarted.write(fleetCycle({ runId: 'after-restart', vantage: 'killed', startedAt: Date.parse('2026-12-07T12:00:00Z') }));
+      await restarted.close();
+      const runs = await duckdbQuery<{ run_id: string; sample_count: number }>('select run_id, sample_count from read_parquet($1) order by run_id', [join(store, 'runs', '**', '*.parquet')]);
+      const samples = await duckdbQuery<{ run_id: string; n: bigint }>('select run_id, count(*) as n from read_parquet($1) group by run_id order by run_id', [join(store, 'samples', '**', '*.parquet')]);
+      const stored = runs.map((row) => row.run_id).filter((id) => id !== 'after-restart');
+      // Every cycle whose write returned is stored; the one cut off is stored whole or was never spooled.
+      for (const runId of written) expect(stored).toContain(runId);
+      expect(stored.every((runId) => started.includes(runId))).toBe(true);
+      expect(stored.length === written.length || stored.length === written.length + 1).toBe(true);
+      expect(samples.filter((row) => row.run_id !== 'after-restart')).toEqual(stored.map((run_id) => ({ run_id, n: 20000n })));
+      expect(restarted.status()).toMatchObject({ pending: 0, dropped: 0, lastError: null });
+      expect(filesUnder(store).filter((name) => !name.endsWith('.parquet'))).toEqual([]);
+    }
+  }, 120_000);
 });

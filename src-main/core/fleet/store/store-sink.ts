@@ -87,13 +87,14 @@ class StoreSink implements FleetSink {
 
   write(cycle: FleetCycle): Promise<void> {
     if (this.closed) return Promise.resolve(this.fail(`cycle ${cycle.runId} arrived after the store sink was closed; it was not stored`));
-    return this.serialized(() => this.writeNow(cycle));
+    // Whatever fails (a full disk under the spool, a bug), measuring goes on: the status and the log say so.
+    return this.serialized(() => this.writeNow(cycle)).catch((error: unknown) => this.fail(`cycle ${cycle.runId}: ${(error as Error).message}`));
   }
 
   flush(signal?: AbortSignal): Promise<void> {
     return this.serialized(async () => {
       await this.drain(signal);
-    });
+    }).catch((error: unknown) => this.fail(`the spool could not be sent: ${(error as Error).message}`));
   }
 
   status(): FleetSinkStatus {
@@ -108,7 +109,11 @@ class StoreSink implements FleetSink {
 
   private fail(message: string): void {
     this.lastError = message;
-    this.log(`Team store: ${message}`);
+    try {
+      this.log(`Team store: ${message}`);
+    } catch {
+      // A log that fails must not fail the write it reports on.
+    }
   }
 
   private async writeNow(cycle: FleetCycle): Promise<void> {
