@@ -48,6 +48,11 @@ export const METHOD_NAMES = [
   'answerServedRegion',
   'serverClientTime',
   'timeOfDay',
+  'fleetStatus',
+  'syncFleet',
+  'cancelFleetSync',
+  'fleetVantages',
+  'ttftByVantage',
 ] as const;
 
 export const STREAM_NAMES = ['converse', 'probeNetwork', 'runLatency', 'runLoad', 'ssoSignIn'] as const;

@@ -5,6 +5,7 @@ import { attributionMethods } from './attribution';
 import { appMethods } from './app';
 import { capacityMethods } from './capacity';
 import { catalogMethods } from './catalog';
+import { fleetMethods } from './fleet';
 import { identityMethods } from './identity';
 import type { MethodDefinition, StreamDefinition } from './define';
 import { latencyMethods, latencyStreams } from './latency';
@@ -42,7 +43,7 @@ export * from './usage';
 export * from './vantage';
 export { RegionListSchema, RegionNameSchema, type MethodDefinition, type StreamDefinition } from './define';
 
-export const contract = { ...appMethods, ...settingsMethods, ...catalogMethods, ...playgroundMethods, ...latencyMethods, ...loadMethods, ...identityMethods, ...ssoMethods, ...accessMethods, ...quotasMethods, ...pricesMethods, ...usageMethods, ...capacityMethods, ...attributionMethods } satisfies Record<MethodName, MethodDefinition>;
+export const contract = { ...appMethods, ...settingsMethods, ...catalogMethods, ...playgroundMethods, ...latencyMethods, ...loadMethods, ...identityMethods, ...ssoMethods, ...accessMethods, ...quotasMethods, ...pricesMethods, ...usageMethods, ...capacityMethods, ...attributionMethods, ...fleetMethods } satisfies Record<MethodName, MethodDefinition>;
 export const streams = { ...playgroundStreams, ...latencyStreams, ...loadStreams, ...ssoStreams } satisfies Record<StreamName, StreamDefinition<z.ZodType, any, unknown>>; // eslint-disable-line @typescript-eslint/no-explicit-any -- chunk types differ per stream
 
 export type Contract = typeof contract;

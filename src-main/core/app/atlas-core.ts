@@ -17,6 +17,7 @@ import { pricesFeature } from '../prices/feature';
 import { usageFeature } from '../usage/feature';
 import { capacityFeature } from '../capacity/feature';
 import { attributionFeature } from '../attribution/feature';
+import { teamFeature } from '../fleet/team/feature';
 import { monitorFeature } from '../fleet/monitor/feature';
 import { telemetryFeature } from '../fleet/telemetry/feature';
 import type { PollClock } from '../sso/device-sign-in';
@@ -39,7 +40,7 @@ import { SettingsStore } from './settings-store';
  * feature means adding it to FEATURES, in any order.
  */
 export { FeatureWiringError } from './feature-graph';
-export const FEATURES: readonly Feature[] = [awsFeature, appFeature, settingsFeature, catalogFeature, historyFeature, playgroundFeature, latencyFeature, identityFeature, accessFeature, ssoFeature, quotasFeature, pricesFeature, usageFeature, capacityFeature, attributionFeature, monitorFeature, telemetryFeature];
+export const FEATURES: readonly Feature[] = [awsFeature, appFeature, settingsFeature, catalogFeature, historyFeature, playgroundFeature, latencyFeature, identityFeature, accessFeature, ssoFeature, quotasFeature, pricesFeature, usageFeature, capacityFeature, attributionFeature, monitorFeature, telemetryFeature, teamFeature];
 
 export interface AtlasCoreOptions {
   name: string;

@@ -8,6 +8,8 @@ import { catalogFeature } from '../catalog/feature';
 import { pricesFeature } from '../prices/feature';
 import { quotasFeature } from '../quotas/feature';
 import { historyFeature } from '../storage/history-feature';
+import { teamFeature } from '../fleet/team/feature';
+import { LOCAL_VANTAGE } from '../../../src-shared/contract/vantage';
 import { LatencyHistory } from './history-store';
 import { createLoadHandlers } from './load/handlers';
 import { ConfirmationRequiredError, estimateRun, formatDollars, planRun, setAsideUncallable } from './plan';
@@ -25,8 +27,9 @@ export const latencyFeature = defineFeature({
   // The history lives in the history feature; a new profile, catalog or data directory rebuilds this through them.
   // Runs are priced with the prices feature's table (its date said in the estimate and the report); a load run's
   // charts draw the route's quota from the quotas feature.
-  dependsOn: { aws: awsFeature, catalog: catalogFeature, history: historyFeature, prices: pricesFeature, quotas: quotasFeature },
-  create: ({ settings, log }, { aws: clients, catalog, history: historyAccess, prices, quotas }) => {
+  // A vantage other than this machine (issue 19) is read from the team feature's cached store.
+  dependsOn: { aws: awsFeature, catalog: catalogFeature, history: historyFeature, prices: pricesFeature, quotas: quotasFeature, team: teamFeature },
+  create: ({ settings, log }, { aws: clients, catalog, history: historyAccess, prices, quotas, team }) => {
     const history = new LatencyHistory(() => historyAccess.database(), () => settings().historyLimit, log);
     const live = new Set<AbortController>();
 
@@ -66,13 +69,16 @@ export const latencyFeature = defineFeature({
       exports: history,
       methods: {
         estimateLatencyRun: async (input) => (await plan(input)).estimate,
-        latencyHistory: async (input) => ({ runs: await history.runs(input) }),
-        latencySeries: async (input) => ({ points: await history.series(input) }),
-        rankRoutes: async ({ target, from }) => ({ routes: await rankRoutes((await catalog.get()).document, history, target, from) }),
+        latencyHistory: async ({ vantage = LOCAL_VANTAGE, ...input }) => ({ runs: vantage === LOCAL_VANTAGE ? await history.runs(input) : await team.runs(input, vantage) }),
+        latencySeries: async ({ vantage = LOCAL_VANTAGE, ...input }) => ({ points: vantage === LOCAL_VANTAGE ? await history.series(input) : await team.series(input, vantage) }),
+        rankRoutes: async ({ target, from, vantage = LOCAL_VANTAGE }) => ({
+          routes: await rankRoutes((await catalog.get()).document, vantage === LOCAL_VANTAGE ? history : await team.measuredFrom(vantage), target, from),
+        }),
         // The catalog's routes with the lab's measured figures: what the matrix cell panel shows.
-        bestRegions: async ({ modelId, fromRegion }) => {
+        bestRegions: async ({ modelId, fromRegion, vantage = LOCAL_VANTAGE }) => {
           const { modelId: resolved, routes } = await catalog.bestRegions(modelId, fromRegion);
-          return resolved ? withMeasurements(routes, await measuredByRoute(history, resolved, Date.now())) : routes;
+          const source = vantage === LOCAL_VANTAGE ? history : await team.measuredFrom(vantage);
+          return resolved ? withMeasurements(routes, await measuredByRoute(source, resolved, Date.now())) : routes;
         },
         exportLatency: (input) => history.export(input),
         historyStatus: () => history.status(),

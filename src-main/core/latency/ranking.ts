@@ -20,7 +20,7 @@ export class RankTargetError extends Error {
 
 const routeKey = (invokeId: string, region: string) => `${invokeId} ${region}`;
 
-export async function measuredByRoute(history: LatencyHistory, modelId: string, now: number): Promise<Map<string, MeasuredRoute>> {
+export async function measuredByRoute(history: Pick<LatencyHistory, 'measured'>, modelId: string, now: number): Promise<Map<string, MeasuredRoute>> {
   const measured = await history.measured(modelId, now - MEASURED_WINDOW_MS).catch(() => []);
   return new Map(measured.map((route) => [routeKey(route.invokeId, route.region), route]));
 }
@@ -41,7 +41,7 @@ const kindOf = (kind: string): RankedLatencyRoute['kind'] => ROUTE_KINDS.find((k
  * from another source region is a route the user can take too); then the catalog's routes from `from` that were not
  * measured, in the catalog's order.
  */
-export async function rankRoutes(document: CatalogDocument, history: LatencyHistory, target: string, from: string, now = Date.now()): Promise<RankedLatencyRoute[]> {
+export async function rankRoutes(document: CatalogDocument, history: Pick<LatencyHistory, 'measured'>, target: string, from: string, now = Date.now()): Promise<RankedLatencyRoute[]> {
   const model = getModel(document, target);
   if (!model) throw new RankTargetError(`No model or inference profile matches "${target}". Search with \`bedrock-atlas where NAME\`.`);
   const measured = await measuredByRoute(history, model.modelId, now);
