@@ -39,6 +39,11 @@ export async function putObject({ call, now, target, bucket }: ObjectRequest): P
   if (Number(declared) > MAX_OBJECT_BYTES) {
     throw new S3Error(400, 'EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size', { ProposedSize: declared, MaxSizeAllowed: String(MAX_OBJECT_BYTES) });
   }
+  const ifNoneMatch = header(request, 'if-none-match');
+  // A conditional write takes `If-None-Match: *` only ("upload only if the key does not exist").
+  if (ifNoneMatch !== undefined && ifNoneMatch.trim() !== '*') {
+    throw new S3Error(501, 'NotImplemented', 'A header you provided implies functionality that is not implemented', { Header: 'If-None-Match' });
+  }
   const stallAfterBytes = scenario.s3.stallUploadAfterBytes;
   // The chunk framing adds a few bytes a chunk: room for it beyond the object's own limit.
   const raw = await readRawBody(request, response, { maxBytes: MAX_OBJECT_BYTES + 1024 * 1024, ...(stallAfterBytes !== undefined ? { stallAfterBytes } : {}) });
@@ -59,7 +64,6 @@ export async function putObject({ call, now, target, bucket }: ObjectRequest): P
   // The bucket may have gone while the body came in.
   if (context.objects.bucket(bucket.name) !== bucket) throw new S3Error(404, 'NoSuchBucket', 'The specified bucket does not exist', { BucketName: bucket.name });
   const existing = bucket.objects.get(key);
-  const ifNoneMatch = header(request, 'if-none-match');
   if (ifNoneMatch !== undefined && existing) throw new S3Error(412, 'PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', { Condition: 'If-None-Match' });
   const ifMatch = header(request, 'if-match');
   if (ifMatch !== undefined) {
