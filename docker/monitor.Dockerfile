@@ -33,6 +33,8 @@ COPY --from=build /app/src-main ./src-main
 COPY --from=build /app/src-shared ./src-shared
 COPY --from=build /app/bundled ./bundled
 COPY --from=build /app/build ./build
+# For a container-image Lambda: ENTRYPOINT ["node", "/app/docker/lambda-runtime.mjs"] runs one cycle per invocation.
+COPY docker/lambda-runtime.mjs ./docker/lambda-runtime.mjs
 COPY --from=build /app/out/cli ./out/cli
 RUN ln -s /app/bin/bedrock-atlas.js /usr/local/bin/bedrock-atlas \
   && mkdir -p /data && chown node:node /data
