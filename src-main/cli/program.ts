@@ -16,6 +16,7 @@ import { quotasCommand } from './commands/quotas';
 import { usageCommand } from './commands/usage';
 import { capacityCommand } from './commands/capacity';
 import { attributionCommand } from './commands/attribution';
+import { fleetCommand } from './commands/fleet';
 import { monitorCommand } from './commands/monitor';
 import { UsageError, type CommandIo } from './io';
 
@@ -66,6 +67,7 @@ export function buildProgram(io: CommandIo, version: string): Command {
   program.addCommand(capacityCommand(io, version));
   program.addCommand(attributionCommand(io, version));
   program.addCommand(monitorCommand(io, version));
+  program.addCommand(fleetCommand(io, version));
   program.addCommand(emulatorCommand(io, version));
   for (const command of program.commands) command.exitOverride().configureOutput(program.configureOutput());
   return program.exitOverride();

@@ -24,7 +24,7 @@ export interface StoreSinkOptions {
   pool?: AwsClientPool;
   /** The region the bucket is called in (`--region` / AWS_REGION): the bucket's own. */
   region: string;
-  /** The spool (`<data dir>/fleet-spool`): each store location gets a folder of its own under it. */
+  /** The spool, in the data directory: each store location gets a folder of its own under it. */
   spoolDir: string;
   /** The spool's bound; the oldest cycles are dropped beyond it. 100 MB by default. */
   spoolMaxBytes?: number;
@@ -34,8 +34,6 @@ export interface StoreSinkOptions {
 }
 
 export const DEFAULT_UPLOAD_TIMEOUT_MS = 60_000;
-/** The spool's folder under the data directory, as docs/fleet.md names it. */
-export const FLEET_SPOOL_DIR_NAME = 'fleet-spool';
 
 function targetFor(location: StoreLocation, options: StoreSinkOptions): StoreTarget {
   if (location.kind === 'directory') return directoryTarget(location.path);
