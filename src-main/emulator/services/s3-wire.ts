@@ -19,10 +19,23 @@ export class S3Error extends Error {
   }
 }
 
-const XML_ENTITIES: Record<string, string> = { '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' };
-/** Markup characters as S3 escapes them; control characters (a key may hold them) as character references. */
-export const escapeXml = (text: string) =>
-  Array.from(text, (char) => XML_ENTITIES[char] ?? (char.charCodeAt(0) < 0x20 ? `&#x${char.charCodeAt(0).toString(16).toUpperCase()};` : char)).join('');
+const XML_ENTITIES: Record<number, string> = { 0x3c: '&lt;', 0x3e: '&gt;', 0x26: '&amp;', 0x27: '&apos;', 0x22: '&quot;' };
+/**
+ * Markup characters as S3 escapes them; control characters (a key may hold them) as character references. A page of
+ * a thousand keys goes through here: text with nothing to escape is returned as it is.
+ */
+export function escapeXml(text: string): string {
+  let escaped = '';
+  let copiedUpTo = 0;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    const replacement = XML_ENTITIES[code] ?? (code < 0x20 ? `&#x${code.toString(16).toUpperCase()};` : undefined);
+    if (replacement === undefined) continue;
+    escaped += text.slice(copiedUpTo, index) + replacement;
+    copiedUpTo = index + 1;
+  }
+  return copiedUpTo === 0 ? text : escaped + text.slice(copiedUpTo);
+}
 
 /** Elements in order; undefined values are left out. */
 export const xmlElements = (fields: Record<string, string | number | boolean | undefined>) =>
