@@ -1,4 +1,5 @@
 import { createContext, useContext, useState, type ReactNode } from 'react';
+import { createFleetWork, type FleetWork } from '../fleet/fleet-work';
 import { createLatencyWork, type LatencyWork } from '../latency/latency-work';
 import { createLoadWork, type LoadWork } from '../load/load-work';
 import { createPlaygroundWork, type PlaygroundWork } from '../playground/playground-work';
@@ -15,10 +16,12 @@ export interface LiveWork {
   playground: PlaygroundWork;
   latency: LatencyWork;
   load: LoadWork;
+  /** Whose measurements the latency pages and the matrix's TTFT overlay show (this machine, a team vantage, all). */
+  fleet: FleetWork;
 }
 
 export function createLiveWork(): LiveWork {
-  return { playground: createPlaygroundWork(), latency: createLatencyWork(), load: createLoadWork() };
+  return { playground: createPlaygroundWork(), latency: createLatencyWork(), load: createLoadWork(), fleet: createFleetWork() };
 }
 
 const LiveWorkContext = createContext<LiveWork | null>(null);

@@ -1,7 +1,10 @@
 import { useQuery } from '@tanstack/react-query';
 import { memo, useState } from 'react';
+import { ALL_VANTAGES, LOCAL_VANTAGE } from '../../src-shared/contract/vantage';
 import { useAtlas } from '../api/atlas-context';
 import { TimeOfDaySection } from '../attribution/TimeOfDayHeatmap';
+import { vantageInput, vantageLabel } from '../fleet/use-fleet';
+import { VantageLines } from '../fleet/VantageLines';
 import { LoadRunsList } from '../load/LoadRunsList';
 import { HistoryChart, WindowPicker } from './charts/HistoryChart';
 import { saveBlob } from './charts/chart-png';
@@ -25,6 +28,10 @@ export interface HistorySectionProps {
   target: string;
   theme: ChartTheme;
   refreshKey: string | null;
+  /** Whose samples: this machine (`local`), a team vantage, or `all` (one line per vantage); see fleet/use-fleet.ts. */
+  vantage: string;
+  /** Changes when a sync brings new team data. */
+  teamStamp: string | null;
   /** Reopens a stored load run in the results. */
   onOpenLoadRun(runId: string): Promise<void>;
 }
@@ -33,13 +40,13 @@ export interface HistorySectionProps {
  * The target's stored samples: the time series over a window, the raw samples as CSV, JSON or Parquet, the hours of
  * the week when it is slow, and the stored load runs to reopen.
  */
-export const HistorySection = memo(function HistorySection({ target, theme, refreshKey, onOpenLoadRun }: HistorySectionProps) {
+export const HistorySection = memo(function HistorySection({ target, theme, refreshKey, vantage, teamStamp, onOpenLoadRun }: HistorySectionProps) {
   const { api } = useAtlas();
   const [window, setWindow] = useState<HistoryWindow>('24h');
   const [exportState, setExportState] = useState<string | null>(null);
   const series = useQuery({
-    queryKey: ['latencySeries', 'history', target, window, refreshKey],
-    queryFn: () => api.latencySeries({ target, since: window, metric: 'ttftMs' }),
+    queryKey: ['latencySeries', 'history', target, window, refreshKey, vantage, teamStamp],
+    queryFn: () => api.latencySeries({ target, since: window, metric: 'ttftMs', ...vantageInput(vantage) }),
     enabled: target.trim() !== '',
   });
   const status = useQuery({ queryKey: ['historyStatus', refreshKey], queryFn: () => api.historyStatus() });
@@ -61,7 +68,7 @@ export const HistorySection = memo(function HistorySection({ target, theme, refr
       <header className="lat-section-header">
         <h2 id="lat-history-title">History</h2>
         <span className="lat-export" role="group" aria-label="Export the samples">
-          Export samples:
+          {vantage === LOCAL_VANTAGE ? 'Export samples:' : 'Export this machine’s samples:'}
           {FORMATS.map(({ format, label }) => (
             <button key={format} type="button" onClick={() => void exportAs(format)} disabled={!target.trim()}>
               {label}
@@ -79,10 +86,20 @@ export const HistorySection = memo(function HistorySection({ target, theme, refr
         </p>
       ) : null}
       {points.length > 0 ? (
-        <HistoryChart points={points} window={window} onWindow={setWindow} theme={theme} />
+        vantage === ALL_VANTAGES ? (
+          <VantageLines points={points} window={window} onWindow={setWindow} theme={theme} />
+        ) : (
+          <HistoryChart points={points} window={window} onWindow={setWindow} theme={theme} from={vantage === LOCAL_VANTAGE ? null : vantageLabel(vantage)} />
+        )
       ) : (
         <div className="lat-empty">
-          <p>{series.isPending && target.trim() ? 'Loading the history…' : `No stored samples for this target in the last ${window}. Start a run: every sample is kept, so later runs draw a line over time.`}</p>
+          <p>
+            {series.isPending && target.trim()
+              ? 'Loading the history…'
+              : vantage === LOCAL_VANTAGE
+                ? `No stored samples for this target in the last ${window}. Start a run: every sample is kept, so later runs draw a line over time.`
+                : `No samples of this target from ${vantageLabel(vantage)} in the last ${window}. Team data shows what the monitors measured; a longer window may have some.`}
+          </p>
           <WindowPicker window={window} onWindow={setWindow} />
         </div>
       )}

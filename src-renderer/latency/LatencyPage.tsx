@@ -8,6 +8,9 @@ import { useCatalog } from '../catalog/use-catalog';
 import { useChartTheme } from './charts/chart-theme';
 import { useCell } from '../app/cell';
 import { useLiveWork } from '../app/live-work';
+import { FromBar } from '../fleet/FromBar';
+import { useVantageChoice } from '../fleet/use-fleet';
+import { VantageSection } from '../fleet/VantageSection';
 import { fromReport } from './figures';
 import { HelpPanel } from './HelpPanel';
 import { HistorySection } from './HistorySection';
@@ -74,7 +77,9 @@ function LatencyLab({ document }: { document: CatalogDocument }) {
   const { api, streams } = useAtlas();
   const theme = useChartTheme();
   // The runs, their figures and the form live outside the page: a run goes on (and is shown) while the page is away.
-  const { latency: work, load: loadWork } = useLiveWork();
+  const { latency: work, load: loadWork, fleet } = useLiveWork();
+  // "from: this machine | <vantage> | all", shared with the matrix's TTFT overlay.
+  const from = useVantageChoice(fleet);
   const [initialOptions] = useState<RunOptions>(() => {
     const target = PREFERRED_TARGETS.find((id) => Object.hasOwn(document.models, id)) ?? Object.keys(document.models)[0] ?? '';
     return { ...DEFAULT_OPTIONS, target, regions: presetRegions(document, target, 'callable') };
@@ -198,8 +203,10 @@ function LatencyLab({ document }: { document: CatalogDocument }) {
 
       {mode === 'load' ? shownLoad ? <LoadResults shown={shownLoad} theme={theme} /> : null : figures ? <RunResults run={figures.run} target={figures.target} theme={theme} /> : null}
       <ProbePanel regions={options.regions} theme={theme} />
-      <HistorySection target={targetId} theme={theme} refreshKey={(mode === 'load' ? shownLoad?.view.id : figures?.run.id) ?? null} onOpenLoadRun={openLoadRun} />
-      <RankingTable target={targetId} regions={regions} defaultHome={regions.includes('us-east-1') ? 'us-east-1' : (regions[0] ?? 'us-east-1')} refreshKey={figures?.run.id ?? null} />
+      <FromBar choice={from} />
+      <HistorySection target={targetId} theme={theme} refreshKey={(mode === 'load' ? shownLoad?.view.id : figures?.run.id) ?? null} vantage={from.vantage} teamStamp={from.stamp} onOpenLoadRun={openLoadRun} />
+      <VantageSection target={targetId} choice={from} refreshKey={figures?.run.id ?? null} />
+      <RankingTable target={targetId} regions={regions} defaultHome={regions.includes('us-east-1') ? 'us-east-1' : (regions[0] ?? 'us-east-1')} refreshKey={figures?.run.id ?? null} vantage={from.vantage} teamStamp={from.stamp} />
     </div>
   );
 }

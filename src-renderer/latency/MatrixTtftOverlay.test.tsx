@@ -4,6 +4,9 @@ import { useState } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RankedRoute } from '../../src-shared/contract';
 import type { HistoryRun, LatencyStats } from '../../src-shared/contract/latency';
+import { createFleetWork } from '../fleet/fleet-work';
+import { NO_STORE } from '../fleet/fleet-fixtures';
+import { useVantageChoice } from '../fleet/use-fleet';
 import { BestRoutes } from '../matrix/BestRoutes';
 import { fakeClient } from '../testing/fake-client';
 import { HAIKU, SMALL_CATALOG } from '../testing/small-catalog';
@@ -29,12 +32,13 @@ const routes: RankedRoute[] = [
 /** The matrix holds which figure overlay is on; here the overlay alone, switched by its own button. */
 function ToggledTtftOverlay() {
   const [on, setOn] = useState(false);
-  return <MatrixTtftOverlay document={SMALL_CATALOG} on={on} onToggle={setOn} />;
+  const [work] = useState(createFleetWork);
+  return <MatrixTtftOverlay document={SMALL_CATALOG} on={on} onToggle={setOn} from={useVantageChoice(work)} />;
 }
 
 describe('the TTFT overlay and the cell panel show one figure with one label (issue 21 §11)', () => {
   it('the overlay writes in the cell the cell panel’s figure, not the latest run’s', async () => {
-    const { wrapper, calls } = fakeClient({ latencyHistory: async () => ({ runs: [latestRun] }), bestRegions: async () => routes });
+    const { wrapper, calls } = fakeClient({ latencyHistory: async () => ({ runs: [latestRun] }), bestRegions: async () => routes, fleetStatus: async () => NO_STORE });
     const { container } = render(
       <>
         <ToggledTtftOverlay />

@@ -1,7 +1,11 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import type { CatalogDocument } from '../../src-shared/catalog/document';
+import { LOCAL_VANTAGE } from '../../src-shared/contract/vantage';
 import { useAtlas } from '../api/atlas-context';
+import { vantageInput, vantageLabel, type VantageChoiceState } from '../fleet/use-fleet';
+import { VantageSelect } from '../fleet/VantageSelect';
+import { bestRegionsQuery } from '../fleet/vantage-read';
 import { cellFigure, MEASURED_LABEL } from '../matrix/route-text';
 import './matrix-overlay.css';
 import { measuredTtftByCell, overlayCss, TTFT_BANDS, type MeasuredCell } from './matrix-overlay';
@@ -15,16 +19,22 @@ const PARALLEL_ASKS = 6;
  * through the query cache): p50 over the last 30 days of the first measured route from that region, never a
  * different number such as the latest run's. The cells already name their model and region (data attributes), so
  * the overlay is a stylesheet over them: the grid itself does not change or re-render. It takes turns with the
- * Quota overlay (both write their figure in the same corner): the matrix holds which one is on.
+ * Quota overlay (both write their figure in the same corner): the matrix holds which one is on. With team data, a
+ * "from" choice beside the toggle (the latency lab's own) colours the cells by a vantage's measurements instead.
  */
-export function MatrixTtftOverlay({ document, on, onToggle }: { document: CatalogDocument; on: boolean; onToggle(on: boolean): void }) {
+export function MatrixTtftOverlay({ document, on, onToggle, from }: { document: CatalogDocument; on: boolean; onToggle(on: boolean): void; from: VantageChoiceState }) {
   const { api } = useAtlas();
   const queryClient = useQueryClient();
-  const history = useQuery({ queryKey: ['latencyHistory', 'overlay'], queryFn: () => api.latencyHistory({ since: '30d', limit: 1000 }), enabled: on });
+  const read = { vantage: from.vantage, stamp: from.stamp };
+  const history = useQuery({
+    queryKey: ['latencyHistory', 'overlay', read.vantage, read.stamp],
+    queryFn: () => api.latencyHistory({ since: '30d', limit: 1000, ...vantageInput(read.vantage) }),
+    enabled: on,
+  });
   // The cells the history measured: only these are asked for their panel's figure.
   const candidates = useMemo(() => measuredTtftByCell(document, history.data?.runs ?? []), [document, history.data]);
   const figures = useQuery({
-    queryKey: ['latencyOverlayFigures', candidates.map((cell) => `${cell.modelId}|${cell.region}`)],
+    queryKey: ['latencyOverlayFigures', read.vantage, read.stamp, candidates.map((cell) => `${cell.modelId}|${cell.region}`)],
     enabled: on && history.isSuccess,
     queryFn: async () => {
       const found: MeasuredCell[] = [];
@@ -32,7 +42,7 @@ export function MatrixTtftOverlay({ document, on, onToggle }: { document: Catalo
       const ask = async () => {
         for (let cell = queue.shift(); cell; cell = queue.shift()) {
           const { modelId, region } = cell;
-          const routes = await queryClient.fetchQuery({ queryKey: ['bestRegions', modelId, region], queryFn: () => api.bestRegions({ modelId, fromRegion: region }) });
+          const routes = await queryClient.fetchQuery(bestRegionsQuery(api, modelId, region, read));
           const figure = cellFigure(routes, region);
           if (figure) found.push({ modelId, region, ttftP50Ms: figure.ttftP50Ms });
         }
@@ -49,6 +59,7 @@ export function MatrixTtftOverlay({ document, on, onToggle }: { document: Catalo
       <button type="button" className="ttft-toggle" aria-pressed={on} aria-label="TTFT overlay" onClick={() => onToggle(!on)} title="TTFT overlay: colour the cells by the latency lab's measured p50 time to first token over the last 30 days">
         TTFT
       </button>
+      {on && from.team.length > 0 ? <VantageSelect value={from.vantage} onChange={from.setVantage} team={from.team} label="TTFT from" /> : null}
       {on ? (
         <>
           <style>{overlayCss(cells)}</style>
@@ -58,14 +69,21 @@ export function MatrixTtftOverlay({ document, on, onToggle }: { document: Catalo
                 'Loading measurements…'
               ) : (
                 <>
-                  No cell measured in the last 30 days: <a href="#/latency">run the latency lab</a>.
+                  {from.vantage === LOCAL_VANTAGE ? (
+                    <>
+                      No cell measured in the last 30 days: <a href="#/latency">run the latency lab</a>.
+                    </>
+                  ) : (
+                    `No cell measured from ${vantageLabel(from.vantage)} in the last 30 days.`
+                  )}
                 </>
               )
             ) : (
               <>
                 <span>
                   {MEASURED_LABEL[0]!.toUpperCase()}
-                  {MEASURED_LABEL.slice(1)} ({cells.length} cells measured):
+                  {MEASURED_LABEL.slice(1)}
+                  {from.vantage === LOCAL_VANTAGE ? '' : `, from ${vantageLabel(from.vantage)}`} ({cells.length} cells measured):
                 </span>
                 {TTFT_BANDS.map((band) => (
                   <span key={band.label} className="ttft-band">

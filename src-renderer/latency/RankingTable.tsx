@@ -1,7 +1,9 @@
 import { useQuery } from '@tanstack/react-query';
 import { memo, useState } from 'react';
 import { describeAge } from '../../src-shared/describe-age';
+import { LOCAL_VANTAGE } from '../../src-shared/contract/vantage';
 import { useAtlas } from '../api/atlas-context';
+import { vantageInput, vantageLabel } from '../fleet/use-fleet';
 
 const KINDS = { 'on-demand': 'on demand', 'geo-profile': 'geo profile', 'global-profile': 'global profile' } as const;
 
@@ -24,13 +26,24 @@ function CopyButton({ text }: { text: string }) {
   );
 }
 
+export interface RankingTableProps {
+  target: string;
+  regions: string[];
+  defaultHome: string;
+  refreshKey: string | null;
+  /** Ranked by whose measurements: this machine (`local`), a team vantage, or `all` pooled. */
+  vantage: string;
+  /** Changes when a sync brings new team data. */
+  teamStamp: string | null;
+}
+
 /** The target's routes from a home region, by measured p50 TTFT, then by access type for those not measured. */
-export const RankingTable = memo(function RankingTable({ target, regions, defaultHome, refreshKey }: { target: string; regions: string[]; defaultHome: string; refreshKey: string | null }) {
+export const RankingTable = memo(function RankingTable({ target, regions, defaultHome, refreshKey, vantage, teamStamp }: RankingTableProps) {
   const { api } = useAtlas();
   const [home, setHome] = useState(defaultHome);
   const ranking = useQuery({
-    queryKey: ['rankRoutes', target, home, refreshKey],
-    queryFn: () => api.rankRoutes({ target, from: home }),
+    queryKey: ['rankRoutes', target, home, refreshKey, vantage, teamStamp],
+    queryFn: () => api.rankRoutes({ target, from: home, ...vantageInput(vantage) }),
     enabled: target.trim() !== '',
   });
   // Ages as of the answer (render stays pure); the list is fetched again after every run.
@@ -49,7 +62,9 @@ export const RankingTable = memo(function RankingTable({ target, regions, defaul
             ))}
           </select>
         </label>
-        <span className="muted">Routes measured in the last 30 days first, by p50 TTFT; then by access type.</span>
+        <span className="muted" data-testid="ranking-basis">
+          Routes measured in the last 30 days{vantage === LOCAL_VANTAGE ? '' : ` from ${vantageLabel(vantage)}`} first, by p50 TTFT; then by access type.
+        </span>
       </header>
       {!target.trim() ? <p className="lat-empty">Choose a target to rank its routes.</p> : null}
       {ranking.error ? (

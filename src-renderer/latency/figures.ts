@@ -198,10 +198,10 @@ export interface HistoryPoint {
 }
 
 /**
- * Raw samples over time as one line per route: the p50 (and p90) of each time bucket. A bucket is 1/160 of the
+ * Raw samples over time as one line per route (or per `keyOf`: the team view keys by vantage): the p50 (and p90) of each time bucket. A bucket is 1/160 of the
  * span the samples cover (at least a second), so a 10 000-sample history draws a readable line, not noise.
  */
-export function historyLines(points: SeriesPoint[], buckets = 160): Array<{ key: string; points: HistoryPoint[] }> {
+export function historyLines(points: SeriesPoint[], buckets = 160, keyOf: (point: SeriesPoint) => string = (point) => point.region): Array<{ key: string; points: HistoryPoint[] }> {
   if (points.length === 0) return [];
   let first = Infinity;
   let last = -Infinity;
@@ -209,7 +209,7 @@ export function historyLines(points: SeriesPoint[], buckets = 160): Array<{ key:
     const at = Date.parse(point.at);
     if (at < first) first = at;
     if (at > last) last = at;
-    return { at, key: point.region, value: point.value };
+    return { at, key: keyOf(point), value: point.value };
   });
   const width = Math.max(1000, (last - first) / buckets);
   const grouped = new Map<string, Map<number, number[]>>();

@@ -10,6 +10,7 @@ import { visibleText } from '../../src-shared/text/visible-text';
 import type { QuotaRouteKind } from '../../src-shared/catalog/quotas';
 import { RouteFigures, RouteFiguresNotes } from '../capacity/RouteFigures';
 import { usePrices, useQuotas } from '../capacity/use-figures';
+import type { VantageRead } from '../fleet/vantage-read';
 
 /** Escape closes a panel from anywhere inside it, after a click on "copy" too. */
 export function onPanelKey(onClose: () => void) {
@@ -49,7 +50,20 @@ export function RegionFailure({ document, region, modelId }: { document: Catalog
   );
 }
 
-export function CellPanel({ document, model, region, onClose }: { document: CatalogDocument; model: CatalogModel; region: string; onClose: () => void }) {
+export function CellPanel({
+  document,
+  model,
+  region,
+  onClose,
+  from,
+}: {
+  document: CatalogDocument;
+  model: CatalogModel;
+  region: string;
+  onClose: () => void;
+  /** Whose measurements the best routes carry (the matrix's "from" choice); this machine's by default. */
+  from?: VantageRead;
+}) {
   const state = cellState(document, model.modelId, region);
   const { route } = state;
   const ids = [...(route.onDemand ? [model.modelId] : []), ...route.geoProfiles, ...route.globalProfiles];
@@ -133,7 +147,7 @@ export function CellPanel({ document, model, region, onClose }: { document: Cata
       ) : null}
 
       <h3>Best routes from {region}</h3>
-      <BestRoutes modelId={model.modelId} region={region} />
+      <BestRoutes modelId={model.modelId} region={region} from={from} />
 
       <h3>Account access</h3>
       <Access modelId={model.modelId} region={region} />

@@ -14,6 +14,8 @@ import { MatrixAccessOverlay } from '../access/MatrixAccessOverlay';
 import { createRowsShown } from './rows-shown';
 import { createCellNotes } from './cell-notes';
 import { MatrixQuotaOverlay } from '../capacity/MatrixQuotaOverlay';
+import { useLiveWork } from '../app/live-work';
+import { useVantageChoice } from '../fleet/use-fleet';
 
 type Panel = { kind: 'cell'; modelId: string; region: string } | { kind: 'region'; region: string } | null;
 
@@ -51,6 +53,8 @@ export function MatrixPage() {
   const [rowsShown] = useState(createRowsShown);
   const [cellNotes] = useState(createCellNotes);
   const [figureOverlay, setFigureOverlay] = useState<FigureOverlay>(null);
+  // Whose measurements the TTFT overlay and the cell panel show: the latency lab's "from" choice.
+  const from = useVantageChoice(useLiveWork().fleet);
   const document = catalog.data?.document;
 
   const data = useMemo(() => (document ? buildMatrix(document, { ...filters, search: search || undefined }, view) : null), [document, filters, search, view]);
@@ -187,7 +191,7 @@ export function MatrixPage() {
         onLegend={legend}
         onExportCsv={() => download(`bedrock-matrix-${stamp}.csv`, matrixCsv(document, data), 'text/csv')}
         onExportJson={() => download(`bedrock_catalog-${stamp}.json`, `${JSON.stringify(document, null, 2)}\n`, 'application/json')}
-        extra={<MatrixTtftOverlay document={document} on={figureOverlay === 'ttft'} onToggle={(on) => setFigureOverlay(on ? 'ttft' : null)} />}
+        extra={<MatrixTtftOverlay document={document} on={figureOverlay === 'ttft'} onToggle={(on) => setFigureOverlay(on ? 'ttft' : null)} from={from} />}
       />
       {legendOpen ? (
         // The quota and access overlays' toggles end the legend row (the toolbar is full at 1280 px); closing the legend turns them off.
@@ -225,7 +229,7 @@ export function MatrixPage() {
             cellNote={cellNotes.get}
           />
         )}
-        {panelModel && panel?.kind === 'cell' ? <CellPanel document={document} model={panelModel} region={panel.region} onClose={closePanel} /> : null}
+        {panelModel && panel?.kind === 'cell' ? <CellPanel document={document} model={panelModel} region={panel.region} onClose={closePanel} from={{ vantage: from.vantage, stamp: from.stamp }} /> : null}
         {panel?.kind === 'region' ? <RegionPanel document={document} region={panel.region} onClose={closePanel} /> : null}
       </div>
     </div>

@@ -5,6 +5,8 @@ import { REGION_GROUPS } from '../../src-shared/regions';
 import { useAtlas } from '../api/atlas-context';
 import { ErrorNotice } from '../app/ErrorNotice';
 import { SsoSignIn } from '../sso/SsoSignIn';
+import { TeamDataSection } from '../fleet/TeamDataSection';
+import { FLEET_STATUS_KEY } from '../fleet/use-fleet';
 import { ApiKeySection } from './ApiKeySection';
 import { IdentitySection } from './IdentitySection';
 import './settings.css';
@@ -19,6 +21,7 @@ export function SettingsPage() {
       queryClient.setQueryData(['settings'], saved);
       void queryClient.invalidateQueries({ queryKey: ['settings', 'view'] });
       void queryClient.invalidateQueries({ queryKey: ['catalog'] });
+      void queryClient.invalidateQueries({ queryKey: FLEET_STATUS_KEY });
     },
   });
   if (view.isError) return <ErrorNotice error={view.error} />;
@@ -149,6 +152,7 @@ function SettingsForm({
         </label>
         <p className="muted">Latency runs, probes and conversations are kept in one file there; the oldest samples go beyond the limit.</p>
       </fieldset>
+      <TeamDataSection draft={draft.teamStore} saved={saved.teamStore} onDraft={(teamStore) => setDraft({ ...draft, teamStore })} />
       <fieldset>
         <legend>OpenTelemetry</legend>
         <label className="inline">

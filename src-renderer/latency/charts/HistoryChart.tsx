@@ -11,6 +11,15 @@ export interface HistoryChartProps {
   window: HistoryWindow;
   onWindow(window: HistoryWindow): void;
   theme: ChartTheme;
+  /** The vantage the samples were measured from, when not this machine: said in the description. */
+  from?: string | null;
+  /**
+   * One line per key of `keyOf` (default: per route, `point.region`), named by `lineLabel`; the description's
+   * "per route" becomes `lines` when given (the team view draws one line per vantage to a region).
+   */
+  keyOf?: (point: SeriesPoint) => string;
+  lineLabel?: (key: string) => string;
+  lines?: string;
 }
 
 const timeFormat = (span: number) => (at: number) => {
@@ -32,8 +41,8 @@ export function WindowPicker({ window, onWindow }: { window: HistoryWindow; onWi
 }
 
 /** TTFT over time, one line per route: the p50 of each time bucket of the raw samples. */
-export function HistoryChart({ points, window, onWindow, theme }: HistoryChartProps) {
-  const lines = useMemo(() => historyLines(points), [points]);
+export function HistoryChart({ points, window, onWindow, theme, from = null, keyOf, lineLabel = routeLabel, lines: linesAre = 'per route' }: HistoryChartProps) {
+  const lines = useMemo(() => historyLines(points, undefined, keyOf), [points, keyOf]);
   const span = useMemo(() => {
     const times = lines.flatMap((line) => [line.points[0]?.at ?? 0, line.points[line.points.length - 1]?.at ?? 0]);
     return times.length > 0 ? Math.max(...times) - Math.min(...times) : 0;
@@ -48,8 +57,8 @@ export function HistoryChart({ points, window, onWindow, theme }: HistoryChartPr
   return (
     <ChartFrame
       title="TTFT history"
-      description={`p50 time to first token per route over the last ${HISTORY_WINDOWS.find((option) => option.id === window)!.label}, from ${points.length} stored samples (each point: the median of its time bucket).`}
-      legend={lines.map((line, index) => ({ label: routeLabel(line.key), color: seriesColor(theme, index) }))}
+      description={`p50 time to first token ${linesAre} over the last ${HISTORY_WINDOWS.find((option) => option.id === window)!.label}, from ${points.length} stored samples${from ? ` measured from ${from}` : ''} (each point: the median of its time bucket).`}
+      legend={lines.map((line, index) => ({ label: lineLabel(line.key), color: seriesColor(theme, index) }))}
       theme={theme}
       fileName="latency-history"
       testId="chart-history"
@@ -71,7 +80,7 @@ export function HistoryChart({ points, window, onWindow, theme }: HistoryChartPr
               key={line.key}
               data={line.points}
               dataKey="p50"
-              name={routeLabel(line.key)}
+              name={lineLabel(line.key)}
               stroke={seriesColor(theme, index)}
               strokeDasharray={seriesDash(theme, index)}
               strokeWidth={2}
