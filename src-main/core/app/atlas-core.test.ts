@@ -100,10 +100,10 @@ describe('the composition root', () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'atlas-rebuild-'));
     built.length = 0;
     await setup.core.handlers.updateSettings({ dataDir }, { signal });
-    expect(built).toEqual(['history', 'playground', 'latency', 'attribution', 'telemetry']);
+    expect(built).toEqual(['history', 'playground', 'team', 'latency', 'attribution', 'monitor', 'telemetry']);
     built.length = 0;
     await setup.core.handlers.updateSettings({ awsProfile: 'other' }, { signal });
-    expect(built).toEqual(['aws', 'app', 'catalog', 'playground', 'prices', 'quotas', 'latency', 'identity', 'access', 'sso', 'usage', 'capacity', 'attribution', 'telemetry']);
+    expect(built).toEqual(['aws', 'app', 'catalog', 'playground', 'prices', 'quotas', 'team', 'latency', 'identity', 'access', 'sso', 'usage', 'capacity', 'attribution', 'monitor', 'telemetry']);
     built.length = 0;
     await setup.core.handlers.updateSettings({ theme: 'dark' }, { signal });
     expect(built).toEqual([]);
