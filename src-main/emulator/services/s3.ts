@@ -121,12 +121,12 @@ function refuseIfDenied(call: ServiceCall, target: S3Target, action: S3Action): 
 
 /** The scenario's scripted failures: the first rule that matches and has failures left. */
 function failIfScripted(call: ServiceCall, bucket: string | null, action: S3Action): void {
-  call.scenario.s3.failing.forEach((rule, index) => {
-    if (!matchesS3Rule(rule, bucket ?? '', action)) return;
-    if (rule.firstN !== undefined && call.context.state.bump(`s3:failing:${index}`) > rule.firstN) return;
+  for (const [index, rule] of call.scenario.s3.failing.entries()) {
+    if (!matchesS3Rule(rule, bucket ?? '', action)) continue;
+    if (rule.firstN !== undefined && call.context.state.bump(`s3:failing:${index}`) > rule.firstN) continue;
     if (rule.code === 'SlowDown') throw new S3Error(503, 'SlowDown', 'Please reduce your request rate.');
     throw new S3Error(500, 'InternalError', 'We encountered an internal error. Please try again.');
-  });
+  }
 }
 
 function existingBucket(call: ServiceCall, name: string): StoredBucket {
