@@ -42,7 +42,7 @@ describe('OpenTelemetry export from the desktop app (Settings)', () => {
   });
 
   it("turned on, sends each stored run's requests from this machine, naming the endpoint really called", async () => {
-    await core.handlers.updateSettings({ otlpExport: true });
+    await core.handlers.updateSettings({ otlpExport: true }, { signal: new AbortController().signal });
     const report = await runLab();
     expect(report.stored).toBe(true);
     // Closing the app sends what is left.

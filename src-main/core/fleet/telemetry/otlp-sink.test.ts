@@ -163,7 +163,7 @@ describe('the OTLP sink', () => {
       vantage: 'us-west-2/usw2-az1',
       startedAt: 1,
       finishedAt: 2,
-      run: { id: 'cycle-1', kind: 'latency', startedAt: '2026-01-01T00:00:00Z', finishedAt: null, target: null, status: 'complete', report: {} },
+      run: { id: 'cycle-1', kind: 'latency', startedAt: '2026-01-01T00:00:00Z', finishedAt: null, target: null, status: 'completed', report: {} },
       samples: [sample({ region: 'eu-west-1' }), sample({ region: 'eu-west-1' })],
       probes: [],
     };
@@ -302,7 +302,7 @@ describe('an endpoint that is away never blocks or slows measuring', () => {
       vantage: 'berlin-office',
       startedAt: 1,
       finishedAt: 2,
-      run: { id: 'during-the-hang', kind: 'latency', startedAt: '2026-01-01T00:00:00Z', finishedAt: null, target: null, status: 'complete', report: {} },
+      run: { id: 'during-the-hang', kind: 'latency', startedAt: '2026-01-01T00:00:00Z', finishedAt: null, target: null, status: 'completed', report: {} },
       samples: Array.from({ length: 10_000 }, () => sample()),
       probes: [],
     });
