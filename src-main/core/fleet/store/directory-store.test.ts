@@ -1,11 +1,12 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { chmod, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
-import { createStoreSink } from './store-sink';
+import { parseStoreLocation } from './layout';
+import { createStoreSink, spoolDirectoryFor } from './store-sink';
 import { fleetCycle } from './testing/cycles';
 import { duckdbQuery } from './testing/duckdb-query';
 
@@ -213,6 +214,30 @@ describe('the store in a directory', () => {
     expect(restarted.status()).toMatchObject({ written: 2, pending: 0, dropped: 2, lastError: null });
     expect(filesUnder(join(store, 'runs'))).toEqual(['vantage=berlin/date=2026-12-05/full-3.parquet', 'vantage=berlin/date=2026-12-05/full-4.parquet']);
     await restarted.close();
+  });
+
+  it('drops and counts a spool file that is not one (truncated, foreign, pointing outside the store), and sends the others', async () => {
+    const { store, spoolDir } = freshStore();
+    writeFileSync(store, 'away');
+    const first = createStoreSink({ location: store, region: 'us-east-1', spoolDir });
+    await first.write(fleetCycle({ runId: 'kept-1', vantage: 'berlin', startedAt: START }));
+    await first.close();
+    const spool = spoolDirectoryFor(spoolDir, parseStoreLocation(store));
+    const [spooled = ''] = (await readdir(spool)).filter((name) => name.endsWith('.cycle'));
+    const whole = readFileSync(join(spool, spooled));
+    await writeFile(join(spool, '000000000000001-000000-truncated.cycle'), whole.subarray(0, whole.length - 10));
+    await writeFile(join(spool, '000000000000002-000000-foreign.cycle'), 'PAR1 not a spool file');
+    const header = JSON.stringify({ runId: 'escape', samples: 0, parts: [{ key: '../../outside.parquet', length: 4 }] });
+    await writeFile(join(spool, '000000000000003-000000-escape.cycle'), `bedrock-atlas spool 1\n${header}\nPAR1`);
+
+    await rm(store);
+    const next = createStoreSink({ location: store, region: 'us-east-1', spoolDir });
+    expect(next.status()).toMatchObject({ pending: 4, dropped: 0 });
+    await next.flush();
+    expect(next.status()).toMatchObject({ written: 1, pending: 0, dropped: 3, lastError: null });
+    expect(filesUnder(join(store, 'runs'))).toEqual(['vantage=berlin/date=2026-12-05/kept-1.parquet']);
+    expect(existsSync(join(store, '..', '..', 'outside.parquet'))).toBe(false);
+    await next.close();
   });
 
   it('never shows a torn part: a killed write\'s temporary file is skipped by readers and swept by the next write', async () => {

@@ -1,7 +1,7 @@
 import type { DuckDBAppender, DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { removeStaleTemporaries, temporaryPathFor } from '../../storage/atomic-write';
 import type { FleetCycle } from '../cycle';
 import { partitionDate, partKey, runIdProblem, vantageNameProblem } from './layout';
 import { STORE_TABLES, type CellValue, type StoreColumn, type StoreColumnType, type StoreTable, type StoreTableName } from './schema';
@@ -82,7 +82,11 @@ export class ParquetEncoder {
   private open() {
     this.live ??= (async () => {
       const module = await duckdb();
-      const instance = await module.DuckDBInstance.create(':memory:');
+      await mkdir(this.scratchDir, { recursive: true });
+      // Scratch files a killed process left behind.
+      for (const table of STORE_TABLES) await removeStaleTemporaries(join(this.scratchDir, `${table.name}.parquet`));
+      // Should a cycle ever be larger than memory, DuckDB spills to the data directory, not to a read-only root.
+      const instance = await module.DuckDBInstance.create(':memory:', { temp_directory: this.scratchDir });
       return { module, instance, connection: await instance.connect() };
     })();
     // A database that failed to start is started again for the next cycle.
@@ -129,7 +133,7 @@ export class ParquetEncoder {
       appender.closeSync();
     }
     await mkdir(this.scratchDir, { recursive: true });
-    const scratch = join(this.scratchDir, `${table.name}.${process.pid}.${randomBytes(4).toString('hex')}.parquet.tmp`);
+    const scratch = temporaryPathFor(join(this.scratchDir, `${table.name}.parquet`));
     try {
       await connection.run('copy (select * from ' + name + ') to $1 (format parquet)', [scratch]);
       return await readFile(scratch);
