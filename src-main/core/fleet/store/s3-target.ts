@@ -7,7 +7,7 @@ import type { StoreTarget } from './target';
  * A store under an S3 prefix. Each part is one PutObject with the whole Parquet file as its body: S3 stores an
  * object whole or not at all (an upload cut off mid-body stores nothing), and a part's key is its run id, so an
  * upload tried again replaces its own object. The client is the pool's (credentials, `AWS_ENDPOINT_URL_S3` and
- * `--endpoint-url` resolved as for every other call); the bucket is called in `region` (`--region` or
+ * `--endpoint-url` resolved as for every other call); the bucket is called in `region` (the monitor's
  * AWS_REGION), which must be the bucket's own: S3 refuses a request signed for another region.
  */
 
@@ -25,8 +25,8 @@ export class S3StoreError extends Error {
 const FIX: Record<string, string> = {
   AccessDenied: 'allow s3:PutObject on the store prefix to the role the monitor runs as',
   NoSuchBucket: 'create the bucket, or point the store at one that exists',
-  AuthorizationHeaderMalformed: 'set --region (or AWS_REGION) to the bucket\'s region',
-  PermanentRedirect: 'set --region (or AWS_REGION) to the bucket\'s region',
+  AuthorizationHeaderMalformed: 'set AWS_REGION to the bucket\'s region',
+  PermanentRedirect: 'set AWS_REGION to the bucket\'s region',
   InvalidAccessKeyId: 'check the AWS credentials the monitor runs with',
   SignatureDoesNotMatch: 'check the AWS credentials the monitor runs with',
   ExpiredToken: 'refresh the AWS credentials the monitor runs with',

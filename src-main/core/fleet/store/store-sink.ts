@@ -22,7 +22,7 @@ export interface StoreSinkOptions {
   location: string | StoreLocation;
   /** The app's client pool: required for an S3 store. */
   pool?: AwsClientPool;
-  /** The region the bucket is called in (`--region` / AWS_REGION): the bucket's own. */
+  /** The region the bucket is called in (the monitor takes AWS_REGION): the bucket's own. */
   region: string;
   /** The spool, in the data directory: each store location gets a folder of its own under it. */
   spoolDir: string;
