@@ -26,7 +26,7 @@ const run = (vantage: string, p50: number): HistoryRun => ({
   vantage,
   regions: { 'us-east-1': { samples: 8, ttftMs: stats(p50), e2eMs: null, outputTokensPerSecond: null } },
 });
-const routes = (p50: number): RankedRoute[] => [{ invokeId: HAIKU, callRegion: 'us-east-1', kind: 'on-demand', rank: 1, reason: 'on demand here', measured: { ttftP50Ms: p50, samples: 24, measuredAt: '2026-12-06T01:00:00.000Z' } }];
+const routes = (p50: number): RankedRoute[] => [{ invokeId: HAIKU, callRegion: 'us-east-1', kind: 'on-demand', destinations: ['us-east-1'], rank: 1, reason: 'on demand here', measured: { ttftP50Ms: p50, samples: 24, measuredAt: '2026-12-06T01:00:00.000Z' } }];
 
 function setUp(status = SYNCED) {
   const fake = fakeClient({
