@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
-import { cleanup, render, screen } from '@testing-library/react';
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_SETTINGS } from '../../src-shared/contract';
+import { DEFAULT_SETTINGS, type Settings } from '../../src-shared/contract';
 import { fakeClient } from '../testing/fake-client';
 import { SettingsPage } from './SettingsPage';
 
@@ -24,5 +24,20 @@ describe('the Settings page', () => {
     render(<SettingsPage />, { wrapper });
     await screen.findByRole('heading', { name: 'Settings' });
     expect(screen.queryByTestId('settings-file-problems')).toBeNull();
+  });
+
+  it('leaves OpenTelemetry export off until the box is ticked, and then saves it on', async () => {
+    const saved: Settings[] = [];
+    const { wrapper } = fakeClient({
+      getSettingsView: async () => ({ settings: DEFAULT_SETTINGS, commandLine: [], problems: [], keptAside: null }),
+      updateSettings: async (next) => (saved.push(next as Settings), next as Settings),
+    });
+    render(<SettingsPage />, { wrapper });
+    const box = await screen.findByRole<HTMLInputElement>('checkbox', { name: /Export measurements as OpenTelemetry metrics/ });
+    expect(box.checked).toBe(false);
+    fireEvent.click(box);
+    fireEvent.submit(box.form!);
+    await waitFor(() => expect(saved).toHaveLength(1));
+    expect(saved[0]?.otlpExport).toBe(true);
   });
 });

@@ -63,10 +63,10 @@ function endpointUrl(env: Environment): string {
     url = new URL(specific ? raw : `${raw.endsWith('/') ? raw : `${raw}/`}v1/metrics`);
   } catch {
     // The value is not quoted: an endpoint may carry a token in its query.
-    throw new OtlpConfigError(`${name} is not a URL (for example http://collector:4318); OpenTelemetry export is off.`);
+    throw new OtlpConfigError(`${name} is not a URL (for example http://collector:4318).`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new OtlpConfigError(`${name} must be an http:// or https:// URL (the OTLP/HTTP exporter); OpenTelemetry export is off.`);
+    throw new OtlpConfigError(`${name} must be an http:// or https:// URL (the OTLP/HTTP exporter).`);
   }
   return url.href;
 }
