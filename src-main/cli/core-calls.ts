@@ -14,7 +14,7 @@ import { UsageError } from './io';
 export type FlagNames = Record<string, string>;
 
 /** A refusal of what the user asked for, not a failure of the service: exit 2. */
-const USAGE_CODES = new Set(['UNKNOWN_TARGET', 'CONFIRMATION_REQUIRED', 'INVALID_ARGUMENT', 'INVALID_SETTINGS']);
+export const USAGE_CODES: ReadonlySet<string> = new Set(['UNKNOWN_TARGET', 'CONFIRMATION_REQUIRED', 'INVALID_ARGUMENT', 'INVALID_SETTINGS']);
 
 export class CliError extends Error {
   constructor(

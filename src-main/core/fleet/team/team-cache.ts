@@ -45,9 +45,12 @@ export class TeamCache {
     readonly location: string,
   ) {}
 
-  /** One directory per store location under `<data dir>/team-store/`, so switching stores keeps each one's cache. */
-  static forLocation(dataDir: string, location: string): TeamCache {
-    const id = createHash('sha256').update(location).digest('hex').slice(0, 16);
+  /**
+   * One directory per store location under `<data dir>/team-store/`, so switching stores keeps each one's cache; a
+   * directory read in place has a manifest of its own (its parts stay in the store).
+   */
+  static forLocation(dataDir: string, location: string, mode: 'copy' | 'in-place' = 'copy'): TeamCache {
+    const id = createHash('sha256').update(mode === 'copy' ? location : `${mode} ${location}`).digest('hex').slice(0, 16);
     return new TeamCache(join(dataDir, 'team-store', id), location);
   }
 

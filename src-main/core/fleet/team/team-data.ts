@@ -47,8 +47,6 @@ export interface TeamDataOptions {
   /** The region an S3 store is asked in first (a bucket elsewhere names its own). */
   region: () => string;
   emit: (event: AtlasEvent) => void;
-  /** A directory store is read where it is, not copied (the CLI's --store DIR). */
-  readInPlace?: boolean;
   /** Keys per ListObjectsV2 page (tests). */
   s3PageSize?: number;
 }
@@ -65,8 +63,18 @@ export class TeamData {
   private running: { promise: Promise<FleetSyncResult>; abort: AbortController } | null = null;
   private privateEngine: Promise<HistoryDatabase> | null = null;
   private closed = false;
+  private inPlace = false;
 
   constructor(private readonly options: TeamDataOptions) {}
+
+  /**
+   * Reads a directory store where it is from now on, without copying its parts (the CLI's one-shot `--store DIR`).
+   * Its manifest is kept apart from the copying cache's, so the app never reads a part in place it meant to keep.
+   */
+  readDirectoryInPlace(): void {
+    this.inPlace = true;
+    this.opened = null;
+  }
 
   /** The store in force, with its cache; re-read when the setting changed. */
   private current(): Opened | null {
@@ -75,14 +83,15 @@ export class TeamData {
     if (this.opened?.text === text) return this.opened;
     const parsed = parseStoreLocation(text);
     if ('error' in parsed) throw new TeamStoreNotSetError(`The team store "${text}" is not usable: ${parsed.error}.`);
-    const cache = TeamCache.forLocation(this.options.dataDir(), formatStoreLocation(parsed));
+    const inPlace = this.inPlace && parsed.kind === 'directory';
+    const cache = TeamCache.forLocation(this.options.dataDir(), formatStoreLocation(parsed), inPlace ? 'in-place' : 'copy');
     this.opened = { text, location: parsed, cache, manifest: cache.load() };
     return this.opened;
   }
 
   private source(opened: Opened): StoreSource {
     return opened.location.kind === 'directory'
-      ? directorySource(opened.location.path, { readInPlace: this.options.readInPlace })
+      ? directorySource(opened.location.path, { readInPlace: this.inPlace })
       : s3Source(opened.location, { pool: this.options.pool, region: this.options.region(), pageSize: this.options.s3PageSize });
   }
 
