@@ -42,7 +42,7 @@ export interface AtlasEvents {
   'attribution.progress': AttributionJob;
   /** A team-store sync listed a page or finished a part (counts so far). */
   'fleet.sync.progress': FleetSyncProgress;
-  /** The team data changed: a sync ended (or the store setting changed); what `fleetStatus` answers now. */
+  /** The team data changed: a sync ended (completed, partial, cancelled or unreachable); what `fleetStatus` answers now. */
   'fleet.status': FleetStatus;
 }
 
