@@ -6,6 +6,9 @@ import type { FleetSyncProgress } from '../../../../src-shared/contract/fleet';
 import type { AtlasEvent } from '../../../../src-shared/events';
 import { AwsClientPool } from '../../aws/client-pool';
 import { openHistoryDatabase, type HistoryDatabase } from '../../storage/history-database';
+import { ParquetEncoder } from '../store/parquet-writer';
+import { directoryTarget } from '../store/local-target';
+import { fleetCycle } from '../store/testing/cycles';
 import { ttftByVantage } from './query';
 import { TeamData, UnknownVantageError } from './team-data';
 import { samplesAround, samplesKey, TEST_MODEL, writeDirectoryParts } from './testing/test-store';
@@ -144,5 +147,42 @@ describe('team data from a directory store', () => {
     const series = await team.series({ target: TEST_MODEL, metric: 'ttftMs' }, 'berlin');
     expect(series).toHaveLength(5);
     expect(new Set(series.map((point) => point.vantage))).toEqual(new Set(['berlin']));
+  });
+});
+
+describe('what the monitor\'s own writer wrote', () => {
+  it('is read as written: its samples and runs by vantage, its probes left in the store', async () => {
+    const { team, store } = await harness();
+    const scratch = await mkdtemp(join(tmpdir(), 'team-writer-'));
+    const encoder = new ParquetEncoder(scratch);
+    const target = directoryTarget(store);
+    const cycles = [
+      fleetCycle({ runId: 'cycle-fra-1', vantage: 'eu-central-1-ecs', startedAt: NOW - 2 * DAY, probes: 2, samples: [{ ttftMs: 300 }, { ttftMs: 320 }, { ttftMs: 340 }] }),
+      fleetCycle({ runId: 'cycle-pdx-1', vantage: 'us-west-2-lambda', startedAt: NOW - DAY, samples: [{ ttftMs: 80 }, { ttftMs: 100 }, { errorClass: 'throttled' }] }),
+    ];
+    try {
+      for (const cycle of cycles) for (const part of await encoder.encode(cycle)) await target.put(part.key, part.bytes);
+    } finally {
+      await encoder.close();
+      await rm(scratch, { recursive: true, force: true });
+    }
+    // Five parts in the store; the probes part is read by no view, so four are listed.
+    expect(await team.sync()).toMatchObject({ status: 'completed', listed: 4, downloaded: 4 });
+    const { engine, parts, scope } = await team.scope('all');
+    const cells = await ttftByVantage(engine, parts, { targets: ['amazon.nova-lite-v1:0'], since: null, includeLocal: scope.includeLocal });
+    expect(cells.map(({ vantage, samples, p50Ms }) => [vantage, samples, p50Ms])).toEqual([
+      ['eu-central-1-ecs', 3, 320],
+      ['us-west-2-lambda', 2, 90],
+    ]);
+    const runs = await team.runs({ limit: 10 }, 'all');
+    expect(runs.map((run) => [run.id, run.vantage, run.status, run.target])).toEqual([
+      ['cycle-pdx-1', 'us-west-2-lambda', 'completed', 'amazon.nova-lite-v1:0'],
+      ['cycle-fra-1', 'eu-central-1-ecs', 'completed', 'amazon.nova-lite-v1:0'],
+    ]);
+    expect((await team.status()).vantages.map((vantage) => [vantage.name, vantage.samples, vantage.runs])).toEqual([
+      ['local', 0, 0],
+      ['eu-central-1-ecs', 3, 1],
+      ['us-west-2-lambda', 3, 1],
+    ]);
   });
 });
