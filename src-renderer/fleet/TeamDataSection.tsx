@@ -107,7 +107,7 @@ function TeamDataStatus({ status }: { status: FleetStatus }) {
 /** A store with many bad parts names the first few, and counts the rest. */
 const PROBLEMS_SHOWN = 8;
 
-/** Each problem named with its part, so a corrupt or newer part can be found in the store. */
+/** Each problem named with its part (unless its message names it already), so a corrupt or newer part can be found in the store. */
 export function Problems({ problems }: { problems: readonly FleetProblem[] }) {
   if (problems.length === 0) return null;
   const shown = problems.slice(0, PROBLEMS_SHOWN);
@@ -116,7 +116,7 @@ export function Problems({ problems }: { problems: readonly FleetProblem[] }) {
       {shown.map((problem, index) => (
         <li key={`${problem.kind} ${problem.part ?? ''} ${index}`}>
           <strong>{PROBLEM_TITLE[problem.kind]}</strong>
-          {problem.part ? (
+          {problem.part && !problem.message.includes(problem.part) ? (
             <>
               {' '}
               <code>{problem.part}</code>

@@ -103,6 +103,7 @@ export const HistorySection = memo(function HistorySection({ target, theme, refr
           <WindowPicker window={window} onWindow={setWindow} />
         </div>
       )}
+      {vantage === LOCAL_VANTAGE ? null : <p className="muted">The hours of the week and the load runs below are this machine’s own.</p>}
       <TimeOfDaySection target={target} refreshKey={refreshKey} />
       <LoadRunsList refreshKey={refreshKey} onOpen={onOpenLoadRun} />
     </section>

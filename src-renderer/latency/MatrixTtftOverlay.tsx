@@ -59,39 +59,38 @@ export function MatrixTtftOverlay({ document, on, onToggle, from }: { document: 
       <button type="button" className="ttft-toggle" aria-pressed={on} aria-label="TTFT overlay" onClick={() => onToggle(!on)} title="TTFT overlay: colour the cells by the latency lab's measured p50 time to first token over the last 30 days">
         TTFT
       </button>
-      {on && from.team.length > 0 ? <VantageSelect value={from.vantage} onChange={from.setVantage} team={from.team} label="TTFT from" /> : null}
       {on ? (
         <>
           <style>{overlayCss(cells)}</style>
-          <div className="ttft-overlay-legend" role="status" data-testid="ttft-overlay-legend">
-            {cells.length === 0 ? (
-              pending ? (
-                'Loading measurements…'
+          {/* The "from" choice opens the legend (the toolbar is full at 1280 px): next in the tab order after the toggle. */}
+          <div className="ttft-overlay-legend">
+            {from.team.length > 0 ? <VantageSelect value={from.vantage} onChange={from.setVantage} team={from.team} label="TTFT from" /> : null}
+            <span className="ttft-overlay-reading" role="status" data-testid="ttft-overlay-legend">
+              {cells.length === 0 ? (
+                pending ? (
+                  'Loading measurements…'
+                ) : from.vantage === LOCAL_VANTAGE ? (
+                  <>
+                    No cell measured in the last 30 days: <a href="#/latency">run the latency lab</a>.
+                  </>
+                ) : (
+                  `No cell measured from ${vantageLabel(from.vantage)} in the last 30 days.`
+                )
               ) : (
                 <>
-                  {from.vantage === LOCAL_VANTAGE ? (
-                    <>
-                      No cell measured in the last 30 days: <a href="#/latency">run the latency lab</a>.
-                    </>
-                  ) : (
-                    `No cell measured from ${vantageLabel(from.vantage)} in the last 30 days.`
-                  )}
-                </>
-              )
-            ) : (
-              <>
-                <span>
-                  {MEASURED_LABEL[0]!.toUpperCase()}
-                  {MEASURED_LABEL.slice(1)}
-                  {from.vantage === LOCAL_VANTAGE ? '' : `, from ${vantageLabel(from.vantage)}`} ({cells.length} cells measured):
-                </span>
-                {TTFT_BANDS.map((band) => (
-                  <span key={band.label} className="ttft-band">
-                    <span className="ttft-swatch" style={{ background: band.color }} aria-hidden /> {band.label}
+                  <span>
+                    {MEASURED_LABEL[0]!.toUpperCase()}
+                    {MEASURED_LABEL.slice(1)}
+                    {from.vantage === LOCAL_VANTAGE ? '' : `, from ${vantageLabel(from.vantage)}`} ({cells.length} cells measured):
                   </span>
-                ))}
-              </>
-            )}
+                  {TTFT_BANDS.map((band) => (
+                    <span key={band.label} className="ttft-band">
+                      <span className="ttft-swatch" style={{ background: band.color }} aria-hidden /> {band.label}
+                    </span>
+                  ))}
+                </>
+              )}
+            </span>
           </div>
         </>
       ) : null}
