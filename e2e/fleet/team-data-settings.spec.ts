@@ -121,6 +121,8 @@ test('a directory store: synced from Settings with its progress, its vantages by
     // "from": a vantage by keyboard; the ranking and the history read it.
     const from = page.getByTestId('fleet-from').getByLabel('From');
     await from.focus();
+    await page.keyboard.press('ArrowDown');
+    await expect(page.getByTestId('ranking-basis')).toContainText('from berlin-office');
     await from.selectOption('ecs-us-west-2');
     await expect(page.getByTestId('ranking-basis')).toContainText('from ecs-us-west-2');
     await expect(page.getByTestId('chart-history')).toBeVisible({ timeout: 30_000 });
@@ -142,6 +144,22 @@ test('a directory store: synced from Settings with its progress, its vantages by
     await expect(page.getByLabel('TTFT from')).toHaveValue('ecs-us-west-2');
     await expect(page.getByTestId('ttft-overlay-legend')).toContainText('from ecs-us-west-2');
     await shot(page, 'matrix-ttft-from-vantage-dark-1280');
+
+    // A store that is not there: the sync says so, Settings and the lab name the problem.
+    await nav.getByRole('link', { name: 'Settings' }).click();
+    await section.getByLabel('Location').fill(`${store}-gone`);
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect(section.getByRole('button', { name: 'Sync now' })).toBeEnabled();
+    await section.getByRole('button', { name: 'Sync now' }).click();
+    await expect(section.getByTestId('fleet-last-sync')).toContainText('The store could not be listed', { timeout: 30_000 });
+    await expect(section.getByTestId('team-problems')).toContainText('Store unreachable');
+    await section.evaluate((node) => node.scrollIntoView({ block: 'start' }));
+    await shot(page, 'settings-team-data-unreachable-dark-1280');
+    await nav.getByRole('link', { name: 'Latency' }).click();
+    await expect(page.getByTestId('fleet-unreachable')).toContainText('could not be read');
+    await expect(page.getByTestId('by-vantage-empty')).toContainText('no team vantage is synced yet');
+    await atTop(page, 'fleet-from', '.lat-page');
+    await shot(page, 'latency-unreachable-dark-1280');
   } finally {
     // The worker's host serves later specs: no team store for them.
     await nav.getByRole('link', { name: 'Settings' }).click();

@@ -81,8 +81,10 @@ function ByVantage({ answer, show, window, teamCount }: { answer: TtftByVantage;
     return (
       <>
         <p className="lat-empty" data-testid="by-vantage-empty">
-          No samples of <code>{answer.target}</code> in the last {window}, from this machine or from {teamCount === 1 ? 'the team’s vantage' : `any of the team’s ${teamCount} vantages`}.{' '}
-          {teamCount === 0 ? 'Sync the store once a monitor has written to it.' : 'A monitor measures it once its config names it as a target.'}
+          No samples of <code>{answer.target}</code> in the last {window}
+          {teamCount === 0
+            ? ' from this machine, and no team vantage is synced yet: sync the store once a monitor has written to it.'
+            : `, from this machine or from ${teamCount === 1 ? 'the team’s vantage' : `any of the team’s ${teamCount} vantages`}. A monitor measures it once its config names it as a target.`}
         </p>
         <Problems problems={answer.problems} />
       </>

@@ -36,7 +36,7 @@ export function describeSyncResult(result: FleetSyncResult): string {
     case 'cancelled':
       return `Cancelled: ${counts}. The parts downloaded before the cancel are kept.`;
     case 'unreachable':
-      return 'The store could not be listed: the data synced before stays readable.';
+      return 'The store could not be listed (the problem is named below): any data synced before stays readable.';
   }
 }
 
