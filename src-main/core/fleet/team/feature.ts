@@ -38,8 +38,9 @@ export const teamFeature = defineFeature({
       ttftByVantage: async ({ target, since = DEFAULT_TEAM_WINDOW, regions, includeLocal }) => {
         const model = getModel((await catalog.get()).document, target);
         const targets = model && model.modelId !== target ? [target, model.modelId] : [target];
-        const { engine, parts, scope } = await team.scope('all');
-        const cells = await ttftByVantage(engine, parts, { targets, since: sinceInstant(since), regions, includeLocal: includeLocal && scope.includeLocal });
+        const cells = await team.query('all', (engine, parts, scope) =>
+          ttftByVantage(engine, parts, { targets, since: sinceInstant(since), regions, includeLocal: includeLocal && scope.includeLocal }),
+        );
         return {
           target,
           modelId: model?.modelId ?? null,

@@ -17,19 +17,20 @@ const firstLine = (text: string) => text.split('\n')[0] ?? text;
 
 export async function inspectPart(engine: HistoryStatements, file: string, key: string, knownVersion: number): Promise<PartCheck> {
   let rows: number;
-  let hasVersion: boolean;
+  let version: number | null = null;
   try {
+    // The footer: every column chunk, with the writer's statistics (schema_version's maximum among them).
+    const chunks = await engine.all<{ path_in_schema: string; stats_max_value: string | null }>('select path_in_schema, stats_max_value from parquet_metadata($1)', [file]);
     // Every column of every row group: DuckDB checks a page when it reads it, and only then.
     const [counted] = await engine.all<{ n: bigint }>('select count(*) as n, min(hash(columns(*))) from read_parquet($1)', [file]);
     rows = Number(counted?.n ?? 0);
-    const columns = await engine.all<{ name: string }>('select name from parquet_schema($1)', [file]);
-    hasVersion = columns.some((column) => column.name === 'schema_version');
+    for (const chunk of chunks) {
+      const written = chunk.path_in_schema === 'schema_version' && chunk.stats_max_value !== null ? Number(chunk.stats_max_value) : NaN;
+      if (Number.isInteger(written)) version = Math.max(version ?? written, written);
+    }
   } catch (error) {
     return { state: 'corrupt', message: `${key} is not readable Parquet (${firstLine((error as Error).message)}); it is skipped until the store holds a new version of it.` };
   }
-  if (!hasVersion) return { state: 'ok', schemaVersion: null, rows };
-  const [row] = await engine.all<{ version: number | null }>('select max(schema_version)::integer as version from read_parquet($1)', [file]);
-  const version = row?.version ?? null;
   if (version !== null && version > knownVersion) {
     return {
       state: 'newer-schema',

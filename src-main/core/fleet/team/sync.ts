@@ -97,6 +97,8 @@ export async function syncStore(options: SyncStoreOptions): Promise<SyncOutcome>
       if (!inPlace) {
         await mkdir(dirname(destination), { recursive: true, mode: 0o700 });
         bytes = await source.fetch(part, temporary, signal);
+        // A body cut short (a connection dropped mid-download) is a failed download, not a corrupt part.
+        if (bytes !== part.size) throw new Error(`${part.key} arrived incomplete (${bytes} of ${part.size} bytes).`);
       }
       const check = await inspectPart(engine, temporary, part.key, options.knownSchemaVersion);
       if (check.state === 'corrupt') {

@@ -135,6 +135,22 @@ describe('team data from a directory store', () => {
     expect(status.vantages.find((vantage) => vantage.name === 'berlin')?.samples).toBe(5);
   });
 
+  it('skips and names a part that fails under a query (a file read in place gone since the sync), and answers from the rest', async () => {
+    const { team, store } = await harness();
+    team.readDirectoryInPlace();
+    const keys = await writeDirectoryParts(store, [
+      { vantage: 'berlin', runId: 'run-b1', startedAt: NOW, samples: samplesAround('eu-central-1', 120) },
+      { vantage: 'oregon', runId: 'run-o1', startedAt: NOW, samples: samplesAround('eu-central-1', 260) },
+    ]);
+    expect(await team.sync()).toMatchObject({ status: 'completed', downloaded: 4, bytes: 0 });
+    const gone = keys.find((key) => key.startsWith('samples/vantage=oregon'))!;
+    await rm(join(store, ...gone.split('/')));
+
+    const cells = await team.query('all', (engine, parts, scope) => ttftByVantage(engine, parts, { targets: [TEST_MODEL], since: null, includeLocal: scope.includeLocal }));
+    expect(cells.map((cell) => cell.vantage)).toEqual(['berlin']);
+    expect((await team.status()).problems).toEqual([expect.objectContaining({ kind: 'corrupt', part: gone, message: expect.stringContaining('could not be read') })]);
+  });
+
   it('refuses a vantage no part holds, naming the known ones', async () => {
     const { team, store } = await harness();
     await writeDirectoryParts(store, [{ vantage: 'berlin', runId: 'run-b1', startedAt: NOW, samples: samplesAround('eu-central-1', 120) }]);

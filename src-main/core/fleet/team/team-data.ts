@@ -181,6 +181,37 @@ export class TeamData {
   }
 
   /**
+   * Runs a query over the parts in scope. A part that fails under it (pages the sync's check could not see, a file
+   * read in place that went away) is named by DuckDB's error: it is marked corrupt, said in the status, and the query
+   * runs again without it. An error that names no part is the query's own and is passed on.
+   */
+  async query<T>(vantage: string, run: (engine: HistoryDatabase, parts: TeamParts, scope: VantageScope) => Promise<T>): Promise<T> {
+    for (;;) {
+      const { engine, parts, scope } = await this.scope(vantage);
+      try {
+        return await run(engine, parts, scope);
+      } catch (error) {
+        if (!(await this.markFailedPart((error as Error).message, [...parts.samples, ...parts.runs]))) throw error;
+      }
+    }
+  }
+
+  /** Marks the part a failed query's error names as corrupt; true when the query should run again without it. */
+  private async markFailedPart(message: string, files: string[]): Promise<boolean> {
+    const opened = this.current();
+    const file = files.find((candidate) => message.includes(candidate));
+    if (!opened || !file) return false;
+    const manifest = await opened.manifest;
+    const part = Object.values(manifest.parts).find((candidate) => candidate.file === file);
+    // Another query met the same part first and marked it: this one runs again too.
+    if (!part) return !readableFiles(manifest).samples.includes(file) && !readableFiles(manifest).runs.includes(file);
+    part.check = { state: 'corrupt', message: `${part.key} could not be read (${message.split('\n')[0]}); it is skipped until the store holds a new version of it.` };
+    part.file = null;
+    await opened.cache.save(manifest).catch(() => undefined);
+    return true;
+  }
+
+  /**
    * What the ranking and the matrix's cell panel read for a vantage: p50 TTFT per route (history's `measured`). An
    * unknown vantage is refused here, before the ranking would read it as "not measured".
    */
@@ -188,8 +219,7 @@ export class TeamData {
     await this.checkVantage(vantage);
     return {
       measured: async (modelId, sinceMs) => {
-        const { engine, parts, scope } = await this.scope(vantage);
-        return measuredRoutes(engine, parts, scope, modelId, sinceMs);
+        return this.query(vantage, (engine, parts, scope) => measuredRoutes(engine, parts, scope, modelId, sinceMs));
       },
     };
   }
@@ -197,21 +227,17 @@ export class TeamData {
   /** Runs of a vantage (or all), newest first, each naming its vantage: latencyHistory with a vantage. */
   async runs(query: { target?: string; regions?: string[]; since?: string; limit: number }, vantage: string): Promise<HistoryRun[]> {
     const since = sinceInstant(query.since);
-    const { engine, parts, scope } = await this.scope(vantage);
-    return vantageRuns(engine, parts, scope, { ...query, since });
+    return this.query(vantage, (engine, parts, scope) => vantageRuns(engine, parts, scope, { ...query, since }));
   }
 
   /** Samples of a metric over time for a vantage (or all), each point naming its vantage: latencySeries with a vantage. */
   async series(query: { target: string; regions?: string[]; since?: string; metric: SeriesQuery['metric'] }, vantage: string): Promise<SeriesPoint[]> {
     const since = sinceInstant(query.since);
-    const { engine, parts, scope } = await this.scope(vantage);
-    return vantageSeries(engine, parts, scope, { ...query, since });
+    return this.query(vantage, (engine, parts, scope) => vantageSeries(engine, parts, scope, { ...query, since }));
   }
 
   async vantages(): Promise<FleetVantage[]> {
-    const { engine, includeLocal } = await this.engineWithLocal();
-    const parts = await this.parts();
-    const summaries = await vantageSummaries(engine, parts, includeLocal);
+    const summaries = await this.query(ALL_VANTAGES, (engine, parts, scope) => vantageSummaries(engine, parts, scope.includeLocal));
     const opened = this.current();
     const partsPer = new Map<string, number>();
     for (const part of Object.values(opened ? (await opened.manifest).parts : {})) {
