@@ -2,13 +2,18 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { S3 } from '../../core/aws/services';
+import { parseScenario } from '../../emulator/scenario';
 import { emulatorPerFile } from '../../testing/emulator-per-file';
-import { samplesAround, TEST_MODEL, writeDirectoryParts } from '../../core/fleet/team/testing/test-store';
+import { poolPerFile } from '../../testing/pool-per-file';
+import { encodeParts, samplesAround, TEST_MODEL, writeDirectoryParts } from '../../core/fleet/team/testing/test-store';
 import { freshHomeEnv, runCli } from '../testing/run-cli';
 
 /** `history` and `rank` with --store and --vantage, as a user runs them: the real CLI over a directory store. */
 
 const emulator = emulatorPerFile();
+const pool = poolPerFile(emulator, 'AKIDTEAMCLI');
 const NOW = Date.now();
 let store: string;
 let env: Record<string, string>;
@@ -66,5 +71,28 @@ describe('bedrock-atlas history and rank with a team store', () => {
     const badStore = await cli(['history', '--store', 'ftp://example.com/x']);
     expect(badStore.code).toBe(2);
     expect(badStore.stderr).toContain('--store: Only a directory or s3://bucket/prefix can be a team store, not ftp://');
+  });
+});
+
+describe('bedrock-atlas history with an S3 team store', () => {
+  it('syncs the prefix, reads it, and when S3 then denies the listing says so and still reads what it synced', async () => {
+    emulator.setScenario(parseScenario({ s3: { buckets: ['team-latency'] } }));
+    const client = await pool().client(S3, 'us-east-1');
+    for (const [key, bytes] of await encodeParts({ vantage: 'sydney', runId: 'run-sydney-1', startedAt: NOW, samples: samplesAround('ap-southeast-2', 35) })) {
+      await client.send(new PutObjectCommand({ Bucket: 'team-latency', Key: `fleet/${key}`, Body: bytes }));
+    }
+    const home = freshHomeEnv();
+    const s3cli = (args: string[]) => runCli([...args, '--endpoint-url', emulator.url, '--cache-mode', 'none'], { env: home });
+    const synced = await s3cli(['history', '--store', 's3://team-latency/fleet', '--vantage', 'sydney', '--json']);
+    expect(synced.code).toBe(0);
+    expect(synced.stderr).toContain('Team store s3://team-latency/fleet: 2 parts listed, 2 downloaded, 0 unchanged.');
+    expect(JSON.parse(synced.stdout).runs).toEqual([expect.objectContaining({ id: 'run-sydney-1', vantage: 'sydney', regions: { 'ap-southeast-2': expect.objectContaining({ samples: 5 }) } })]);
+
+    emulator.setScenario(parseScenario({ s3: { denied: [{ bucket: 'team-latency', action: 's3:ListBucket' }] } }));
+    const denied = await s3cli(['history', '--store', 's3://team-latency/fleet', '--vantage', 'sydney', '--json']);
+    expect(denied.code).toBe(0);
+    expect(denied.stderr).toContain('Team store s3://team-latency/fleet: not reachable.');
+    expect(denied.stderr).toMatch(/denied: Access to s3:\/\/team-latency\/fleet\/ was denied \(AccessDenied\): allow s3:ListBucket on arn:aws:s3:::team-latency/);
+    expect(JSON.parse(denied.stdout).runs.map((run: { id: string }) => run.id)).toEqual(['run-sydney-1']);
   });
 });

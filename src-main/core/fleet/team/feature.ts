@@ -36,7 +36,8 @@ export const teamFeature = defineFeature({
       cancelFleetSync: async () => ({ cancelled: team.cancelSync() }),
       fleetVantages: async () => ({ vantages: await team.vantages() }),
       ttftByVantage: async ({ target, since = DEFAULT_TEAM_WINDOW, regions, includeLocal }) => {
-        const model = getModel((await catalog.get()).document, target);
+        // The catalog resolves a name to its model id; without one (offline, no cache) the target is matched as given.
+        const model = await catalog.get().then((snapshot) => getModel(snapshot.document, target), () => null);
         const targets = model && model.modelId !== target ? [target, model.modelId] : [target];
         const cells = await team.query('all', (engine, parts, scope) =>
           ttftByVantage(engine, parts, { targets, since: sinceInstant(since), regions, includeLocal: includeLocal && scope.includeLocal }),
