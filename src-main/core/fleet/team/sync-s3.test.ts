@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FleetSyncProgress } from '../../../../src-shared/contract/fleet';
+import { AwsClientPool } from '../../aws/client-pool';
 import { S3 } from '../../aws/services';
 import { parseScenario, type ScenarioInput } from '../../../emulator/scenario';
 import { emulatorPerFile } from '../../../testing/emulator-per-file';
@@ -175,7 +176,7 @@ describe('syncing a team store from S3', () => {
     expect(cells.map((cell) => cell.vantage)).toEqual(['berlin']);
   });
 
-  it('says a denied or absent store is so, and keeps the last cache readable', async () => {
+  it('says a denied, absent or unreachable store is so, and keeps the last cache readable', async () => {
     given({ s3: { buckets: [BUCKET] } });
     await putParts(runs(1));
     const { sync, engine, cache } = await setup();
@@ -188,6 +189,15 @@ describe('syncing a team store from S3', () => {
     given({ s3: { absent: [BUCKET] } });
     const absent = await sync();
     expect(absent.result).toMatchObject({ status: 'unreachable', problems: [expect.objectContaining({ kind: 'unreachable', message: expect.stringContaining(`${BUCKET} does not exist`) })] });
+
+    // Nothing answering at all (S3 away, a wrong endpoint): the connection is refused, and said so.
+    const away = new AwsClientPool({ endpointUrl: 'http://127.0.0.1:9', credentials: { accessKeyId: 'AKIDAWAY', secretAccessKey: 'x' }, maxAttempts: 1 });
+    try {
+      const refused = await syncStore({ source: s3Source(LOCATION, { pool: away, region: REGION }), cache, engine, knownSchemaVersion: FLEET_SCHEMA_VERSION, signal: new AbortController().signal });
+      expect(refused.result).toMatchObject({ status: 'unreachable', problems: [expect.objectContaining({ kind: 'unreachable', message: expect.stringContaining('ECONNREFUSED') })] });
+    } finally {
+      away.destroy();
+    }
 
     const manifest = await cache.load();
     expect(manifest.lastSync?.status).toBe('unreachable');
