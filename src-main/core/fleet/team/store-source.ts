@@ -1,3 +1,4 @@
+import type { S3Client } from '@aws-sdk/client-s3';
 import { createWriteStream } from 'node:fs';
 import { copyFile, readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
@@ -107,9 +108,9 @@ export function directorySource(root: string, { readInPlace = false }: { readInP
   };
 }
 
-/** The region asked first for a bucket; a bucket elsewhere answers with its own region, which is asked then. */
 export interface S3SourceOptions {
   pool: AwsClientPool;
+  /** The region asked first; a bucket elsewhere answers with its own region (x-amz-bucket-region), which is asked then. */
   region: string;
   /** Keys per ListObjectsV2 page (S3's own maximum, 1000, unless a test asks for fewer). */
   pageSize?: number;
@@ -127,7 +128,7 @@ export function s3Source(location: Extract<StoreLocation, { kind: 's3' }>, optio
   let region = options.region;
 
   /** One call, in the bucket's region: a PermanentRedirect names it (x-amz-bucket-region), and the call is made again there. */
-  const call = async <T>(send: (client: Awaited<ReturnType<typeof options.pool.client<import('@aws-sdk/client-s3').S3Client>>>) => Promise<T>): Promise<T> => {
+  const call = async <T>(send: (client: S3Client) => Promise<T>): Promise<T> => {
     try {
       return await send(await options.pool.client(S3, region));
     } catch (error) {
