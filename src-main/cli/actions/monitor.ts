@@ -16,6 +16,7 @@ import { UsageError, type CommandIo } from '../io';
 import type { ActionContext } from '../lazy-action';
 import { formatTable } from '../table';
 import { createMonitorSinks } from './monitor-sinks';
+import { OtlpConfigError, readOtlpConfig } from '../../core/fleet/telemetry/otlp-config';
 
 /**
  * `bedrock-atlas monitor`: the config read and checked before anything is opened (a bad one exits 2 and leaves
@@ -72,6 +73,16 @@ function jsonIo(io: CommandIo): CommandIo {
   return { stdout: io.stdout, stderr: (message) => io.stderr(JSON.stringify({ ts: new Date().toISOString(), level: 'info', event: 'log', message: redactSecrets(message) })) };
 }
 
+/** A bad OTEL_* variable is refused before the catalog is read or anything measured (named, never its value). */
+function checkOtlpEnvironment(): void {
+  try {
+    readOtlpConfig(process.env);
+  } catch (error) {
+    if (error instanceof OtlpConfigError) throw new UsageError(`sinks.otlp: ${error.message}`);
+    throw error;
+  }
+}
+
 export async function monitorAction({ opts, shared, io, version }: ActionContext): Promise<void> {
   const configPath = opts.config as string;
   let config: MonitorConfig;
@@ -82,6 +93,7 @@ export async function monitorAction({ opts, shared, io, version }: ActionContext
     throw error;
   }
   const measuring = !opts.check && !opts.printPolicy;
+  if (measuring && config.sinks.otlp?.enabled) checkOtlpEnvironment();
   // Listening from the start: a SIGTERM while the catalog loads stops the monitor before its first cycle.
   const shutdown = new MonitorShutdown();
   const stop = () => shutdown.stop();

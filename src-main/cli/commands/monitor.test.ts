@@ -30,9 +30,9 @@ interface Run {
   stderr: string;
 }
 
-function monitor(args: string[], options: { whileRunning?: (child: ReturnType<typeof spawn>) => Promise<void> } = {}): Promise<Run> {
+function monitor(args: string[], options: { whileRunning?: (child: ReturnType<typeof spawn>) => Promise<void>; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, ...freshHomeEnv(), AWS_ACCESS_KEY_ID: 'AKIDMONITOR', AWS_SECRET_ACCESS_KEY: SECRET_KEY, AWS_EC2_METADATA_DISABLED: 'true' };
+    const env: NodeJS.ProcessEnv = { ...process.env, ...freshHomeEnv(), AWS_ACCESS_KEY_ID: 'AKIDMONITOR', AWS_SECRET_ACCESS_KEY: SECRET_KEY, AWS_EC2_METADATA_DISABLED: 'true', ...options.env };
     delete env.BEDROCK_ATLAS_ENDPOINT_URL;
     const child = spawn(process.execPath, [BIN, 'monitor', ...args, '--endpoint-url', emulator.url, '--cache-mode', 'none'], { env });
     let stdout = '';
@@ -101,6 +101,19 @@ describe('bedrock-atlas monitor: a bad config', () => {
     const missing = await monitor(['--config', join(dir, 'absent.json'), '--check']);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/Cannot read the monitor config .*absent\.json: there is no such file/);
+  });
+});
+
+describe('bedrock-atlas monitor: a bad OTLP environment', () => {
+  it('exits 2 naming the variable, never its value, and measures nothing', async () => {
+    const { path, dir } = await configFile({ ...BASE, sinks: { otlp: { enabled: true } } });
+    const before = emulator.stats().requests;
+    const result = await monitor(['--config', path, '--once'], { env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'ftp://collector.internal:4318?token=s3cr3t' } });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/sinks\.otlp: .*OTEL_EXPORTER_OTLP_ENDPOINT/);
+    expect(result.stderr).not.toContain('s3cr3t');
+    expect(emulator.stats().requests).toEqual(before);
+    expect(existsSync(join(dir, 'data', 'spool'))).toBe(false);
   });
 });
 
