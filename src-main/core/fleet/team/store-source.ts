@@ -127,14 +127,18 @@ export function s3Source(location: Extract<StoreLocation, { kind: 's3' }>, optio
   const description = `s3://${location.bucket}/${prefix}`;
   let region = options.region;
 
-  /** One call, in the bucket's region: a PermanentRedirect names it (x-amz-bucket-region), and the call is made again there. */
+  /**
+   * One call, in the bucket's region: S3 answers a request signed for another region with the bucket's own
+   * (x-amz-bucket-region on a 301 PermanentRedirect or a 400 AuthorizationHeaderMalformed), and the call is made again there.
+   */
   const call = async <T>(send: (client: S3Client) => Promise<T>): Promise<T> => {
     try {
       return await send(await options.pool.client(S3, region));
     } catch (error) {
       const shape = error as S3ErrorShape;
       const bucketRegion = shape.$response?.headers?.['x-amz-bucket-region'];
-      if (shape.$metadata?.httpStatusCode === 301 && bucketRegion && bucketRegion !== region) {
+      const status = shape.$metadata?.httpStatusCode;
+      if ((status === 301 || status === 400) && bucketRegion && bucketRegion !== region) {
         region = bucketRegion;
         return send(await options.pool.client(S3, region));
       }
