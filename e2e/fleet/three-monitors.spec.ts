@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { expect, HAIKU, test } from '../fixtures/atlas';
 import { BIN, E2E_AWS_ENV, processHome, setScenario, startEmulator, type Started } from '../fixtures/processes';
+import { readmeScreenshot } from '../fixtures/readme-screenshots';
 
 /**
  * The issue's proof, end to end: three monitors with different vantage names, each measuring through its own path
@@ -124,7 +125,7 @@ test('three monitors write one S3 store; the team view shows each vantage, their
     }
     await page.getByTestId('fleet-from').evaluate((node) => node.scrollIntoView({ block: 'start' }));
     await page.mouse.move(4, 200);
-    await page.screenshot({ path: 'test-results/screens/fleet/team-view-three-monitors-dark-1280.png' });
+    await page.screenshot({ path: readmeScreenshot('team-view-dark.png') });
   } finally {
     // The worker's host serves later specs: no team store for them.
     await nav.getByRole('link', { name: 'Settings' }).click();
