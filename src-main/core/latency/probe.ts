@@ -37,7 +37,12 @@ export interface ProbeDependencies {
   clients: AwsClientPool;
   history: LatencyHistory | null;
   now?: () => number;
+  /** Once aborted, no new probe request starts; the ones in flight finish (the monitor's SIGTERM). */
+  stopSending?: AbortSignal;
 }
+
+/** The probe stopped sending (not cancelled): the samples measured so far are kept. */
+class ProbeStopped extends Error {}
 
 interface SocketTimes {
   started: number;
@@ -118,21 +123,26 @@ async function probeRegion(
   samples: number,
   signal: AbortSignal,
   record: (row: Omit<ProbeSampleRow, 'runId' | 'region'>) => void,
+  stopSending?: AbortSignal,
 ): Promise<ProbeRegionResult | RegionFailure> {
   let endpoint: URL | null = null;
+  const send = (target: URL, agent: Agent | false) => {
+    if (stopSending?.aborted) throw new ProbeStopped('The probe stopped sending.');
+    return probeOnce(target, region, agent, signal);
+  };
   try {
     endpoint = await clients.runtimeEndpoint(region);
     const cold: ProbeTimings[] = [];
     for (let index = 0; index < samples; index++) {
-      const timings = coldTimings(await probeOnce(endpoint, region, false, signal));
+      const timings = coldTimings(await send(endpoint, false));
       cold.push(timings);
       record({ at: Date.now(), connection: 'cold', ...timings });
     }
     const pool = clients.runtimeConnections(region).agentFor(endpoint);
-    await probeOnce(endpoint, region, pool, signal); // makes sure the pool holds a connection: every sample after it is warm
+    await send(endpoint, pool); // makes sure the pool holds a connection: every sample after it is warm
     const warm: number[] = [];
     for (let index = 0; index < samples; index++) {
-      const times = await probeOnce(endpoint, region, pool, signal);
+      const times = await send(endpoint, pool);
       const ttfbMs = warmTtfb(times);
       warm.push(ttfbMs);
       record({ at: Date.now(), connection: 'warm', dnsMs: null, connectMs: null, tlsMs: null, ttfbMs, totalMs: null });
@@ -151,7 +161,7 @@ async function probeRegion(
       samples,
     };
   } catch (error) {
-    if (signal.aborted) throw error;
+    if (signal.aborted || error instanceof ProbeStopped) throw error;
     // The probe's own requests fail like any AWS call: the error model names the class and the fix.
     const explained = explainAwsError(error, { service: 'Bedrock runtime', region, profile: clients.profile, redact: (text) => clients.redact(text) }, { timedOut: error instanceof ProbeTimeout });
     return { error: { code: explained.code, message: `${endpoint?.host ?? region}: ${explained.message}` } };
@@ -171,15 +181,15 @@ export async function probeNetwork(
   await Promise.all(
     input.regions.map(async (region) => {
       try {
-        const result = await probeRegion(dependencies.clients, region, input.samples, signal, (row) => rows.push({ ...row, runId: id, region }));
+        const result = await probeRegion(dependencies.clients, region, input.samples, signal, (row) => rows.push({ ...row, runId: id, region }), dependencies.stopSending);
         regions[region] = result;
         await emit({ region, result });
       } catch {
-        // Cancelled: the regions that finished are reported.
+        // Cancelled or stopped: the regions that finished are reported, and every sample measured is kept.
       }
     }),
   );
-  const report: ProbeReport = { id, startedAt, status: signal.aborted ? 'cancelled' : 'completed', regions };
+  const report: ProbeReport = { id, startedAt, status: signal.aborted || dependencies.stopSending?.aborted ? 'cancelled' : 'completed', regions };
   if (dependencies.history) {
     dependencies.history.addProbeSamples(rows);
     await dependencies.history

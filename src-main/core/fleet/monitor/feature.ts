@@ -32,7 +32,7 @@ export interface FleetMeasurer {
   refusals(): Promise<(region: string) => { code: string; message: string } | null>;
   /** A lab run over planned routes. `stopSending` lets the requests in flight finish; `signal` aborts them. */
   latency(input: ParsedLatencyRunInput, routes: PlannedRoute[], control: { signal: AbortSignal; stopSending: AbortSignal }): Promise<MeasuredRun & { report: LatencyRunReport }>;
-  probe(regions: readonly string[], samples: number, signal: AbortSignal): Promise<MeasuredRun & { report: ProbeReport }>;
+  probe(regions: readonly string[], samples: number, control: { signal: AbortSignal; stopSending: AbortSignal }): Promise<MeasuredRun & { report: ProbeReport }>;
 }
 
 /**
@@ -100,9 +100,9 @@ export const monitorFeature = defineFeature({
           const report = await runLatency(input, routes, { signal: aborted, emit: async () => {} }, { clients, history, prices: () => prices.now(), stopSending });
           return { ...history.take(report.id), report };
         }),
-      probe: (regions, samples, signal) =>
+      probe: (regions, samples, { signal, stopSending }) =>
         tracked(signal, async (aborted) => {
-          const report = await probeNetwork({ regions, samples }, { signal: aborted, emit: async () => {} }, { clients, history });
+          const report = await probeNetwork({ regions, samples }, { signal: aborted, emit: async () => {} }, { clients, history, stopSending });
           return { ...history.take(report.id), report };
         }),
     };

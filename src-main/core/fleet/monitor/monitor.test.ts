@@ -146,6 +146,30 @@ describe('a monitor cycle', () => {
   });
 });
 
+describe('a probe monitor', () => {
+  it('on a stop, lets the probe in flight finish and sends no other', async () => {
+    // Each probe request waits out a 400 ms round trip: the stop lands while the first one is in flight. Probes are
+    // unsigned (the emulator cannot tell their region), and each cold one opens its own connection: connections count them.
+    setup.emulator.setScenario(parseScenario({ roundTripMs: { '*': 400 } }));
+    const connections = () => setup.emulator.stats().totalConnections;
+    try {
+      const stop = new AbortController();
+      const before = connections();
+      const probing = measurer.probe(['us-east-1'], 5, { signal: new AbortController().signal, stopSending: stop.signal });
+      await waitFor(() => connections() >= before + 1);
+      stop.abort();
+      const measured = await probing;
+      // 5 cold connections and a warm one would be 6 without the stop.
+      expect(connections()).toBe(before + 1);
+      expect(measured.probes).toHaveLength(1);
+      expect(measured.probes[0]).toMatchObject({ connection: 'cold', ttfbMs: expect.any(Number) });
+      expect(measured.run.status).toBe('cancelled');
+    } finally {
+      setup.emulator.setScenario(parseScenario({ timeToFirstTokenMs: { '*': 5 }, perTokenMs: { '*': 1 } }));
+    }
+  });
+});
+
 describe('flushing the sinks', () => {
   it('ends when its bound aborts, even with a sink that never finishes, and closes the others', async () => {
     const stuck = new MemorySink('stuck', true);

@@ -59,7 +59,7 @@ export async function measureCycle(parts: CycleParts, runs: number, control: { s
   const { config, plan, vantage, measurer, sinks, log } = parts;
   const summary: CycleSummary = { runIds: [], requests: 0, ok: 0, errors: 0, costUsd: 0, status: 'ok' };
   if (config.measure.kind === 'probe') {
-    const measured = await measurer.probe(plan.probeRegions, runs, control.signal);
+    const measured = await measurer.probe(plan.probeRegions, runs, control);
     const failedRegions = Object.values(measured.report.regions).filter((result) => 'error' in result).length;
     const probed = new Set(measured.probes.map((row) => row.region)).size;
     summary.runIds.push(measured.run.id);
