@@ -1,8 +1,9 @@
 import { useQuery } from '@tanstack/react-query';
+import { HeatLegend } from './HeatLegend';
 import { memo, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { TimeOfDayCell, TimeOfDayRoute } from '../../src-shared/contract/attribution';
 import { useAtlas } from '../api/atlas-context';
-import { bandOf, heatBands, heatGrid, hourSpan, moveCell, weekdayNames, type HeatBand } from './heatmap-scale';
+import { bandOf, heatBands, heatGrid, hourSpan, moveCell, weekdayNames } from './heatmap-scale';
 import './attribution.css';
 
 /**
@@ -191,29 +192,10 @@ function Heatmap({ route, show }: { route: TimeOfDayRoute; show: 'p50' | 'sample
           </div>
         ) : null}
       </div>
-      <Legend bands={bands} />
+      <HeatLegend bands={bands} classPrefix="tod" emptySwatchClass="tod-swatch-empty" testId="tod-legend" />
       <p id={`${id}-help`} className="muted tod-help">
         Each cell: the median TTFT of the samples measured in that hour (local time), on any date. Arrow keys move, Home/End go to the day’s first or last hour, PageUp/PageDown to Monday or Sunday.
       </p>
     </div>
-  );
-}
-
-function Legend({ bands }: { bands: HeatBand[] }) {
-  return (
-    <ul className="tod-legend" aria-label="p50 TTFT scale" data-testid="tod-legend">
-      <li className="muted">faster</li>
-      {bands.map((band) => (
-        <li key={band.from}>
-          <span className="tod-swatch" style={{ background: band.color }} aria-hidden />
-          {band.label}
-        </li>
-      ))}
-      <li className="muted">slower</li>
-      <li>
-        <span className="tod-swatch tod-swatch-empty" aria-hidden />
-        no samples
-      </li>
-    </ul>
   );
 }

@@ -1,6 +1,7 @@
 import { useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { HeatLegend } from '../attribution/HeatLegend';
 import type { TtftByVantage, VantageRegionTtft } from '../../src-shared/contract/fleet';
-import { bandOf, heatBands, type HeatBand } from '../attribution/heatmap-scale';
+import { bandOf, heatBands } from '../attribution/heatmap-scale';
 import { vantageLabel } from './use-fleet';
 import { describeFigures, moveInGrid, vantageGrid } from './vantage-grid';
 
@@ -101,29 +102,10 @@ export function VantageHeatmap({ answer }: { answer: TtftByVantage }) {
       <p className="fleet-tip" role="status" data-testid="by-vantage-tooltip">
         {tip ? describeCell(tipCell, answer.vantages[tip.row] ?? '', answer.regions[tip.column] ?? '') : <span className="muted">Point at or move to a cell for its p90, p99 and samples.</span>}
       </p>
-      <Legend bands={bands} />
+      <HeatLegend bands={bands} classPrefix="fleet" emptySwatchClass="fleet-cell-empty" testId="by-vantage-legend" />
       <p id={`${id}-help`} className="muted fleet-help">
         Each cell: the median time to first token of the target’s successful samples from that vantage to that region, in ms. Arrow keys move between cells; Home and End go along the row.
       </p>
     </div>
-  );
-}
-
-function Legend({ bands }: { bands: HeatBand[] }) {
-  return (
-    <ul className="fleet-legend" aria-label="p50 TTFT scale" data-testid="by-vantage-legend">
-      <li className="muted">faster</li>
-      {bands.map((band) => (
-        <li key={band.from}>
-          <span className="fleet-swatch" style={{ background: band.color }} aria-hidden />
-          {band.label}
-        </li>
-      ))}
-      <li className="muted">slower</li>
-      <li>
-        <span className="fleet-swatch fleet-cell-empty" aria-hidden />
-        no samples
-      </li>
-    </ul>
   );
 }
