@@ -198,7 +198,8 @@ async function s3Sync(emulator: RunningEmulator): Promise<void> {
   const bucket = 'bench-team-store';
   const prefix = 'fleet';
   const app = await openCore(emulator, `s3://${bucket}/${prefix}`);
-  const encoder = new ParquetEncoder(await mkdtemp(join(tmpdir(), 'atlas-bench-fleet-encode-')));
+  const scratch = await mkdtemp(join(tmpdir(), 'atlas-bench-fleet-encode-'));
+  const encoder = new ParquetEncoder(scratch);
   try {
     const client = await app.core.exportsOf(awsFeature).client(S3, 'us-east-1');
     const { CreateBucketCommand, PutObjectCommand } = await import('@aws-sdk/client-s3');
@@ -247,6 +248,7 @@ async function s3Sync(emulator: RunningEmulator): Promise<void> {
     );
   } finally {
     await encoder.close();
+    await rm(scratch, { recursive: true, force: true });
     await app.close();
   }
 }
