@@ -19,6 +19,7 @@ const parts = (count: number) => `${count} part${count === 1 ? '' : 's'}`;
 export function describeProgress(progress: FleetSyncProgress | null): string {
   if (!progress) return 'starting…';
   if (progress.phase === 'listing') return `listing the store… ${parts(progress.listed)} found`;
+  if (progress.phase === 'compacting') return `${parts(progress.listed)} listed · ${progress.downloaded} downloaded · compacting the cache for queries…`;
   const counts = [`${progress.downloaded}/${progress.toDownload} downloaded`, `${progress.skipped} unchanged`];
   if (progress.failed > 0) counts.push(`${progress.failed} failed`);
   return `${parts(progress.listed)} listed · ${counts.join(' · ')}`;

@@ -130,7 +130,7 @@ export interface FleetSyncResult extends FleetSyncTotals {
 /** Sent as a sync goes: after the listing's pages and after each part. */
 export interface FleetSyncProgress extends FleetSyncTotals {
   syncId: string;
-  phase: 'listing' | 'downloading' | 'done';
+  phase: 'listing' | 'downloading' | 'compacting' | 'done';
   /** Parts to download in all, once the listing is done (0 while listing). */
   toDownload: number;
 }

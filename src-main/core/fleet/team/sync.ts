@@ -5,6 +5,7 @@ import pLimit from 'p-limit';
 import type { FleetProblem, FleetSyncProgress, FleetSyncResult } from '../../../../src-shared/contract/fleet';
 import { temporaryPathFor } from '../../storage/atomic-write';
 import type { HistoryStatements } from '../../storage/history-database';
+import { compactPartitions } from './compact';
 import { inspectPart, problemOf } from './inspect-part';
 import { StoreReadError, type RemotePart, type StoreSource } from './store-source';
 import type { CachedPart, TeamCache, TeamManifest } from './team-cache';
@@ -76,13 +77,15 @@ export async function syncStore(options: SyncStoreOptions): Promise<SyncOutcome>
   }
   totals.listed = listed.length;
 
-  const wanted: RemotePart[] = [];
-  for (const part of listed) {
-    const cached = manifest.parts[part.key];
-    const present = cached && (cached.file === null || (await cache.exists(cached.file)));
-    if (cached && present && cached.version === part.version) totals.skipped++;
-    else wanted.push(part);
-  }
+  // Every cached file is looked at at once: a sync with nothing new is a listing and these checks.
+  const unchanged = await Promise.all(
+    listed.map(async (part) => {
+      const cached = manifest.parts[part.key];
+      return Boolean(cached && cached.version === part.version && (cached.file === null || (await cache.exists(cached.file))));
+    }),
+  );
+  const wanted = listed.filter((_, index) => !unchanged[index]);
+  totals.skipped = listed.length - wanted.length;
   toDownload = wanted.length;
   report('downloading');
 
@@ -135,5 +138,7 @@ export async function syncStore(options: SyncStoreOptions): Promise<SyncOutcome>
     const problem = problemOf(part.key, part.check);
     if (problem) problems.push(problem);
   }
+  report('compacting');
+  await compactPartitions(engine, cache.dir, manifest, signal);
   return finish(totals.failed > 0 ? 'partial' : 'completed', removed);
 }

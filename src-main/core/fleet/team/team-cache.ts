@@ -3,6 +3,7 @@ import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FleetSyncResult } from '../../../../src-shared/contract/fleet';
 import { STALE_TEMPORARY_AGE_MS, writeFileAtomic } from '../../storage/atomic-write';
+import { compactedFor, readablePartitions, type CompactedPartition } from './compact';
 import type { PartCheck } from './inspect-part';
 
 /**
@@ -30,6 +31,8 @@ export interface TeamManifest {
   /** When a sync last listed the store whole. */
   lastSyncAt: string | null;
   lastSync: FleetSyncResult | null;
+  /** Each partition's parts compacted into one file (see compact.ts); absent in a manifest from before. */
+  compacted?: Record<string, CompactedPartition>;
 }
 
 const MANIFEST = 'manifest.json';
@@ -102,13 +105,18 @@ export class TeamCache {
   }
 }
 
-/** The files a query reads: every cached part that is readable (newer-schema parts too, for the columns known). */
+/**
+ * The files a query reads: every readable cached part (newer-schema parts too, for the columns known), a partition's
+ * compacted file in place of its parts when it holds exactly them.
+ */
 export function readableFiles(manifest: TeamManifest): { samples: string[]; runs: string[] } {
   const files = { samples: [] as string[], runs: [] as string[] };
-  for (const part of Object.values(manifest.parts)) {
-    if (part.file === null || part.check.state === 'corrupt') continue;
-    if (part.key.startsWith('samples/')) files.samples.push(part.file);
-    else if (part.key.startsWith('runs/')) files.runs.push(part.file);
+  for (const [partition, parts] of readablePartitions(manifest)) {
+    const table = partition.startsWith('samples/') ? files.samples : partition.startsWith('runs/') ? files.runs : null;
+    if (!table) continue;
+    const compacted = compactedFor(manifest, partition, parts);
+    if (compacted) table.push(compacted);
+    else table.push(...parts.map((part) => part.file!));
   }
   files.samples.sort();
   files.runs.sort();

@@ -151,6 +151,39 @@ describe('team data from a directory store', () => {
     expect((await team.status()).problems).toEqual([expect.objectContaining({ kind: 'corrupt', part: gone, message: expect.stringContaining('could not be read') })]);
   });
 
+  it('reads a partition of many parts from one compacted file, rewritten when a part arrives, and part by part when that file fails', async () => {
+    const { team, store } = await harness();
+    // Three runs of one vantage on one day: one partition of three parts.
+    await writeDirectoryParts(
+      store,
+      [100, 200, 300].map((median, index) => ({ vantage: 'berlin', runId: `run-${index}`, startedAt: NOW - DAY, samples: samplesAround('eu-central-1', median, 1) })),
+    );
+    await team.sync();
+    const read = async () => {
+      const { engine, parts, scope } = await team.scope('all');
+      const cells = await ttftByVantage(engine, parts, { targets: [TEST_MODEL], since: null, includeLocal: scope.includeLocal });
+      return { files: parts.samples, cells: cells.map(({ vantage, samples, p50Ms }) => ({ vantage, samples, p50Ms })) };
+    };
+    const compacted = await read();
+    expect(compacted.files).toHaveLength(1);
+    expect(compacted.files[0]).toMatch(/compacted[\\/]samples[\\/]vantage=berlin[\\/]date=\d{4}-\d{2}-\d{2}[\\/]compacted\.parquet$/);
+    expect(compacted.cells).toEqual([{ vantage: 'berlin', samples: 3, p50Ms: 200 }]);
+
+    // A fourth run in the same partition: the compacted file is rewritten to hold it too.
+    await writeDirectoryParts(store, [{ vantage: 'berlin', runId: 'run-3', startedAt: NOW - DAY, samples: samplesAround('eu-central-1', 400, 1) }]);
+    await team.sync();
+    const rewritten = await read();
+    expect(rewritten.files).toEqual(compacted.files);
+    expect(rewritten.cells).toEqual([{ vantage: 'berlin', samples: 4, p50Ms: 250 }]);
+
+    // The compacted file damaged after the sync: the query sets it aside and reads the four parts.
+    await writeFile(rewritten.files[0]!, 'PAR1 not parquet any more');
+    expect((await team.scope('all')).parts.samples).toHaveLength(1);
+    const answered = await team.query('all', (queryEngine, queryParts, queryScope) => ttftByVantage(queryEngine, queryParts, { targets: [TEST_MODEL], since: null, includeLocal: queryScope.includeLocal }));
+    expect(answered.map(({ samples, p50Ms }) => ({ samples, p50Ms }))).toEqual([{ samples: 4, p50Ms: 250 }]);
+    expect((await team.scope('all')).parts.samples).toHaveLength(4);
+  });
+
   it('refuses a vantage no part holds, naming the known ones', async () => {
     const { team, store } = await harness();
     await writeDirectoryParts(store, [{ vantage: 'berlin', runId: 'run-b1', startedAt: NOW, samples: samplesAround('eu-central-1', 120) }]);

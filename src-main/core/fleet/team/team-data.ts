@@ -202,6 +202,13 @@ export class TeamData {
     const file = files.find((candidate) => message.includes(candidate));
     if (!opened || !file) return false;
     const manifest = await opened.manifest;
+    // A compacted file that fails is set aside: its partition is read part by part, and a part that fails is named.
+    const compacted = Object.entries(manifest.compacted ?? {}).find(([, entry]) => entry.file === file);
+    if (compacted) {
+      delete manifest.compacted![compacted[0]];
+      await opened.cache.save(manifest).catch(() => undefined);
+      return true;
+    }
     const part = Object.values(manifest.parts).find((candidate) => candidate.file === file);
     // Another query met the same part first and marked it: this one runs again too.
     if (!part) return !readableFiles(manifest).samples.includes(file) && !readableFiles(manifest).runs.includes(file);
