@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { partKey, partitionDate } from '../core/fleet/store/layout';
@@ -313,35 +313,4 @@ export async function fleetStoreFixture(shape: FleetStoreShape, options: { cache
     instance.closeSync();
   }
   return { ...summary, generated: true, generateMs: performance.now() - started };
-}
-
-/**
- * The same samples compacted to one Parquet file per vantage × day (`<dir>/vantage=<v>/date=<d>/data_0.parquet`,
- * DuckDB's own partitioned write), kept beside the store: not a layout the app reads, but what the team view's
- * query costs once the per-part overhead is gone, for comparison. Answers the files.
- */
-export async function compactedByDay(store: Pick<FixtureStore, 'directory'>): Promise<string[]> {
-  const directory = `${store.directory}-by-day`;
-  if (!(await exists(directory))) {
-    const scratch = `${directory}.building-${process.pid}`;
-    await rm(scratch, { recursive: true, force: true });
-    const duckdb = await import('@duckdb/node-api');
-    const instance = await duckdb.DuckDBInstance.create(':memory:');
-    const connection = await instance.connect();
-    try {
-      await connection.run('copy (select * from read_parquet($1, hive_partitioning = true)) to $2 (format parquet, partition_by (vantage, date))', [
-        join(store.directory, 'samples', '*', '*', '*.parquet'),
-        scratch,
-      ]);
-      await rename(scratch, directory);
-    } catch (error) {
-      await rm(scratch, { recursive: true, force: true });
-      throw error;
-    } finally {
-      connection.closeSync();
-      instance.closeSync();
-    }
-  }
-  const entries = await readdir(directory, { recursive: true, withFileTypes: true });
-  return entries.filter((entry) => entry.isFile() && entry.name.endsWith('.parquet')).map((entry) => join(entry.parentPath, entry.name)).sort();
 }

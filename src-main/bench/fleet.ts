@@ -10,13 +10,11 @@ import { createAtlasCore, type AtlasCore } from '../core/app/atlas-core';
 import { S3 } from '../core/aws/services';
 import type { FleetCycle } from '../core/fleet/cycle';
 import { ParquetEncoder } from '../core/fleet/store/parquet-writer';
-import { ttftByVantage } from '../core/fleet/team/query';
-import { openHistoryDatabase } from '../core/storage/history-database';
 import { startEmulator, type RunningEmulator } from '../emulator/server';
 import { parseScenario } from '../emulator/scenario';
 import { emulatedCoreOptions } from '../testing/emulated-core';
 import { startOtlpReceiver } from '../testing/otlp-receiver';
-import { compactedByDay, fleetStoreFixture, ISSUE_STORE_SHAPE } from './fleet-store-fixture';
+import { fleetStoreFixture, ISSUE_STORE_SHAPE } from './fleet-store-fixture';
 import { measureOtlpCostPerRequest } from './otlp';
 import { cycle, median, sampleAt } from './samples';
 
@@ -130,22 +128,6 @@ async function storeQuery(emulator: RunningEmulator): Promise<void> {
     );
   } finally {
     await app.close();
-  }
-
-  // For comparison, not the app's path: the team core's same query over the samples compacted per vantage × day.
-  const compacted = await compactedByDay(store);
-  const engine = await openHistoryDatabase({ dataDir: null });
-  try {
-    const times: number[] = [];
-    for (let run = 0; run <= QUERY_RUNS; run++) {
-      const started = performance.now();
-      await ttftByVantage(engine, { samples: compacted, runs: [] }, { targets: [HAIKU], since: new Date(shape.firstDay), includeLocal: false });
-      times.push(performance.now() - started);
-    }
-    const middle = median(times.slice(1));
-    report(`  the same query (query.ts) over the samples compacted per vantage × day (${compacted.length} files; not what the app reads)`, `${ms(middle)} (first ${ms(sampleAt(times, 0, 'the first query'))})`, '≤ 1 s', null);
-  } finally {
-    await engine.close();
   }
 }
 
