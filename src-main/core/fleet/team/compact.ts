@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { temporaryPathFor } from '../../storage/atomic-write';
@@ -60,7 +61,9 @@ export async function compactPartitions(engine: HistoryStatements, cacheDir: str
     if (previous) await rm(previous.file, { force: true });
     // One part is its own compacted file.
     if (parts.length < 2) continue;
-    const file = join(cacheDir, 'compacted', ...partition.split('/'), 'compacted.parquet');
+    // A new name at each rewrite: DuckDB may keep a file's footer cached by its path, and a query must never read
+    // the old footer over the new file.
+    const file = join(cacheDir, 'compacted', ...partition.split('/'), `compacted-${randomBytes(6).toString('hex')}.parquet`);
     const temporary = temporaryPathFor(file);
     try {
       await mkdir(dirname(file), { recursive: true, mode: 0o700 });

@@ -93,7 +93,8 @@ export async function syncStore(options: SyncStoreOptions): Promise<SyncOutcome>
   const fetchOne = async (part: RemotePart): Promise<void> => {
     if (signal.aborted) return;
     const inPlace = source.inPlace(part);
-    const destination = inPlace ?? cache.partPath(part.key);
+    const destination = inPlace ?? cache.partPath(part.key, part.version);
+    const replaced = manifest.parts[part.key]?.file;
     const temporary = inPlace ?? temporaryPathFor(destination);
     try {
       let bytes = 0;
@@ -109,6 +110,8 @@ export async function syncStore(options: SyncStoreOptions): Promise<SyncOutcome>
       } else if (!inPlace) {
         await rename(temporary, destination);
       }
+      // The version it replaces, if cached (a part read in place is the store's own file, never removed).
+      if (!inPlace && replaced && replaced !== destination && replaced.startsWith(cache.dir)) await rm(replaced, { force: true });
       const entry: CachedPart = { key: part.key, version: part.version, size: part.size, file: check.state === 'corrupt' ? null : destination, syncedAt: now().toISOString(), check };
       manifest.parts[part.key] = entry;
       totals.downloaded++;

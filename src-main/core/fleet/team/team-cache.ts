@@ -57,8 +57,14 @@ export class TeamCache {
     return new TeamCache(join(dataDir, 'team-store', id), location);
   }
 
-  partPath(key: string): string {
-    return join(this.dir, 'parts', ...key.split('/'));
+  /**
+   * Where a version of a part is cached: its store path, the version's hash in its name. A changed part is a new
+   * file, never the old one rewritten, as DuckDB may keep a file's footer cached by its path.
+   */
+  partPath(key: string, version: string): string {
+    const path = join(this.dir, 'parts', ...key.split('/'));
+    const tag = createHash('sha256').update(version).digest('hex').slice(0, 12);
+    return path.endsWith('.parquet') ? `${path.slice(0, -'.parquet'.length)}.${tag}.parquet` : `${path}.${tag}`;
   }
 
   async load(): Promise<TeamManifest> {

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -166,14 +167,18 @@ describe('team data from a directory store', () => {
     };
     const compacted = await read();
     expect(compacted.files).toHaveLength(1);
-    expect(compacted.files[0]).toMatch(/compacted[\\/]samples[\\/]vantage=berlin[\\/]date=\d{4}-\d{2}-\d{2}[\\/]compacted\.parquet$/);
+    const compactedFile = /compacted[\\/]samples[\\/]vantage=berlin[\\/]date=\d{4}-\d{2}-\d{2}[\\/]compacted-[0-9a-f]{12}\.parquet$/;
+    expect(compacted.files[0]).toMatch(compactedFile);
     expect(compacted.cells).toEqual([{ vantage: 'berlin', samples: 3, p50Ms: 200 }]);
 
     // A fourth run in the same partition: the compacted file is rewritten to hold it too.
     await writeDirectoryParts(store, [{ vantage: 'berlin', runId: 'run-3', startedAt: NOW - DAY, samples: samplesAround('eu-central-1', 400, 1) }]);
     await team.sync();
     const rewritten = await read();
-    expect(rewritten.files).toEqual(compacted.files);
+    expect(rewritten.files).toHaveLength(1);
+    expect(rewritten.files[0]).toMatch(compactedFile);
+    expect(rewritten.files[0]).not.toBe(compacted.files[0]);
+    expect(existsSync(compacted.files[0]!)).toBe(false);
     expect(rewritten.cells).toEqual([{ vantage: 'berlin', samples: 4, p50Ms: 250 }]);
 
     // The compacted file damaged after the sync: the query sets it aside and reads the four parts.
