@@ -12,6 +12,7 @@ import { directoryTarget } from '../store/local-target';
 import { fleetCycle } from '../store/testing/cycles';
 import { ttftByVantage } from './query';
 import { TeamData, UnknownVantageError } from './team-data';
+import { waitFor } from '../../../testing/emulated-core';
 import { samplesAround, samplesKey, TEST_MODEL, writeDirectoryParts } from './testing/test-store';
 
 const DAY = 86_400_000;
@@ -153,13 +154,17 @@ describe('team data from a directory store', () => {
   });
 
   it('reads a partition of many parts from one compacted file, rewritten when a part arrives, and part by part when that file fails', async () => {
-    const { team, store } = await harness();
+    const { team, store, events } = await harness();
+    // Each sync ends with a status read in the background (a query over the parts): waited for, so it never meets
+    // the file this test damages below.
+    const statusesAfter = async (syncs: number) => waitFor(() => events.filter((event) => event.type === 'fleet.status').length >= syncs);
     // Three runs of one vantage on one day: one partition of three parts.
     await writeDirectoryParts(
       store,
       [100, 200, 300].map((median, index) => ({ vantage: 'berlin', runId: `run-${index}`, startedAt: NOW - DAY, samples: samplesAround('eu-central-1', median, 1) })),
     );
     await team.sync();
+    await statusesAfter(1);
     const read = async () => {
       const { engine, parts, scope } = await team.scope('all');
       const cells = await ttftByVantage(engine, parts, { targets: [TEST_MODEL], since: null, includeLocal: scope.includeLocal });
@@ -174,6 +179,7 @@ describe('team data from a directory store', () => {
     // A fourth run in the same partition: the compacted file is rewritten to hold it too.
     await writeDirectoryParts(store, [{ vantage: 'berlin', runId: 'run-3', startedAt: NOW - DAY, samples: samplesAround('eu-central-1', 400, 1) }]);
     await team.sync();
+    await statusesAfter(2);
     const rewritten = await read();
     expect(rewritten.files).toHaveLength(1);
     expect(rewritten.files[0]).toMatch(compactedFile);
