@@ -151,9 +151,17 @@ describe('latency run: faults', () => {
   it('cancels mid-run: requests in flight aborted upstream, partial results kept and saved', async () => {
     const { run, emulator, core } = await lab({ scenario: { timeToFirstTokenMs: { '*': 20 }, perTokenMs: { '*': 5 } } });
     const abort = new AbortController();
+    let cancelling = false;
+    // Cancelled once 4 are done and one is on the wire: two workers in step can both be between requests just then.
+    const cancelWhileSending = () => {
+      cancelling = true;
+      void waitFor(() => (emulator.stats().inFlightRequests['us-east-1'] ?? 0) >= 1)
+        .catch(() => undefined)
+        .then(() => abort.abort());
+    };
     const report = await run(
       { target: HAIKU_3, regions: ['us-east-1'], runs: 200, concurrency: 2, maxTokens: 20 },
-      { signal: abort.signal, onProgress: (progress) => progress.done >= 4 && abort.abort() },
+      { signal: abort.signal, onProgress: (progress) => (progress.done >= 4 && !cancelling ? cancelWhileSending() : undefined) },
     );
     expect(report.status).toBe('cancelled');
     const route = measured(report, 'us-east-1');
