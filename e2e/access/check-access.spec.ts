@@ -33,11 +33,23 @@ async function expectAtRiskReport(scope: ReturnType<Page['getByTestId']>) {
   await expect(scope.getByTestId('access-check-quota')).toHaveClass(/access-check-pass/);
 }
 
+/**
+ * Clicks "Check access" until the check has started: on a loaded machine the catalog's refresh can re-render the
+ * panel just as the click lands, and that click is lost.
+ */
+async function startCheck(scope: ReturnType<Page['getByTestId']>) {
+  const check = scope.getByRole('button', { name: 'Check access' });
+  await expect(async () => {
+    if (await check.isVisible()) await check.click({ timeout: 5_000 });
+    await expect(scope.getByRole('button', { name: /^(Checking…|Re-check)$/ })).toBeVisible({ timeout: 5_000 });
+  }).toPass({ timeout: 60_000 });
+}
+
 async function checkInCellPanel(page: Page, hostUrl: string) {
   await page.goto(hostUrl);
   await cell(page, HAIKU_45, 'eu-central-1').click();
   const panel = page.getByTestId('cell-panel');
-  await panel.getByRole('button', { name: 'Check access' }).click();
+  await startCheck(panel.getByTestId('check-access'));
   await expectAtRiskReport(panel.getByTestId('check-access'));
   await expect(panel.getByRole('button', { name: 'Re-check' })).toBeVisible();
   // The section's heading at the top of the panel, the report under it.
