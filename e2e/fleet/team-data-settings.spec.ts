@@ -78,7 +78,10 @@ test('a directory store: synced from Settings with its progress, its vantages by
 
     // Sync now, by keyboard: focus the button and press Enter.
     const sync = section.getByRole('button', { name: 'Sync now' });
+    // It reads the saved location, so it is enabled once the save is in force; focus must land on it before Enter.
+    await expect(sync).toBeEnabled();
     await sync.focus();
+    await expect(sync).toBeFocused();
     await page.keyboard.press('Enter');
     await expect(section.getByTestId('fleet-last-sync')).toContainText(/Synced( in part)?: \d+ parts listed/, { timeout: 60_000 });
     const vantages = section.getByTestId('team-vantages');

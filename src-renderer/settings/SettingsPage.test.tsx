@@ -40,4 +40,22 @@ describe('the Settings page', () => {
     await waitFor(() => expect(saved).toHaveLength(1));
     expect(saved[0]?.otlpExport).toBe(true);
   });
+
+  it('a saved team store is in force at once: Sync now is enabled even while the settings view is still being read again', async () => {
+    let views = 0;
+    const { wrapper } = fakeClient({
+      // The first read answers; the read after the save never does, so only the save itself can enable Sync now.
+      getSettingsView: () => (views++ === 0 ? Promise.resolve({ settings: DEFAULT_SETTINGS, commandLine: [], problems: [], keptAside: null }) : new Promise(() => {})),
+      updateSettings: async (next) => ({ ...DEFAULT_SETTINGS, ...next }) as Settings,
+      fleetStatus: async () => ({ location: null, lastSyncAt: null, lastSync: null, syncing: false, partsCached: 0, bytesCached: 0, vantages: [], problems: [] }),
+    });
+    render(<SettingsPage />, { wrapper });
+    const location = await screen.findByLabelText<HTMLInputElement>('Location');
+    expect(screen.getByRole('button', { name: 'Sync now' }).hasAttribute('disabled')).toBe(true);
+    fireEvent.change(location, { target: { value: '/shared/atlas-store' } });
+    fireEvent.submit(location.form!);
+    await screen.findByText('Saved.');
+    await waitFor(() => expect(screen.getByRole('button', { name: 'Sync now' }).hasAttribute('disabled')).toBe(false));
+    expect(views).toBe(2);
+  });
 });

@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient, type UseMutationResult } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
-import { SETTING_ROWS, type SettingName, type Settings } from '../../src-shared/contract';
+import { SETTING_ROWS, type SettingName, type Settings, type SettingsView } from '../../src-shared/contract';
 import { REGION_GROUPS } from '../../src-shared/regions';
 import { useAtlas } from '../api/atlas-context';
 import { ErrorNotice } from '../app/ErrorNotice';
@@ -19,6 +19,9 @@ export function SettingsPage() {
     mutationFn: (next: Settings) => api.updateSettings(next),
     onSuccess: (saved) => {
       queryClient.setQueryData(['settings'], saved);
+      // The form and what hangs off the saved values (Sync now reads the saved store) follow the save at once,
+      // not when the view's refetch lands: until then they would act on the settings just replaced.
+      queryClient.setQueryData<SettingsView>(['settings', 'view'], (view) => (view ? { ...view, settings: saved } : view));
       void queryClient.invalidateQueries({ queryKey: ['settings', 'view'] });
       void queryClient.invalidateQueries({ queryKey: ['catalog'] });
       void queryClient.invalidateQueries({ queryKey: FLEET_STATUS_KEY });
