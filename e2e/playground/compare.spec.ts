@@ -185,7 +185,8 @@ test.describe('playground: a 2-pane compare against the emulator', () => {
 
   test('keyboard only: Ctrl+Enter sends to every pane, Escape cancels them all', async ({ page, playground, emulator }) => {
     void playground;
-    await setScenario(emulator.url, { perTokenMs: { '*': 60 } });
+    // Slow enough that neither answer can end between the first text and the Escape, however loaded the machine.
+    await setScenario(emulator.url, { perTokenMs: { '*': 400 } });
     await twoPanes(page);
     const prompt = page.getByLabel('Prompt', { exact: true });
     await prompt.focus();
