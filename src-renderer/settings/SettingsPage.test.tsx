@@ -2,6 +2,7 @@
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS, type Settings } from '../../src-shared/contract';
+import { NO_STORE } from '../fleet/fleet-fixtures';
 import { fakeClient } from '../testing/fake-client';
 import { SettingsPage } from './SettingsPage';
 
@@ -47,7 +48,7 @@ describe('the Settings page', () => {
       // The first read answers; the read after the save never does, so only the save itself can enable Sync now.
       getSettingsView: () => (views++ === 0 ? Promise.resolve({ settings: DEFAULT_SETTINGS, commandLine: [], problems: [], keptAside: null }) : new Promise(() => {})),
       updateSettings: async (next) => ({ ...DEFAULT_SETTINGS, ...next }) as Settings,
-      fleetStatus: async () => ({ location: null, lastSyncAt: null, lastSync: null, syncing: false, partsCached: 0, bytesCached: 0, vantages: [], problems: [] }),
+      fleetStatus: async () => NO_STORE,
     });
     render(<SettingsPage />, { wrapper });
     const location = await screen.findByLabelText<HTMLInputElement>('Location');

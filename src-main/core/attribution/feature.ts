@@ -5,6 +5,7 @@ import { latencyFeature } from '../latency/feature';
 import { historyFeature } from '../storage/history-feature';
 import { AttributionStore } from './attribution-store';
 import { systemClock, type JobClock } from './clock';
+import { servedRegionColumns } from './export-columns';
 import { AttributionService } from './service';
 
 /**
@@ -18,9 +19,10 @@ export function createAttributionFeature({ clock = systemClock }: { clock?: JobC
     name: 'attribution',
     dependsOn: { aws: awsFeature, catalog: catalogFeature, history: historyFeature, latency: latencyFeature },
     create: ({ emit, log }, { aws, catalog, history, latency }) => {
+      const store = new AttributionStore(() => history.database());
       const service = new AttributionService({
         clients: aws,
-        store: new AttributionStore(() => history.database()),
+        store,
         samples: latency,
         // The catalog declares each profile's destinations; without one, results say what was observed only.
         catalog: () => catalog.get().then((snapshot) => snapshot.document, () => null),
@@ -32,6 +34,8 @@ export function createAttributionFeature({ clock = systemClock }: { clock?: JobC
       const stopFollowing = latency.onRunSaved((runId, kind) => {
         if (kind !== 'probe') service.status(runId).catch((error: unknown) => log(`Attribution of run ${runId} did not start: ${(error as Error).message}`));
       });
+      // Exported samples say where each was served.
+      const stopExporting = latency.addExportColumns(servedRegionColumns(store));
       return {
         exports: service,
         methods: {
@@ -48,6 +52,7 @@ export function createAttributionFeature({ clock = systemClock }: { clock?: JobC
         // closed under one of their statements.
         dispose: () => {
           stopFollowing();
+          stopExporting();
           return service.stop();
         },
       };

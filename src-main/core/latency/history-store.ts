@@ -1,12 +1,8 @@
-import { randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { ExportedFile, HistoryRun, HistoryStatus, LatencyRunStatus, SeriesPoint } from '../../../src-shared/contract/latency';
-import { csvRow } from '../../../src-shared/text/csv';
 import type { HistoryDatabase, HistoryStatements } from '../storage/history-database';
 import { insertLoadRun, LOAD_SCHEMA, readLoadRun, type LoadRunRows, type StoredLoadRun } from './load/load-store';
 import { InvalidSince, iso, parameters, readStats, sinceInstant, statsColumns } from './history-query';
+import { writeSamplesFile, type ExportColumns, type ExportFormat } from './sample-export';
 import { round } from './stats';
 
 /**
@@ -118,6 +114,7 @@ export class LatencyHistory {
   private samples: SampleRow[] = [];
   private probes: ProbeSampleRow[] = [];
   private readonly savedListeners = new Set<(runId: string, kind: RunRow['kind'], samples: readonly SampleRow[]) => void>();
+  private readonly exportColumns = new Set<ExportColumns>();
 
   constructor(
     private readonly database: () => Promise<HistoryDatabase>,
@@ -363,38 +360,28 @@ export class LatencyHistory {
   }
 
   /**
-   * The samples as a file. CSV is written here, cell by cell through `csvRow` (a model id cannot become a
-   * spreadsheet formula); JSON and Parquet by DuckDB's COPY from a temporary table filled with bound values
-   * (COPY itself takes no parameters, and its only literal is the path of our own temporary directory).
+   * Lets another feature add columns to the exported samples from its own table (attribution: where each request
+   * was served). Returns the way to take them away again, for when that feature is disposed.
    */
-  async export(query: { format: 'csv' | 'json' | 'parquet'; target?: string; since?: string; runId?: string }): Promise<ExportedFile> {
+  addExportColumns(columns: ExportColumns): () => void {
+    this.exportColumns.add(columns);
+    return () => this.exportColumns.delete(columns);
+  }
+
+  /** The samples as a file, with the lab's columns and then those other features added. */
+  async export(query: { format: ExportFormat; target?: string; since?: string; runId?: string }): Promise<ExportedFile> {
     const p = parameters();
     const conditions = this.sampleFilter(p, query);
     const db = await this.open();
     if (db.state.status === 'off') throw new Error(`Nothing to export: ${db.state.message}`);
-    const fileName = `latency-samples.${query.format}`;
-    const mimeType = { csv: 'text/csv', json: 'application/json', parquet: 'application/vnd.apache.parquet' }[query.format];
-    const select = `select ${SAMPLE_COLUMNS.split(', ').map((column) => (TIME_COLUMNS.has(column) ? `strftime(s.${column}, '%Y-%m-%dT%H:%M:%S.%gZ') as ${column}` : `s.${column}`)).join(', ')}
-      from latency_samples s join latency_runs r on r.id = s.run_id ${conditions.length > 0 ? `where ${conditions.join(' and ')}` : ''} order by s.seq`;
-    if (query.format === 'csv') {
-      const rows = await db.all<Record<string, string | number | boolean | null | bigint>>(select, p.values);
-      const columns = SAMPLE_COLUMNS.split(', ');
-      const lines = [columns.join(','), ...rows.map((row) => csvRow(columns.map((column) => (typeof row[column] === 'bigint' ? Number(row[column]) : (row[column] as string | number | boolean | null)))))];
-      return { fileName, mimeType, base64: Buffer.from(`${lines.join('\n')}\n`, 'utf8').toString('base64') };
-    }
-    const dir = await mkdtemp(join(tmpdir(), 'atlas-export-'));
-    const path = join(dir, fileName);
-    const table = `export_${randomUUID().replace(/-/g, '')}`;
-    try {
-      const format = { json: 'json, array true', parquet: 'parquet' }[query.format];
-      await db.transaction(async (tx) => {
-        await tx.run(`create temporary table ${table} as ${select}`, p.values);
-        await tx.run(`copy ${table} to '${path.replace(/'/g, "''")}' (format ${format})`);
-        await tx.run(`drop table ${table}`);
-      });
-      return { fileName, mimeType, base64: (await readFile(path)).toString('base64') };
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    const added = [...this.exportColumns];
+    for (const extension of added) await extension.prepare();
+    const own = SAMPLE_COLUMNS.split(', ').map((column) => (TIME_COLUMNS.has(column) ? `strftime(s.${column}, '%Y-%m-%dT%H:%M:%S.%gZ') as ${column}` : `s.${column}`));
+    const extra = added.flatMap((extension) => Object.entries(extension.columns).map(([name, sql]) => `${sql} as ${name}`));
+    const select = `select ${[...own, ...extra].join(', ')}
+      from latency_samples s join latency_runs r on r.id = s.run_id ${added.map((extension) => extension.join).join(' ')}
+      ${conditions.length > 0 ? `where ${conditions.join(' and ')}` : ''} order by s.seq`;
+    const columns = [...SAMPLE_COLUMNS.split(', '), ...added.flatMap((extension) => Object.keys(extension.columns))];
+    return writeSamplesFile(db, query.format, select, p.values, columns);
   }
 }
