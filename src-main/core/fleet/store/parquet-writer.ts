@@ -86,7 +86,8 @@ export class ParquetEncoder {
       // Scratch files a killed process left behind.
       for (const table of STORE_TABLES) await removeStaleTemporaries(join(this.scratchDir, `${table.name}.parquet`));
       // Should a cycle ever be larger than memory, DuckDB spills to the data directory, not to a read-only root.
-      const instance = await module.DuckDBInstance.create(':memory:', { temp_directory: this.scratchDir });
+      // One thread: a cycle's part is small, and a monitor beside a team's workloads should not take every core.
+      const instance = await module.DuckDBInstance.create(':memory:', { temp_directory: this.scratchDir, threads: '1' });
       return { module, instance, connection: await instance.connect() };
     })();
     // A database that failed to start is started again for the next cycle.
