@@ -13,8 +13,11 @@ import type { MonitorPlan } from './plan';
  *   inference profiles and foundation models that you want to allow access to" (Prerequisites for inference
  *   profiles, Bedrock user guide); the destination regions come from the catalog (the profile's model ARNs per
  *   source region). A global profile may route to any commercial region, so its model is allowed in every region,
- *   including the region-less ARN Bedrock's global profiles use. Those statements hold only through the profiles
- *   (`bedrock:InferenceProfileArn`), so the role cannot call the model directly where it was not asked to.
+ *   and on the region-less `arn:aws:bedrock:::foundation-model/<model>`, which the Bedrock user guide's "Global
+ *   cross-Region inference" page lists beside the profile and the source region's model as the three resources a
+ *   global call is authorized against (the access doctor checks the same three, `access/iam-simulation.ts`). Those
+ *   statements hold only through the profiles (`bedrock:InferenceProfileArn`), so the role cannot call the model
+ *   directly where it was not asked to.
  * - The catalog: `bedrock:ListFoundationModels` and `bedrock:ListInferenceProfiles` (no resource-level
  *   permissions), only in the regions the monitor scans.
  * - The store: `s3:PutObject` under its prefix, and `s3:ListBucket` limited to that prefix.
