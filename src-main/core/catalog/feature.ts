@@ -1,8 +1,9 @@
 import { COMMERCIAL_REGIONS } from '../../../src-shared/regions';
+import type { AtlasHandlers } from '../../../src-shared/contract';
 import { awsFeature } from '../app/aws-feature';
 import { defineFeature } from '../app/feature';
 import { CatalogCache } from './cache';
-import { CatalogService, createCatalogHandlers } from './service';
+import { CatalogService } from './service';
 
 /** The catalog: discovery in every region, the cache file and the bundled fallback, behind the catalog methods. */
 export const catalogFeature = defineFeature({
@@ -43,3 +44,19 @@ export const catalogFeature = defineFeature({
     };
   },
 });
+
+/**
+ * The catalog's methods. `bestRegions` is the latency feature's: it composes the catalog's ranked routes with the
+ * measured figures of the history.
+ */
+function createCatalogHandlers(
+  service: CatalogService,
+): Pick<AtlasHandlers, 'getCatalog' | 'refreshCatalog' | 'cancelRefresh' | 'getModelAccess' | 'findModel'> {
+  return {
+    getCatalog: () => service.get(),
+    refreshCatalog: (input) => service.refresh(input?.regions),
+    cancelRefresh: async () => ({ cancelled: service.cancelRefresh() }),
+    getModelAccess: ({ modelId, regions }) => service.modelAccess(modelId, regions),
+    findModel: ({ query }) => service.findModel(query),
+  };
+}

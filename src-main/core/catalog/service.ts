@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { CatalogDocumentSchema, type CatalogDocument, type ModelAccess } from '../../../src-shared/catalog/document';
 import type { QuotaSection } from '../../../src-shared/catalog/quotas';
 import { bestRegions, getModel } from '../../../src-shared/catalog/queries';
-import type { AtlasHandlers, CatalogSnapshot, DiscoveryFailure, RankedRoute } from '../../../src-shared/contract';
+import type { CatalogSnapshot, DiscoveryFailure, RankedRoute } from '../../../src-shared/contract';
 import { isKeyBoundRegion, keyBoundCause } from '../../../src-shared/api-key-regions';
 import type { AtlasEvent } from '../../../src-shared/events';
 import type { AwsClientPool } from '../aws/client-pool';
@@ -382,20 +382,4 @@ function summarize(failures: string[]): string {
   return [...reasons.entries()]
     .map(([reason, regions]) => `${regions.length > 3 ? `${regions.length} regions` : regions.join(', ')}: ${reason}`)
     .join('; ');
-}
-
-/**
- * The catalog's methods. `bestRegions` is the latency feature's: it composes the catalog's ranked routes with the
- * measured figures of the history.
- */
-export function createCatalogHandlers(
-  service: CatalogService,
-): Pick<AtlasHandlers, 'getCatalog' | 'refreshCatalog' | 'cancelRefresh' | 'getModelAccess' | 'findModel'> {
-  return {
-    getCatalog: () => service.get(),
-    refreshCatalog: (input) => service.refresh(input?.regions),
-    cancelRefresh: async () => ({ cancelled: service.cancelRefresh() }),
-    getModelAccess: ({ modelId, regions }) => service.modelAccess(modelId, regions),
-    findModel: ({ query }) => service.findModel(query),
-  };
 }
