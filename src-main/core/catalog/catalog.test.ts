@@ -133,20 +133,23 @@ describe('discovery', () => {
 
   it('scans every region at once, each with its own limit: all 66 list calls are in flight together', { timeout: 70_000 }, async () => {
     // Every region hangs: no call is ever answered, so the emulator's request count is the number in flight at once.
-    // A global worker pool (fast regions queued behind slow ones) would hold it at the pool's size.
-    emulator.setScenario(parseScenario({ hang: COMMERCIAL_REGIONS }));
+    // A global worker pool (fast regions queued behind slow ones) would hold it at the pool's size. An emulator of its
+    // own: a call the test before cancelled can still be on its way to the shared one when the stats are reset, and
+    // on a loaded machine it was counted here (us-east-1 seen twice).
+    const own = await startEmulator({ data, scenario: parseScenario({ hang: COMMERCIAL_REGIONS }) });
+    cleanup.push(() => void own.close());
     const abort = new AbortController();
     // No socket timeout or retry within the wait: on a loaded machine a hung call timed out and retried would count twice.
-    const pool = clients({ requestTimeoutMs: 300_000, maxAttempts: 1 });
+    const pool = clients({ endpointUrl: own.url, requestTimeoutMs: 300_000, maxAttempts: 1 });
     const scan = scanRegions(COMMERCIAL_REGIONS, { clients: pool, signal: abort.signal, regionTimeoutMs: 300_000 });
     // Held from the start, so a failed wait below never leaves the scan's rejection unhandled.
     const outcome = scan.then(() => null, (error: unknown) => error);
-    const inFlight = () => Object.values(emulator.stats().requests).reduce((sum, operations) => sum + (operations.ListFoundationModels ?? 0) + (operations.ListInferenceProfiles ?? 0), 0);
+    const inFlight = () => Object.values(own.stats().requests).reduce((sum, operations) => sum + (operations.ListFoundationModels ?? 0) + (operations.ListInferenceProfiles ?? 0), 0);
     try {
       // Generous: 33 SDK clients made at once on a loaded machine take their time; the count is what is asserted.
       await waitFor(() => inFlight() >= 2 * COMMERCIAL_REGIONS.length, 50_000);
       // Each region has exactly its two calls out (ListFoundationModels and the first ListInferenceProfiles page).
-      for (const region of COMMERCIAL_REGIONS) expect(emulator.stats().requests[region]).toEqual({ ListFoundationModels: 1, ListInferenceProfiles: 1 });
+      for (const region of COMMERCIAL_REGIONS) expect(own.stats().requests[region], region).toEqual({ ListFoundationModels: 1, ListInferenceProfiles: 1 });
     } finally {
       // Never leave the hung calls to the next test, whatever happened here.
       abort.abort();
