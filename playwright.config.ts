@@ -7,9 +7,7 @@ export default defineConfig({
   testDir: 'e2e',
   timeout: 60_000,
   expect: { timeout: 15_000 },
-  // Two workers, each with its own emulator and host (e2e/fixtures/atlas.ts): the specs mostly wait on the emulator's
-  // timings, so two run in about 60 % of one's time, and the suite stays green with a busy loop on one of 2 cores.
-  workers: 2,
+  workers: 1,
   reporter: [['list']],
   outputDir: 'test-results',
   // No spec touches the user's files: the run, and every process a spec starts, has a HOME of its own, and the run
